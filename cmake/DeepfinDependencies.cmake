@@ -1,0 +1,22 @@
+# Third-party libraries, all from Debian bookworm packages (scripts/setup.sh).
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(ZLIB REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+find_package(dnnl REQUIRED)
+
+# OpenBLAS and BLIS: the OpenMP builds, so they share deepfin's thread pool.
+# Both export the CBLAS symbols; deepfin calls OpenBLAS through CBLAS (linked
+# first, so it wins) and BLIS only through its native bli_* API.
+set(DEEPFIN_MULTIARCH_LIB /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE})
+set(DEEPFIN_MULTIARCH_INC /usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
+find_library(OPENBLAS_LIB openblas PATHS ${DEEPFIN_MULTIARCH_LIB}/openblas-openmp NO_DEFAULT_PATH REQUIRED)
+find_library(BLIS_LIB blis PATHS ${DEEPFIN_MULTIARCH_LIB}/blis-openmp NO_DEFAULT_PATH REQUIRED)
+set(OPENBLAS_INCLUDE_DIR ${DEEPFIN_MULTIARCH_INC}/openblas-openmp)
+set(BLIS_INCLUDE_DIR ${DEEPFIN_MULTIARCH_INC}/blis-openmp)
+
+find_package(GTest)
+find_package(benchmark)

@@ -1,0 +1,39 @@
+#pragma once
+// One seeded generator drives initializers, shuffling and dropout, so that a run
+// with the same seed and thread count is bit-for-bit repeatable.
+#include <cstdint>
+#include <random>
+
+namespace deepfin {
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed = 0) : engine_(seed), seed_(seed) {}
+  void seed(uint64_t s) {
+    engine_.seed(s);
+    seed_ = s;
+  }
+  uint64_t initial_seed() const { return seed_; }
+  std::mt19937_64& engine() { return engine_; }
+
+  uint64_t next_u64() { return engine_(); }
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform01() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+  double uniform(double low, double high) { return low + (high - low) * uniform01(); }
+  // Standard normal by Box-Muller; identical on every platform (std::normal_distribution is not).
+  double normal(double mean = 0.0, double stddev = 1.0);
+  // Uniform integer in [0, n).
+  uint64_t below(uint64_t n);
+
+ private:
+  std::mt19937_64 engine_;
+  uint64_t seed_;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+// The process-wide generator. Not thread-safe: draw from it on one thread.
+Generator& default_generator();
+void set_random_seed(uint64_t seed);
+
+}  // namespace deepfin

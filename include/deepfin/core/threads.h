@@ -1,0 +1,18 @@
+#pragma once
+// Thread control. deepfin uses OpenMP and shares that pool with the BLAS library.
+// The count comes from set_num_threads, else DEEPFIN_NUM_THREADS, else the cores.
+#include <cstdint>
+
+namespace deepfin {
+
+void set_num_threads(int n);
+int get_num_threads();
+
+// Below this many scalar operations a loop stays on one thread: waking a team
+// costs more than it saves.
+inline constexpr int64_t kParallelGrain = 32768;
+
+// True when `work` (roughly, scalar operations) is worth spreading over threads.
+inline bool worth_parallel(int64_t work) { return work >= kParallelGrain && get_num_threads() > 1; }
+
+}  // namespace deepfin

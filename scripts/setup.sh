@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package deepfin needs to build, test and run its examples.
+# Idempotent: safe to run again. Needs root (or sudo) on Debian 12 (bookworm).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # tests and micro-benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # parsing, formatting, compression
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev zlib1g-dev
+  # the GEMM seam's providers (OpenMP builds, so there is one thread pool)
+  libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
+  # data: Fashion-MNIST for the seed CNN
+  dataset-fashion-mnist
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+echo "setup: all ${#packages[@]} packages present"

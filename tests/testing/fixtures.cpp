@@ -1,0 +1,23 @@
+#include "testing/fixtures.h"
+
+#include <fstream>
+
+namespace deepfin::testing {
+
+nlohmann::json load_fixture(const std::string& name) {
+  const std::string path = std::string(DEEPFIN_TEST_DATA_DIR) + "/parity/fixtures/" + name + ".json";
+  std::ifstream in(path);
+  if (!in) throw FileError("parity fixture not found: " + path + " (run tests/parity/generate_fixtures.py)");
+  return nlohmann::json::parse(in);
+}
+
+Tensor fixture_tensor(const nlohmann::json& j) {
+  Shape shape = j.at("shape").get<Shape>();
+  const std::string dtype = j.value("dtype", "float32");
+  if (dtype == "int64") return from_vector(j.at("data").get<std::vector<int64_t>>(), shape);
+  auto values = j.at("data").get<std::vector<double>>();
+  if (dtype == "float64") return from_vector(values, shape);
+  return from_vector(values, shape).to(DType::float32);
+}
+
+}  // namespace deepfin::testing
