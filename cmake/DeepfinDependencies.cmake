@@ -6,7 +6,10 @@ find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
-find_package(dnnl REQUIRED)
+# oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
+# so the library is found directly.
+find_library(DNNL_LIB dnnl REQUIRED)
+find_path(DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.h REQUIRED)
 
 # OpenBLAS and BLIS: the OpenMP builds, so they share deepfin's thread pool.
 # Both export the CBLAS symbols; deepfin calls OpenBLAS through CBLAS (linked

@@ -124,6 +124,14 @@ Tensor randn(const Shape& shape, DType dtype = DType::float32, double mean = 0.0
 Tensor rand_uniform(const Shape& shape, double low = 0.0, double high = 1.0, DType dtype = DType::float32,
                     Generator* gen = nullptr);
 
+// Sums `t` over broadcast axes so it has `shape` (the inverse of broadcast_to);
+// differentiable. Ops use it to reduce gradients of broadcast inputs.
+Tensor sum_to_shape(const Tensor& t, const Shape& shape);
+
+// In-place `dst += src` (same shape, src may broadcast); no autograd. Used to
+// accumulate gradients into existing buffers such as a gradient arena.
+void add_into(Tensor& dst, const Tensor& src);
+
 // Makes a new tensor with the given storage layout (no autograd). For ops/kernels.
 Tensor make_view(const Tensor& base, const Shape& shape, const Strides& strides, int64_t offset);
 

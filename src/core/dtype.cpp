@@ -1,0 +1,30 @@
+#include "deepfin/core/dtype.h"
+
+#include "deepfin/core/error.h"
+
+namespace deepfin {
+
+const char* dtype_name(DType t) {
+  switch (t) {
+    case DType::float32:
+      return "float32";
+    case DType::float64:
+      return "float64";
+    case DType::int64:
+      return "int64";
+  }
+  return "unknown";
+}
+
+DType dtype_from_name(const std::string& name) {
+  if (name == "float32") return DType::float32;
+  if (name == "float64") return DType::float64;
+  if (name == "int64") return DType::int64;
+  throw ConfigError("unknown dtype '" + name + "' (expected float32, float64 or int64)");
+}
+
+void throw_not_floating(const char* op, DType t) {
+  throw DTypeError(std::string(op) + ": expected a float32 or float64 tensor, got " + dtype_name(t));
+}
+
+}  // namespace deepfin

@@ -1,0 +1,60 @@
+#include "deepfin/core/shape.h"
+
+#include <algorithm>
+
+#include "deepfin/core/error.h"
+
+namespace deepfin {
+
+int64_t shape_numel(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+std::string shape_str(const Shape& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) s += ",";
+  return s + ")";
+}
+
+Strides contiguous_strides(const Shape& shape) {
+  Strides strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * std::max<int64_t>(shape[i + 1], 1);
+  return strides;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  const size_t n = std::max(a.size(), b.size());
+  Shape out(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    const int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    if (da != db && da != 1 && db != 1)
+      throw ShapeError(std::string(op) + ": shapes " + shape_str(a) + " and " + shape_str(b) +
+                       " cannot be broadcast together");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op) {
+  const int64_t bound = std::max<int64_t>(ndim, 1);
+  if (axis < -bound || axis >= bound)
+    throw IndexError(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a tensor with " +
+                     std::to_string(ndim) + " dimensions (valid: " + std::to_string(-bound) + " to " +
+                     std::to_string(bound - 1) + ")");
+  return axis < 0 ? axis + bound : axis;
+}
+
+void check_shape_valid(const Shape& shape, const char* op) {
+  for (int64_t d : shape)
+    if (d < 0) throw ValueError(std::string(op) + ": negative dimension in shape " + shape_str(shape));
+}
+
+}  // namespace deepfin

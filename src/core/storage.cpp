@@ -1,0 +1,22 @@
+#include "deepfin/core/storage.h"
+
+#include "deepfin/core/allocator.h"
+#include "deepfin/core/error.h"
+
+namespace deepfin {
+
+Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
+  if (device.type != DeviceType::CPU) throw Error("Storage: device " + device.to_string() + " is not available");
+  data_ = CachingAllocator::instance().allocate(bytes);
+}
+
+Storage::Storage(void* external, size_t bytes, Device device, std::shared_ptr<void> owner)
+    : data_(external), bytes_(bytes), device_(device), owner_(std::move(owner)) {
+  if (!owner_) owner_ = std::shared_ptr<void>(nullptr, [](void*) {});
+}
+
+Storage::~Storage() {
+  if (!owner_) CachingAllocator::instance().deallocate(data_, bytes_);
+}
+
+}  // namespace deepfin

@@ -1,0 +1,41 @@
+#include "deepfin/core/threads.h"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "deepfin/core/error.h"
+
+namespace deepfin {
+namespace {
+
+int initial_threads() {
+  if (const char* env = std::getenv("DEEPFIN_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0) return static_cast<int>(n);
+  }
+  return omp_get_num_procs();
+}
+
+int& thread_count() {
+  static int n = [] {
+    const int t = initial_threads();
+    omp_set_num_threads(t);
+    return t;
+  }();
+  return n;
+}
+
+}  // namespace
+
+void set_num_threads(int n) {
+  if (n <= 0) throw ValueError("set_num_threads: thread count must be positive, got " + std::to_string(n));
+  thread_count() = n;
+  omp_set_num_threads(n);
+}
+
+int get_num_threads() { return thread_count(); }
+
+}  // namespace deepfin
