@@ -1,0 +1,19 @@
+#include "deepfin/nn/layers/activation.h"
+
+namespace deepfin::nn {
+
+Activation::Activation(const std::string& activation, const LayerOptions& options) : Layer("Activation", options) {
+  set_activation(activation);
+}
+
+std::shared_ptr<Layer> Activation::from_config(const nlohmann::json& c) {
+  return std::make_shared<Activation>(c.at("activation").get<std::string>(), common_from_config(c));
+}
+
+nlohmann::json Activation::get_config() const {
+  nlohmann::json c = Layer::get_config();
+  c["activation"] = activation();
+  return c;
+}
+
+}  // namespace deepfin::nn

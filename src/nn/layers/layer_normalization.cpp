@@ -1,0 +1,58 @@
+#include "deepfin/nn/layers/layer_normalization.h"
+
+#include <fmt/format.h>
+
+#include "deepfin/ops/elementwise.h"
+#include "deepfin/ops/reductions.h"
+
+namespace deepfin::nn {
+
+LayerNormalization::LayerNormalization(const LayerNormalizationOptions& options)
+    : Layer("LayerNormalization", common_options(options)), options_(options) {
+  if (!(options.epsilon > 0.0))
+    throw ValueError(fmt::format("LayerNormalization '{}': epsilon must be > 0, got {}", name(), options.epsilon));
+}
+
+std::shared_ptr<Layer> LayerNormalization::from_config(const nlohmann::json& c) {
+  const LayerOptions common = common_from_config(c);
+  return std::make_shared<LayerNormalization>(LayerNormalizationOptions{.epsilon = c.value("epsilon", 1e-3),
+                                                                        .center = c.value("center", true),
+                                                                        .scale = c.value("scale", true),
+                                                                        .name = common.name,
+                                                                        .input_shape = common.input_shape,
+                                                                        .dtype = common.dtype,
+                                                                        .trainable = common.trainable});
+}
+
+Shape LayerNormalization::compute_output_shape(const Shape& in) const {
+  if (in.empty())
+    throw ShapeError(
+        fmt::format("LayerNormalization '{}': input needs a feature axis, got shape {}", name(), shape_str(in)));
+  return in;
+}
+
+void LayerNormalization::build_weights(const Shape& in) {
+  const Shape features = {in.back()};
+  if (options_.scale) add_weight("gamma", features, "ones");
+  if (options_.center) add_weight("beta", features, "zeros");
+}
+
+Tensor LayerNormalization::forward(const Tensor& x, bool /*training*/) {
+  const Tensor mu = mean(x, {-1}, /*keepdims=*/true);
+  const Tensor variance = var(x, {-1}, /*keepdims=*/true);
+  Tensor y = (x - mu) / sqrt(variance + options_.epsilon);
+  if (options_.scale) y = y * weight("gamma");
+  if (options_.center) y = y + weight("beta");
+  return y;
+}
+
+nlohmann::json LayerNormalization::get_config() const {
+  nlohmann::json c = Layer::get_config();
+  c["axis"] = -1;
+  c["epsilon"] = options_.epsilon;
+  c["center"] = options_.center;
+  c["scale"] = options_.scale;
+  return c;
+}
+
+}  // namespace deepfin::nn
