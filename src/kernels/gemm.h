@@ -36,4 +36,38 @@ inline void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha
   dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+// Internals shared by gemm.cpp and the per-provider files in kernels/gemm/.
+namespace detail {
+
+// One GEMM call's arguments, row-major (see sgemm above).
+template <class T>
+struct GemmArgs {
+  bool trans_a, trans_b;
+  int64_t m, n, k;
+  T alpha;
+  const T* a;
+  int64_t lda;
+  const T* b;
+  int64_t ldb;
+  T beta;
+  T* c;
+  int64_t ldc;
+};
+
+// The plain triple loop every provider is tested against.
+template <class T>
+void gemm_reference(const GemmArgs<T>& g);
+
+// Concrete providers. `threads` is how many threads the call may use; the
+// caller has already set OpenMP's thread count to it.
+void sgemm_openblas(const GemmArgs<float>& g, int threads);
+void dgemm_openblas(const GemmArgs<double>& g, int threads);
+void sgemm_blis(const GemmArgs<float>& g, int threads);
+void sgemm_onednn(const GemmArgs<float>& g, int threads);
+
+// How many threads a GEMM of this size gets: 1 for small ones, else get_num_threads().
+int gemm_threads(int64_t m, int64_t n, int64_t k);
+
+}  // namespace detail
+
 }  // namespace deepfin::kernels

@@ -1,0 +1,156 @@
+// Optimized NHWC pooling. Windows are walked in row-major order with the channel
+// loop innermost, so each step is a contiguous, vectorizable run of C values,
+// and a strict `>` keeps the first maximum exactly as the reference does.
+// Forward passes parallelize over (image, output row); backward passes scatter
+// into overlapping windows, so they parallelize over images only.
+#include "kernels/cpu/opt/pool2d.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "deepfin/core/threads.h"
+
+namespace deepfin::kernels::opt {
+namespace {
+
+struct Window {
+  int64_t h0, h1, w0, w1;
+  int64_t count() const { return (h1 - h0) * (w1 - w0); }
+};
+
+Window window_at(const Pool2dGeometry& g, int64_t oh, int64_t ow) {
+  const int64_t h = oh * g.stride_h - g.pad_top;
+  const int64_t w = ow * g.stride_w - g.pad_left;
+  return {std::max<int64_t>(h, 0), std::min(h + g.pool_h, g.in_h), std::max<int64_t>(w, 0),
+          std::min(w + g.pool_w, g.in_w)};
+}
+
+int64_t pool_work(const Pool2dGeometry& g) {
+  return g.batch * g.out_h * g.out_w * g.channels * g.pool_h * g.pool_w;
+}
+
+// For each channel, the offset (within the image) of the window's first maximum.
+template <class T>
+void window_argmax(const Pool2dGeometry& g, const T* image, const Window& win, T* best, int64_t* where) {
+  const int64_t C = g.channels;
+  bool first = true;
+  for (int64_t ih = win.h0; ih < win.h1; ++ih) {
+    for (int64_t iw = win.w0; iw < win.w1; ++iw) {
+      const int64_t base = (ih * g.in_w + iw) * C;
+      const T* px = image + base;
+      if (first) {
+        for (int64_t c = 0; c < C; ++c) best[c] = px[c], where[c] = base + c;
+        first = false;
+        continue;
+      }
+      for (int64_t c = 0; c < C; ++c) {
+        const bool larger = px[c] > best[c];
+        best[c] = larger ? px[c] : best[c];
+        where[c] = larger ? base + c : where[c];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+template <class T>
+void max_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
+  const int64_t C = g.channels;
+#pragma omp parallel for collapse(2) if (worth_parallel(pool_work(g)))
+  for (int64_t n = 0; n < g.batch; ++n) {
+    for (int64_t oh = 0; oh < g.out_h; ++oh) {
+      const T* image = x + n * g.in_h * g.in_w * C;
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        const Window win = window_at(g, oh, ow);
+        T* out = y + ((n * g.out_h + oh) * g.out_w + ow) * C;
+        const T* px = image + (win.h0 * g.in_w + win.w0) * C;
+        std::copy(px, px + C, out);
+        for (int64_t ih = win.h0; ih < win.h1; ++ih)
+          for (int64_t iw = win.w0; iw < win.w1; ++iw) {
+            px = image + (ih * g.in_w + iw) * C;
+            for (int64_t c = 0; c < C; ++c) out[c] = px[c] > out[c] ? px[c] : out[c];
+          }
+      }
+    }
+  }
+}
+
+template <class T>
+void max_pool2d_backward(const Pool2dGeometry& g, const T* x, const T* dy, T* dx) {
+  const int64_t C = g.channels;
+  const int64_t image_size = g.in_h * g.in_w * C;
+  std::fill(dx, dx + g.batch * image_size, T(0));
+#pragma omp parallel if (worth_parallel(pool_work(g)))
+  {
+    std::vector<T> best(C);
+    std::vector<int64_t> where(C);
+#pragma omp for
+    for (int64_t n = 0; n < g.batch; ++n) {
+      const T* image = x + n * image_size;
+      T* grad_image = dx + n * image_size;
+      for (int64_t oh = 0; oh < g.out_h; ++oh)
+        for (int64_t ow = 0; ow < g.out_w; ++ow) {
+          window_argmax(g, image, window_at(g, oh, ow), best.data(), where.data());
+          const T* grad = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
+          for (int64_t c = 0; c < C; ++c) grad_image[where[c]] += grad[c];
+        }
+    }
+  }
+}
+
+template <class T>
+void avg_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
+  const int64_t C = g.channels;
+#pragma omp parallel for collapse(2) if (worth_parallel(pool_work(g)))
+  for (int64_t n = 0; n < g.batch; ++n) {
+    for (int64_t oh = 0; oh < g.out_h; ++oh) {
+      const T* image = x + n * g.in_h * g.in_w * C;
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        const Window win = window_at(g, oh, ow);
+        T* out = y + ((n * g.out_h + oh) * g.out_w + ow) * C;
+        std::fill(out, out + C, T(0));
+        for (int64_t ih = win.h0; ih < win.h1; ++ih)
+          for (int64_t iw = win.w0; iw < win.w1; ++iw) {
+            const T* px = image + (ih * g.in_w + iw) * C;
+            for (int64_t c = 0; c < C; ++c) out[c] += px[c];
+          }
+        const T scale = T(1) / static_cast<T>(win.count());
+        for (int64_t c = 0; c < C; ++c) out[c] *= scale;
+      }
+    }
+  }
+}
+
+template <class T>
+void avg_pool2d_backward(const Pool2dGeometry& g, const T* dy, T* dx) {
+  const int64_t C = g.channels;
+  const int64_t image_size = g.in_h * g.in_w * C;
+  std::fill(dx, dx + g.batch * image_size, T(0));
+#pragma omp parallel for if (worth_parallel(pool_work(g)))
+  for (int64_t n = 0; n < g.batch; ++n) {
+    T* grad_image = dx + n * image_size;
+    for (int64_t oh = 0; oh < g.out_h; ++oh)
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        const Window win = window_at(g, oh, ow);
+        const T scale = T(1) / static_cast<T>(win.count());
+        const T* grad = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
+        for (int64_t ih = win.h0; ih < win.h1; ++ih)
+          for (int64_t iw = win.w0; iw < win.w1; ++iw) {
+            T* px = grad_image + (ih * g.in_w + iw) * C;
+            for (int64_t c = 0; c < C; ++c) px[c] += grad[c] * scale;
+          }
+      }
+  }
+}
+
+#define DEEPFIN_INSTANTIATE(T)                                                         \
+  template void max_pool2d_forward<T>(const Pool2dGeometry&, const T*, T*);            \
+  template void max_pool2d_backward<T>(const Pool2dGeometry&, const T*, const T*, T*); \
+  template void avg_pool2d_forward<T>(const Pool2dGeometry&, const T*, T*);            \
+  template void avg_pool2d_backward<T>(const Pool2dGeometry&, const T*, T*);
+DEEPFIN_INSTANTIATE(float)
+DEEPFIN_INSTANTIATE(double)
+#undef DEEPFIN_INSTANTIATE
+
+}  // namespace deepfin::kernels::opt
