@@ -1,0 +1,44 @@
+// Unary element-wise math and the scalar forms of add / mul / pow: each is one
+// unary kernel op whose backward kernel computes dy * f'(x).
+#include "deepfin/ops/elementwise.h"
+#include "ops/ew_internal.h"
+
+namespace deepfin {
+
+using kernels::UnaryOp;
+
+Tensor neg(const Tensor& x) {
+  return ew::apply_unary("neg", UnaryOp::neg, x);
+}
+Tensor exp(const Tensor& x) {
+  return ew::apply_unary("exp", UnaryOp::exp, x);
+}
+Tensor log(const Tensor& x) {
+  return ew::apply_unary("log", UnaryOp::log, x);
+}
+Tensor sqrt(const Tensor& x) {
+  return ew::apply_unary("sqrt", UnaryOp::sqrt, x);
+}
+Tensor abs(const Tensor& x) {
+  return ew::apply_unary("abs", UnaryOp::abs, x);
+}
+Tensor square(const Tensor& x) {
+  return ew::apply_unary("square", UnaryOp::square, x);
+}
+
+Tensor clamp(const Tensor& x, double low, double high) {
+  if (low > high) throw ValueError("clamp: low " + std::to_string(low) + " exceeds high " + std::to_string(high));
+  return ew::apply_unary("clamp", UnaryOp::clamp, x, low, high);
+}
+
+Tensor add(const Tensor& a, double b) {
+  return ew::apply_unary("add", UnaryOp::add_scalar, a, b);
+}
+Tensor mul(const Tensor& a, double b) {
+  return ew::apply_unary("mul", UnaryOp::mul_scalar, a, b);
+}
+Tensor pow(const Tensor& a, double exponent) {
+  return ew::apply_unary("pow", UnaryOp::pow_scalar, a, exponent);
+}
+
+}  // namespace deepfin
