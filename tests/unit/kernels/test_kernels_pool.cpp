@@ -1,0 +1,96 @@
+// The optimized pooling kernels against the reference loops over a grid of
+// geometries (odd sizes, size 1, stride != pool, valid/same padding).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "deepfin/ops/conv.h"
+#include "kernels/conv_slots.h"
+
+namespace deepfin::kernels {
+namespace {
+
+std::vector<Pool2dGeometry> geometries() {
+  std::vector<Pool2dGeometry> out;
+  for (int64_t batch : {1, 3})
+    for (int64_t h : {1, 4, 7})
+      for (int64_t c : {1, 5, 16})
+        for (int64_t pool : {1, 2, 3})
+          for (int64_t stride : {1, 2, 3})
+            for (Padding p : {Padding::valid, Padding::same}) {
+              Pool2dGeometry g{};
+              g.batch = batch, g.in_h = h, g.in_w = h + 1, g.channels = c;
+              g.pool_h = pool, g.pool_w = pool == 3 ? 2 : pool, g.stride_h = stride, g.stride_w = pool;
+              g.out_h = conv_output_size(g.in_h, g.pool_h, g.stride_h, 1, p);
+              g.out_w = conv_output_size(g.in_w, g.pool_w, g.stride_w, 1, p);
+              g.pad_top = conv_pad_before(g.in_h, g.pool_h, g.stride_h, 1, p);
+              g.pad_left = conv_pad_before(g.in_w, g.pool_w, g.stride_w, 1, p);
+              if (g.out_h > 0 && g.out_w > 0) out.push_back(g);
+            }
+  return out;
+}
+
+template <class T>
+::testing::AssertionResult close(const std::vector<T>& got, const std::vector<T>& want, double tol,
+                                 const std::string& what) {
+  for (size_t i = 0; i < want.size(); ++i)
+    if (!(std::abs(got[i] - want[i]) <= tol * (1 + std::abs(want[i]))))
+      return ::testing::AssertionFailure() << what << " element " << i << ": " << got[i] << " vs " << want[i];
+  return ::testing::AssertionSuccess();
+}
+
+template <class T>
+void compare_all(double tol) {
+  std::mt19937 rng(9);
+  // Few distinct values, so windows often hold ties and "first max" matters.
+  std::uniform_int_distribution<int> dist(-3, 3);
+  for (const Pool2dGeometry& g : geometries()) {
+    const std::string what = "in " + std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x" +
+                             std::to_string(g.channels) + " pool " + std::to_string(g.pool_h) + "x" +
+                             std::to_string(g.pool_w) + " stride " + std::to_string(g.stride_h) + " pad " +
+                             std::to_string(g.pad_top) + "," + std::to_string(g.pad_left);
+    const int64_t nx = g.batch * g.in_h * g.in_w * g.channels, ny = g.batch * g.out_h * g.out_w * g.channels;
+    std::vector<T> x(nx), dy(ny);
+    for (T& v : x) v = static_cast<T>(dist(rng));
+    for (T& v : dy) v = static_cast<T>(dist(rng)) + T(0.25);
+    std::vector<T> y_ref(ny), y_opt(ny, T(9)), dx_ref(nx), dx_opt(nx, T(9));
+
+    max_pool2d_forward_slot<T>().reference()(g, x.data(), y_ref.data());
+    max_pool2d_forward_slot<T>().optimized()(g, x.data(), y_opt.data());
+    ASSERT_TRUE(close(y_opt, y_ref, 0, "max forward " + what));
+    max_pool2d_backward_slot<T>().reference()(g, x.data(), dy.data(), dx_ref.data());
+    max_pool2d_backward_slot<T>().optimized()(g, x.data(), dy.data(), dx_opt.data());
+    ASSERT_TRUE(close(dx_opt, dx_ref, tol, "max backward " + what));
+
+    avg_pool2d_forward_slot<T>().reference()(g, x.data(), y_ref.data());
+    avg_pool2d_forward_slot<T>().optimized()(g, x.data(), y_opt.data());
+    ASSERT_TRUE(close(y_opt, y_ref, tol, "avg forward " + what));
+    avg_pool2d_backward_slot<T>().reference()(g, dy.data(), dx_ref.data());
+    avg_pool2d_backward_slot<T>().optimized()(g, dy.data(), dx_opt.data());
+    ASSERT_TRUE(close(dx_opt, dx_ref, tol, "avg backward " + what));
+  }
+}
+
+TEST(PoolKernels, OptimizedMatchesReferenceFloat) {
+  compare_all<float>(1e-6);
+}
+TEST(PoolKernels, OptimizedMatchesReferenceDouble) {
+  compare_all<double>(1e-14);
+}
+
+// Ties: the whole gradient goes to the first maximum in row-major window order.
+TEST(PoolKernels, MaxGradientGoesToFirstMaximum) {
+  const Pool2dGeometry g{1, 2, 2, 1, 2, 2, 2, 2, 0, 0, 1, 1};
+  const std::vector<float> x = {1, 5, 5, 2}, dy = {3};
+  for (auto* kernel : {max_pool2d_backward_slot<float>().reference(), max_pool2d_backward_slot<float>().optimized()}) {
+    std::vector<float> dx(4, -1);
+    kernel(g, x.data(), dy.data(), dx.data());
+    EXPECT_EQ(dx, (std::vector<float>{0, 3, 0, 0}));
+  }
+}
+
+}  // namespace
+}  // namespace deepfin::kernels
