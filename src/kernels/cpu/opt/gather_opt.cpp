@@ -1,0 +1,47 @@
+#include "kernels/cpu/opt/gather_opt.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "deepfin/core/threads.h"
+
+namespace deepfin::kernels::opt {
+
+template <class T>
+void gather(const T* x, const int64_t* idx, T* out, int64_t outer, int64_t axis_len, int64_t n_idx, int64_t inner) {
+  const size_t row_bytes = static_cast<size_t>(inner) * sizeof(T);
+#pragma omp parallel for collapse(2) schedule(static) if (worth_parallel(outer * n_idx * inner))
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < n_idx; ++j)
+      std::memcpy(out + (o * n_idx + j) * inner, x + (o * axis_len + idx[j]) * inner, row_bytes);
+}
+
+// Threads own disjoint (outer, column block) tiles of gx, and each tile adds its
+// rows in j order: no atomics, and the sum order never depends on the thread count.
+template <class T>
+void gather_backward(const T* g, const int64_t* idx, T* gx, int64_t outer, int64_t axis_len, int64_t n_idx,
+                     int64_t inner) {
+  constexpr int64_t kBlock = 256;
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+#pragma omp parallel for collapse(2) schedule(static) if (worth_parallel(outer * n_idx * inner))
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t begin = b * kBlock;
+      const int64_t end = std::min(inner, begin + kBlock);
+      for (int64_t j = 0; j < n_idx; ++j) {
+        const T* src = g + (o * n_idx + j) * inner;
+        T* dst = gx + (o * axis_len + idx[j]) * inner;
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) dst[i] += src[i];
+      }
+    }
+  }
+}
+
+template void gather<float>(const float*, const int64_t*, float*, int64_t, int64_t, int64_t, int64_t);
+template void gather<double>(const double*, const int64_t*, double*, int64_t, int64_t, int64_t, int64_t);
+template void gather<int64_t>(const int64_t*, const int64_t*, int64_t*, int64_t, int64_t, int64_t, int64_t);
+template void gather_backward<float>(const float*, const int64_t*, float*, int64_t, int64_t, int64_t, int64_t);
+template void gather_backward<double>(const double*, const int64_t*, double*, int64_t, int64_t, int64_t, int64_t);
+
+}  // namespace deepfin::kernels::opt

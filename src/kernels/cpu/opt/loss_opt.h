@@ -1,0 +1,33 @@
+#pragma once
+// Optimized fused loss kernels: rows (samples) spread over threads when the work
+// is large, with the per-row loops written to vectorize. Same formulas as the
+// reference kernels (kernels/cpu/ref/loss_math.h); only the summation order differs.
+#include <cstdint>
+
+#include "kernels/misc_slots.h"
+
+namespace deepfin::kernels::opt {
+
+template <class T>
+void softmax_xent(const T* logits, const T* targets, int64_t rows, int64_t classes, T* row_loss, T* row_lse);
+template <class T>
+void softmax_xent_backward(const T* logits, const T* targets, const T* row_lse, const T* row_scale, int64_t rows,
+                           int64_t classes, T* grad_logits, T* grad_targets);
+template <class T>
+void sparse_xent(const T* logits, const int64_t* labels, int64_t rows, int64_t classes, T* row_loss, T* row_lse);
+template <class T>
+void sparse_xent_backward(const T* logits, const int64_t* labels, const T* row_lse, const T* row_scale, int64_t rows,
+                          int64_t classes, T* grad_logits);
+template <class T>
+void categorical_xent(const T* probs, const T* targets, int64_t rows, int64_t classes, T eps, T* row_loss);
+template <class T>
+void categorical_xent_backward(const T* probs, const T* targets, const T* row_scale, int64_t rows, int64_t classes,
+                               T eps, T* grad_probs, T* grad_targets);
+template <class T>
+void pointwise_loss(PointwiseLoss kind, const T* pred, const T* target, int64_t samples, int64_t per_sample, T param,
+                    T* sample_loss);
+template <class T>
+void pointwise_loss_backward(PointwiseLoss kind, const T* pred, const T* target, const T* sample_scale, int64_t samples,
+                             int64_t per_sample, T param, T* grad_pred, T* grad_target);
+
+}  // namespace deepfin::kernels::opt
