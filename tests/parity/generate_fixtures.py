@@ -1,0 +1,370 @@
+#!/usr/bin/python3
+"""Writes the PyTorch parity fixtures that tests/parity/*.cpp replay against deepfin.
+
+Run by hand (never by CI), with Debian's python3-torch:
+    /usr/bin/python3 tests/parity/generate_fixtures.py
+
+Every fixture is one small JSON file in tests/parity/fixtures/. Tensors are stored as
+{"shape": [...], "dtype": "float64"|"int64", "data": [flat row-major values]} in deepfin's
+layout (NHWC images, HWIO conv kernels, (in, out) dense weights); the mapping to torch's
+layouts happens here, inside the torch graph, so the stored gradients are already in
+deepfin layout. See README.md for the full table of conventions.
+
+Op fixtures hold inputs, attrs, a random R, the output, and the gradients of sum(out * R)
+with respect to every float input. Optimizer fixtures hold a fixed sequence of gradients and
+the parameters after each step.
+"""
+import json
+import math
+import pathlib
+
+import torch
+import torch.nn.functional as F
+
+OUT_DIR = pathlib.Path(__file__).resolve().parent / "fixtures"
+SEED = 20240611
+torch.set_default_dtype(torch.float64)
+
+
+def tensor_json(t):
+    t = t.detach()
+    dtype = "int64" if t.dtype == torch.int64 else "float64"
+    values = t.reshape(-1).tolist()
+    return {"shape": list(t.shape), "dtype": dtype, "data": values}
+
+
+def write(name, payload):
+    payload = {"name": name, "torch_version": torch.__version__, **payload}
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    with open(OUT_DIR / f"{name}.json", "w") as f:
+        json.dump(payload, f, separators=(",", ":"))
+    return name
+
+
+def op_case(name, op, fn, inputs, attrs=None, no_grad=()):
+    """Runs fn(**inputs) in float64, backpropagates sum(out * R) and stores it all."""
+    leaves = {}
+    for key, value in inputs.items():
+        value = value.clone()
+        if value.is_floating_point() and key not in no_grad:
+            value.requires_grad_(True)
+        leaves[key] = value
+    out = fn(**leaves)
+    r = torch.randn(out.shape)
+    (out * r).sum().backward()
+    grads = {k: tensor_json(v.grad) for k, v in leaves.items() if v.grad is not None}
+    return write(name, {
+        "op": op,
+        "attrs": attrs or {},
+        "inputs": {k: tensor_json(v) for k, v in leaves.items()},
+        "R": tensor_json(r),
+        "output": tensor_json(out),
+        "grads": grads,
+    })
+
+
+# ---------------------------------------------------------------- layout helpers
+
+def nhwc_to_nchw(x):
+    return x.permute(0, 3, 1, 2)
+
+
+def nchw_to_nhwc(x):
+    return x.permute(0, 2, 3, 1)
+
+
+def hwio_to_oihw(w):
+    return w.permute(3, 2, 0, 1)
+
+
+def same_pads(size, kernel, stride, dilation=1):
+    """TensorFlow/Keras 'same': out = ceil(in / s); the extra pad goes after."""
+    pad_total = max((math.ceil(size / stride) - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    before = pad_total // 2
+    return before, pad_total - before
+
+
+def pad_same_nchw(x, kh, kw, strides, dilation=(1, 1), value=0.0):
+    top, bottom = same_pads(x.shape[2], kh, strides[0], dilation[0])
+    left, right = same_pads(x.shape[3], kw, strides[1], dilation[1])
+    return F.pad(x, (left, right, top, bottom), value=value)
+
+
+# ---------------------------------------------------------------- conv and pooling
+
+def conv2d_nhwc(x, kernel, bias=None, strides=(1, 1), padding="valid", dilation=(1, 1)):
+    xc = nhwc_to_nchw(x)
+    if padding == "same":
+        xc = pad_same_nchw(xc, kernel.shape[0], kernel.shape[1], strides, dilation)
+    y = F.conv2d(xc, hwio_to_oihw(kernel), bias, stride=strides, dilation=dilation)
+    return nchw_to_nhwc(y)
+
+
+def conv_cases():
+    names = []
+    specs = [
+        ("conv2d_valid", (2, 6, 5, 3), (3, 3, 3, 4), dict(strides=(1, 1), padding="valid", dilation=(1, 1)), False),
+        ("conv2d_same", (2, 5, 6, 2), (3, 2, 2, 3), dict(strides=(1, 1), padding="same", dilation=(1, 1)), False),
+        ("conv2d_same_stride2", (1, 7, 6, 2), (3, 3, 2, 3), dict(strides=(2, 2), padding="same", dilation=(1, 1)),
+         False),
+        ("conv2d_stride2_valid", (2, 7, 7, 2), (3, 3, 2, 2), dict(strides=(2, 2), padding="valid", dilation=(1, 1)),
+         False),
+        ("conv2d_dilation2", (1, 7, 8, 2), (3, 3, 2, 3), dict(strides=(1, 1), padding="valid", dilation=(2, 2)), False),
+        ("conv2d_dilation2_same", (1, 6, 6, 1), (3, 2, 1, 2), dict(strides=(1, 1), padding="same", dilation=(2, 2)),
+         False),
+        ("conv2d_bias", (2, 5, 5, 3), (2, 2, 3, 4), dict(strides=(1, 1), padding="valid", dilation=(1, 1)), True),
+        ("conv2d_bias_same_stride2", (2, 6, 5, 2), (3, 3, 2, 3), dict(strides=(2, 1), padding="same", dilation=(1, 1)),
+         True),
+    ]
+    for name, xshape, kshape, attrs, with_bias in specs:
+        inputs = {"x": torch.randn(xshape), "kernel": torch.randn(kshape)}
+        if with_bias:
+            inputs["bias"] = torch.randn(kshape[3])
+        names.append(op_case(name, "conv2d", lambda **t: conv2d_nhwc(**t, **attrs), inputs,
+                             {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}))
+    return names
+
+
+def max_pool_nhwc(x, pool_size, strides, padding):
+    xc = nhwc_to_nchw(x)
+    if padding == "same":
+        xc = pad_same_nchw(xc, pool_size[0], pool_size[1], strides, value=-math.inf)
+    return nchw_to_nhwc(F.max_pool2d(xc, pool_size, strides))
+
+
+def avg_pool_nhwc(x, pool_size, strides):
+    return nchw_to_nhwc(F.avg_pool2d(nhwc_to_nchw(x), pool_size, strides))
+
+
+def pool_cases():
+    names = []
+    for name, shape, pool, strides, padding in [
+        ("max_pool2d_valid", (2, 6, 6, 3), (2, 2), (2, 2), "valid"),
+        ("max_pool2d_valid_overlap", (1, 7, 6, 2), (3, 2), (2, 1), "valid"),
+        ("max_pool2d_same", (2, 5, 7, 2), (2, 2), (2, 2), "same"),
+        ("max_pool2d_same_3x3", (1, 6, 5, 2), (3, 3), (2, 2), "same"),
+    ]:
+        attrs = {"pool_size": list(pool), "strides": list(strides), "padding": padding}
+        names.append(op_case(name, "max_pool2d", lambda x: max_pool_nhwc(x, pool, strides, padding),
+                             {"x": torch.randn(shape)}, attrs))
+    for name, shape, pool, strides in [
+        ("avg_pool2d_valid", (2, 6, 6, 3), (2, 2), (2, 2)),
+        ("avg_pool2d_valid_overlap", (1, 7, 5, 2), (3, 2), (2, 1)),
+    ]:
+        attrs = {"pool_size": list(pool), "strides": list(strides), "padding": "valid"}
+        names.append(op_case(name, "avg_pool2d", lambda x: avg_pool_nhwc(x, pool, strides),
+                             {"x": torch.randn(shape)}, attrs))
+    names.append(op_case("global_avg_pool2d", "global_avg_pool2d", lambda x: x.mean(dim=(1, 2)),
+                         {"x": torch.randn(2, 4, 3, 5)}))
+    return names
+
+
+# ---------------------------------------------------------------- matmul, linear, softmax
+
+def linalg_cases():
+    names = [
+        op_case("matmul_2d", "matmul", lambda a, b: a @ b, {"a": torch.randn(3, 4), "b": torch.randn(4, 5)}),
+        op_case("matmul_batched", "matmul", lambda a, b: a @ b,
+                {"a": torch.randn(2, 3, 4), "b": torch.randn(2, 4, 2)}),
+        op_case("matmul_broadcast", "matmul", lambda a, b: a @ b,
+                {"a": torch.randn(2, 1, 3, 4), "b": torch.randn(3, 4, 2)}),
+        op_case("matmul_broadcast_rhs_2d", "matmul", lambda a, b: a @ b,
+                {"a": torch.randn(2, 3, 4), "b": torch.randn(4, 5)}),
+    ]
+    # deepfin W is (in, out); torch.nn.functional.linear wants weight (out, in) = W.T.
+    names.append(op_case("linear_bias", "linear", lambda x, W, b: F.linear(x, W.t(), b),
+                         {"x": torch.randn(4, 5), "W": torch.randn(5, 3), "b": torch.randn(3)}))
+    names.append(op_case("linear_3d_input", "linear", lambda x, W, b: F.linear(x, W.t(), b),
+                         {"x": torch.randn(2, 3, 5), "W": torch.randn(5, 4), "b": torch.randn(4)}))
+    names.append(op_case("linear_no_bias", "linear", lambda x, W: F.linear(x, W.t()),
+                         {"x": torch.randn(3, 6), "W": torch.randn(6, 2)}))
+    return names
+
+
+def softmax_cases():
+    names = []
+    for fn_name, fn in [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)]:
+        for suffix, shape, axis in [("last_2d", (3, 5), -1), ("last_3d", (2, 3, 4), -1), ("axis1_3d", (2, 3, 4), 1)]:
+            names.append(op_case(f"{fn_name}_{suffix}", fn_name, lambda x: fn(x, axis),
+                                 {"x": 3 * torch.randn(shape)}, {"axis": axis}))
+    return names
+
+
+# ---------------------------------------------------------------- fused losses
+
+def reduce_keras(per_sample, weights=None):
+    """Keras 'sum_over_batch_size': sum(w_i * l_i) / N (weights default to 1)."""
+    if weights is not None:
+        per_sample = per_sample * weights
+    return per_sample.sum() / per_sample.shape[0]
+
+
+def per_sample_mean(elementwise):
+    return elementwise.reshape(elementwise.shape[0], -1).mean(dim=1)
+
+
+def loss_cases():
+    n, c = 5, 4
+    logits = 2 * torch.randn(n, c)
+    labels = torch.randint(0, c, (n,))
+    onehot = F.one_hot(labels, c).to(torch.float64)
+    weights = torch.rand(n) + 0.25
+    names = []
+
+    def softmax_ce(logits, targets, weights=None):
+        return reduce_keras(-(targets * torch.log_softmax(logits, -1)).sum(-1), weights)
+
+    def sparse_ce(logits, labels, weights=None):
+        return reduce_keras(F.cross_entropy(logits, labels, reduction="none"), weights)
+
+    def sigmoid_bce(logits, targets, weights=None):
+        return reduce_keras(per_sample_mean(F.binary_cross_entropy_with_logits(logits, targets, reduction="none")),
+                            weights)
+
+    def mse(pred, target, weights=None):
+        return reduce_keras(per_sample_mean((pred - target) ** 2), weights)
+
+    def mae(pred, target, weights=None):
+        return reduce_keras(per_sample_mean((pred - target).abs()), weights)
+
+    def huber(delta):
+        def fn(pred, target, weights=None):
+            return reduce_keras(per_sample_mean(F.huber_loss(pred, target, reduction="none", delta=delta)), weights)
+        return fn
+
+    targets_fixed = ("targets", "labels", "target", "weights")
+    soft_targets = torch.softmax(torch.randn(n, c), -1)
+    names.append(op_case("softmax_ce_onehot", "softmax_cross_entropy", softmax_ce,
+                         {"logits": logits, "targets": onehot}, no_grad=targets_fixed))
+    names.append(op_case("softmax_ce_soft_targets", "softmax_cross_entropy", softmax_ce,
+                         {"logits": logits, "targets": soft_targets}, no_grad=targets_fixed))
+    names.append(op_case("softmax_ce_onehot_weighted", "softmax_cross_entropy", softmax_ce,
+                         {"logits": logits, "targets": onehot, "weights": weights}, no_grad=targets_fixed))
+    names.append(op_case("sparse_softmax_ce", "sparse_softmax_cross_entropy", sparse_ce,
+                         {"logits": logits, "labels": labels}, no_grad=targets_fixed))
+    names.append(op_case("sparse_softmax_ce_weighted", "sparse_softmax_cross_entropy", sparse_ce,
+                         {"logits": logits, "labels": labels, "weights": weights}, no_grad=targets_fixed))
+
+    bce_logits = 2 * torch.randn(n, 3)
+    bce_targets = (torch.rand(n, 3) > 0.5).to(torch.float64)
+    names.append(op_case("sigmoid_bce", "sigmoid_binary_cross_entropy", sigmoid_bce,
+                         {"logits": bce_logits, "targets": bce_targets}, no_grad=targets_fixed))
+    names.append(op_case("sigmoid_bce_weighted", "sigmoid_binary_cross_entropy", sigmoid_bce,
+                         {"logits": bce_logits, "targets": bce_targets, "weights": weights}, no_grad=targets_fixed))
+
+    pred, target = torch.randn(n, 3), torch.randn(n, 3)
+    for name, op, fn, attrs in [
+        ("mse", "mse_loss", mse, {}),
+        ("mae", "mae_loss", mae, {}),
+        ("huber_delta1", "huber_loss", huber(1.0), {"delta": 1.0}),
+        ("huber_delta0_5", "huber_loss", huber(0.5), {"delta": 0.5}),
+    ]:
+        names.append(op_case(name, op, fn, {"pred": pred, "target": target}, attrs, no_grad=targets_fixed))
+        names.append(op_case(name + "_weighted", op, fn, {"pred": pred, "target": target, "weights": weights}, attrs,
+                             no_grad=targets_fixed))
+    # A 3-D regression target: the per-sample loss averages over every non-batch axis.
+    names.append(op_case("mse_3d", "mse_loss", mse, {"pred": torch.randn(2, 3, 2), "target": torch.randn(2, 3, 2)},
+                         no_grad=targets_fixed))
+    return names
+
+
+# ---------------------------------------------------------------- the seed CNN
+
+def seed_cnn_case():
+    """conv 3x3x1->4 + relu -> maxpool 2 -> flatten (NHWC order) -> linear -> softmax CE."""
+    n, classes = 2, 3
+    inputs = {
+        "x": torch.randn(n, 8, 8, 1),
+        "kernel": 0.5 * torch.randn(3, 3, 1, 4),
+        "bias": 0.1 * torch.randn(4),
+        "W": 0.3 * torch.randn(3 * 3 * 4, classes),
+        "b": 0.1 * torch.randn(classes),
+        "targets": F.one_hot(torch.tensor([2, 0]), classes).to(torch.float64),
+    }
+
+    def model(x, kernel, bias, W, b, targets):
+        h = torch.relu(conv2d_nhwc(x, kernel, bias))           # (N, 6, 6, 4) NHWC
+        h = max_pool_nhwc(h, (2, 2), (2, 2), "valid")          # (N, 3, 3, 4) NHWC
+        h = h.reshape(n, -1)                                   # flatten in NHWC order, as deepfin does
+        logits = F.linear(h, W.t(), b)
+        return reduce_keras(-(targets * torch.log_softmax(logits, -1)).sum(-1))
+
+    return [op_case("seed_cnn", "seed_cnn", model, inputs, no_grad=("targets",))]
+
+
+# ---------------------------------------------------------------- optimizers
+
+def optimizer_case(name, make_optimizer, options, size=10, steps=20):
+    """Replays a fixed gradient sequence; stores the parameters after every step.
+
+    Gradients are bounded away from zero (|g| in [0.5, 1.5]) so that where an optimizer puts
+    epsilon (inside or outside the square root, scaled by bias correction or not) stays far
+    below the test tolerance, while every real convention difference stays far above it.
+    """
+    initial = torch.randn(size)
+    signs = torch.where(torch.rand(steps, size) < 0.5, -1.0, 1.0)
+    grads = signs * (0.5 + torch.rand(steps, size))
+    p = torch.nn.Parameter(initial.clone())
+    opt = make_optimizer([p])
+    trajectory = []
+    for step in range(steps):
+        opt.zero_grad()
+        p.grad = grads[step].clone()
+        opt.step()
+        trajectory.append(p.detach().clone())
+    return write(name, {
+        "optimizer": name.split("_")[0],
+        "options": options,
+        "initial": tensor_json(initial),
+        "grads": tensor_json(grads),
+        "params": tensor_json(torch.stack(trajectory)),
+    })
+
+
+def optimizer_cases():
+    eps = 1e-7  # deepfin/Keras default epsilon, passed to torch explicitly
+    O = torch.optim
+    return [
+        optimizer_case("sgd_plain", lambda p: O.SGD(p, lr=0.05), {"learning_rate": 0.05, "momentum": 0.0,
+                                                                  "nesterov": False}),
+        optimizer_case("sgd_momentum", lambda p: O.SGD(p, lr=0.05, momentum=0.9),
+                       {"learning_rate": 0.05, "momentum": 0.9, "nesterov": False}),
+        optimizer_case("sgd_nesterov", lambda p: O.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+                       {"learning_rate": 0.05, "momentum": 0.9, "nesterov": True}),
+        optimizer_case("adam", lambda p: O.Adam(p, lr=1e-3, betas=(0.9, 0.999), eps=eps),
+                       {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": eps}),
+        optimizer_case("adam_fast", lambda p: O.Adam(p, lr=1e-2, betas=(0.8, 0.99), eps=eps),
+                       {"learning_rate": 1e-2, "beta_1": 0.8, "beta_2": 0.99, "epsilon": eps}),
+        optimizer_case("adamw", lambda p: O.AdamW(p, lr=1e-2, betas=(0.9, 0.999), eps=eps, weight_decay=0.004),
+                       {"learning_rate": 1e-2, "beta_1": 0.9, "beta_2": 0.999, "epsilon": eps,
+                        "weight_decay": 0.004}),
+        optimizer_case("adamw_strong_decay", lambda p: O.AdamW(p, lr=1e-2, eps=eps, weight_decay=0.5),
+                       {"learning_rate": 1e-2, "beta_1": 0.9, "beta_2": 0.999, "epsilon": eps,
+                        "weight_decay": 0.5}),
+        optimizer_case("rmsprop", lambda p: O.RMSprop(p, lr=0.01, alpha=0.9, eps=eps),
+                       {"learning_rate": 0.01, "rho": 0.9, "momentum": 0.0, "epsilon": eps, "centered": False}),
+        optimizer_case("rmsprop_momentum", lambda p: O.RMSprop(p, lr=0.01, alpha=0.9, eps=eps, momentum=0.5),
+                       {"learning_rate": 0.01, "rho": 0.9, "momentum": 0.5, "epsilon": eps, "centered": False}),
+        optimizer_case("rmsprop_centered", lambda p: O.RMSprop(p, lr=0.01, alpha=0.9, eps=eps, centered=True),
+                       {"learning_rate": 0.01, "rho": 0.9, "momentum": 0.0, "epsilon": eps, "centered": True}),
+    ]
+
+
+def main():
+    torch.manual_seed(SEED)
+    families = {
+        "conv": conv_cases(),
+        "pool": pool_cases(),
+        "linalg": linalg_cases(),
+        "softmax": softmax_cases(),
+        "losses": loss_cases(),
+        "seed_cnn": seed_cnn_case(),
+        "optim": optimizer_cases(),
+    }
+    write("index", {"families": families})
+    total = sum(len(v) for v in families.values())
+    print(f"wrote {total} fixtures to {OUT_DIR} with torch {torch.__version__}")
+
+
+if __name__ == "__main__":
+    main()
