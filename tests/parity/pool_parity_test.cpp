@@ -8,8 +8,8 @@ namespace deepfin::parity {
 namespace {
 
 const std::vector<std::string> kPoolCases = {
-    "max_pool2d_valid", "max_pool2d_valid_overlap", "max_pool2d_same",   "max_pool2d_same_3x3",
-    "avg_pool2d_valid", "avg_pool2d_valid_overlap", "global_avg_pool2d",
+    "max_pool2d_valid", "max_pool2d_valid_overlap", "max_pool2d_same", "max_pool2d_same_3x3",
+    "avg_pool2d_valid", "avg_pool2d_valid_overlap", "avg_pool2d_same", "global_avg_pool2d",
 };
 
 Tensor run_pool(const Inputs& in, const nlohmann::json& attrs) {
