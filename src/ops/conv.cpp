@@ -33,7 +33,7 @@ void check_conv_args(const Tensor& x, const Tensor& kernel, const Tensor& bias, 
   }
   if (bias.defined() && (bias.dim() != 1 || bias.size(0) != kernel.size(3))) {
     throw ShapeError("conv2d: bias " + shape_str(bias.shape()) + " does not match kernel " + shape_str(kernel.shape()) +
-                     "; expected (" + std::to_string(kernel.size(3)) + ")");
+                     "; expected " + shape_str({kernel.size(3)}));
   }
   for (int i = 0; i < 2; ++i) {
     if (o.strides[i] < 1 || o.dilation[i] < 1) {

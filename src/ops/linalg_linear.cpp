@@ -23,7 +23,7 @@ void check_linear(const Tensor& x, const Tensor& W, const Tensor& b) {
   }
   if (b.defined() && (b.dim() != 1 || b.size(0) != W.size(1))) {
     throw ShapeError("linear: bias " + shape_str(b.shape()) + " does not fit W " + shape_str(W.shape()) +
-                     "; expected (" + std::to_string(W.size(1)) + ")");
+                     "; expected " + shape_str({W.size(1)}));
   }
 }
 
