@@ -1,12 +1,12 @@
 // sum / mean over any set of axes, max / min / argmax over one axis.
 // A set of axes is reduced as runs of neighbouring axes, last run first, each
 // run one (outer, n, inner) kernel call over contiguous data.
-#include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/reductions.h"
 
 #include <fmt/format.h>
 
 #include "deepfin/autograd/node.h"
+#include "deepfin/ops/elementwise.h"
 #include "ops/ew_internal.h"
 
 namespace deepfin {
@@ -89,6 +89,10 @@ ExtremeResult arg_extreme(const char* name, ReduceOp op, const Tensor& x, int64_
 }
 
 Tensor max_or_min(const char* name, ReduceOp op, const Tensor& x, int64_t axis, bool keepdims) {
+  if (x.dim() == 0) {  // a scalar is its own extreme; keep the result 0-d
+    normalize_axis(axis, 0, name);
+    return max_or_min(name, op, x.reshape({1}), 0, false);
+  }
   ExtremeResult r = arg_extreme(name, op, x, axis, true);
   const int64_t a = normalize_axis(axis, x.dim(), name);
   Tensor out = keepdims ? r.values : r.values.squeeze(a);
@@ -125,6 +129,10 @@ Tensor min(const Tensor& x, int64_t axis, bool keepdims) {
 }
 
 Tensor argmax(const Tensor& x, int64_t axis, bool keepdims) {
+  if (x.dim() == 0) {
+    normalize_axis(axis, 0, "argmax");
+    return zeros({}, DType::int64);
+  }
   ExtremeResult r = arg_extreme("argmax", ReduceOp::max, x, axis, false);
   return keepdims ? r.indices : r.indices.squeeze(normalize_axis(axis, x.dim(), "argmax"));
 }

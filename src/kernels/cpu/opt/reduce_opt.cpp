@@ -13,15 +13,15 @@
 namespace deepfin::kernels::opt {
 namespace {
 
-constexpr int64_t kSumBlock = 1024;   // float partials stay accurate over this many terms
+constexpr int64_t kSumBlock = 1024;   // elements per partial sum
 constexpr int64_t kInnerChunk = 512;  // columns per task when reducing a non-last axis
 
-// Sum of a contiguous run: vectorized float partials per block, combined in double.
+// Sum of a contiguous run: vectorized double partials per block, added in order.
 double row_sum(const float* x, int64_t n) {
   double total = 0.0;
   for (int64_t start = 0; start < n; start += kSumBlock) {
     const int64_t end = std::min(n, start + kSumBlock);
-    float partial = 0.0f;
+    double partial = 0.0;
 #pragma omp simd reduction(+ : partial)
     for (int64_t k = start; k < end; ++k) partial += x[k];
     total += partial;
@@ -56,16 +56,16 @@ void reduce_rows(ReduceOp op, int64_t outer, int64_t n, const float* x, float* o
   // One long row: threads sum fixed blocks, then the partials are added in order
   // (the same partials and order row_sum uses, so the bits match).
   const int64_t blocks = block_count(n, kSumBlock);
-  std::vector<float> partials(blocks);
+  std::vector<double> partials(blocks);
   for_each_block(blocks, true, [&](int64_t b) {
     const int64_t start = b * kSumBlock, end = std::min(n, start + kSumBlock);
-    float partial = 0.0f;
+    double partial = 0.0;
 #pragma omp simd reduction(+ : partial)
     for (int64_t k = start; k < end; ++k) partial += x[k];
     partials[b] = partial;
   });
   double total = 0.0;
-  for (float p : partials) total += p;
+  for (double p : partials) total += p;
   out[0] = static_cast<float>(total * scale);
 }
 

@@ -16,25 +16,26 @@ void softmax_row(bool log, int64_t n, const float* x, float* y) {
   float max_value = x[0];
 #pragma omp simd reduction(max : max_value)
   for (int64_t k = 1; k < n; ++k) max_value = std::max(max_value, x[k]);
-  float total = 0.0f;
+  double total = 0.0;  // float would lose digits over long rows
   for (int64_t k = 0; k < n; ++k) {
     const float e = std::exp(x[k] - max_value);
     total += e;
     if (!log) y[k] = e;
   }
   if (log) {
-    const float shift = max_value + std::log(total);
+    const float shift = static_cast<float>(max_value + std::log(total));
 #pragma omp simd
     for (int64_t k = 0; k < n; ++k) y[k] = x[k] - shift;
   } else {
-    const float inv = 1.0f / total;
+    const float inv = static_cast<float>(1.0 / total);
 #pragma omp simd
     for (int64_t k = 0; k < n; ++k) y[k] *= inv;
   }
 }
 
 void softmax_columns(bool log, int64_t n, int64_t inner, const float* x, float* y) {
-  std::vector<float> max_value(x, x + inner), total(inner, 0.0f);
+  std::vector<float> max_value(x, x + inner), scale(inner);
+  std::vector<double> total(inner, 0.0);
   for (int64_t k = 1; k < n; ++k) {
     const float* row = x + k * inner;
 #pragma omp simd
@@ -48,23 +49,24 @@ void softmax_columns(bool log, int64_t n, int64_t inner, const float* x, float* 
       total[i] += out[i];
     }
   }
-  for (int64_t i = 0; i < inner; ++i) total[i] = log ? max_value[i] + std::log(total[i]) : 1.0f / total[i];
+  for (int64_t i = 0; i < inner; ++i)
+    scale[i] = static_cast<float>(log ? max_value[i] + std::log(total[i]) : 1.0 / total[i]);
   for (int64_t k = 0; k < n; ++k) {
     const float* row = x + k * inner;
     float* out = y + k * inner;
     if (log) {
 #pragma omp simd
-      for (int64_t i = 0; i < inner; ++i) out[i] = row[i] - total[i];
+      for (int64_t i = 0; i < inner; ++i) out[i] = row[i] - scale[i];
     } else {
 #pragma omp simd
-      for (int64_t i = 0; i < inner; ++i) out[i] *= total[i];
+      for (int64_t i = 0; i < inner; ++i) out[i] *= scale[i];
     }
   }
 }
 
 void softmax_backward_slice(bool log, int64_t n, int64_t inner, const float* y, const float* dy, float* dx) {
   // Per column: total = sum(dy * y) (softmax) or sum(dy) (log-softmax).
-  std::vector<float> total(inner, 0.0f);
+  std::vector<double> total(inner, 0.0);
   for (int64_t k = 0; k < n; ++k) {
     const float* yr = y + k * inner;
     const float* gr = dy + k * inner;
@@ -81,10 +83,10 @@ void softmax_backward_slice(bool log, int64_t n, int64_t inner, const float* y, 
     const float* gr = dy + k * inner;
     float* out = dx + k * inner;
     if (log) {
-      for (int64_t i = 0; i < inner; ++i) out[i] = gr[i] - std::exp(yr[i]) * total[i];
+      for (int64_t i = 0; i < inner; ++i) out[i] = gr[i] - std::exp(yr[i]) * static_cast<float>(total[i]);
     } else {
 #pragma omp simd
-      for (int64_t i = 0; i < inner; ++i) out[i] = yr[i] * (gr[i] - total[i]);
+      for (int64_t i = 0; i < inner; ++i) out[i] = yr[i] * (gr[i] - static_cast<float>(total[i]));
     }
   }
 }
