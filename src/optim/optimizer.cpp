@@ -1,0 +1,159 @@
+#include "deepfin/optim/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "deepfin/core/error.h"
+#include "deepfin/core/threads.h"
+#include "optim/json_util.h"
+
+namespace deepfin::optim {
+
+namespace {
+void check_non_negative(double v, const std::string& owner, const char* what) {
+  if (!(v >= 0.0) || !std::isfinite(v))
+    throw ValueError(owner + ": " + what + " must be a finite number >= 0, got " + std::to_string(v));
+}
+
+double sum_of_squares(const float* g, int64_t n) {
+  double s = 0.0;
+#pragma omp parallel for reduction(+ : s) if (deepfin::worth_parallel(n))
+  for (int64_t i = 0; i < n; ++i) s += static_cast<double>(g[i]) * g[i];
+  return s;
+}
+
+// g *= c / max(norm, c): leaves g alone when its norm is already within c.
+void scale_to_norm(float* g, int64_t n, double norm, double c) {
+  if (norm <= c) return;
+  const float scale = static_cast<float>(c / norm);
+#pragma omp parallel for simd if (deepfin::worth_parallel(n))
+  for (int64_t i = 0; i < n; ++i) g[i] *= scale;
+}
+}  // namespace
+
+Optimizer::Optimizer(std::string name, double learning_rate, ClipOptions clip,
+                     std::shared_ptr<LearningRateSchedule> schedule, std::vector<std::string> slot_names)
+    : name_(std::move(name)),
+      learning_rate_(learning_rate),
+      clip_(clip),
+      schedule_(std::move(schedule)),
+      slot_names_(std::move(slot_names)) {
+  check_non_negative(learning_rate_, name_, "learning_rate");
+  check_non_negative(clip_.clipnorm, name_, "clipnorm");
+  check_non_negative(clip_.clipvalue, name_, "clipvalue");
+  check_non_negative(clip_.global_clipnorm, name_, "global_clipnorm");
+  if (clip_.clipnorm > 0 && clip_.global_clipnorm > 0)
+    throw ValueError(name_ + ": only one of clipnorm and global_clipnorm can be set");
+}
+
+double Optimizer::learning_rate() const {
+  return schedule_ ? (*schedule_)(iterations_) : learning_rate_;
+}
+
+void Optimizer::set_learning_rate(double lr) {
+  if (schedule_)
+    throw ValueError(name_ + ": the learning rate comes from a " + schedule_->class_name() +
+                     " schedule and cannot be set");
+  check_non_negative(lr, name_, "learning_rate");
+  learning_rate_ = lr;
+}
+
+void Optimizer::set_variable_sizes(std::vector<int64_t> sizes) {
+  for (int64_t s : sizes)
+    if (s < 0) throw ValueError(name_ + ": variable sizes must be >= 0");
+  variable_sizes_ = std::move(sizes);
+}
+
+void Optimizer::ensure_slots(int64_t n) {
+  if (arena_size_ == n) return;
+  if (arena_size_ >= 0)
+    throw ShapeError(name_ + ".apply_gradients: the parameter arena had " + std::to_string(arena_size_) +
+                     " elements and now has " + std::to_string(n));
+  arena_size_ = n;
+  slots_.assign(slot_names_.size(), std::vector<float>(static_cast<size_t>(n), 0.0f));
+}
+
+const float* Optimizer::clipped(const float* grads, int64_t n) {
+  if (clip_.clipnorm <= 0 && clip_.global_clipnorm <= 0 && clip_.clipvalue <= 0) return grads;
+  scratch_.assign(grads, grads + n);
+  float* g = scratch_.data();
+  if (clip_.clipnorm > 0) {
+    std::vector<int64_t> sizes = variable_sizes_.empty() ? std::vector<int64_t>{n} : variable_sizes_;
+    if (std::accumulate(sizes.begin(), sizes.end(), int64_t{0}) != n)
+      throw ShapeError(name_ + ".apply_gradients: variable sizes sum to " +
+                       std::to_string(std::accumulate(sizes.begin(), sizes.end(), int64_t{0})) + " but the arena has " +
+                       std::to_string(n) + " elements");
+    for (int64_t s : sizes) {
+      scale_to_norm(g, s, std::sqrt(sum_of_squares(g, s)), clip_.clipnorm);
+      g += s;
+    }
+  } else if (clip_.global_clipnorm > 0) {
+    scale_to_norm(g, n, std::sqrt(sum_of_squares(g, n)), clip_.global_clipnorm);
+  } else {
+    const float c = static_cast<float>(clip_.clipvalue);
+#pragma omp parallel for simd if (deepfin::worth_parallel(n))
+    for (int64_t i = 0; i < n; ++i) g[i] = std::clamp(g[i], -c, c);
+  }
+  return scratch_.data();
+}
+
+void Optimizer::apply_gradients(float* params, const float* grads, int64_t n) {
+  if (n < 0) throw ValueError(name_ + ".apply_gradients: negative arena size " + std::to_string(n));
+  if (n > 0 && (params == nullptr || grads == nullptr))
+    throw ValueError(name_ + ".apply_gradients: null parameter or gradient pointer");
+  ensure_slots(n);
+  const float* g = clipped(grads, n);
+  update(params, g, n, learning_rate());
+  ++iterations_;
+}
+
+nlohmann::json Optimizer::get_config() const {
+  return {{"name", name_},
+          {"learning_rate", schedule_ ? serialize_schedule(*schedule_) : nlohmann::json(learning_rate_)},
+          {"clipnorm", detail::null_if_zero(clip_.clipnorm)},
+          {"global_clipnorm", detail::null_if_zero(clip_.global_clipnorm)},
+          {"clipvalue", detail::null_if_zero(clip_.clipvalue)}};
+}
+
+std::vector<std::pair<std::string, Tensor>> Optimizer::state() const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  out.emplace_back("iterations", from_vector(std::vector<int64_t>{iterations_}, Shape{1}));
+  const int64_t n = std::max<int64_t>(arena_size_, 0);
+  for (size_t i = 0; i < slot_names_.size(); ++i) {
+    std::vector<float> values = slots_.empty() ? std::vector<float>(static_cast<size_t>(n), 0.0f) : slots_[i];
+    out.emplace_back(slot_names_[i], from_vector(values, Shape{n}));
+  }
+  return out;
+}
+
+void Optimizer::set_state(const std::vector<std::pair<std::string, Tensor>>& state) {
+  const std::string owner = name_ + ".set_state";
+  if (state.size() != slot_names_.size() + 1)
+    throw ValueError(owner + ": expected " + std::to_string(slot_names_.size() + 1) + " entries, got " +
+                     std::to_string(state.size()));
+  if (state[0].first != "iterations" || state[0].second.numel() != 1)
+    throw ValueError(owner + ": the first entry must be 'iterations' with one element");
+  int64_t n = -1;
+  std::vector<std::vector<float>> slots;
+  for (size_t i = 0; i < slot_names_.size(); ++i) {
+    const auto& [name, t] = state[i + 1];
+    if (name != slot_names_[i])
+      throw ValueError(owner + ": expected slot '" + slot_names_[i] + "', got '" + name + "'");
+    if (t.dim() != 1 || (n >= 0 && t.numel() != n))
+      throw ValueError(owner + ": slot '" + name + "' has shape " + shape_str(t.shape()) +
+                       "; slots must be 1-D and of one size");
+    n = t.numel();
+    slots.push_back(t.to_vector<float>());
+  }
+  if (n >= 0 && arena_size_ >= 0 && n != arena_size_)
+    throw ValueError(owner + ": state is for an arena of " + std::to_string(n) + " elements, this optimizer has " +
+                     std::to_string(arena_size_));
+  iterations_ = static_cast<int64_t>(state[0].second.to_vector<int64_t>()[0]);
+  if (n > 0 || (n == 0 && arena_size_ == 0)) {  // empty slots from a never-stepped optimizer stay unallocated
+    arena_size_ = n;
+    slots_ = std::move(slots);
+  }
+}
+
+}  // namespace deepfin::optim

@@ -1,0 +1,17 @@
+#include "deepfin/train/monitor.h"
+
+#include "deepfin/core/error.h"
+
+namespace deepfin::train {
+
+MonitorMode resolve_monitor_mode(const std::string& mode, const std::string& monitor, const char* who) {
+  if (mode == "min") return MonitorMode::min;
+  if (mode == "max") return MonitorMode::max;
+  if (mode != "auto")
+    throw ConfigError(std::string(who) + ": mode must be \"auto\", \"min\" or \"max\", got \"" + mode + "\"");
+  for (const char* up : {"acc", "auc", "precision", "recall"})
+    if (monitor.find(up) != std::string::npos) return MonitorMode::max;
+  return MonitorMode::min;
+}
+
+}  // namespace deepfin::train
