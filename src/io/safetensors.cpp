@@ -1,0 +1,173 @@
+#include "deepfin/io/safetensors.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "deepfin/io/atomic_file.h"
+#include "io/bytes.h"
+
+namespace deepfin::io {
+namespace {
+
+constexpr uint64_t kMaxHeaderBytes = 100u << 20;  // the reference implementation's cap
+constexpr const char* kMetadataKey = "__metadata__";
+
+const char* safetensors_dtype(DType t) {
+  switch (t) {
+    case DType::float32:
+      return "F32";
+    case DType::float64:
+      return "F64";
+    default:
+      return "I64";
+  }
+}
+
+struct Entry {
+  std::string name;
+  DType dtype;
+  Shape shape;
+  uint64_t begin, end;
+};
+
+Entry parse_entry(const std::string& path, const std::string& name, const nlohmann::json& j, uint64_t data_size) {
+  auto fail = [&](const std::string& what) { return FileError(fmt::format("{}: tensor '{}': {}", path, name, what)); };
+  if (!j.is_object()) throw fail("header entry is not a JSON object");
+  if (!j.contains("dtype") || !j["dtype"].is_string()) throw fail("missing or non-string \"dtype\"");
+  if (!j.contains("shape") || !j["shape"].is_array()) throw fail("missing or non-array \"shape\"");
+  if (!j.contains("data_offsets") || !j["data_offsets"].is_array() || j["data_offsets"].size() != 2)
+    throw fail("\"data_offsets\" must be an array [begin, end]");
+  Entry e{name, DType::float32, {}, 0, 0};
+  const std::string dtype = j["dtype"].get<std::string>();
+  if (dtype == "F32")
+    e.dtype = DType::float32;
+  else if (dtype == "F64")
+    e.dtype = DType::float64;
+  else if (dtype == "I64")
+    e.dtype = DType::int64;
+  else
+    throw fail(fmt::format("unsupported dtype \"{}\" (deepfin reads F32, F64, I64)", dtype));
+
+  uint64_t numel = 1;
+  for (const auto& d : j["shape"]) {
+    if (!d.is_number_unsigned() && !(d.is_number_integer() && d.get<int64_t>() >= 0))
+      throw fail("shape entries must be non-negative integers, got " + d.dump());
+    const uint64_t v = d.get<uint64_t>();
+    if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) || (v != 0 && numel > (uint64_t{1} << 60) / v))
+      throw fail("shape is too large");
+    numel *= v;
+    e.shape.push_back(static_cast<int64_t>(v));
+  }
+  for (const auto& o : j["data_offsets"])
+    if (!o.is_number_unsigned() && !(o.is_number_integer() && o.get<int64_t>() >= 0))
+      throw fail("data_offsets must be non-negative integers, got " + o.dump());
+  e.begin = j["data_offsets"][0].get<uint64_t>();
+  e.end = j["data_offsets"][1].get<uint64_t>();
+  if (e.begin > e.end) throw fail(fmt::format("data_offsets [{}, {}] are reversed", e.begin, e.end));
+  if (e.end > data_size)
+    throw fail(
+        fmt::format("data_offsets [{}, {}] lie outside the data section of {} bytes", e.begin, e.end, data_size));
+  const uint64_t expected = numel * dtype_size(e.dtype);
+  if (e.end - e.begin != expected)
+    throw fail(fmt::format("data_offsets [{}, {}] span {} bytes but {} {} needs {}", e.begin, e.end, e.end - e.begin,
+                           dtype, shape_str(e.shape), expected));
+  return e;
+}
+
+}  // namespace
+
+void save_safetensors(const std::string& path, const std::vector<std::pair<std::string, Tensor>>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  nlohmann::ordered_json header = nlohmann::ordered_json::object();
+  if (!metadata.empty()) header[kMetadataKey] = metadata;
+  std::set<std::string> seen;
+  uint64_t offset = 0;
+  for (const auto& [name, t] : tensors) {
+    if (name == kMetadataKey) throw ValueError("save_safetensors: '__metadata__' is reserved, not a tensor name");
+    if (!seen.insert(name).second) throw ValueError("save_safetensors: duplicate tensor name '" + name + "'");
+    if (!t.defined()) throw ValueError("save_safetensors: tensor '" + name + "' is undefined");
+    const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype());
+    header[name] = {
+        {"dtype", safetensors_dtype(t.dtype())}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  std::string json = header.dump();
+  json.append((8 - json.size() % 8) % 8, ' ');  // the data section starts 8-byte aligned
+
+  std::string prefix;
+  detail::put_u64le(prefix, json.size());
+  AtomicFileWriter writer(path);
+  writer.write(prefix);
+  writer.write(json);
+  for (const auto& [name, t] : tensors) writer.write(detail::tensor_bytes(t));
+  writer.commit();
+}
+
+SafetensorsFile load_safetensors(const std::string& path) {
+  const detail::Bytes file = detail::read_file_bytes(path);
+  if (file.size() < 8)
+    throw FileError(fmt::format("{}: truncated: {} bytes, too short for the 8-byte header length", path, file.size()));
+  detail::ByteReader r(file.data(), file.size(), path);
+  const uint64_t header_len = r.u64le("header length");
+  if (header_len > kMaxHeaderBytes)
+    throw FileError(fmt::format("{}: header length {} exceeds the {}-byte limit (corrupt file?)", path, header_len,
+                                kMaxHeaderBytes));
+  if (header_len > file.size() - 8)
+    throw FileError(fmt::format("{}: truncated: header length {} exceeds the {} bytes after the length field", path,
+                                header_len, file.size() - 8));
+  const char* text = reinterpret_cast<const char*>(file.data() + 8);
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(text, text + header_len);
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(fmt::format("{}: header is not valid JSON: {}", path, e.what()));
+  }
+  if (!header.is_object()) throw FileError(path + ": header JSON is not an object");
+
+  SafetensorsFile out;
+  const uint64_t data_start = 8 + header_len;
+  const uint64_t data_size = file.size() - data_start;
+  std::vector<Entry> entries;
+  for (const auto& [key, value] : header.items()) {
+    if (key == kMetadataKey) {
+      if (!value.is_object()) throw FileError(path + ": \"__metadata__\" must be an object of strings");
+      for (const auto& [mk, mv] : value.items()) {
+        if (!mv.is_string()) throw FileError(fmt::format("{}: metadata value for '{}' is not a string", path, mk));
+        out.metadata[mk] = mv.get<std::string>();
+      }
+      continue;
+    }
+    entries.push_back(parse_entry(path, key, value, data_size));
+  }
+
+  // Sorted by offset, the tensors must tile the data section exactly.
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+  uint64_t expected_begin = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    if (e.begin < expected_begin)
+      throw FileError(fmt::format("{}: tensor '{}': data_offsets [{}, {}] overlap tensor '{}'", path, e.name, e.begin,
+                                  e.end, entries[i - 1].name));
+    if (e.begin > expected_begin)
+      throw FileError(
+          fmt::format("{}: tensor '{}': unused gap in the data section before offset {}", path, e.name, e.begin));
+    expected_begin = e.end;
+  }
+  if (expected_begin != data_size)
+    throw FileError(
+        fmt::format("{}: data section has {} bytes but the tensors cover {}", path, data_size, expected_begin));
+
+  for (const Entry& e : entries) {
+    Tensor t = Tensor::empty(e.shape, e.dtype);
+    if (e.end > e.begin) std::memcpy(t.raw_data(), file.data() + data_start + e.begin, e.end - e.begin);
+    out.tensors.emplace_back(e.name, std::move(t));
+  }
+  return out;
+}
+
+}  // namespace deepfin::io
