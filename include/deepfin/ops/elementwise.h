@@ -33,9 +33,6 @@ Tensor greater(const Tensor& a, const Tensor& b);
 Tensor less(const Tensor& a, const Tensor& b);
 Tensor equal(const Tensor& a, const Tensor& b);
 
-// Sums `grad` over the broadcast axes so that it has `shape` (the inverse of broadcast_to).
-Tensor sum_to_shape(const Tensor& grad, const Shape& shape);
-
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
