@@ -21,4 +21,9 @@ Tensor embedding(const Tensor& table, const Tensor& ids);
 // int64 labels (any shape) -> labels.shape + (num_classes), 0/1 in `dtype`. No gradient.
 Tensor one_hot(const Tensor& labels, int64_t num_classes, DType dtype = DType::float32);
 
+// Checks that every element of the int64 tensor `indices` lies in [0, bound): DTypeError
+// if it is not int64, else IndexError naming `op`, the first bad value, its position and
+// the bounds. Shared by gather, embedding, one_hot and the sparse losses and metrics.
+void check_index_range(const Tensor& indices, int64_t bound, const char* op);
+
 }  // namespace deepfin

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "deepfin/core/threads.h"
+#include "kernels/cpu/opt/elementwise_parallel.h"  // kernels-local worth_parallel()
 
 namespace deepfin::kernels::opt {
 

@@ -1,6 +1,6 @@
 #include "kernels/cpu/opt/dropout_opt.h"
 
-#include "deepfin/core/threads.h"
+#include "kernels/cpu/opt/elementwise_parallel.h"  // kernels-local worth_parallel()
 
 namespace deepfin::kernels::opt {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "deepfin/core/threads.h"
+#include "kernels/cpu/opt/elementwise_parallel.h"  // kernels-local worth_parallel()
 
 namespace deepfin::kernels::opt {
 
@@ -21,13 +21,13 @@ void gather(const T* x, const int64_t* idx, T* out, int64_t outer, int64_t axis_
 template <class T>
 void gather_backward(const T* g, const int64_t* idx, T* gx, int64_t outer, int64_t axis_len, int64_t n_idx,
                      int64_t inner) {
-  constexpr int64_t kBlock = 256;
-  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  constexpr int64_t kColumnBlock = 256;
+  const int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
 #pragma omp parallel for collapse(2) schedule(static) if (worth_parallel(outer * n_idx * inner))
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t b = 0; b < blocks; ++b) {
-      const int64_t begin = b * kBlock;
-      const int64_t end = std::min(inner, begin + kBlock);
+      const int64_t begin = b * kColumnBlock;
+      const int64_t end = std::min(inner, begin + kColumnBlock);
       for (int64_t j = 0; j < n_idx; ++j) {
         const T* src = g + (o * n_idx + j) * inner;
         T* dst = gx + (o * axis_len + idx[j]) * inner;
