@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "kernels/cpu/opt/elementwise_parallel.h"  // kernels-local worth_parallel()
+#include "deepfin/core/threads.h"
 
 namespace deepfin::kernels::opt {
 

@@ -1,6 +1,6 @@
 #include "kernels/cpu/opt/dropout_opt.h"
 
-#include "kernels/cpu/opt/elementwise_parallel.h"  // kernels-local worth_parallel()
+#include "deepfin/core/threads.h"
 
 namespace deepfin::kernels::opt {
 

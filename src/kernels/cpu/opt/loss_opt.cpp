@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "kernels/cpu/opt/elementwise_parallel.h"  // kernels-local worth_parallel()
+#include "deepfin/core/threads.h"
 #include "kernels/cpu/ref/loss_math.h"
 
 namespace deepfin::kernels::opt {
