@@ -62,7 +62,7 @@ void assign_values(const Tensor& dst, const Tensor& src) {
                                  shape_str(src.shape())));
   if (!dst.is_contiguous()) throw ValueError("assign_values: destination must be contiguous");
   const Tensor converted = src.dtype() == dst.dtype() ? src.detach().contiguous() : src.detach().to(dst.dtype());
-  std::memcpy(dst.raw_data(), converted.raw_data(), static_cast<size_t>(dst.numel()) * dtype_size(dst.dtype()));
+  std::memmove(dst.raw_data(), converted.raw_data(), static_cast<size_t>(dst.numel()) * dtype_size(dst.dtype()));
 }
 
 nlohmann::json serialize(const Layer& layer) {

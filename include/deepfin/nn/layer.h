@@ -14,8 +14,8 @@ namespace deepfin::nn {
 // Options every layer accepts. Layer-specific option structs repeat these four
 // fields at their end so designated initializers read like Keras keyword args.
 struct LayerOptions {
-  std::string name;              // empty: auto-unique from the class ("conv2d", "conv2d_1")
-  Shape input_shape;             // without batch axis; empty: inferred from the previous layer
+  std::string name{};              // empty: auto-unique from the class ("conv2d", "conv2d_1")
+  Shape input_shape{};             // without batch axis; empty: inferred from the previous layer
   DType dtype = DType::float32;  // of the weights and the computation
   bool trainable = true;
 };
@@ -27,7 +27,7 @@ LayerOptions common_options(const Options& o) {
 }
 
 struct Weight {
-  std::string name;  // "kernel", "bias", "gamma", "moving_mean", ...
+  std::string name{};  // "kernel", "bias", "gamma", "moving_mean", ...
   Tensor value;
   bool trainable = true;
 };

@@ -13,8 +13,8 @@ struct BatchNormalizationOptions {
   double epsilon = 1e-3;
   bool center = true;  // learn beta
   bool scale = true;   // learn gamma
-  std::string name;
-  Shape input_shape;
+  std::string name{};
+  Shape input_shape{};
   DType dtype = DType::float32;
   bool trainable = true;
 };

@@ -11,8 +11,8 @@ struct DenseOptions {
   bool use_bias = true;
   std::string kernel_initializer = "glorot_uniform";
   std::string bias_initializer = "zeros";
-  std::string name;
-  Shape input_shape;
+  std::string name{};
+  Shape input_shape{};
   DType dtype = DType::float32;
   bool trainable = true;
 };

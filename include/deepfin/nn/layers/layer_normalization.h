@@ -11,8 +11,8 @@ struct LayerNormalizationOptions {
   double epsilon = 1e-3;
   bool center = true;
   bool scale = true;
-  std::string name;
-  Shape input_shape;
+  std::string name{};
+  Shape input_shape{};
   DType dtype = DType::float32;
   bool trainable = true;
 };

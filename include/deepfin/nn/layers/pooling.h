@@ -11,8 +11,8 @@ namespace deepfin::nn {
 struct Pooling2DOptions {
   std::array<int64_t, 2> strides{0, 0};  // 0: same as pool_size (Keras's strides=None)
   std::string padding = "valid";
-  std::string name;
-  Shape input_shape;
+  std::string name{};
+  Shape input_shape{};
   DType dtype = DType::float32;
   bool trainable = true;
 };

@@ -1,0 +1,117 @@
+#pragma once
+// Model: the Keras training front face. Holds the layers' parameters in one
+// arena (and their gradients in another), and implements compile / fit /
+// evaluate / predict / summary / save / get_weights / set_weights on top of a
+// subclass's forward pass. Sequential is the first subclass.
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "deepfin/core/tensor.h"
+#include "deepfin/models/options.h"
+#include "deepfin/nn/layer.h"
+#include "deepfin/nn/parameter_arena.h"
+#include "deepfin/train/callback.h"
+
+namespace deepfin::metrics {
+class Metric;
+}
+
+namespace deepfin::models {
+
+class Model : public train::TrainingModel {
+ public:
+  explicit Model(std::string name);
+  ~Model() override;
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  const std::string& name() const { return name_; }
+  virtual std::string class_name() const = 0;
+  // Keras-style {"name": ..., "layers": [{class_name, config}, ...]}.
+  virtual nlohmann::json get_config() const = 0;
+  virtual std::vector<std::shared_ptr<nn::Layer>> layers() const = 0;
+
+  // Builds every layer for inputs of `input_shape` (no batch axis) and binds the parameter arena.
+  virtual void build(const Shape& input_shape) = 0;
+  bool built() const { return built_; }
+  const Shape& input_shape() const { return input_shape_; }
+  const Shape& output_shape() const { return output_shape_; }
+
+  // Forward pass on a batch; builds the model on first use.
+  Tensor call(const Tensor& x, bool training = false);
+  Tensor operator()(const Tensor& x, bool training = false) { return call(x, training); }
+
+  void compile(const CompileOptions& options);
+  bool compiled() const { return optimizer_ != nullptr; }
+  // {"optimizer": {class_name, config}, "loss": ..., "metrics": [...]}; null before compile().
+  nlohmann::json compile_config() const;
+
+  train::History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
+  // {"loss": ..., metric names: ...}
+  train::Logs evaluate(const Tensor& x, const Tensor& y, int64_t batch_size = 32, const Tensor& sample_weight = {});
+  // Inference mode (training=false), no gradients recorded.
+  Tensor predict(const Tensor& x, int64_t batch_size = 32);
+
+  // Keras-like table: Layer (type) | Output Shape | Param #, then the totals.
+  std::string summary() const;
+  int64_t count_params() const;
+  int64_t count_trainable_params() const;
+
+  // Every layer's weights in layer order, each layer's in creation order (copies).
+  std::vector<Tensor> get_weights() const override;
+  // Copies values in place (the arena binding stays); ShapeError naming the layer on mismatch.
+  void set_weights(const std::vector<Tensor>& weights) override;
+  std::vector<Tensor> trainable_weights() const;
+  // One .safetensors file: "layers/<layer>/<weight>" tensors, optimizer state under
+  // "optimizer/<name>", model and compile configs in the metadata. Atomic.
+  void save(const std::string& path) const override;
+  optim::Optimizer& optimizer() override;  // ValueError before compile()
+  const std::shared_ptr<optim::Optimizer>& optimizer_ptr() const { return optimizer_; }
+  const std::shared_ptr<losses::Loss>& loss() const { return loss_; }
+  nn::ParameterArena& parameter_arena() { return arena_; }
+
+ protected:
+  // The forward pass; with skip_final_activation the last layer's activation is left out.
+  virtual Tensor forward(const Tensor& x, bool training, bool skip_final_activation) = 0;
+  // The activation of the model's output ("linear" if none).
+  virtual std::string final_activation() const = 0;
+  // Subclasses call this at the end of build(): records the shapes and binds the arena.
+  void finish_build(const Shape& input_shape, const Shape& output_shape);
+
+ private:
+  friend class ModelTrainer;
+  void ensure_built_for(const Tensor& x, const char* op);
+  void ensure_metrics();
+  // Loss of one batch on the (possibly fused) path, plus the probabilities metrics see.
+  Tensor compute_loss(const Tensor& x, const Tensor& y, const Tensor& w, bool training, Tensor* y_pred);
+  double train_step(const Tensor& x, const Tensor& y, const Tensor& w);
+  train::Logs run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size);
+  train::Logs current_logs(double mean_loss) const;
+
+  std::string name_;
+  bool built_ = false;
+  Shape input_shape_;
+  Shape output_shape_;
+  nn::ParameterArena arena_;
+
+  std::shared_ptr<optim::Optimizer> optimizer_;
+  std::shared_ptr<losses::Loss> loss_;        // as the user gave it
+  std::shared_ptr<losses::Loss> train_loss_;  // on logits when fused
+  bool fused_ = false;
+  std::vector<std::string> metric_names_;
+  std::vector<std::shared_ptr<metrics::Metric>> metrics_;
+};
+
+// Restores a model written by Model::save: architecture, weights, and (if the
+// model was compiled) optimizer, loss, metrics and optimizer state.
+std::shared_ptr<Model> load_model(const std::string& path);
+
+}  // namespace deepfin::models
+
+namespace deepfin {
+using models::load_model;
+using models::Model;
+using train::History;
+}  // namespace deepfin

@@ -1,0 +1,143 @@
+// Model::fit: the Keras training loop over mini-batches, with callbacks and
+// end-of-epoch validation.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "deepfin/autograd/node.h"
+#include "deepfin/core/random.h"
+#include "deepfin/data/loader.h"
+#include "deepfin/losses/loss.h"
+#include "deepfin/metrics/metric.h"
+#include "deepfin/metrics/registry.h"
+#include "deepfin/models/model.h"
+#include "deepfin/optim/optim.h"
+#include "deepfin/train/callback.h"
+#include "deepfin/train/progbar.h"
+#include "models/input_checks.h"
+
+namespace deepfin::models {
+namespace {
+
+struct Split {
+  Tensor train, val;
+};
+
+// Keras holds out the last samples (before any shuffling).
+Split split_tail(const Tensor& t, int64_t split_at) {
+  if (!t.defined()) return {};
+  return {t.slice(0, 0, split_at), t.slice(0, split_at, t.size(0))};
+}
+
+}  // namespace
+
+double Model::train_step(const Tensor& x, const Tensor& y, const Tensor& w) {
+  arena_.zero_grads();  // the engine accumulates into the arena's views
+  Tensor y_pred;
+  Tensor loss = compute_loss(x, y, w, /*training=*/true, &y_pred);
+  if (loss.requires_grad()) loss.backward();
+  if (arena_.size() > 0) optimizer_->apply_gradients(arena_.params<float>(), arena_.grads<float>(), arena_.size());
+  {
+    NoGradGuard no_grad;
+    for (const auto& m : metrics_) m->update_state(y, y_pred, w);
+  }
+  return loss.item();
+}
+
+train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& options) {
+  const char* op = "fit";
+  if (!compiled()) throw ValueError(fmt::format("fit: model '{}' must be compiled first", name_));
+  detail::check_same_samples(x_in, "x", y_in, "y", op);
+  ensure_built_for(x_in, op);
+  detail::check_finite(x_in, "x", op);
+  detail::check_finite(y_in, "y", op);
+  if (options.batch_size < 1) throw ValueError(fmt::format("fit: batch_size must be >= 1, got {}", options.batch_size));
+  if (options.epochs < 0 || options.initial_epoch < 0)
+    throw ValueError(
+        fmt::format("fit: epochs ({}) and initial_epoch ({}) must be >= 0", options.epochs, options.initial_epoch));
+  if (arena_.size() > 0 && arena_.dtype() != DType::float32)
+    throw DTypeError(
+        fmt::format("fit: training needs float32 weights, model '{}' has {}", name_, dtype_name(arena_.dtype())));
+  Tensor x = x_in, y = y_in;
+  Tensor w = detail::combine_sample_weights(y, options.sample_weight, options.class_weight, op);
+
+  Tensor x_val, y_val, w_val;
+  if (options.validation_data) {
+    x_val = options.validation_data->first;
+    y_val = options.validation_data->second;
+    detail::check_same_samples(x_val, "validation x", y_val, "validation y", op);
+    detail::check_input_shape(x_val, input_shape_, "fit (validation_data)");
+    detail::check_finite(x_val, "validation x", op);
+    detail::check_finite(y_val, "validation y", op);
+  } else if (options.validation_split > 0.0) {
+    if (!(options.validation_split < 1.0))
+      throw ValueError(fmt::format("fit: validation_split must be in [0, 1), got {}", options.validation_split));
+    const int64_t n = x.size(0);
+    const auto split_at = static_cast<int64_t>(std::ceil(static_cast<double>(n) * (1.0 - options.validation_split)));
+    if (split_at <= 0 || split_at >= n)
+      throw ValueError(fmt::format("fit: validation_split {} of {} samples leaves an empty training or validation set",
+                                   options.validation_split, n));
+    auto [xt, xv] = split_tail(x, split_at);
+    auto [yt, yv] = split_tail(y, split_at);
+    auto [wt, wv] = split_tail(w, split_at);
+    x = xt, y = yt, w = wt, x_val = xv, y_val = yv, w_val = wv;
+  }
+
+  ensure_metrics();
+  data::BatchLoader loader(x, y, w,
+                           {.batch_size = options.batch_size,
+                            .shuffle = options.shuffle,
+                            .generator = &default_generator(),
+                            .prefetch = true});
+
+  // Keras's order: progress bar first, the user's callbacks, History last.
+  auto history = std::make_shared<train::History>();
+  train::CallbackList callbacks;
+  if (options.verbose > 0) callbacks.append(std::make_shared<train::ProgbarLogger>());
+  for (const auto& cb : options.callbacks)
+    if (cb) callbacks.append(cb);
+  callbacks.append(history);
+
+  train::TrainParams params;
+  params.epochs = options.epochs;
+  params.steps = loader.num_batches();
+  params.verbose = options.verbose;
+  params.metrics = {"loss"};
+  for (const auto& m : metrics_) params.metrics.push_back(m->name());
+  if (x_val.defined()) {
+    params.metrics.push_back("val_loss");
+    for (const auto& m : metrics_) params.metrics.push_back("val_" + m->name());
+  }
+  callbacks.set_model(this);
+  callbacks.set_params(params);
+
+  stop_training = false;
+  train::Logs logs;
+  callbacks.on_train_begin(logs);
+  for (int epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
+    callbacks.on_epoch_begin(epoch);
+    for (const auto& m : metrics_) m->reset_state();
+    loader.start_epoch();
+    double loss_sum = 0.0;
+    int64_t seen = 0;
+    while (auto batch = loader.next()) {
+      callbacks.on_train_batch_begin(batch->index);
+      const double loss = train_step(batch->x, batch->y, batch->w);
+      loss_sum += loss * static_cast<double>(batch->x.size(0));
+      seen += batch->x.size(0);
+      callbacks.on_train_batch_end(batch->index, current_logs(loss_sum / static_cast<double>(seen)));
+      if (stop_training) break;
+    }
+    logs = current_logs(seen ? loss_sum / static_cast<double>(seen) : 0.0);
+    if (x_val.defined()) {
+      for (const auto& [key, value] : run_evaluation(x_val, y_val, w_val, options.batch_size))
+        logs["val_" + key] = value;
+    }
+    callbacks.on_epoch_end(epoch, logs);
+    if (stop_training) break;
+  }
+  callbacks.on_train_end(logs);
+  return *history;
+}
+
+}  // namespace deepfin::models

@@ -1,0 +1,62 @@
+#include "models/input_checks.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "deepfin/data/categorical.h"
+
+namespace deepfin::models::detail {
+
+void check_same_samples(const Tensor& a, const char* a_name, const Tensor& b, const char* b_name, const char* op) {
+  if (a.dim() == 0 || b.dim() == 0 || a.size(0) != b.size(0))
+    throw ShapeError(fmt::format("{}: {} has {} samples but {} has {} ({} shape {}, {} shape {})", op, a_name,
+                                 a.dim() ? a.size(0) : 0, b_name, b.dim() ? b.size(0) : 0, a_name, shape_str(a.shape()),
+                                 b_name, shape_str(b.shape())));
+}
+
+void check_finite(const Tensor& t, const char* name, const char* op) {
+  if (!t.defined() || !is_floating(t.dtype())) return;
+  const Tensor c = t.detach().contiguous();
+  dispatch_floating(op, c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = c.data<T>();
+    const int64_t n = c.numel();
+    const int64_t per_sample = c.dim() > 0 && c.size(0) > 0 ? n / c.size(0) : 1;
+    for (int64_t i = 0; i < n; ++i) {
+      if (!std::isfinite(p[i]))
+        throw ValueError(fmt::format("{}: {} contains {} at flat index {} (sample {}); clean or impute the data first",
+                                     op, name, std::isnan(p[i]) ? "NaN" : "Inf", i, i / per_sample));
+    }
+  });
+}
+
+void check_input_shape(const Tensor& x, const Shape& expected, const char* op) {
+  const Shape got(x.shape().begin() + (x.dim() > 0 ? 1 : 0), x.shape().end());
+  if (x.dim() == 0 || got != expected)
+    throw ShapeError(fmt::format("{}: the model expects input shape {} (without batch axis) but got x of shape {}", op,
+                                 shape_str(expected), shape_str(x.shape())));
+}
+
+Tensor combine_sample_weights(const Tensor& y, const Tensor& sample_weight,
+                              const std::map<int64_t, double>& class_weight, const char* op) {
+  if (sample_weight.defined()) {
+    check_same_samples(y, "y", sample_weight, "sample_weight", op);
+    if (sample_weight.dim() != 1)
+      throw ShapeError(
+          fmt::format("{}: sample_weight must have shape (N,), got {}", op, shape_str(sample_weight.shape())));
+    check_finite(sample_weight, "sample_weight", op);
+  }
+  if (class_weight.empty()) return sample_weight.defined() ? sample_weight.to(DType::float32) : Tensor();
+  const Tensor classes = data::class_indices(y, op);
+  const std::vector<int64_t> c = classes.to_vector<int64_t>();
+  std::vector<float> w(c.size(), 1.0f);
+  if (sample_weight.defined()) w = sample_weight.to_vector<float>();
+  for (size_t i = 0; i < c.size(); ++i) {
+    auto it = class_weight.find(c[i]);
+    if (it != class_weight.end()) w[i] *= static_cast<float>(it->second);
+  }
+  return from_vector(w, {static_cast<int64_t>(w.size())});
+}
+
+}  // namespace deepfin::models::detail

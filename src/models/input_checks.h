@@ -1,0 +1,25 @@
+#pragma once
+// Checks fit/evaluate/predict run on their data before any work, so bad input
+// fails with an error that names the array and the offending value.
+#include <map>
+#include <string>
+
+#include "deepfin/core/tensor.h"
+
+namespace deepfin::models::detail {
+
+// ShapeError naming both arrays and shapes when their sample counts (axis 0) differ.
+void check_same_samples(const Tensor& a, const char* a_name, const Tensor& b, const char* b_name, const char* op);
+
+// ValueError naming the array and the first NaN/Inf (flat index and sample).
+void check_finite(const Tensor& t, const char* name, const char* op);
+
+// ShapeError naming the expected and the received per-sample shape.
+void check_input_shape(const Tensor& x, const Shape& expected, const char* op);
+
+// Per-sample weights: sample_weight (or ones) times class_weight[class of each y row].
+// Undefined when neither is given.
+Tensor combine_sample_weights(const Tensor& y, const Tensor& sample_weight,
+                              const std::map<int64_t, double>& class_weight, const char* op);
+
+}  // namespace deepfin::models::detail

@@ -1,0 +1,110 @@
+// Model::save and load_model: one .safetensors file holding the weights
+// ("layers/<layer>/<weight>"), the optimizer state ("optimizer/<name>"), and
+// in its metadata the model config, the compile config and format versions.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "deepfin/io/safetensors.h"
+#include "deepfin/losses/loss.h"
+#include "deepfin/models/model.h"
+#include "deepfin/models/sequential.h"
+#include "deepfin/optim/optim.h"
+
+namespace deepfin::models {
+namespace {
+
+constexpr const char* kFormat = "1";
+constexpr const char* kVersion = "0.1.0";
+
+std::string weight_key(const nn::Layer& layer, const nn::Weight& w) {
+  return "layers/" + layer.name() + "/" + w.name;
+}
+
+nlohmann::json parse_metadata(const io::SafetensorsFile& file, const std::string& key, const std::string& path) {
+  auto it = file.metadata.find(key);
+  if (it == file.metadata.end()) return nullptr;
+  try {
+    return nlohmann::json::parse(it->second);
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(fmt::format("load_model: '{}' has malformed '{}' metadata: {}", path, key, e.what()));
+  }
+}
+
+std::shared_ptr<Model> model_from_config(const nlohmann::json& j, const std::string& path) {
+  const std::string class_name = j.value("class_name", std::string());
+  if (class_name == "Sequential") return Sequential::from_config(j.value("config", nlohmann::json::object()));
+  throw ConfigError(
+      fmt::format("load_model: '{}' holds a model of unknown class_name '{}'; known: Sequential", path, class_name));
+}
+
+}  // namespace
+
+void Model::save(const std::string& path) const {
+  if (!built_)
+    throw ValueError(fmt::format("save: model '{}' is not built yet; call it on data or build() first", name_));
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  for (const auto& layer : layers())
+    for (const nn::Weight& w : layer->weights()) tensors.emplace_back(weight_key(*layer, w), w.value.detach());
+  std::map<std::string, std::string> metadata = {
+      {"deepfin_format", kFormat},
+      {"deepfin_version", kVersion},
+      {"model_config", nlohmann::json{{"class_name", class_name()}, {"config", get_config()}}.dump()},
+  };
+  if (compiled()) {
+    metadata["compile_config"] = compile_config().dump();
+    for (auto& [name, t] : optimizer_->state()) tensors.emplace_back("optimizer/" + name, t);
+  }
+  io::save_safetensors(path, tensors, metadata);
+}
+
+std::shared_ptr<Model> load_model(const std::string& path) {
+  const io::SafetensorsFile file = io::load_safetensors(path);
+  auto format = file.metadata.find("deepfin_format");
+  if (format == file.metadata.end() || format->second != kFormat)
+    throw FileError(
+        fmt::format("load_model: '{}' is not a deepfin model file (deepfin_format {} expected)", path, kFormat));
+  const nlohmann::json model_config = parse_metadata(file, "model_config", path);
+  if (model_config.is_null()) throw FileError(fmt::format("load_model: '{}' has no model_config metadata", path));
+  std::shared_ptr<Model> model;
+  try {
+    model = model_from_config(model_config, path);
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(fmt::format("load_model: '{}' has a malformed model_config: {}", path, e.what()));
+  }
+  if (!model->built()) throw FileError(fmt::format("load_model: '{}' does not record the model's input shape", path));
+
+  std::map<std::string, Tensor> by_name;
+  std::vector<std::pair<std::string, Tensor>> optimizer_state;
+  for (const auto& [name, t] : file.tensors) {
+    by_name[name] = t;
+    if (name.rfind("optimizer/", 0) == 0) optimizer_state.emplace_back(name.substr(10), t);
+  }
+  for (const auto& layer : model->layers()) {
+    for (const nn::Weight& w : layer->weights()) {
+      auto it = by_name.find(weight_key(*layer, w));
+      if (it == by_name.end())
+        throw FileError(fmt::format("load_model: '{}' lacks tensor '{}'", path, weight_key(*layer, w)));
+      if (it->second.shape() != w.value.shape())
+        throw ShapeError(fmt::format("load_model: '{}' tensor '{}' has shape {} but layer '{}' expects {}", path,
+                                     it->first, shape_str(it->second.shape()), layer->name(),
+                                     shape_str(w.value.shape())));
+      nn::assign_values(w.value, it->second);
+    }
+  }
+
+  const nlohmann::json compile = parse_metadata(file, "compile_config", path);
+  if (compile.is_object()) {
+    try {
+      model->compile({.optimizer = optim::from_config(compile.at("optimizer")),
+                      .loss = losses::from_config(compile.at("loss")),
+                      .metrics = compile.value("metrics", std::vector<std::string>{})});
+    } catch (const nlohmann::json::exception& e) {
+      throw FileError(fmt::format("load_model: '{}' has a malformed compile_config: {}", path, e.what()));
+    }
+    if (!optimizer_state.empty()) model->optimizer().set_state(optimizer_state);
+  }
+  return model;
+}
+
+}  // namespace deepfin::models

@@ -1,0 +1,73 @@
+#include "deepfin/models/sequential.h"
+
+#include <fmt/format.h>
+
+#include "deepfin/nn/registry.h"
+
+namespace deepfin::models {
+
+Sequential::Sequential(std::vector<std::shared_ptr<nn::Layer>> layers, std::string name)
+    : Model(name.empty() ? nn::unique_name("sequential") : std::move(name)) {
+  for (auto& layer : layers) add(std::move(layer));
+}
+
+std::unique_ptr<Sequential> Sequential::from_config(const nlohmann::json& config) {
+  std::vector<std::shared_ptr<nn::Layer>> layers;
+  for (const auto& serialized : config.value("layers", nlohmann::json::array()))
+    layers.push_back(nn::layer_from_config(serialized));
+  auto model = std::make_unique<Sequential>(std::move(layers), config.value("name", std::string()));
+  if (!model->built() && config.contains("build_input_shape")) model->build(config["build_input_shape"].get<Shape>());
+  return model;
+}
+
+void Sequential::add(std::shared_ptr<nn::Layer> layer) {
+  if (!layer) throw ValueError(fmt::format("Sequential '{}': add() got a null layer", name()));
+  for (const auto& existing : layers_)
+    if (existing->name() == layer->name())
+      throw ValueError(
+          fmt::format("Sequential '{}': all layers need unique names, '{}' is already used", name(), layer->name()));
+  layers_.push_back(std::move(layer));
+  if (built()) {
+    // A layer added to a built model is built on the current output; the arena is rebound.
+    const Shape input = input_shape();
+    build(input);
+  } else if (layers_.size() == 1 && !layers_.front()->declared_input_shape().empty()) {
+    build(layers_.front()->declared_input_shape());
+  } else if (layers_.size() == 1 && layers_.front()->class_name() == "InputLayer") {
+    build(layers_.front()->input_shape());  // a scalar-feature Input declares shape ()
+  }
+}
+
+void Sequential::build(const Shape& input_shape) {
+  if (layers_.empty()) throw ValueError(fmt::format("Sequential '{}': cannot build a model without layers", name()));
+  Shape shape = input_shape;
+  for (const auto& layer : layers_) {
+    layer->build(shape);
+    shape = layer->output_shape();
+  }
+  finish_build(input_shape, shape);
+}
+
+Tensor Sequential::forward(const Tensor& x, bool training, bool skip_final_activation) {
+  Tensor h = x;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const bool last = i + 1 == layers_.size();
+    h = last && skip_final_activation ? layers_[i]->call_without_activation(h, training)
+                                      : layers_[i]->call(h, training);
+  }
+  return h;
+}
+
+std::string Sequential::final_activation() const {
+  return layers_.empty() ? std::string("linear") : layers_.back()->activation();
+}
+
+nlohmann::json Sequential::get_config() const {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& layer : layers_) layers.push_back(nn::serialize(*layer));
+  nlohmann::json config = {{"name", name()}, {"layers", layers}};
+  if (built()) config["build_input_shape"] = input_shape();
+  return config;
+}
+
+}  // namespace deepfin::models
