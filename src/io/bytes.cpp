@@ -23,6 +23,29 @@ Bytes read_file_bytes(const std::string& path) {
   return bytes;
 }
 
+InputFile::InputFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
+  if (!file_) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (::fseeko(file_, 0, SEEK_END) != 0) {
+    std::fclose(file_);
+    throw FileError(fmt::format("cannot read {}: not a seekable file", path));
+  }
+  size_ = static_cast<uint64_t>(::ftello(file_));
+}
+
+InputFile::~InputFile() {
+  std::fclose(file_);
+}
+
+void InputFile::read_at(uint64_t offset, void* dst, size_t n, const std::string& what) {
+  if (offset > size_ || n > size_ - offset)
+    throw FileError(
+        fmt::format("{}: truncated: {} needs {} bytes at offset {}, the file has {}", path_, what, n, offset, size_));
+  if (n == 0) return;
+  if (::fseeko(file_, static_cast<off_t>(offset), SEEK_SET) != 0 || std::fread(dst, 1, n, file_) != n)
+    throw FileError(fmt::format("{}: cannot read {} ({} bytes at offset {}): {}", path_, what, n, offset,
+                                std::feof(file_) ? "file shrank while reading" : std::strerror(errno)));
+}
+
 void ByteReader::seek(size_t pos, const char* what) {
   if (pos > size_)
     throw FileError(fmt::format("{}: truncated or corrupt: {} at offset {} lies past the end ({} bytes)", where_, what,

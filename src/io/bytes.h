@@ -3,6 +3,7 @@
 // little/big-endian field access, and copying a strided tensor to C order.
 // Every failure is a FileError that names the file (or archive member).
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -15,6 +16,25 @@ using Bytes = std::vector<unsigned char>;
 
 // The whole file; FileError naming the path if it cannot be opened or read.
 Bytes read_file_bytes(const std::string& path);
+
+// A read-only file for formats that locate their data through a header, so big
+// payloads go straight into tensor storage instead of through a whole-file buffer.
+class InputFile {
+ public:
+  explicit InputFile(const std::string& path);  // FileError naming the path
+  ~InputFile();
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  uint64_t size() const { return size_; }
+  // Reads exactly n bytes at `offset`; FileError ("truncated", naming `what`) otherwise.
+  void read_at(uint64_t offset, void* dst, size_t n, const std::string& what);
+
+ private:
+  std::string path_;
+  FILE* file_ = nullptr;
+  uint64_t size_ = 0;
+};
 
 // A cursor over a byte range that refuses to read past its end.
 class ByteReader {

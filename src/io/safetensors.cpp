@@ -108,21 +108,23 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {
-  const detail::Bytes file = detail::read_file_bytes(path);
+  detail::InputFile file(path);
   if (file.size() < 8)
     throw FileError(fmt::format("{}: truncated: {} bytes, too short for the 8-byte header length", path, file.size()));
-  detail::ByteReader r(file.data(), file.size(), path);
-  const uint64_t header_len = r.u64le("header length");
+  unsigned char length_field[8];
+  file.read_at(0, length_field, 8, "header length");
+  const uint64_t header_len = detail::ByteReader(length_field, 8, path).u64le("header length");
   if (header_len > kMaxHeaderBytes)
     throw FileError(fmt::format("{}: header length {} exceeds the {}-byte limit (corrupt file?)", path, header_len,
                                 kMaxHeaderBytes));
   if (header_len > file.size() - 8)
     throw FileError(fmt::format("{}: truncated: header length {} exceeds the {} bytes after the length field", path,
                                 header_len, file.size() - 8));
-  const char* text = reinterpret_cast<const char*>(file.data() + 8);
+  std::string text(header_len, '\0');
+  file.read_at(8, text.data(), header_len, "header");
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(text, text + header_len);
+    header = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw FileError(fmt::format("{}: header is not valid JSON: {}", path, e.what()));
   }
@@ -164,7 +166,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
 
   for (const Entry& e : entries) {
     Tensor t = Tensor::empty(e.shape, e.dtype);
-    if (e.end > e.begin) std::memcpy(t.raw_data(), file.data() + data_start + e.begin, e.end - e.begin);
+    file.read_at(data_start + e.begin, t.raw_data(), e.end - e.begin, "tensor '" + e.name + "'");
     out.tensors.emplace_back(e.name, std::move(t));
   }
   return out;
