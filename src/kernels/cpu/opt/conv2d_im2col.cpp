@@ -20,6 +20,13 @@ bool is_pointwise(const Conv2dGeometry& g) {
   return g.k_h == 1 && g.k_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0;
 }
 
+// Copies `count` values; a plain loop, since for the few channels of early
+// layers (often 1) a memcpy call costs more than the copy.
+template <class T>
+inline void copy_channels(const T* src, T* dst, int64_t count) {
+  for (int64_t c = 0; c < count; ++c) dst[c] = src[c];
+}
+
 // Writes the patch rows of every image into `cols` (out_pixels x patch_size).
 template <class T>
 void im2col(const Conv2dGeometry& g, const T* x, T* cols) {
@@ -33,12 +40,20 @@ void im2col(const Conv2dGeometry& g, const T* x, T* cols) {
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
         for (int64_t kh = 0; kh < g.k_h; ++kh) {
           const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dil_h;
+          const bool row_inside = ih >= 0 && ih < g.in_h;
+          const int64_t iw0 = ow * g.stride_w - g.pad_left;
+          if (row_inside && g.dil_w == 1 && iw0 >= 0 && iw0 + g.k_w <= g.in_w) {
+            // The whole kernel row lies inside: in NHWC it is one contiguous run.
+            copy_channels(image + (ih * g.in_w + iw0) * cin, row, g.k_w * cin);
+            row += g.k_w * cin;
+            continue;
+          }
           for (int64_t kw = 0; kw < g.k_w; ++kw, row += cin) {
             const int64_t iw = ow * g.stride_w - g.pad_left + kw * g.dil_w;
-            if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) {
-              std::fill(row, row + cin, T(0));
+            if (row_inside && iw >= 0 && iw < g.in_w) {
+              copy_channels(image + (ih * g.in_w + iw) * cin, row, cin);
             } else {
-              std::memcpy(row, image + (ih * g.in_w + iw) * cin, sizeof(T) * cin);
+              for (int64_t c = 0; c < cin; ++c) row[c] = T(0);
             }
           }
         }
@@ -91,7 +106,7 @@ void conv2d_forward(const Conv2dGeometry& g, const T* x, const T* w, const T* bi
     patches = workspace;
   }
   if (bias) {
-    for (int64_t r = 0; r < m; ++r) std::memcpy(y + r * n, bias, sizeof(T) * n);
+    for (int64_t r = 0; r < m; ++r) copy_channels(bias, y + r * n, n);
   }
   gemm(false, false, m, n, k, T(1), patches, k, w, n, bias ? T(1) : T(0), y, n);
 }
