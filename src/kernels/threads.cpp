@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -37,5 +39,13 @@ void set_num_threads(int n) {
 }
 
 int get_num_threads() { return thread_count(); }
+
+void use_passive_openmp_waiting(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT") || std::getenv("DEEPFIN_REEXECUTED")) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  setenv("DEEPFIN_REEXECUTED", "1", 1);
+  execv("/proc/self/exe", argv);
+  // exec failed (no /proc): carry on with libgomp's default waiting.
+}
 
 }  // namespace deepfin

@@ -8,6 +8,14 @@ namespace deepfin {
 void set_num_threads(int n);
 int get_num_threads();
 
+// libgomp lets idle workers busy-wait for a long time (GOMP_SPINCOUNT) before
+// sleeping; on a machine with other load that makes parallel code 10x slower.
+// The wait policy can only be chosen before libgomp starts, so programs call
+// this first thing in main(): unless the user chose OMP_WAIT_POLICY or
+// GOMP_SPINCOUNT, it sets OMP_WAIT_POLICY=PASSIVE and re-executes the program
+// (once; a marker variable prevents loops). Returns only if no re-exec happened.
+void use_passive_openmp_waiting(char** argv);
+
 // Below this many scalar operations a loop stays on one thread: waking a team
 // costs more than it saves.
 inline constexpr int64_t kParallelGrain = 32768;

@@ -1,0 +1,147 @@
+// The deepfin side of bench/run.py: runs one named workload and prints one
+// JSON line with its timings. The PyTorch twin is bench/torch_workloads.py;
+// both build the same models on the same shapes with the same batch sizes.
+//
+//   bench_workloads WORKLOAD [--threads N] [--repeats R]
+//   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1 peak
+#include <immintrin.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <deepfin/deepfin.h>
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace deepfin;
+
+namespace {
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// Times fn `repeats` times after one warm-up; returns seconds per call.
+std::vector<double> time_calls(const std::function<void()>& fn, int repeats) {
+  fn();
+  std::vector<double> t;
+  for (int i = 0; i < repeats; ++i) {
+    const double s = now();
+    fn();
+    t.push_back(now() - s);
+  }
+  return t;
+}
+
+void print_result(const char* name, const char* unit, double work_per_call, const std::vector<double>& seconds) {
+  std::printf("{\"workload\": \"%s\", \"unit\": \"%s\", \"work_per_call\": %g, \"seconds\": [", name, unit,
+              work_per_call);
+  for (size_t i = 0; i < seconds.size(); ++i) std::printf("%s%.9g", i ? ", " : "", seconds[i]);
+  std::printf("], \"threads\": %d}\n", get_num_threads());
+}
+
+std::shared_ptr<Sequential> seed_cnn() {
+  auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::Conv2D(32, {3, 3}, {.activation = "relu", .input_shape = {28, 28, 1}}),
+      layers::MaxPooling2D({2, 2}),
+      layers::Flatten(),
+      layers::Dense(10, {.activation = "softmax"}),
+  });
+  m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "categorical_crossentropy"});
+  return m;
+}
+
+std::shared_ptr<Sequential> mlp() {
+  auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::Dense(64, {.activation = "relu", .input_shape = {30}}),
+      layers::Dense(32, {.activation = "relu"}),
+      layers::Dense(1, {.activation = "sigmoid"}),
+  });
+  m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "binary_crossentropy"});
+  return m;
+}
+
+// One fit() epoch over `n` random samples; work = samples.
+void train_rows(const char* name, std::shared_ptr<Sequential> model, const Shape& x_shape, const Tensor& y,
+                int64_t batch, int repeats) {
+  Tensor x = rand_uniform(x_shape, 0.0, 1.0);
+  const int64_t n = x_shape[0];
+  auto fit_once = [&] { model->fit(x, y, {.epochs = 1, .batch_size = batch, .verbose = 0}); };
+  print_result(name, "samples", static_cast<double>(n), time_calls(fit_once, repeats));
+}
+
+void predict_rows(const char* name, std::shared_ptr<Sequential> model, const Shape& x_shape, int repeats) {
+  Tensor x = rand_uniform(x_shape, 0.0, 1.0);
+  auto once = [&] { model->predict(x, x_shape[0]); };
+  print_result(name, "samples", static_cast<double>(x_shape[0]), time_calls(once, repeats));
+}
+
+// FMA peak of this machine with the current thread count: independent
+// accumulator chains so the FMA units, not latency, are the limit.
+void peak(int repeats) {
+  constexpr int64_t kIters = 20'000'000;
+  auto once = [&] {
+    float sink = 0;
+#pragma omp parallel reduction(+ : sink)
+    {
+      __m256 acc[10];
+      for (auto& a : acc) a = _mm256_set1_ps(1.0f);
+      const __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
+      for (int64_t i = 0; i < kIters / 10; ++i)
+        for (auto& a : acc) a = _mm256_fmadd_ps(a, m, c);
+      for (auto& a : acc) {
+        float tmp[8];
+        _mm256_storeu_ps(tmp, a);
+        sink += tmp[0];
+      }
+    }
+    if (sink == 42.0f) std::printf(" ");
+  };
+  const double flops = static_cast<double>(kIters) * 8 * 2 * get_num_threads();
+  print_result("peak", "flop", flops, time_calls(once, repeats));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  use_passive_openmp_waiting(argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_workloads WORKLOAD [--threads N] [--repeats R]\n");
+    return 2;
+  }
+  const std::string w = argv[1];
+  int repeats = 5;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--threads")) set_num_threads(std::atoi(argv[i + 1]));
+    if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
+  }
+  set_random_seed(1);
+  if (w == "cnn_train") {
+    const int64_t n = 3200;
+    Tensor labels = from_vector(std::vector<int64_t>(n, 3), {n});
+    train_rows("cnn_train", seed_cnn(), {n, 28, 28, 1}, one_hot(labels, 10), 32, repeats);
+  } else if (w == "cnn_predict_b1") {
+    auto m = seed_cnn();
+    Tensor x = rand_uniform({1, 28, 28, 1}, 0.0, 1.0);
+    print_result("cnn_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 60));
+  } else if (w == "cnn_predict_b1000") {
+    predict_rows("cnn_predict_b1000", seed_cnn(), {1000, 28, 28, 1}, repeats);
+  } else if (w == "mlp_train") {
+    const int64_t n = 25600;
+    train_rows("mlp_train", mlp(), {n, 30}, rand_uniform({n, 1}, 0.0, 1.0).to(DType::float32), 256, repeats);
+  } else if (w == "mlp_predict_b1") {
+    auto m = mlp();
+    Tensor x = rand_uniform({1, 30}, 0.0, 1.0);
+    print_result("mlp_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 400));
+  } else if (w == "peak") {
+    peak(repeats);
+  } else {
+    std::fprintf(stderr, "unknown workload %s\n", w.c_str());
+    return 2;
+  }
+  return 0;
+} catch (const deepfin::Error& e) {
+  std::fprintf(stderr, "bench_workloads: %s\n", e.what());
+  return 1;
+}

@@ -1,0 +1,144 @@
+// The deepfin command on bad input: one clear line on stderr, a non-zero exit,
+// and no output file left behind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <limits>
+
+#include "deepfin/core/tensor.h"
+#include "deepfin/io/npy.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+RunResult run_cli(const std::string& args) {
+  const std::string cmd = std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (pipe && fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+  const int status = pipe ? pclose(pipe) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class CliErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("deepfin_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  std::string job(const std::string& layers, const std::string& loss = "categorical_crossentropy") {
+    return "[data]\nsource = \"npy\"\nx = \"" + (dir_ / "x.npy").string() + "\"\ny = \"" + (dir_ / "y.npy").string() +
+           "\"\n[model]\nclass_name = \"Sequential\"\n" + layers + "[compile]\nloss = \"" + loss +
+           "\"\n[output]\nmodel = \"" + (dir_ / "model.safetensors").string() + "\"\n";
+  }
+  fs::path dir_;
+};
+
+TEST_F(CliErrors, MissingJobFile) {
+  RunResult r = run_cli("train " + (dir_ / "nope.toml").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("deepfin: error: cannot open job file"), std::string::npos) << r.output;
+}
+
+TEST_F(CliErrors, TruncatedNpyIsNamedAndNoModelIsWritten) {
+  write("x.npy", "\x93NUMPY\x01\x00");  // magic and version, then nothing
+  write("y.npy", "");
+  const std::string layers = "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 2 }\n";
+  RunResult r = run_cli("train " + write("job.toml", job(layers)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("x.npy"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
+}
+
+// Writes x (n, 4) and one-hot y (m, 2) as .npy files in the test directory.
+void write_data(const fs::path& dir, int64_t n, int64_t m, bool nan = false) {
+  deepfin::Tensor x = deepfin::ones({n, 4});
+  if (nan) x.set({n - 1, 2}, std::numeric_limits<double>::quiet_NaN());
+  deepfin::io::save_npy((dir / "x.npy").string(), x);
+  deepfin::io::save_npy((dir / "y.npy").string(), deepfin::zeros({m}, deepfin::DType::int64));
+}
+
+const char* kDense = "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 2, activation = \"softmax\" }\n";
+
+TEST_F(CliErrors, UnknownLayerNameListsTheKnownOnes) {
+  write_data(dir_, 10, 10);
+  const std::string layers = "[[model.config.layers]]\nclass_name = \"Dense2\"\nconfig = { units = 2 }\n";
+  RunResult r = run_cli("train " + write("job.toml", job(layers)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("Dense2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Conv2D"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
+}
+
+TEST_F(CliErrors, UnknownLossName) {
+  write_data(dir_, 10, 10);
+  RunResult r = run_cli("train " + write("job.toml", job(kDense, "categorical_crossentropyy")));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("categorical_crossentropyy"), std::string::npos) << r.output;
+}
+
+TEST_F(CliErrors, LabelCountDiffersFromSampleCount) {
+  write_data(dir_, 10, 7);
+  RunResult r = run_cli("train " + write("job.toml", job(kDense)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("(10, 4)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(7,)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
+}
+
+TEST_F(CliErrors, NaNInTheInputs) {
+  write_data(dir_, 10, 10, /*nan=*/true);
+  RunResult r = run_cli("train " + write("job.toml", job(kDense)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("NaN"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
+}
+
+TEST_F(CliErrors, MissingDataPackageSaysWhatToInstall) {
+  const std::string text = "[data]\nsource = \"fashion_mnist\"\npath = \"" + (dir_ / "none").string() +
+                           "\"\n[model]\nclass_name = \"Sequential\"\nconfig = { layers = [] }\n[compile]\nloss = \"mse\"\n";
+  RunResult r = run_cli("train " + write("job.toml", text));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("dataset-fashion-mnist"), std::string::npos) << r.output;
+}
+
+TEST_F(CliErrors, CorruptedModelFile) {
+  std::string bytes(8, '\0');
+  bytes[0] = static_cast<char>(0xff);  // header length far beyond the file
+  bytes[3] = 0x7f;
+  const std::string path = write("broken.safetensors", bytes + "{}");
+  RunResult r = run_cli("summary " + path);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("broken.safetensors"), std::string::npos) << r.output;
+  RunResult p = run_cli("predict " + path + " " + (dir_ / "x.npy").string() + " -o " + (dir_ / "out.npy").string());
+  EXPECT_EQ(p.exit_code, 1) << p.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out.npy"));
+}
+
+TEST_F(CliErrors, BadFlagIsAUsageError) {
+  RunResult r = run_cli("--threads 0 summary x");
+  EXPECT_NE(r.exit_code, 0);
+  RunResult none = run_cli("");
+  EXPECT_NE(none.exit_code, 0);
+}
+
+}  // namespace

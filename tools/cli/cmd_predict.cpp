@@ -1,0 +1,40 @@
+// deepfin predict MODEL IN.npy -o OUT.npy: model outputs for every row.
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "deepfin/io/npy.h"
+#include "deepfin/models/model.h"
+
+namespace deepfin::cli {
+namespace {
+
+int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
+                int64_t batch_size) {
+  ctx.apply();
+  auto model = models::load_model(model_path);
+  Tensor x = io::load_npy(in);
+  if (x.dtype() == DType::int64) x = x.to(DType::float32);
+  const Tensor y = model->predict(x, batch_size);
+  io::save_npy(out, y);
+  print_event(ctx, fmt::format("wrote predictions {} to {}", shape_str(y.shape()), out),
+              nlohmann::json{{"event", "predict"}, {"shape", y.shape()}, {"path", out}}.dump());
+  return 0;
+}
+
+}  // namespace
+
+Command add_predict_command(CLI::App& app, const RunContext& ctx) {
+  auto* sub = app.add_subcommand("predict", "run a saved model on an .npy of inputs");
+  struct Args {
+    std::string model, in, out;
+    int64_t batch_size = 256;
+  };
+  auto args = std::make_shared<Args>();
+  sub->add_option("model", args->model, "model file (.safetensors)")->required();
+  sub->add_option("input", args->in, "inputs (.npy), batch axis first")->required();
+  sub->add_option("-o,--output", args->out, "where to write the outputs (.npy)")->required();
+  sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
+  return {sub, [&ctx, args] { return run_predict(ctx, args->model, args->in, args->out, args->batch_size); }};
+}
+
+}  // namespace deepfin::cli

@@ -1,0 +1,21 @@
+// deepfin summary MODEL: the Keras-style layer table of a saved model.
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "deepfin/models/model.h"
+
+namespace deepfin::cli {
+
+Command add_summary_command(CLI::App& app, const RunContext& ctx) {
+  auto* sub = app.add_subcommand("summary", "print the layer table of a saved model");
+  auto path = std::make_shared<std::string>();
+  sub->add_option("model", *path, "model file (.safetensors)")->required();
+  return {sub, [&ctx, path] {
+            (void)ctx;
+            auto model = models::load_model(*path);
+            fmt::print("{}\n", model->summary());
+            return 0;
+          }};
+}
+
+}  // namespace deepfin::cli

@@ -1,0 +1,94 @@
+// deepfin train JOB.toml: load the data, build and compile the model, fit it,
+// save it, then predict the test set and report its metrics.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "commands.h"
+#include "dataset_source.h"
+#include "deepfin/io/npy.h"
+#include "deepfin/models/model.h"
+#include "deepfin/ops/reductions.h"
+#include "fit_options.h"
+#include "job_file.h"
+#include "json_logger.h"
+#include "model_builder.h"
+
+namespace deepfin::cli {
+namespace {
+
+// Share of rows whose arg-max matches the label's (one-hot rows or int64 ids).
+double argmax_accuracy(const Tensor& probs, const Tensor& y) {
+  const auto predicted = argmax(probs, -1).to_vector<int64_t>();
+  const auto truth = y.dim() == 1 ? y.to(DType::int64).to_vector<int64_t>() : argmax(y, -1).to_vector<int64_t>();
+  int64_t hits = 0;
+  for (size_t i = 0; i < predicted.size(); ++i) hits += predicted[i] == truth[i];
+  return predicted.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(predicted.size());
+}
+
+void ensure_parent_dir(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+int run_train(const RunContext& ctx, const std::string& job_path) {
+  const JobSpec job = load_job_file(job_path);
+  const uint64_t seed = ctx.apply(job.threads, job.seed);
+
+  const data::Dataset data = load_job_data(job.data, seed);
+  print_event(ctx,
+              fmt::format("data: {} train {}, test {}", job.data.source, shape_str(data.x_train.shape()),
+                          shape_str(data.x_test.shape())),
+              nlohmann::json{{"event", "data"},
+                             {"source", job.data.source},
+                             {"train", data.x_train.shape()},
+                             {"test", data.x_test.shape()}}
+                  .dump());
+
+  auto model = model_from_json(job.model);
+  model->compile(compile_options_from_json(job.compile));
+  if (!model->built()) model->build(Shape(data.x_train.shape().begin() + 1, data.x_train.shape().end()));
+  if (!ctx.json()) fmt::print("{}\n", model->summary());
+
+  models::FitOptions fit = fit_options_from_json(job.fit, data, job.output.history_csv);
+  if (ctx.json()) {
+    fit.verbose = 0;
+    fit.callbacks.push_back(std::make_shared<JsonEpochLogger>());
+  }
+  for (const auto& path : {job.output.model, job.output.predictions, job.output.history_csv})
+    if (!path.empty()) ensure_parent_dir(path);
+  model->fit(data.x_train, data.y_train, fit);
+
+  if (!job.output.model.empty()) {
+    model->save(job.output.model);
+    print_event(ctx, "saved model to " + job.output.model,
+                nlohmann::json{{"event", "saved"}, {"path", job.output.model}}.dump());
+  }
+  const train::Logs test_logs = model->evaluate(data.x_test, data.y_test, 256);
+  const Tensor probs = model->predict(data.x_test, 256);
+  if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, probs);
+  nlohmann::json report = {{"event", "test"}};
+  std::string line = "test:";
+  for (const auto& [key, value] : test_logs) {
+    report[key] = value;
+    line += fmt::format(" {} {:.4f}", key, value);
+  }
+  if (probs.dim() == 2 && probs.shape()[1] > 1) {
+    const double acc = argmax_accuracy(probs, data.y_test);
+    report["predict_accuracy"] = acc;
+    line += fmt::format(" | test accuracy (predict) {:.4f}", acc);
+  }
+  print_event(ctx, line, report.dump());
+  return 0;
+}
+
+}  // namespace
+
+Command add_train_command(CLI::App& app, const RunContext& ctx) {
+  auto* sub = app.add_subcommand("train", "train the model a job file describes");
+  auto job = std::make_shared<std::string>();
+  sub->add_option("job", *job, "job file (TOML)")->required();
+  return {sub, [&ctx, job] { return run_train(ctx, *job); }};
+}
+
+}  // namespace deepfin::cli

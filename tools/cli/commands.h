@@ -1,0 +1,23 @@
+#pragma once
+// One function per subcommand; each registers itself on the CLI11 app and
+// runs when chosen. Errors propagate as deepfin::Error to main().
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "run_context.h"
+
+namespace deepfin::cli {
+
+// A subcommand and what to run when it is chosen (returns the exit code).
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+Command add_train_command(CLI::App& app, const RunContext& ctx);
+Command add_evaluate_command(CLI::App& app, const RunContext& ctx);
+Command add_predict_command(CLI::App& app, const RunContext& ctx);
+Command add_summary_command(CLI::App& app, const RunContext& ctx);
+Command add_export_command(CLI::App& app, const RunContext& ctx);
+
+}  // namespace deepfin::cli

@@ -1,0 +1,47 @@
+// The deepfin command: train, evaluate, predict, summary, export-data.
+// A failure prints one line naming what went wrong and exits non-zero.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+#include "deepfin/core/error.h"
+#include "deepfin/core/threads.h"
+#include "deepfin/version.h"
+
+int main(int argc, char** argv) {
+  deepfin::use_passive_openmp_waiting(argv);
+  using namespace deepfin::cli;
+  CLI::App app{"deepfin: deep learning for financial technology (Keras-like models, fast CPU kernels)", "deepfin"};
+  app.set_version_flag("--version", DEEPFIN_VERSION);
+  app.require_subcommand(1);
+  RunContext ctx;
+  app.add_option("--threads", ctx.threads, "worker threads (default: DEEPFIN_NUM_THREADS or all cores)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", ctx.seed, "random seed for initializers, shuffling and dropout (default 42)");
+  app.add_option("--log-format", ctx.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  const std::vector<Command> commands = {add_train_command(app, ctx), add_evaluate_command(app, ctx),
+                                        add_predict_command(app, ctx), add_summary_command(app, ctx),
+                                        add_export_command(app, ctx)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (const Command& c : commands)
+      if (c.app->parsed()) return c.run();
+    return 2;
+  } catch (const deepfin::Error& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "deepfin: error: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "deepfin: internal error: {}\n", e.what());
+    return 3;
+  }
+}

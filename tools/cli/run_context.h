@@ -1,0 +1,24 @@
+#pragma once
+// Options every subcommand shares (--threads, --seed, --log-format) and the
+// run header that states what is in effect.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace deepfin::cli {
+
+struct RunContext {
+  std::optional<int> threads;
+  std::optional<uint64_t> seed;
+  std::string log_format = "text";  // "text" | "json"
+  bool json() const { return log_format == "json"; }
+
+  // Applies threads and seed (a job file's values fill in what the flags left
+  // unset), then prints the header line. Returns the seed in effect.
+  uint64_t apply(std::optional<int> job_threads = {}, std::optional<uint64_t> job_seed = {}) const;
+};
+
+// Prints one line (text) or one JSON object (json) describing an event.
+void print_event(const RunContext& ctx, const std::string& text, const std::string& json_line);
+
+}  // namespace deepfin::cli

@@ -1,0 +1,11 @@
+#pragma once
+// Converts a parsed TOML table into the JSON tree the rest of deepfin speaks
+// (the same {class_name, config} trees that saved models carry).
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+namespace deepfin::cli {
+
+nlohmann::json toml_to_json(const toml::node& node);
+
+}  // namespace deepfin::cli
