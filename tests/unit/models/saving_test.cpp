@@ -126,6 +126,25 @@ TEST(Saving, FileLayoutIsTheDocumentedOne) {
   std::filesystem::remove(path);
 }
 
+TEST(Saving, CompiledButUntrainedAndUncompiledModelsRoundTrip) {
+  set_random_seed(8);
+  Tensor x = rand_uniform({3, 4});
+  for (bool compiled : {true, false}) {
+    Sequential model({layers::Dense(2, {.activation = "relu", .input_shape = {4}})});
+    if (compiled) model.compile({.optimizer = "rmsprop", .loss = "huber"});
+    const std::string path = temp_path("untrained.safetensors");
+    model.save(path);
+    auto loaded = load_model(path);
+    EXPECT_EQ(loaded->compiled(), compiled);
+    EXPECT_TRUE(same_bits(loaded->predict(x), model.predict(x)));
+    if (compiled) {
+      EXPECT_EQ(loaded->optimizer().class_name(), "RMSprop");
+      EXPECT_EQ(loaded->loss()->class_name(), "Huber");
+    }
+    std::filesystem::remove(path);
+  }
+}
+
 TEST(Saving, BadFilesGiveClearErrors) {
   const std::string path = temp_path("bad.safetensors");
   io::save_safetensors(path, {{"w", zeros({2})}}, {});
