@@ -16,18 +16,22 @@ void gather(const T* x, const int64_t* idx, T* out, int64_t outer, int64_t axis_
       std::memcpy(out + (o * n_idx + j) * inner, x + (o * axis_len + idx[j]) * inner, row_bytes);
 }
 
-// Threads own disjoint (outer, column block) tiles of gx, and each tile adds its
-// rows in j order: no atomics, and the sum order never depends on the thread count.
+// Threads own disjoint (outer, column chunk) tiles of gx, and each tile adds its
+// rows in j order. No atomics, and since every element sums in j order whatever
+// the tiling, the result never depends on the thread count. Embedding backward
+// has outer = 1, so there the threads split the columns.
 template <class T>
 void gather_backward(const T* g, const int64_t* idx, T* gx, int64_t outer, int64_t axis_len, int64_t n_idx,
                      int64_t inner) {
-  constexpr int64_t kColumnBlock = 256;
-  const int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
-#pragma omp parallel for collapse(2) schedule(static) if (worth_parallel(outer * n_idx * inner))
+  const bool parallel = worth_parallel(outer * n_idx * inner);
+  const int64_t threads = parallel ? get_num_threads() : 1;
+  const int64_t chunks = std::min<int64_t>(std::max<int64_t>(1, (threads + outer - 1) / outer), (inner + 15) / 16);
+  const int64_t width = chunks > 1 ? (inner + chunks - 1) / chunks : inner;
+#pragma omp parallel for collapse(2) schedule(static) if (parallel && outer * chunks > 1)
   for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t b = 0; b < blocks; ++b) {
-      const int64_t begin = b * kColumnBlock;
-      const int64_t end = std::min(inner, begin + kColumnBlock);
+    for (int64_t c = 0; c < chunks; ++c) {
+      const int64_t begin = c * width;
+      const int64_t end = std::min(inner, begin + width);
       for (int64_t j = 0; j < n_idx; ++j) {
         const T* src = g + (o * n_idx + j) * inner;
         T* dst = gx + (o * axis_len + idx[j]) * inner;
