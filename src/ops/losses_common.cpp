@@ -37,47 +37,6 @@ LossArgs prepare(const char* name, const Tensor& pred, const Tensor& target, con
   return args;
 }
 
-void check_class_axis(const LossArgs& args, const char* what) {
-  const Shape& s = args.pred.shape();
-  if (s.size() < 2 || s.back() < 1)
-    throw ShapeError(fmt::format("{}: {} must be (N, ..., C) with C >= 1, got {} (targets {})", args.name, what,
-                                 shape_str(s), shape_str(args.target.shape())));
-}
-
-int64_t rows_per_sample(const Shape& shape) {
-  int64_t rows = 1;
-  for (size_t d = 1; d + 1 < shape.size(); ++d) rows *= shape[d];
-  return rows;
-}
-
-Tensor mean_groups(const Tensor& values, int64_t samples, int64_t group) {
-  Tensor out = Tensor::empty({samples}, values.dtype());
-  dispatch_floating("loss", values.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* v = values.data<T>();
-    T* o = out.data<T>();
-    for (int64_t s = 0; s < samples; ++s) {
-      T acc = 0;
-      for (int64_t k = 0; k < group; ++k) acc += v[s * group + k];
-      o[s] = acc / T(group);
-    }
-  });
-  return out;
-}
-
-Tensor spread_groups(const Tensor& per_sample, int64_t group) {
-  const int64_t samples = per_sample.numel();
-  Tensor out = Tensor::empty({samples * group}, per_sample.dtype());
-  dispatch_floating("loss", per_sample.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* v = per_sample.data<T>();
-    T* o = out.data<T>();
-    for (int64_t s = 0; s < samples; ++s)
-      for (int64_t k = 0; k < group; ++k) o[s * group + k] = v[s] / T(group);
-  });
-  return out;
-}
-
 Tensor finish(const LossArgs& args, const Tensor& sample_loss, LossGradFn grads) {
   const int64_t n = args.samples;
   const DType dtype = args.pred.dtype();

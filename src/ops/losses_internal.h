@@ -22,17 +22,6 @@ struct LossArgs {
 // shape (N), and, when `same_shape`, that target has pred's shape.
 LossArgs prepare(const char* name, const Tensor& pred, const Tensor& target, const Tensor& weights, bool same_shape);
 
-// For (N, ..., C) losses over the last axis: checks dim >= 2 and C >= 1.
-void check_class_axis(const LossArgs& args, const char* what);
-
-// Rows per sample of an (N, ..., C) tensor, i.e. the product of the middle axes.
-int64_t rows_per_sample(const Shape& shape);
-
-// The mean of each consecutive run of `group` values: (N * group) -> (N).
-Tensor mean_groups(const Tensor& values, int64_t samples, int64_t group);
-// Each sample's value divided by `group` and repeated `group` times: (N) -> (N * group).
-Tensor spread_groups(const Tensor& per_sample, int64_t group);
-
 // Given the loss's gradient scale per sample (upstream gradient * w_i / N, shape (N)),
 // returns {d loss / d pred, d loss / d target}, each undefined unless asked for.
 using LossGradFn =
