@@ -37,7 +37,7 @@ struct TrainParams {
   int64_t steps = 0;  // batches per epoch; 0 when unknown
   int verbose = 1;
   // The log keys in display order, e.g. {"loss", "accuracy", "val_loss", "val_accuracy"}.
-  std::vector<std::string> metrics;
+  std::vector<std::string> metrics = {};
 };
 
 class Callback {
