@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "deepfin/version.h"
 #include "deepfin/io/safetensors.h"
 #include "deepfin/losses/loss.h"
 #include "deepfin/models/model.h"
@@ -14,8 +15,8 @@
 namespace deepfin::models {
 namespace {
 
-constexpr const char* kFormat = "1";
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kFormat = DEEPFIN_MODEL_FORMAT;
+constexpr const char* kVersion = DEEPFIN_VERSION;
 
 std::string weight_key(const nn::Layer& layer, const nn::Weight& w) {
   return "layers/" + layer.name() + "/" + w.name;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "deepfin/core/error.h"
+#include "deepfin/train/csv_logger.h"
+#include "deepfin/train/early_stopping.h"
 
 namespace deepfin::cli {
 
@@ -21,6 +23,16 @@ models::FitOptions fit_options_from_json(const nlohmann::json& fit, const data::
     } else if (validation != "none" && validation != "split") {
       throw ConfigError(fmt::format("[fit] validation must be \"test\", \"split\" or \"none\", got \"{}\"", validation));
     }
+    if (fit.contains("early_stopping")) {
+      const nlohmann::json& es = fit.at("early_stopping");
+      train::EarlyStoppingOptions e;
+      e.monitor = es.value("monitor", e.monitor);
+      e.patience = es.value("patience", e.patience);
+      e.min_delta = es.value("min_delta", e.min_delta);
+      e.mode = es.value("mode", e.mode);
+      e.restore_best_weights = es.value("restore_best_weights", e.restore_best_weights);
+      o.callbacks.push_back(std::make_shared<train::EarlyStopping>(e));
+    }
     if (fit.contains("class_weight"))
       for (const auto& [key, value] : fit.at("class_weight").items()) o.class_weight[std::stoll(key)] = value.get<double>();
   } catch (const nlohmann::json::exception& e) {
@@ -30,7 +42,7 @@ models::FitOptions fit_options_from_json(const nlohmann::json& fit, const data::
   }
   if (o.epochs <= 0 || o.batch_size <= 0)
     throw ConfigError(fmt::format("[fit] epochs and batch_size must be positive (got {} and {})", o.epochs, o.batch_size));
-  (void)history_csv;
+  if (!history_csv.empty()) o.callbacks.push_back(std::make_shared<train::CSVLogger>(history_csv));
   return o;
 }
 
