@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "deepfin/core/error.h"
-#include "deepfin/core/threads.h"
+#include "optim/parallel_chunks.h"
 
 namespace deepfin::optim {
 
@@ -47,36 +47,48 @@ AdamOptimizer::AdamOptimizer(const AdamWOptions& o)
       options_(o),
       decoupled_(true) {}
 
+namespace {
+struct AdamStep {
+  float alpha, one_minus_b1, one_minus_b2, eps, decay;
+};
+
+void adam_kernel(const AdamStep& s, float* __restrict p, const float* __restrict g, float* __restrict m,
+                 float* __restrict v, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float pi = p[i] - s.decay * p[i];
+    m[i] += s.one_minus_b1 * (g[i] - m[i]);
+    v[i] += s.one_minus_b2 * (g[i] * g[i] - v[i]);
+    p[i] = pi - s.alpha * m[i] / (std::sqrt(v[i]) + s.eps);
+  }
+}
+
+void amsgrad_kernel(const AdamStep& s, float* __restrict p, const float* __restrict g, float* __restrict m,
+                    float* __restrict v, float* __restrict v_max, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float pi = p[i] - s.decay * p[i];
+    m[i] += s.one_minus_b1 * (g[i] - m[i]);
+    v[i] += s.one_minus_b2 * (g[i] * g[i] - v[i]);
+    v_max[i] = std::max(v_max[i], v[i]);
+    p[i] = pi - s.alpha * m[i] / (std::sqrt(v_max[i]) + s.eps);
+  }
+}
+}  // namespace
+
 void AdamOptimizer::update(float* p, const float* g, int64_t n, double lr) {
   const double t = static_cast<double>(iterations() + 1);
-  const float alpha =
-      static_cast<float>(lr * std::sqrt(1.0 - std::pow(options_.beta_2, t)) / (1.0 - std::pow(options_.beta_1, t)));
-  const float one_minus_b1 = static_cast<float>(1.0 - options_.beta_1);
-  const float one_minus_b2 = static_cast<float>(1.0 - options_.beta_2);
-  const float eps = static_cast<float>(options_.epsilon);
-  const float decay = static_cast<float>(lr * options_.weight_decay);
+  const AdamStep s{
+      static_cast<float>(lr * std::sqrt(1.0 - std::pow(options_.beta_2, t)) / (1.0 - std::pow(options_.beta_1, t))),
+      static_cast<float>(1.0 - options_.beta_1), static_cast<float>(1.0 - options_.beta_2),
+      static_cast<float>(options_.epsilon), static_cast<float>(lr * options_.weight_decay)};
   float* m = slot(0);
   float* v = slot(1);
-  const bool parallel = worth_parallel(n);
-  if (options_.amsgrad) {
-    float* v_max = slot(2);
-#pragma omp parallel for simd if (parallel)
-    for (int64_t i = 0; i < n; ++i) {
-      const float pi = p[i] - decay * p[i];
-      m[i] += one_minus_b1 * (g[i] - m[i]);
-      v[i] += one_minus_b2 * (g[i] * g[i] - v[i]);
-      v_max[i] = std::max(v_max[i], v[i]);
-      p[i] = pi - alpha * m[i] / (std::sqrt(v_max[i]) + eps);
-    }
-    return;
-  }
-#pragma omp parallel for simd if (parallel)
-  for (int64_t i = 0; i < n; ++i) {
-    const float pi = p[i] - decay * p[i];
-    m[i] += one_minus_b1 * (g[i] - m[i]);
-    v[i] += one_minus_b2 * (g[i] * g[i] - v[i]);
-    p[i] = pi - alpha * m[i] / (std::sqrt(v[i]) + eps);
-  }
+  float* v_max = options_.amsgrad ? slot(2) : nullptr;
+  detail::parallel_chunks(n, [&](int64_t b, int64_t e) {
+    if (v_max)
+      amsgrad_kernel(s, p + b, g + b, m + b, v + b, v_max + b, e - b);
+    else
+      adam_kernel(s, p + b, g + b, m + b, v + b, e - b);
+  });
 }
 
 nlohmann::json AdamOptimizer::get_config() const {
