@@ -4,6 +4,7 @@
 //
 //   bench_workloads WORKLOAD [--threads N] [--repeats R]
 //   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1 peak
+#include <deepfin/deepfin.h>
 #include <immintrin.h>
 #include <omp.h>
 
@@ -11,7 +12,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <deepfin/deepfin.h>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,7 +20,9 @@ using namespace deepfin;
 
 namespace {
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 // Times fn `repeats` times after one warm-up; returns seconds per call.
 std::vector<double> time_calls(const std::function<void()>& fn, int repeats) {

@@ -39,7 +39,8 @@ int main(int argc, char** argv) try {
                  .loss = "categorical_crossentropy",
                  .metrics = {"accuracy"}});
   std::printf("%s\n", model.summary().c_str());
-  History history = model.fit(x_train, y_train, {.epochs = 10, .batch_size = 32, .validation_data = {{x_test, y_test}}});
+  History history =
+      model.fit(x_train, y_train, {.epochs = 10, .batch_size = 32, .validation_data = {{x_test, y_test}}});
   Tensor predictions = model.predict(x_test);
 
   Tensor predicted = argmax(predictions, -1), truth = argmax(y_test, -1);

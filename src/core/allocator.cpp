@@ -1,5 +1,6 @@
 #include "deepfin/core/allocator.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -34,7 +35,8 @@ CachingAllocator& CachingAllocator::instance() {
 
 size_t CachingAllocator::round_size(size_t bytes) {
   if (bytes <= 512) return 512;
-  // Round to a quarter of the next power of two: at most 25% slack.
+  if (bytes > (SIZE_MAX >> 2)) throw std::bad_alloc();
+  // Round up to an eighth of the next power of two: at most 12.5% slack.
   size_t p = 1;
   while (p < bytes) p <<= 1;
   const size_t step = p / 8;
@@ -63,7 +65,11 @@ void* CachingAllocator::allocate(size_t bytes) {
     release_cached();
     p = std::aligned_alloc(kAlignment, size);
   }
-  if (!p) throw std::bad_alloc();
+  if (!p) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.stats.bytes_in_use -= size;
+    throw std::bad_alloc();
+  }
   return p;
 }
 

@@ -35,6 +35,8 @@ Generator& default_generator() {
   return gen;
 }
 
-void set_random_seed(uint64_t seed) { default_generator().seed(seed); }
+void set_random_seed(uint64_t seed) {
+  default_generator().seed(seed);
+}
 
 }  // namespace deepfin

@@ -8,7 +8,9 @@ namespace deepfin {
 
 int64_t shape_numel(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n))
+      throw ValueError("shape " + shape_str(shape) + " has more elements than fit in 64 bits");
   return n;
 }
 
@@ -55,6 +57,9 @@ int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op) {
 void check_shape_valid(const Shape& shape, const char* op) {
   for (int64_t d : shape)
     if (d < 0) throw ValueError(std::string(op) + ": negative dimension in shape " + shape_str(shape));
+  // 2^48 bytes is far beyond any machine's memory: refuse before size arithmetic can wrap.
+  if (shape_numel(shape) > (int64_t{1} << 45))
+    throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " is too large to allocate");
 }
 
 }  // namespace deepfin

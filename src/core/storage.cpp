@@ -11,12 +11,10 @@ Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
 }
 
 Storage::Storage(void* external, size_t bytes, Device device, std::shared_ptr<void> owner)
-    : data_(external), bytes_(bytes), device_(device), owner_(std::move(owner)) {
-  if (!owner_) owner_ = std::shared_ptr<void>(nullptr, [](void*) {});
-}
+    : data_(external), bytes_(bytes), device_(device), owner_(std::move(owner)), external_(true) {}
 
 Storage::~Storage() {
-  if (!owner_) CachingAllocator::instance().deallocate(data_, bytes_);
+  if (!external_) CachingAllocator::instance().deallocate(data_, bytes_);
 }
 
 }  // namespace deepfin

@@ -27,7 +27,9 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   return Tensor(std::move(impl));
 }
 
-int64_t Tensor::size(int64_t axis) const { return shape()[normalize_axis(axis, dim(), "size")]; }
+int64_t Tensor::size(int64_t axis) const {
+  return shape()[normalize_axis(axis, dim(), "size")];
+}
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
@@ -89,8 +91,9 @@ void Tensor::set(const std::vector<int64_t>& index, double value) {
 }
 
 double Tensor::item() const {
-  if (numel() != 1) throw ShapeError("item(): tensor of shape " + shape_str(shape()) + " has " +
-                                     std::to_string(numel()) + " elements, expected exactly 1");
+  if (numel() != 1)
+    throw ShapeError("item(): tensor of shape " + shape_str(shape()) + " has " + std::to_string(numel()) +
+                     " elements, expected exactly 1");
   return read_element(*this, offset());
 }
 
@@ -162,10 +165,18 @@ Tensor zeros(const Shape& shape, DType dtype) {
   std::memset(t.raw_data(), 0, static_cast<size_t>(t.numel()) * dtype_size(dtype));
   return t;
 }
-Tensor ones(const Shape& shape, DType dtype) { return full(shape, 1.0, dtype); }
-Tensor zeros_like(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
-Tensor ones_like(const Tensor& t) { return ones(t.shape(), t.dtype()); }
-Tensor scalar_tensor(double value, DType dtype) { return full({}, value, dtype); }
+Tensor ones(const Shape& shape, DType dtype) {
+  return full(shape, 1.0, dtype);
+}
+Tensor zeros_like(const Tensor& t) {
+  return zeros(t.shape(), t.dtype());
+}
+Tensor ones_like(const Tensor& t) {
+  return ones(t.shape(), t.dtype());
+}
+Tensor scalar_tensor(double value, DType dtype) {
+  return full({}, value, dtype);
+}
 
 Tensor arange(double start, double stop, double step, DType dtype) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(stop) || !std::isfinite(step))
@@ -188,9 +199,15 @@ Tensor from_values(const std::vector<T>& values, const Shape& shape) {
 }
 }  // namespace
 
-Tensor from_vector(const std::vector<float>& v, const Shape& s) { return from_values(v, s); }
-Tensor from_vector(const std::vector<double>& v, const Shape& s) { return from_values(v, s); }
-Tensor from_vector(const std::vector<int64_t>& v, const Shape& s) { return from_values(v, s); }
+Tensor from_vector(const std::vector<float>& v, const Shape& s) {
+  return from_values(v, s);
+}
+Tensor from_vector(const std::vector<double>& v, const Shape& s) {
+  return from_values(v, s);
+}
+Tensor from_vector(const std::vector<int64_t>& v, const Shape& s) {
+  return from_values(v, s);
+}
 
 Tensor randn(const Shape& shape, DType dtype, double mean, double stddev, Generator* gen) {
   Generator& g = gen ? *gen : default_generator();

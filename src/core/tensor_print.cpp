@@ -9,8 +9,8 @@
 namespace deepfin {
 namespace {
 
-void print_axis(std::ostringstream& os, const Tensor& t, std::vector<int64_t>& index, size_t axis,
-                int64_t max_per_axis, int indent) {
+void print_axis(std::ostringstream& os, const Tensor& t, std::vector<int64_t>& index, size_t axis, int64_t max_per_axis,
+                int indent) {
   const int64_t n = t.shape()[axis];
   const bool elide = n > max_per_axis;
   const int64_t head = elide ? max_per_axis / 2 : n;
@@ -46,12 +46,16 @@ std::string Tensor::to_string(int64_t max_per_axis) const {
     print_axis(os, *this, index, 0, std::max<int64_t>(max_per_axis, 2), 7);
   }
   os << ", shape=" << shape_str(shape()) << ", dtype=" << dtype_name(dtype());
-  if (grad_fn()) os << ", grad_fn=" << grad_fn()->name();
-  else if (requires_grad()) os << ", requires_grad=true";
+  if (grad_fn())
+    os << ", grad_fn=" << grad_fn()->name();
+  else if (requires_grad())
+    os << ", requires_grad=true";
   os << ")";
   return os.str();
 }
 
-std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << t.to_string(); }
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+  return os << t.to_string();
+}
 
 }  // namespace deepfin

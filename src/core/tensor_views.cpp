@@ -30,8 +30,7 @@ std::optional<Strides> view_strides(const Tensor& t, const Shape& shape) {
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = t.dim() - 1; d >= 0; --d) {
     tensor_numel *= old_shape[d];
-    const bool chunk_ends =
-        d == 0 || (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_stride);
+    const bool chunk_ends = d == 0 || (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_stride);
     if (!chunk_ends) continue;
     while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
       out[view_d] = view_numel * chunk_stride;
@@ -77,8 +76,7 @@ Tensor Tensor::to(DType target) const {
     using S = decltype(src_tag);
     dispatch_dtype(target, [&](auto dst_tag) {
       using D = decltype(dst_tag);
-      kernels::strided_copy<S, D>(static_cast<const S*>(storage()->data()) + offset(), layout_of(*this),
-                                  out.data<D>());
+      kernels::strided_copy<S, D>(static_cast<const S*>(storage()->data()) + offset(), layout_of(*this), out.data<D>());
     });
   });
   if (!is_floating(target)) return out;
@@ -111,15 +109,17 @@ Tensor Tensor::reshape(const Shape& requested) const {
   Tensor base = strides ? *this : contiguous();
   Tensor out = make_view(base, shape, strides ? *strides : contiguous_strides(shape), base.offset());
   const Shape in_shape = this->shape();
-  return record("reshape", out, {base}, [in_shape](const Tensor& g) { return std::vector<Tensor>{g.reshape(in_shape)}; });
+  return record("reshape", out, {base},
+                [in_shape](const Tensor& g) { return std::vector<Tensor>{g.reshape(in_shape)}; });
 }
 
 Tensor Tensor::flatten(int64_t start_axis, int64_t end_axis) const {
   if (dim() == 0) return reshape({1});
   const int64_t s = normalize_axis(start_axis, dim(), "flatten");
   const int64_t e = normalize_axis(end_axis, dim(), "flatten");
-  if (s > e) throw IndexError("flatten: start axis " + std::to_string(start_axis) + " is after end axis " +
-                              std::to_string(end_axis));
+  if (s > e)
+    throw IndexError("flatten: start axis " + std::to_string(start_axis) + " is after end axis " +
+                     std::to_string(end_axis));
   Shape shape(this->shape().begin(), this->shape().begin() + s);
   int64_t merged = 1;
   for (int64_t i = s; i <= e; ++i) merged *= this->shape()[i];
@@ -143,7 +143,8 @@ Tensor Tensor::permute(const std::vector<int64_t>& axes) const {
     strides[i] = this->strides()[a];
   }
   Tensor out = make_view(*this, shape, strides, offset());
-  return record("permute", out, {*this}, [inverse](const Tensor& g) { return std::vector<Tensor>{g.permute(inverse)}; });
+  return record("permute", out, {*this},
+                [inverse](const Tensor& g) { return std::vector<Tensor>{g.permute(inverse)}; });
 }
 
 Tensor Tensor::transpose(int64_t a, int64_t b) const {

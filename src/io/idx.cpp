@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 
@@ -135,8 +136,19 @@ Tensor load_idx(const std::string& path, DType out, int64_t limit) {
 
   // Read one byte past what the (full) header declares, to detect trailing data.
   const size_t want = count * type.size;
-  std::vector<unsigned char> raw(want + 1);
-  const size_t got = read_some(gz, raw.data(), partial ? want : want + 1, path);
+  // Grow the buffer as data arrives, so a corrupt header cannot make us
+  // allocate far more memory than the file holds.
+  const size_t wanted = partial ? want : want + 1;
+  constexpr size_t kChunk = size_t{1} << 24;
+  std::vector<unsigned char> raw;
+  size_t got = 0;
+  while (got < wanted) {
+    const size_t step = std::min(kChunk, wanted - got);
+    raw.resize(got + step);
+    const size_t n = read_some(gz, raw.data() + got, step, path);
+    got += n;
+    if (n < step) break;
+  }
   if (got < want)
     throw FileError(fmt::format("{}: truncated: dims {} of {} need {} data bytes, found only {}", path,
                                 shape_str(shape), type.name, want, got));

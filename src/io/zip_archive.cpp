@@ -45,6 +45,11 @@ std::string deflate_raw(const std::string& in) {
 
 std::string inflate_raw(const unsigned char* in, size_t in_size, size_t out_size, const std::string& where) {
   z_stream s{};
+  // Deflate cannot compress better than 1032:1; a larger claimed size is a
+  // corrupt (or hostile) directory entry, refused before allocating for it.
+  if (out_size > in_size * 1032 + 1024)
+    throw FileError(
+        fmt::format("{}: corrupt zip entry: {} compressed bytes cannot inflate to {}", where, in_size, out_size));
   if (inflateInit2(&s, -MAX_WBITS) != Z_OK) throw FileError(where + ": zlib inflateInit2 failed");
   std::string out(out_size, '\0');
   s.next_in = const_cast<Bytef*>(in);

@@ -1,7 +1,6 @@
 #include "deepfin/core/threads.h"
 
 #include <omp.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -38,7 +37,9 @@ void set_num_threads(int n) {
   omp_set_num_threads(n);
 }
 
-int get_num_threads() { return thread_count(); }
+int get_num_threads() {
+  return thread_count();
+}
 
 void use_passive_openmp_waiting(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT") || std::getenv("DEEPFIN_REEXECUTED")) return;

@@ -27,6 +27,7 @@ void ParameterArena::bind(const std::vector<Tensor>& weights) {
   if (bytes) std::memset(grads->data(), 0, bytes);
 
   std::vector<int64_t> sizes;
+  std::vector<std::pair<std::weak_ptr<TensorImpl>, std::shared_ptr<TensorImpl>>> bindings;
   int64_t offset = 0;
   for (const Tensor& w : weights) {
     const int64_t n = w.numel();
@@ -43,13 +44,15 @@ void ParameterArena::bind(const std::vector<Tensor>& weights) {
     grad->strides = impl.strides;
     grad->offset = offset;
     grad->dtype = dtype;
-    impl.grad = std::move(grad);
+    impl.grad = grad;
+    bindings.emplace_back(w.impl_ptr(), std::move(grad));
     sizes.push_back(n);
     offset += n;
   }
   params_ = std::move(params);
   grads_ = std::move(grads);
   sizes_ = std::move(sizes);
+  bindings_ = std::move(bindings);
   size_ = total;
   dtype_ = dtype;
 }
@@ -86,6 +89,8 @@ Tensor ParameterArena::grads_tensor() const {
 
 void ParameterArena::zero_grads() {
   if (grads_ && size_) std::memset(grads_->data(), 0, static_cast<size_t>(size_) * dtype_size(dtype_));
+  for (auto& [weight, grad] : bindings_)
+    if (auto w = weight.lock(); w && w->grad != grad) w->grad = grad;
 }
 
 }  // namespace deepfin::nn

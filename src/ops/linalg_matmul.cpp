@@ -2,6 +2,7 @@
 // Operands are handed to GEMM in place when their last two axes allow it (a
 // transposed view becomes a transpose flag), and copied only otherwise.
 #include <algorithm>
+#include <exception>
 #include <optional>
 
 #include "deepfin/autograd/node.h"
@@ -77,12 +78,21 @@ void batched_matmul(const Tensor& a_in, const Tensor& b_in, const Shape& batch, 
     return;
   }
   // Many small products: one per thread. Large ones: one at a time, each threaded by GEMM.
+  // An exception must not escape the parallel region (that would terminate the
+  // process): the first one is kept and rethrown after it.
   const bool small = kernels::detail::gemm_threads(m, n, k) == 1;
+  std::exception_ptr error;
 #pragma omp parallel for if (small && batch_count > 1 && worth_parallel(batch_count * m * n * k))
   for (int64_t i = 0; i < batch_count; ++i) {
-    kernels::gemm(a.layout.trans, b.layout.trans, m, n, k, T(1), pa + batch_offset(a.t, batch, i), a.layout.ld,
-                  pb + batch_offset(b.t, batch, i), b.layout.ld, T(0), c + i * m * n, n);
+    try {
+      kernels::gemm(a.layout.trans, b.layout.trans, m, n, k, T(1), pa + batch_offset(a.t, batch, i), a.layout.ld,
+                    pb + batch_offset(b.t, batch, i), b.layout.ld, T(0), c + i * m * n, n);
+    } catch (...) {
+#pragma omp critical(deepfin_matmul_error)
+      if (!error) error = std::current_exception();
+    }
   }
+  if (error) std::rethrow_exception(error);
 }
 
 Tensor swap_last_two(const Tensor& x) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include "deepfin/core/error.h"
 #include "deepfin/core/threads.h"
@@ -16,11 +17,20 @@ void check_non_negative(double v, const std::string& owner, const char* what) {
     throw ValueError(owner + ": " + what + " must be a finite number >= 0, got " + std::to_string(v));
 }
 
+// Fixed-size blocks whose partial sums are added in order: the same bits for
+// every run and thread count (an OpenMP reduction adds in finishing order).
 double sum_of_squares(const float* g, int64_t n) {
-  double s = 0.0;
-#pragma omp parallel for reduction(+ : s) if (deepfin::worth_parallel(n))
-  for (int64_t i = 0; i < n; ++i) s += static_cast<double>(g[i]) * g[i];
-  return s;
+  constexpr int64_t kBlock = 8192;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
+#pragma omp parallel for schedule(static) if (deepfin::worth_parallel(n))
+  for (int64_t b = 0; b < blocks; ++b) {
+    double s = 0.0;
+    const int64_t end = std::min(n, (b + 1) * kBlock);
+    for (int64_t i = b * kBlock; i < end; ++i) s += static_cast<double>(g[i]) * g[i];
+    partial[static_cast<size_t>(b)] = s;
+  }
+  return std::accumulate(partial.begin(), partial.end(), 0.0);
 }
 
 // g *= c / max(norm, c): leaves g alone when its norm is already within c.

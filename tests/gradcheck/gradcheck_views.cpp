@@ -31,16 +31,18 @@ TEST(GradcheckViews, SliceAndSelect) {
 }
 
 TEST(GradcheckViews, SqueezeUnsqueeze) {
-  EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].unsqueeze(1).squeeze(1).unsqueeze(0); },
-                        {input({2, 3}, 9)}));
+  EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].unsqueeze(1).squeeze(1).unsqueeze(0); }, {input({2, 3}, 9)}));
 }
 
 TEST(GradcheckViews, BroadcastTo) {
   EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].broadcast_to({2, 3, 4}); }, {input({3, 1}, 10)}));
   EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].broadcast_to({3, 2}); }, {input({2}, 11)}));
   // A strided view as input.
-  EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].slice(1, 0, 4, 2).broadcast_to({2, 3, 2}); },
-                        {input({3, 4}, 12)}));
+  EXPECT_TRUE(gradcheck(
+      [](const auto& in) {
+        return in[0].slice(1, 0, 4, 2).broadcast_to({2, 3, 2});
+      },
+      {input({3, 4}, 12)}));
 }
 
 TEST(GradcheckViews, ContiguousCloneCastAndSumToShape) {
@@ -48,8 +50,8 @@ TEST(GradcheckViews, ContiguousCloneCastAndSumToShape) {
   EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].clone(); }, {input({4}, 14)}));
   // float64 -> float32 -> float64 round trip: the gradient comes back in float64.
   GradcheckOptions loose{.eps = 1e-3, .atol = 1e-4, .rtol = 1e-3};
-  EXPECT_TRUE(gradcheck([](const auto& in) { return in[0].to(DType::float32).to(DType::float64); },
-                        {input({3}, 15)}, loose));
+  EXPECT_TRUE(
+      gradcheck([](const auto& in) { return in[0].to(DType::float32).to(DType::float64); }, {input({3}, 15)}, loose));
   EXPECT_TRUE(gradcheck([](const auto& in) { return sum_to_shape(in[0], {3, 1}); }, {input({2, 3, 4}, 16)}));
 }
 

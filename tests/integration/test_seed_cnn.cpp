@@ -11,8 +11,7 @@ namespace {
 
 TEST(SeedCnn, OneEpochOnSixThousandImagesReachesThreeQuarters) {
   set_random_seed(42);
-  auto [x_train, y_train, x_test, y_test] =
-      data::load_fashion_mnist({.limit_train = 6000, .limit_test = 2000});
+  auto [x_train, y_train, x_test, y_test] = data::load_fashion_mnist({.limit_train = 6000, .limit_test = 2000});
   Sequential model({
       layers::Conv2D(32, {3, 3}, {.activation = "relu", .input_shape = {28, 28, 1}}),
       layers::MaxPooling2D({2, 2}),

@@ -15,8 +15,8 @@ int run_evaluate(const RunContext& ctx, const std::string& model_path, const std
   ctx.apply();
   auto model = models::load_model(model_path);
   if (!model->compiled())
-    throw ConfigError(fmt::format("{}: the model was saved without compile settings, so it has no loss to evaluate",
-                                  model_path));
+    throw ConfigError(
+        fmt::format("{}: the model was saved without compile settings, so it has no loss to evaluate", model_path));
   const auto arrays = io::load_npz(data_path);
   auto x = arrays.find("x"), y = arrays.find("y");
   if (x == arrays.end() || y == arrays.end())

@@ -7,8 +7,8 @@
 #include "commands.h"
 #include "dataset_source.h"
 #include "deepfin/io/npy.h"
+#include "deepfin/metrics/accuracy.h"
 #include "deepfin/models/model.h"
-#include "deepfin/ops/reductions.h"
 #include "fit_options.h"
 #include "job_file.h"
 #include "json_logger.h"
@@ -17,13 +17,11 @@
 namespace deepfin::cli {
 namespace {
 
-// Share of rows whose arg-max matches the label's (one-hot rows or int64 ids).
-double argmax_accuracy(const Tensor& probs, const Tensor& y) {
-  const auto predicted = argmax(probs, -1).to_vector<int64_t>();
-  const auto truth = y.dim() == 1 ? y.to(DType::int64).to_vector<int64_t>() : argmax(y, -1).to_vector<int64_t>();
-  int64_t hits = 0;
-  for (size_t i = 0; i < predicted.size(); ++i) hits += predicted[i] == truth[i];
-  return predicted.empty() ? 0.0 : static_cast<double>(hits) / static_cast<double>(predicted.size());
+// Accuracy of the predictions, chosen by Keras's rule (categorical, sparse or binary).
+double predict_accuracy(const Tensor& probs, const Tensor& y) {
+  metrics::Accuracy accuracy(metrics::AccuracyKind::automatic);
+  accuracy.update_state(y, probs);
+  return accuracy.result();
 }
 
 void ensure_parent_dir(const std::string& path) {
@@ -73,11 +71,9 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
     report[key] = value;
     line += fmt::format(" {} {:.4f}", key, value);
   }
-  if (probs.dim() == 2 && probs.shape()[1] > 1) {
-    const double acc = argmax_accuracy(probs, data.y_test);
-    report["predict_accuracy"] = acc;
-    line += fmt::format(" | test accuracy (predict) {:.4f}", acc);
-  }
+  const double acc = predict_accuracy(probs, data.y_test);
+  report["predict_accuracy"] = acc;
+  line += fmt::format(" | test accuracy (predict) {:.4f}", acc);
   print_event(ctx, line, report.dump());
   return 0;
 }

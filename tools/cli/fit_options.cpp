@@ -21,7 +21,8 @@ models::FitOptions fit_options_from_json(const nlohmann::json& fit, const data::
     if (validation == "test") {
       o.validation_data = std::make_pair(data.x_test, data.y_test);
     } else if (validation != "none" && validation != "split") {
-      throw ConfigError(fmt::format("[fit] validation must be \"test\", \"split\" or \"none\", got \"{}\"", validation));
+      throw ConfigError(
+          fmt::format("[fit] validation must be \"test\", \"split\" or \"none\", got \"{}\"", validation));
     }
     if (fit.contains("early_stopping")) {
       const nlohmann::json& es = fit.at("early_stopping");
@@ -34,14 +35,17 @@ models::FitOptions fit_options_from_json(const nlohmann::json& fit, const data::
       o.callbacks.push_back(std::make_shared<train::EarlyStopping>(e));
     }
     if (fit.contains("class_weight"))
-      for (const auto& [key, value] : fit.at("class_weight").items()) o.class_weight[std::stoll(key)] = value.get<double>();
+      for (const auto& [key, value] : fit.at("class_weight").items())
+        o.class_weight[std::stoll(key)] = value.get<double>();
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(fmt::format("[fit] has a value of the wrong type: {}", e.what()));
-  } catch (const std::invalid_argument&) {
-    throw ConfigError("[fit] class_weight keys must be class numbers, e.g. class_weight = { \"0\" = 1.0, \"1\" = 5.0 }");
+  } catch (const std::logic_error&) {  // std::stoll: invalid_argument or out_of_range
+    throw ConfigError(
+        "[fit] class_weight keys must be class numbers, e.g. class_weight = { \"0\" = 1.0, \"1\" = 5.0 }");
   }
   if (o.epochs <= 0 || o.batch_size <= 0)
-    throw ConfigError(fmt::format("[fit] epochs and batch_size must be positive (got {} and {})", o.epochs, o.batch_size));
+    throw ConfigError(
+        fmt::format("[fit] epochs and batch_size must be positive (got {} and {})", o.epochs, o.batch_size));
   if (!history_csv.empty()) o.callbacks.push_back(std::make_shared<train::CSVLogger>(history_csv));
   return o;
 }

@@ -34,15 +34,14 @@ T get_or(const nlohmann::json& table, const std::string& key, T fallback, const 
 }
 
 DataSpec parse_data(const nlohmann::json& d, const std::string& file) {
-  check_keys(d,
-             {"source", "x", "y", "path", "test_split", "stratify", "one_hot", "normalize", "limit_train",
-              "limit_test"},
-             "data", file);
+  check_keys(
+      d, {"source", "x", "y", "path", "test_split", "stratify", "one_hot", "normalize", "limit_train", "limit_test"},
+      "data", file);
   DataSpec s;
   s.source = get_or<std::string>(d, "source", "", "data", file);
   if (s.source != "fashion_mnist" && s.source != "npy" && s.source != "npz")
-    throw ConfigError(fmt::format("{}: [data] source must be \"fashion_mnist\", \"npy\" or \"npz\", got \"{}\"",
-                                  file, s.source));
+    throw ConfigError(
+        fmt::format("{}: [data] source must be \"fashion_mnist\", \"npy\" or \"npz\", got \"{}\"", file, s.source));
   s.x = get_or<std::string>(d, "x", s.source == "npz" ? "x" : "", "data", file);
   s.y = get_or<std::string>(d, "y", s.source == "npz" ? "y" : "", "data", file);
   s.path = get_or<std::string>(d, "path", "", "data", file);
@@ -87,8 +86,9 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   check_keys(spec.compile, {"optimizer", "loss", "metrics"}, "compile", name);
   if (!spec.compile.contains("loss")) throw ConfigError(fmt::format("{}: [compile] needs a loss", name));
   spec.fit = j.value("fit", nlohmann::json::object());
-  check_keys(spec.fit, {"epochs", "batch_size", "validation", "validation_split", "shuffle", "verbose", "class_weight",
-                        "early_stopping"},
+  check_keys(spec.fit,
+             {"epochs", "batch_size", "validation", "validation_split", "shuffle", "verbose", "class_weight",
+              "early_stopping"},
              "fit", name);
   const nlohmann::json out = j.value("output", nlohmann::json::object());
   check_keys(out, {"model", "predictions", "history_csv"}, "output", name);

@@ -11,14 +11,14 @@
 namespace deepfin::cli {
 
 struct DataSpec {
-  std::string source;          // "fashion_mnist" | "npy" | "npz"
-  std::string x, y;            // npy: file paths; npz: member names (default "x", "y")
-  std::string path;            // npz: archive path; fashion_mnist: package directory override
-  double test_split = 0.2;     // npy/npz: share held out as the test set
+  std::string source;       // "fashion_mnist" | "npy" | "npz"
+  std::string x, y;         // npy: file paths; npz: member names (default "x", "y")
+  std::string path;         // npz: archive path; fashion_mnist: package directory override
+  double test_split = 0.2;  // npy/npz: share held out as the test set
   bool stratify = false;
-  bool one_hot = true;         // integer labels -> one-hot (categorical_crossentropy)
-  bool normalize = true;       // fashion_mnist: scale pixels to [0, 1]
-  int64_t limit_train = -1;    // use only the first N training samples (quick runs)
+  bool one_hot = true;       // integer labels -> one-hot (categorical_crossentropy)
+  bool normalize = true;     // fashion_mnist: scale pixels to [0, 1]
+  int64_t limit_train = -1;  // use only the first N training samples (quick runs)
   int64_t limit_test = -1;
 };
 

@@ -14,11 +14,13 @@ double now_seconds() {
 }
 }  // namespace
 
-void JsonEpochLogger::on_epoch_begin(int, const train::Logs&) { started_ = now_seconds(); }
+void JsonEpochLogger::on_epoch_begin(int, const train::Logs&) {
+  started_ = now_seconds();
+}
 
 void JsonEpochLogger::on_epoch_end(int epoch, train::Logs& logs) {
-  nlohmann::json j = {{"event", "epoch"}, {"epoch", epoch + 1}, {"epochs", params().epochs},
-                      {"seconds", now_seconds() - started_}};
+  nlohmann::json j = {
+      {"event", "epoch"}, {"epoch", epoch + 1}, {"epochs", params().epochs}, {"seconds", now_seconds() - started_}};
   // JSON has no NaN: a diverged metric is written as null.
   for (const auto& [key, value] : logs) j[key] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json();
   fmt::print("{}\n", j.dump());

@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-format", ctx.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
   const std::vector<Command> commands = {add_train_command(app, ctx), add_evaluate_command(app, ctx),
-                                        add_predict_command(app, ctx), add_summary_command(app, ctx),
-                                        add_export_command(app, ctx)};
+                                         add_predict_command(app, ctx), add_summary_command(app, ctx),
+                                         add_export_command(app, ctx)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

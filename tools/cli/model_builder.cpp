@@ -19,7 +19,8 @@ models::CompileOptions compile_options_from_json(const nlohmann::json& compile) 
   models::CompileOptions options;
   if (compile.contains("optimizer")) options.optimizer = optim::from_config(compile.at("optimizer"));
   const nlohmann::json& loss = compile.at("loss");
-  options.loss = loss.is_string() ? models::LossSpec(loss.get<std::string>()) : models::LossSpec(losses::from_config(loss));
+  options.loss =
+      loss.is_string() ? models::LossSpec(loss.get<std::string>()) : models::LossSpec(losses::from_config(loss));
   if (compile.contains("metrics")) {
     if (!compile.at("metrics").is_array())
       throw ConfigError("[compile] metrics must be a list of names, e.g. [\"accuracy\"]");

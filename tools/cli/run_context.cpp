@@ -4,39 +4,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "deepfin/core/backend_info.h"
 #include "deepfin/core/random.h"
 #include "deepfin/core/threads.h"
 #include "deepfin/version.h"
-#include "kernels/dispatch.h"
-#include "kernels/gemm.h"
 
 namespace deepfin::cli {
 namespace {
-
 constexpr uint64_t kDefaultSeed = 42;
-
-std::string gemm_description() {
-  std::string providers;
-  for (auto p : kernels::available_gemm_providers())
-    providers += (providers.empty() ? "" : ", ") + std::string(kernels::gemm_provider_name(p));
-  return fmt::format("{} ({})", kernels::gemm_provider_name(kernels::gemm_provider()), providers);
-}
-
 }  // namespace
 
 uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_t> job_seed) const {
   if (auto t = threads ? threads : job_threads) set_num_threads(*t);
   const uint64_t s = seed ? *seed : (job_seed ? *job_seed : kDefaultSeed);
   set_random_seed(s);
-  const bool ref = kernels::reference_kernels_only();
+  const bool ref = reference_kernels_enabled();
   if (json()) {
-    nlohmann::json header = {{"event", "run"},         {"version", DEEPFIN_VERSION},
-                             {"threads", get_num_threads()}, {"seed", s},
-                             {"gemm", gemm_description()}, {"reference_kernels", ref}};
+    nlohmann::json header = {{"event", "run"}, {"version", DEEPFIN_VERSION},      {"threads", get_num_threads()},
+                             {"seed", s},      {"gemm", gemm_provider_summary()}, {"reference_kernels", ref}};
     fmt::print("{}\n", header.dump());
   } else {
     fmt::print("deepfin {} | threads {} | seed {} | gemm {}{}\n", DEEPFIN_VERSION, get_num_threads(), s,
-               gemm_description(), ref ? " | reference kernels" : "");
+               gemm_provider_summary(), ref ? " | reference kernels" : "");
   }
   std::fflush(stdout);
   return s;

@@ -1,8 +1,9 @@
 #pragma once
 // Converts a parsed TOML table into the JSON tree the rest of deepfin speaks
 // (the same {class_name, config} trees that saved models carry).
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+
+#include <nlohmann/json.hpp>
 
 namespace deepfin::cli {
 

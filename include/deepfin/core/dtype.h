@@ -9,8 +9,12 @@ namespace deepfin {
 
 enum class DType : uint8_t { float32, float64, int64 };
 
-constexpr size_t dtype_size(DType t) { return t == DType::float32 ? 4 : 8; }
-constexpr bool is_floating(DType t) { return t != DType::int64; }
+constexpr size_t dtype_size(DType t) {
+  return t == DType::float32 ? 4 : 8;
+}
+constexpr bool is_floating(DType t) {
+  return t != DType::int64;
+}
 const char* dtype_name(DType t);
 // Parses "float32" / "float64" / "int64"; throws ConfigError otherwise.
 DType dtype_from_name(const std::string& name);

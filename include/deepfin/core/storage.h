@@ -27,7 +27,8 @@ class Storage {
   void* data_ = nullptr;
   size_t bytes_ = 0;
   Device device_;
-  std::shared_ptr<void> owner_;  // set for external memory
+  std::shared_ptr<void> owner_;  // keeps external memory alive
+  bool external_ = false;        // memory not from the caching allocator: never freed here
 };
 
 }  // namespace deepfin

@@ -21,7 +21,7 @@ class Generator;
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
   Shape shape;
-  Strides strides;  // in elements
+  Strides strides;     // in elements
   int64_t offset = 0;  // in elements
   DType dtype = DType::float32;
   bool requires_grad = false;
@@ -77,8 +77,8 @@ class Tensor {
   Tensor squeeze(int64_t axis) const;
   Tensor unsqueeze(int64_t axis) const;
   Tensor broadcast_to(const Shape& shape) const;
-  Tensor contiguous() const;  // same tensor if already contiguous
-  Tensor clone() const;       // a contiguous copy, in the graph
+  Tensor contiguous() const;     // same tensor if already contiguous
+  Tensor clone() const;          // a contiguous copy, in the graph
   Tensor to(DType dtype) const;  // converted copy (differentiable between float types)
 
   // Autograd.

@@ -21,6 +21,8 @@ void use_passive_openmp_waiting(char** argv);
 inline constexpr int64_t kParallelGrain = 32768;
 
 // True when `work` (roughly, scalar operations) is worth spreading over threads.
-inline bool worth_parallel(int64_t work) { return work >= kParallelGrain && get_num_threads() > 1; }
+inline bool worth_parallel(int64_t work) {
+  return work >= kParallelGrain && get_num_threads() > 1;
+}
 
 }  // namespace deepfin

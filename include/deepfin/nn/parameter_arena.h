@@ -55,6 +55,9 @@ class ParameterArena {
   std::shared_ptr<Storage> params_;
   std::shared_ptr<Storage> grads_;
   std::vector<int64_t> sizes_;
+  // Each bound weight and its gradient view into grads_: zero_grads() re-attaches
+  // a view that user code dropped (e.g. with Tensor::zero_grad()).
+  std::vector<std::pair<std::weak_ptr<TensorImpl>, std::shared_ptr<TensorImpl>>> bindings_;
   int64_t size_ = 0;
   DType dtype_ = DType::float32;
 };

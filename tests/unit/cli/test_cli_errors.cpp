@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <string>
 #include <limits>
+#include <string>
 
 #include "deepfin/core/tensor.h"
 #include "deepfin/io/npy.h"
@@ -77,7 +77,8 @@ void write_data(const fs::path& dir, int64_t n, int64_t m, bool nan = false) {
   deepfin::io::save_npy((dir / "y.npy").string(), deepfin::zeros({m}, deepfin::DType::int64));
 }
 
-const char* kDense = "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 2, activation = \"softmax\" }\n";
+const char* kDense =
+    "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 2, activation = \"softmax\" }\n";
 
 TEST_F(CliErrors, UnknownLayerNameListsTheKnownOnes) {
   write_data(dir_, 10, 10);
@@ -114,8 +115,9 @@ TEST_F(CliErrors, NaNInTheInputs) {
 }
 
 TEST_F(CliErrors, MissingDataPackageSaysWhatToInstall) {
-  const std::string text = "[data]\nsource = \"fashion_mnist\"\npath = \"" + (dir_ / "none").string() +
-                           "\"\n[model]\nclass_name = \"Sequential\"\nconfig = { layers = [] }\n[compile]\nloss = \"mse\"\n";
+  const std::string text =
+      "[data]\nsource = \"fashion_mnist\"\npath = \"" + (dir_ / "none").string() +
+      "\"\n[model]\nclass_name = \"Sequential\"\nconfig = { layers = [] }\n[compile]\nloss = \"mse\"\n";
   RunResult r = run_cli("train " + write("job.toml", text));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("dataset-fashion-mnist"), std::string::npos) << r.output;

@@ -50,15 +50,18 @@ TEST(JobFile, UnknownKeysAreErrors) {
 
 TEST(JobFile, MissingTablesAndBadValuesAreNamed) {
   EXPECT_NE(error_of("[data]\nsource = \"npy\"\n").find("[model]"), std::string::npos);
-  EXPECT_NE(error_of("[data]\nsource = \"csv\"\n[model]\nclass_name=\"Sequential\"\nconfig={}\n[compile]\nloss=\"mse\"\n")
-                .find("source must be"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[data]\nsource = \"csv\"\n[model]\nclass_name=\"Sequential\"\nconfig={}\n[compile]\nloss=\"mse\"\n")
+          .find("source must be"),
+      std::string::npos);
   std::string bad_split = kMinimal;
   bad_split.replace(bad_split.find("y = \"y.npy\""), 11, "y = \"y.npy\"\ntest_split = 1.5");
   EXPECT_NE(error_of(bad_split).find("test_split"), std::string::npos);
 }
 
-TEST(JobFile, MissingFileIsAFileError) { EXPECT_THROW(load_job_file("/nonexistent/job.toml"), FileError); }
+TEST(JobFile, MissingFileIsAFileError) {
+  EXPECT_THROW(load_job_file("/nonexistent/job.toml"), FileError);
+}
 
 }  // namespace
 }  // namespace deepfin::cli

@@ -21,9 +21,8 @@ Tensor total(const Tensor& x) {
   for (double v : x.to_vector<double>()) s += v;
   Tensor out = scalar_tensor(s, DType::float64);
   const Shape shape = x.shape();
-  return record("total", out, {x}, [shape](const Tensor& g) {
-    return std::vector<Tensor>{full(shape, g.item(), DType::float64)};
-  });
+  return record("total", out, {x},
+                [shape](const Tensor& g) { return std::vector<Tensor>{full(shape, g.item(), DType::float64)}; });
 }
 
 // a + b for same-shape float64 tensors.
@@ -97,7 +96,7 @@ TEST(Autograd, GraphIsFreedUnlessRetained) {
 TEST(Autograd, ViewsPropagateGradients) {
   Tensor x = from_vector(std::vector<double>{1, 2, 3, 4, 5, 6}, {2, 3}).set_requires_grad();
   // Slice with a step, transpose, broadcast: each backward must route values back.
-  Tensor s = x.slice(1, 0, 3, 2);                       // columns 0 and 2
+  Tensor s = x.slice(1, 0, 3, 2);                        // columns 0 and 2
   Tensor t = s.transpose(0, 1).broadcast_to({4, 2, 2});  // each element used 4 times
   total(scale(t, 1.0)).backward();
   EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{4, 0, 4, 4, 0, 4}));

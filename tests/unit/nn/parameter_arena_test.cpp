@@ -72,3 +72,24 @@ TEST(ParameterArena, MixedDTypesAreRejected) {
 
 }  // namespace
 }  // namespace deepfin
+
+namespace deepfin {
+namespace {
+
+TEST(ParameterArena, ZeroGradsReattachesAGradientTheUserDropped) {
+  auto dense = layers::Dense(2);
+  dense->build({3});
+  nn::ParameterArena arena;
+  arena.bind(dense->trainable_weights());
+  Tensor kernel = dense->weight("kernel");
+  kernel.zero_grad();  // PyTorch habit: drops the handle to the arena's view
+  EXPECT_FALSE(kernel.grad().defined());
+  arena.zero_grads();
+  ASSERT_TRUE(kernel.grad().defined());
+  EXPECT_EQ(kernel.grad().data<float>(), arena.grads<float>());
+  sum(dense->call(ones({4, 3}))).backward();
+  EXPECT_FLOAT_EQ(arena.grads<float>()[0], 4.f);  // the optimizer sees the gradient
+}
+
+}  // namespace
+}  // namespace deepfin

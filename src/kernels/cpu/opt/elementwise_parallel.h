@@ -1,7 +1,6 @@
 #pragma once
 // The one loop shape the optimized element-wise kernels thread: a count of
 // independent blocks, run by a static OpenMP schedule only when asked.
-#include <omp.h>
 
 #include <cstdint>
 
@@ -9,12 +8,8 @@
 
 namespace deepfin::kernels::opt {
 
-// worth_parallel() from core/threads.h, but asking OpenMP for the thread count
-// (set_num_threads() sets it there too): the kernels library sits below core and
-// must not call core's get_num_threads(), or static linking breaks.
-inline bool worth_parallel(int64_t work) {
-  return work >= kParallelGrain && omp_get_max_threads() > 1;
-}
+// Thread control lives in the kernels library, so kernels use the one cut-off rule.
+using deepfin::worth_parallel;
 
 // Elements per block when a flat loop is split for threads. Fixed (not derived
 // from the thread count) so block-wise partial sums never depend on it.
