@@ -1,6 +1,9 @@
 // Model::summary: the Keras table of layers, output shapes and parameter counts.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "deepfin/models/model.h"
 
 namespace deepfin::models {
@@ -27,21 +30,30 @@ std::string batch_shape_str(const Shape& shape) {
 }  // namespace
 
 std::string Model::summary() const {
-  constexpr int kName = 29, kShape = 26, kParams = 15;
-  const std::string rule(kName + kShape + kParams, '_');
-  const std::string double_rule(kName + kShape + kParams, '=');
-  std::string out = fmt::format("Model: \"{}\"\n{}\n", name_, rule);
-  out += fmt::format("{:<{}}{:<{}}{:<{}}\n{}\n", " Layer (type)", kName, "Output Shape", kShape, "Param #", kParams,
-                     double_rule);
-  bool first = true;
+  // Keras's column widths, widened when a label or shape would run into the next column.
+  struct Row {
+    std::string label, shape, params;
+  };
+  std::vector<Row> rows;
+  size_t name_w = 29, shape_w = 26;
+  const size_t params_w = 15;
   for (const auto& layer : layers()) {
     if (layer->class_name() == "InputLayer") continue;  // Keras leaves the input out of the table
-    if (!first) out += "\n";
-    first = false;
-    const std::string label = fmt::format(" {} ({})", layer->name(), layer->class_name());
-    const std::string shape = layer->built() ? batch_shape_str(layer->output_shape()) : "(unbuilt)";
-    out += fmt::format("{:<{}}{:<{}}{:<{}}\n", label, kName, shape, kShape,
-                       layer->built() ? with_commas(layer->count_params()) : "0 (unbuilt)", kParams);
+    Row r{fmt::format(" {} ({})", layer->name(), layer->class_name()),
+          layer->built() ? batch_shape_str(layer->output_shape()) : "(unbuilt)",
+          layer->built() ? with_commas(layer->count_params()) : "0 (unbuilt)"};
+    name_w = std::max(name_w, r.label.size() + 2);
+    shape_w = std::max(shape_w, r.shape.size() + 2);
+    rows.push_back(std::move(r));
+  }
+  const std::string rule(name_w + shape_w + params_w, '_');
+  const std::string double_rule(name_w + shape_w + params_w, '=');
+  std::string out = fmt::format("Model: \"{}\"\n{}\n", name_, rule);
+  out += fmt::format("{:<{}}{:<{}}{:<{}}\n{}\n", " Layer (type)", name_w, "Output Shape", shape_w, "Param #", params_w,
+                     double_rule);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) out += "\n";
+    out += fmt::format("{:<{}}{:<{}}{:<{}}\n", rows[i].label, name_w, rows[i].shape, shape_w, rows[i].params, params_w);
   }
   const int64_t total = count_params(), trainable = count_trainable_params();
   out += fmt::format("{}\nTotal params: {}\nTrainable params: {}\nNon-trainable params: {}\n{}\n", double_rule,
