@@ -16,8 +16,9 @@ namespace {
 std::atomic<GemmProvider> g_forced{GemmProvider::automatic};
 
 // Below this many multiply-adds a GEMM stays on one thread: waking the team
-// costs more than the work (about 64^3).
-constexpr int64_t kGemmParallelWork = int64_t{1} << 18;
+// costs more than the work (about 100^3; measured with bench/run.py: at 2^18
+// the MLP row ran 4x slower on 2 threads than on 1).
+constexpr int64_t kGemmParallelWork = int64_t{1} << 20;
 
 // Sets OpenMP's thread count for the calling thread (which OpenBLAS and oneDNN
 // read on every call) and restores it on exit.
