@@ -222,7 +222,6 @@ Tensor sum_to_shape(const Tensor& t, const Shape& shape) {
   if (broadcast_shapes(shape, t.shape(), "sum_to_shape") != t.shape())
     throw ShapeError("sum_to_shape: shape " + shape_str(t.shape()) + " cannot be summed to " + shape_str(shape));
   Tensor out = zeros(shape, t.dtype());
-  Tensor target = make_view(out, shape, out.strides(), 0);
   // View `out` with t's shape (zero strides on summed axes) and accumulate.
   const size_t lead = t.shape().size() - shape.size();
   Strides strides(t.shape().size(), 0);
