@@ -32,6 +32,21 @@ struct Pool2dGeometry {
   int64_t out_h, out_w;
 };
 
+// The input rows [h0, h1) and columns [w0, w1) that output cell (oh, ow)'s
+// window covers, clipped to the input: padded cells never win a max and never
+// count in an average (Keras/TensorFlow semantics). Shared by ref and opt kernels.
+struct PoolWindow {
+  int64_t h0, h1, w0, w1;
+  int64_t count() const { return (h1 - h0) * (w1 - w0); }
+};
+
+inline PoolWindow pool_window(const Pool2dGeometry& g, int64_t oh, int64_t ow) {
+  const int64_t h = oh * g.stride_h - g.pad_top;
+  const int64_t w = ow * g.stride_w - g.pad_left;
+  return {h < 0 ? 0 : h, h + g.pool_h < g.in_h ? h + g.pool_h : g.in_h, w < 0 ? 0 : w,
+          w + g.pool_w < g.in_w ? w + g.pool_w : g.in_w};
+}
+
 // `bias` may be null. `workspace` holds conv2d_workspace_size(g) elements for
 // the optimized kernels; the reference kernels ignore it (and accept null).
 template <class T>

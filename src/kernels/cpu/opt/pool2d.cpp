@@ -13,25 +13,13 @@
 namespace deepfin::kernels::opt {
 namespace {
 
-struct Window {
-  int64_t h0, h1, w0, w1;
-  int64_t count() const { return (h1 - h0) * (w1 - w0); }
-};
-
-Window window_at(const Pool2dGeometry& g, int64_t oh, int64_t ow) {
-  const int64_t h = oh * g.stride_h - g.pad_top;
-  const int64_t w = ow * g.stride_w - g.pad_left;
-  return {std::max<int64_t>(h, 0), std::min(h + g.pool_h, g.in_h), std::max<int64_t>(w, 0),
-          std::min(w + g.pool_w, g.in_w)};
-}
-
 int64_t pool_work(const Pool2dGeometry& g) {
   return g.batch * g.out_h * g.out_w * g.channels * g.pool_h * g.pool_w;
 }
 
 // For each channel, the offset (within the image) of the window's first maximum.
 template <class T>
-void window_argmax(const Pool2dGeometry& g, const T* image, const Window& win, T* best, int64_t* where) {
+void window_argmax(const Pool2dGeometry& g, const T* image, const PoolWindow& win, T* best, int64_t* where) {
   const int64_t C = g.channels;
   bool first = true;
   for (int64_t ih = win.h0; ih < win.h1; ++ih) {
@@ -62,7 +50,7 @@ void max_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
     for (int64_t oh = 0; oh < g.out_h; ++oh) {
       const T* image = x + n * g.in_h * g.in_w * C;
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         T* out = y + ((n * g.out_h + oh) * g.out_w + ow) * C;
         const T* px = image + (win.h0 * g.in_w + win.w0) * C;
         std::copy(px, px + C, out);
@@ -91,7 +79,7 @@ void max_pool2d_backward(const Pool2dGeometry& g, const T* x, const T* dy, T* dx
       T* grad_image = dx + n * image_size;
       for (int64_t oh = 0; oh < g.out_h; ++oh)
         for (int64_t ow = 0; ow < g.out_w; ++ow) {
-          window_argmax(g, image, window_at(g, oh, ow), best.data(), where.data());
+          window_argmax(g, image, pool_window(g, oh, ow), best.data(), where.data());
           const T* grad = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
           for (int64_t c = 0; c < C; ++c) grad_image[where[c]] += grad[c];
         }
@@ -107,7 +95,7 @@ void avg_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
     for (int64_t oh = 0; oh < g.out_h; ++oh) {
       const T* image = x + n * g.in_h * g.in_w * C;
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         T* out = y + ((n * g.out_h + oh) * g.out_w + ow) * C;
         std::fill(out, out + C, T(0));
         for (int64_t ih = win.h0; ih < win.h1; ++ih)
@@ -132,7 +120,7 @@ void avg_pool2d_backward(const Pool2dGeometry& g, const T* dy, T* dx) {
     T* grad_image = dx + n * image_size;
     for (int64_t oh = 0; oh < g.out_h; ++oh)
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         const T scale = T(1) / static_cast<T>(win.count());
         const T* grad = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
         for (int64_t ih = win.h0; ih < win.h1; ++ih)

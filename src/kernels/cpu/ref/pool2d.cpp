@@ -7,22 +7,9 @@
 namespace deepfin::kernels::ref {
 namespace {
 
-// The input rows [begin, end) and columns a window covers, after clipping.
-struct Window {
-  int64_t h0, h1, w0, w1;
-  int64_t count() const { return (h1 - h0) * (w1 - w0); }
-};
-
-Window window_at(const Pool2dGeometry& g, int64_t oh, int64_t ow) {
-  const int64_t h = oh * g.stride_h - g.pad_top;
-  const int64_t w = ow * g.stride_w - g.pad_left;
-  return {std::max<int64_t>(h, 0), std::min(h + g.pool_h, g.in_h), std::max<int64_t>(w, 0),
-          std::min(w + g.pool_w, g.in_w)};
-}
-
 // Index into x of the first maximum of channel c in window `win` of image n.
 template <class T>
-int64_t first_max_index(const Pool2dGeometry& g, const T* x, int64_t n, const Window& win, int64_t c) {
+int64_t first_max_index(const Pool2dGeometry& g, const T* x, int64_t n, const PoolWindow& win, int64_t c) {
   int64_t best = -1;
   for (int64_t ih = win.h0; ih < win.h1; ++ih) {
     for (int64_t iw = win.w0; iw < win.w1; ++iw) {
@@ -40,7 +27,7 @@ void max_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
   for (int64_t n = 0; n < g.batch; ++n)
     for (int64_t oh = 0; oh < g.out_h; ++oh)
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         for (int64_t c = 0; c < g.channels; ++c)
           y[((n * g.out_h + oh) * g.out_w + ow) * g.channels + c] = x[first_max_index(g, x, n, win, c)];
       }
@@ -52,7 +39,7 @@ void max_pool2d_backward(const Pool2dGeometry& g, const T* x, const T* dy, T* dx
   for (int64_t n = 0; n < g.batch; ++n)
     for (int64_t oh = 0; oh < g.out_h; ++oh)
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         for (int64_t c = 0; c < g.channels; ++c)
           dx[first_max_index(g, x, n, win, c)] += dy[((n * g.out_h + oh) * g.out_w + ow) * g.channels + c];
       }
@@ -63,7 +50,7 @@ void avg_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
   for (int64_t n = 0; n < g.batch; ++n)
     for (int64_t oh = 0; oh < g.out_h; ++oh)
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         for (int64_t c = 0; c < g.channels; ++c) {
           T sum = 0;
           for (int64_t ih = win.h0; ih < win.h1; ++ih)
@@ -79,7 +66,7 @@ void avg_pool2d_backward(const Pool2dGeometry& g, const T* dy, T* dx) {
   for (int64_t n = 0; n < g.batch; ++n)
     for (int64_t oh = 0; oh < g.out_h; ++oh)
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Window win = window_at(g, oh, ow);
+        const PoolWindow win = pool_window(g, oh, ow);
         for (int64_t c = 0; c < g.channels; ++c) {
           const T share = dy[((n * g.out_h + oh) * g.out_w + ow) * g.channels + c] / static_cast<T>(win.count());
           for (int64_t ih = win.h0; ih < win.h1; ++ih)
