@@ -6,6 +6,8 @@ find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# PLplot draws the report figures (PNG through its cairo driver, SVG natively).
+pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot-c++)
 # oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
 # so the library is found directly.
 find_library(DNNL_LIB dnnl REQUIRED)

@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev zlib1g-dev
   # the GEMM seam's providers (OpenMP builds, so there is one thread pool)
   libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
+  # report figures (PNG via cairo, SVG)
+  libplplot-dev plplot-driver-cairo
   # data: Fashion-MNIST for the seed CNN
   dataset-fashion-mnist
 )
