@@ -12,11 +12,14 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
                                                  -Wno-error=restrict)
 endif()
 
+# Targets with the DEEPFIN_FAST_COMPILE property (test programs: the kernels they
+# call keep -O3) are compiled at -O1, which builds much faster.
 if(CMAKE_BUILD_TYPE STREQUAL "Release")
+  set(deepfin_opt "$<IF:$<BOOL:$<TARGET_PROPERTY:DEEPFIN_FAST_COMPILE>>,-O1,-O3>")
   if(DEEPFIN_PORTABLE)
-    target_compile_options(deepfin_flags INTERFACE -O3 -march=x86-64-v2)
+    target_compile_options(deepfin_flags INTERFACE ${deepfin_opt} -march=x86-64-v2)
   else()
-    target_compile_options(deepfin_flags INTERFACE -O3 -march=native)
+    target_compile_options(deepfin_flags INTERFACE ${deepfin_opt} -march=native)
   endif()
 endif()
 

@@ -50,6 +50,11 @@ Tensor Model::call(const Tensor& x, bool training) {
   return forward(x, training, false);
 }
 
+Tensor Model::call_logits(const Tensor& x) {
+  ensure_built_for(x, "Model.call_logits");
+  return forward(x, false, true);
+}
+
 void Model::compile(const CompileOptions& options) {
   optimizer_ = options.optimizer.optimizer ? options.optimizer.optimizer : optim::get(options.optimizer.name);
   if (options.loss.loss) {

@@ -5,12 +5,12 @@
 
 #include <map>
 
-#include "deepfin/version.h"
 #include "deepfin/io/safetensors.h"
 #include "deepfin/losses/loss.h"
 #include "deepfin/models/model.h"
 #include "deepfin/models/sequential.h"
 #include "deepfin/optim/optim.h"
+#include "deepfin/version.h"
 
 namespace deepfin::models {
 namespace {
@@ -20,6 +20,12 @@ constexpr const char* kVersion = DEEPFIN_VERSION;
 
 std::string weight_key(const nn::Layer& layer, const nn::Weight& w) {
   return "layers/" + layer.name() + "/" + w.name;
+}
+
+// Metadata keys the file format itself uses; attachments may not take them.
+bool is_reserved_key(const std::string& key) {
+  return key == "deepfin_format" || key == "deepfin_version" || key == "model_config" || key == "compile_config" ||
+         key == "attachments";
 }
 
 nlohmann::json parse_metadata(const io::SafetensorsFile& file, const std::string& key, const std::string& path) {
@@ -52,11 +58,30 @@ void Model::save(const std::string& path) const {
       {"deepfin_version", kVersion},
       {"model_config", nlohmann::json{{"class_name", class_name()}, {"config", get_config()}}.dump()},
   };
+  if (!attachments_.empty()) {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& [key, value] : attachments_) {
+      metadata[key] = value.dump();
+      names.push_back(key);
+    }
+    metadata["attachments"] = names.dump();
+  }
   if (compiled()) {
     metadata["compile_config"] = compile_config().dump();
     for (auto& [name, t] : optimizer_->state()) tensors.emplace_back("optimizer/" + name, t);
   }
   io::save_safetensors(path, tensors, metadata);
+}
+
+void Model::set_attachment(const std::string& key, nlohmann::json value) {
+  if (key.empty() || is_reserved_key(key))
+    throw ValueError(fmt::format("set_attachment: model '{}' cannot use the key '{}' (reserved or empty)", name_, key));
+  attachments_[key] = std::move(value);
+}
+
+nlohmann::json Model::attachment(const std::string& key) const {
+  auto it = attachments_.find(key);
+  return it == attachments_.end() ? nlohmann::json() : it->second;
 }
 
 std::shared_ptr<Model> load_model(const std::string& path) {
@@ -74,6 +99,21 @@ std::shared_ptr<Model> load_model(const std::string& path) {
     throw FileError(fmt::format("load_model: '{}' has a malformed model_config: {}", path, e.what()));
   }
   if (!model->built()) throw FileError(fmt::format("load_model: '{}' does not record the model's input shape", path));
+
+  const nlohmann::json attachment_names = parse_metadata(file, "attachments", path);
+  if (!attachment_names.is_null()) {
+    if (!attachment_names.is_array())
+      throw FileError(fmt::format("load_model: '{}' has malformed 'attachments' metadata", path));
+    for (const auto& name : attachment_names) {
+      if (!name.is_string())
+        throw FileError(fmt::format("load_model: '{}' has malformed 'attachments' metadata", path));
+      const nlohmann::json value = parse_metadata(file, name.get<std::string>(), path);
+      if (value.is_null())
+        throw FileError(
+            fmt::format("load_model: '{}' lists attachment '{}' but does not hold it", path, name.get<std::string>()));
+      model->set_attachment(name.get<std::string>(), value);
+    }
+  }
 
   std::map<std::string, Tensor> by_name;
   std::vector<std::pair<std::string, Tensor>> optimizer_state;

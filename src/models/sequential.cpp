@@ -58,6 +58,20 @@ Tensor Sequential::forward(const Tensor& x, bool training, bool skip_final_activ
   return h;
 }
 
+Tensor Sequential::call_from(size_t first, const Tensor& h, bool skip_final_activation) {
+  if (!built()) throw ValueError(fmt::format("Sequential '{}': call_from needs a built model", name()));
+  if (first >= layers_.size())
+    throw IndexError(
+        fmt::format("Sequential '{}': call_from layer {} out of range [0, {})", name(), first, layers_.size()));
+  Tensor out = h;
+  for (size_t i = first; i < layers_.size(); ++i) {
+    const bool last = i + 1 == layers_.size();
+    out =
+        last && skip_final_activation ? layers_[i]->call_without_activation(out, false) : layers_[i]->call(out, false);
+  }
+  return out;
+}
+
 std::string Sequential::final_activation() const {
   return layers_.empty() ? std::string("linear") : layers_.back()->activation();
 }

@@ -3,6 +3,7 @@
 // arena (and their gradients in another), and implements compile / fit /
 // evaluate / predict / summary / save / get_weights / set_weights on top of a
 // subclass's forward pass. Sequential is the first subclass.
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -42,6 +43,9 @@ class Model : public train::TrainingModel {
   // Forward pass on a batch; builds the model on first use.
   Tensor call(const Tensor& x, bool training = false);
   Tensor operator()(const Tensor& x, bool training = false) { return call(x, training); }
+  // The forward pass in inference mode without the output activation: the logits
+  // (log-odds for a sigmoid output). Explanations differentiate this.
+  Tensor call_logits(const Tensor& x);
 
   void compile(const CompileOptions& options);
   bool compiled() const { return optimizer_ != nullptr; }
@@ -71,6 +75,14 @@ class Model : public train::TrainingModel {
   const std::shared_ptr<optim::Optimizer>& optimizer_ptr() const { return optimizer_; }
   const std::shared_ptr<losses::Loss>& loss() const { return loss_; }
   nn::ParameterArena& parameter_arena() { return arena_; }
+
+  // Extra JSON documents saved in the model file's metadata and restored by
+  // load_model, e.g. the tabular preprocessing a model needs to read raw rows.
+  // Keys must not collide with the file's own ("model_config", ...): ValueError.
+  void set_attachment(const std::string& key, nlohmann::json value);
+  // The attachment under `key`, or null JSON if there is none.
+  nlohmann::json attachment(const std::string& key) const;
+  const std::map<std::string, nlohmann::json>& attachments() const { return attachments_; }
 
  protected:
   // The forward pass; with skip_final_activation the last layer's activation is left out.
@@ -102,6 +114,7 @@ class Model : public train::TrainingModel {
   bool fused_ = false;
   std::vector<std::string> metric_names_;
   std::vector<std::shared_ptr<metrics::Metric>> metrics_;
+  std::map<std::string, nlohmann::json> attachments_;
 };
 
 // Restores a model written by Model::save: architecture, weights, and (if the

@@ -22,6 +22,9 @@ class Sequential : public Model {
   std::string class_name() const override { return "Sequential"; }
   nlohmann::json get_config() const override;
   void build(const Shape& input_shape) override;
+  // Runs layers [first, end) on h in inference mode, the last one without its
+  // activation if asked: explanations start after an embedding layer this way.
+  Tensor call_from(size_t first, const Tensor& h, bool skip_final_activation = false);
 
  protected:
   Tensor forward(const Tensor& x, bool training, bool skip_final_activation) override;

@@ -31,8 +31,8 @@ Table Table::select_rows(const std::vector<int64_t>& rows) const {
   }
   out.columns.reserve(columns.size());
   for (const TableColumn& col : columns) {
-    TableColumn picked{.name = col.name, .values = {}, .declared = col.declared,
-                       .declared_categories = col.declared_categories};
+    TableColumn picked{
+        .name = col.name, .values = {}, .declared = col.declared, .declared_categories = col.declared_categories};
     picked.values.reserve(rows.size());
     for (int64_t r : rows) picked.values.push_back(col.values[r]);
     out.columns.push_back(std::move(picked));

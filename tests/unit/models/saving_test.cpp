@@ -2,6 +2,7 @@
 // predictions for every layer type), compile config and optimizer state.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "deepfin/io/safetensors.h"
@@ -143,6 +144,32 @@ TEST(Saving, CompiledButUntrainedAndUncompiledModelsRoundTrip) {
     }
     std::filesystem::remove(path);
   }
+}
+
+TEST(Saving, AttachmentsRoundTripAndReservedKeysAreRefused) {
+  Sequential model({layers::Dense(1, {.activation = "sigmoid", .input_shape = {2}})});
+  const nlohmann::json preprocessing = {{"columns", {"a", "b"}}, {"scale", 2.5}};
+  model.set_attachment("preprocessing", preprocessing);
+  EXPECT_THROW_WITH(model.set_attachment("model_config", 1), ValueError, "reserved");
+  EXPECT_TRUE(model.attachment("tokenizer").is_null());
+  const std::string path = temp_path("attached.safetensors");
+  model.save(path);
+  auto loaded = load_model(path);
+  EXPECT_EQ(loaded->attachment("preprocessing"), preprocessing);
+  EXPECT_EQ(loaded->attachments().size(), 1u);
+  // call_logits leaves out the sigmoid: sigmoid(logits) is the prediction.
+  Tensor x = from_vector(std::vector<float>{0.5f, -1.0f, 2.0f, 0.25f}, {2, 2});
+  Tensor p = loaded->predict(x);
+  Tensor z = loaded->call_logits(x);
+  for (int64_t i = 0; i < 2; ++i) EXPECT_NEAR(1.0 / (1.0 + std::exp(-z.at({i, 0}))), p.at({i, 0}), 1e-6);
+  // A file that lists an attachment it does not hold is refused by name.
+  io::save_safetensors(
+      path, {},
+      {{"deepfin_format", "1"},
+       {"model_config", nlohmann::json{{"class_name", "Sequential"}, {"config", model.get_config()}}.dump()},
+       {"attachments", R"(["tokenizer"])"}});
+  EXPECT_THROW_WITH(load_model(path), FileError, "tokenizer");
+  std::filesystem::remove(path);
 }
 
 TEST(Saving, BadFilesGiveClearErrors) {
