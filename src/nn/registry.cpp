@@ -36,6 +36,7 @@ Registry& registry() {
         {"BatchNormalization", BatchNormalization::from_config},
         {"LayerNormalization", LayerNormalization::from_config},
         {"Activation", Activation::from_config},
+        {"CategoricalEmbedding", CategoricalEmbedding::from_config},
     };
   });
   return r;
