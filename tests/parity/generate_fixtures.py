@@ -300,6 +300,29 @@ def seed_cnn_case():
     return [op_case("seed_cnn", "seed_cnn", model, inputs, no_grad=("targets",))]
 
 
+# ---------------------------------------------------------------- categorical embedding
+
+def categorical_embedding_case():
+    """CategoricalEmbedding: numeric columns 0, 2, 4 pass through; column 1 (4 codes) and column 3
+    (3 codes) become nn.Embedding rows; output = cat(numeric, emb_1, emb_3). x's gradient is zero
+    on the code columns (codes are not differentiable)."""
+    n = 6
+    x = torch.randn(n, 5)
+    x[:, 1] = torch.tensor([0, 3, 1, 2, 3, 1], dtype=torch.float64)
+    x[:, 3] = torch.tensor([2, 0, 0, 1, 2, 2], dtype=torch.float64)
+    inputs = {"x": x, "embeddings_1": torch.randn(4, 3), "embeddings_3": torch.randn(3, 2)}
+
+    def layer(x, embeddings_1, embeddings_3):
+        # F.embedding is nn.Embedding's forward; called directly so the gradients land on these leaves
+        # (nn.Embedding.from_pretrained would wrap the tables in new Parameters).
+        numeric = x[:, [0, 2, 4]]
+        return torch.cat([numeric, F.embedding(x[:, 1].long(), embeddings_1), F.embedding(x[:, 3].long(), embeddings_3)],
+                         dim=1)
+
+    slots = [{"feature": 1, "cardinality": 4, "output_dim": 3}, {"feature": 3, "cardinality": 3, "output_dim": 2}]
+    return [op_case("categorical_embedding", "categorical_embedding", layer, inputs, {"slots": slots})]
+
+
 # ---------------------------------------------------------------- optimizers
 
 def optimizer_case(name, make_optimizer, options, size=10, steps=20):
@@ -398,6 +421,7 @@ def main():
         "losses": loss_cases,
         "seed_cnn": seed_cnn_case,
         "optim": optimizer_cases,
+        "categorical_embedding": categorical_embedding_case,
     }
     families = {}
     for family, generate in generators.items():
