@@ -1,0 +1,149 @@
+// The preprocessor as JSON, saved next to the model: everything fitted, so that
+// prediction maps raw rows exactly as training did (bit-identical features).
+#include <fmt/format.h>
+
+#include "deepfin/core/error.h"
+#include "deepfin/data/tabular/preprocessor.h"
+
+namespace deepfin::data {
+
+std::string to_string(CategoricalEncoding encoding) {
+  return encoding == CategoricalEncoding::one_hot ? "one_hot" : "embedding";
+}
+
+std::string to_string(NumericImputation imputation) {
+  return imputation == NumericImputation::median ? "median" : "mean";
+}
+
+CategoricalEncoding categorical_encoding_from_string(const std::string& name) {
+  for (CategoricalEncoding e : {CategoricalEncoding::one_hot, CategoricalEncoding::embedding})
+    if (name == to_string(e)) return e;
+  throw ConfigError(fmt::format("unknown categorical encoding '{}'; expected one_hot or embedding", name));
+}
+
+NumericImputation numeric_imputation_from_string(const std::string& name) {
+  for (NumericImputation i : {NumericImputation::median, NumericImputation::mean})
+    if (name == to_string(i)) return i;
+  throw ConfigError(fmt::format("unknown numeric imputation '{}'; expected median or mean", name));
+}
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+// j[key], or a FileError naming the path of the missing key.
+const nlohmann::json& at(const nlohmann::json& j, const std::string& key, const std::string& path) {
+  if (!j.is_object() || !j.contains(key))
+    throw FileError(fmt::format("preprocessor JSON: missing key '{}{}'", path, key));
+  return j.at(key);
+}
+
+template <class T>
+T get(const nlohmann::json& j, const std::string& key, const std::string& path) {
+  const nlohmann::json& value = at(j, key, path);
+  try {
+    return value.get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(fmt::format("preprocessor JSON: key '{}{}' has the wrong type: {}", path, key, e.what()));
+  }
+}
+
+// Unknown names in the document are a malformed file, not a bad job: FileError.
+template <class Fn>
+auto parse_name(Fn&& from_string, const std::string& name, const std::string& key) {
+  try {
+    return from_string(name);
+  } catch (const ConfigError& e) {
+    throw FileError(fmt::format("preprocessor JSON: key '{}': {}", key, e.what()));
+  }
+}
+
+nlohmann::json column_to_json(const ColumnInfo& c) {
+  return {{"name", c.name},
+          {"kind", to_string(c.kind)},
+          {"center", c.center},
+          {"scale", c.scale},
+          {"fill", c.fill},
+          {"categories", c.categories},
+          {"fill_category", c.fill_category},
+          {"has_indicator", c.has_indicator}};
+}
+
+ColumnInfo column_from_json(const nlohmann::json& j, const std::string& path) {
+  ColumnInfo c;
+  c.name = get<std::string>(j, "name", path);
+  c.kind = parse_name(column_kind_from_string, get<std::string>(j, "kind", path), path + "kind");
+  c.center = get<double>(j, "center", path);
+  c.scale = get<double>(j, "scale", path);
+  c.fill = get<double>(j, "fill", path);
+  c.categories = get<std::vector<std::string>>(j, "categories", path);
+  c.fill_category = get<std::string>(j, "fill_category", path);
+  c.has_indicator = get<bool>(j, "has_indicator", path);
+  if (c.kind == ColumnKind::boolean && c.categories.size() != 2)
+    throw FileError(
+        fmt::format("preprocessor JSON: '{}categories' of boolean column '{}' must hold 2 values", path, c.name));
+  if (c.kind == ColumnKind::numeric && !(c.scale > 0))
+    throw FileError(fmt::format("preprocessor JSON: '{}scale' of column '{}' must be > 0", path, c.name));
+  return c;
+}
+
+}  // namespace
+
+nlohmann::json TabularPreprocessor::to_json() const {
+  nlohmann::json kinds = nlohmann::json::object();
+  for (const auto& [name, kind] : options_.kinds) kinds[name] = to_string(kind);
+  nlohmann::json columns = nlohmann::json::array();
+  for (const ColumnInfo& c : columns_) columns.push_back(column_to_json(c));
+  std::vector<std::string> feature_names;
+  for (const FeatureInfo& f : features_) feature_names.push_back(f.name);
+  return {{"format", "deepfin.tabular_preprocessor"},
+          {"version", kFormatVersion},
+          {"options",
+           {{"target", options_.target},
+            {"positive_label", options_.positive_label},
+            {"drop", options_.drop},
+            {"keep", options_.keep},
+            {"kinds", kinds},
+            {"categorical", to_string(options_.categorical)},
+            {"imputation", to_string(options_.imputation)},
+            {"missing_indicators", options_.missing_indicators}}},
+          {"columns", columns},
+          {"features", feature_names},  // for readers; rebuilt from the columns on load
+          {"feature_means", feature_means_.to_vector<float>()}};
+}
+
+TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
+  if (get<int>(j, "version", "") != kFormatVersion)
+    throw FileError(fmt::format("preprocessor JSON: version {} is not supported (expected {})", j.at("version").dump(),
+                                kFormatVersion));
+  TabularPreprocessor pre;
+  const nlohmann::json& o = at(j, "options", "");
+  PreprocessOptions& options = pre.options_;
+  options.target = get<std::string>(o, "target", "options.");
+  options.positive_label = get<std::string>(o, "positive_label", "options.");
+  options.drop = get<std::vector<std::string>>(o, "drop", "options.");
+  options.keep = get<std::vector<std::string>>(o, "keep", "options.");
+  for (const auto& [name, kind] : get<std::map<std::string, std::string>>(o, "kinds", "options."))
+    options.kinds[name] = parse_name(column_kind_from_string, kind, "options.kinds." + name);
+  options.categorical = parse_name(categorical_encoding_from_string, get<std::string>(o, "categorical", "options."),
+                                   "options.categorical");
+  options.imputation =
+      parse_name(numeric_imputation_from_string, get<std::string>(o, "imputation", "options."), "options.imputation");
+  options.missing_indicators = get<bool>(o, "missing_indicators", "options.");
+
+  const nlohmann::json& columns = at(j, "columns", "");
+  if (!columns.is_array() || columns.empty())
+    throw FileError("preprocessor JSON: key 'columns' must be a non-empty array");
+  for (size_t s = 0; s < columns.size(); ++s)
+    pre.columns_.push_back(column_from_json(columns[s], fmt::format("columns[{}].", s)));
+  pre.build_features();
+
+  const auto means = get<std::vector<float>>(j, "feature_means", "");
+  if (static_cast<int64_t>(means.size()) != pre.num_features())
+    throw FileError(fmt::format("preprocessor JSON: 'feature_means' has {} values but the columns give {} features",
+                                means.size(), pre.num_features()));
+  pre.feature_means_ = from_vector(means, {pre.num_features()});
+  return pre;
+}
+
+}  // namespace deepfin::data

@@ -1,0 +1,98 @@
+// The preprocessor saved as JSON and loaded back maps rows bit-identically; broken documents are FileErrors.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "deepfin/core/error.h"
+#include "deepfin/data/tabular/preprocessor.h"
+#include "tabular_test_util.h"
+
+namespace deepfin::data {
+namespace {
+
+using testing::make_table;
+using testing::NA;
+using testing::throws_with;
+
+Table train_table() {
+  return make_table("train.csv", {{"Income", {"10.1", "20.7", NA, "33.3", "0.01"}},
+                                  {"Home", {"rent", "own", "rent", NA, "free"}},
+                                  {"Flag", {"y", NA, "n", "Y", "y"}},
+                                  {"class", {"bad", "good", "good", "bad", "good"}}});
+}
+
+Table test_table() {
+  return make_table("rows.csv",
+                    {{"Income", {"1e3", NA, "-7.77"}}, {"Home", {"castle", "own", NA}}, {"Flag", {"n", "y", NA}}});
+}
+
+void expect_round_trip(const PreprocessOptions& options) {
+  const auto pre = TabularPreprocessor::fit(train_table(), options);
+  const nlohmann::json saved = nlohmann::json::parse(pre.to_json().dump(2));  // through text, as on disk
+  const auto loaded = TabularPreprocessor::from_json(saved);
+  const Tensor a = pre.transform(test_table()), b = loaded.transform(test_table());
+  ASSERT_EQ(a.shape(), b.shape());
+  EXPECT_EQ(std::memcmp(a.data<float>(), b.data<float>(), a.numel() * sizeof(float)), 0);
+  EXPECT_EQ(std::memcmp(pre.feature_means().data<float>(), loaded.feature_means().data<float>(),
+                        pre.num_features() * sizeof(float)),
+            0);
+  EXPECT_EQ(loaded.to_json(), pre.to_json());
+  EXPECT_EQ(loaded.options().kinds, options.kinds);
+  EXPECT_EQ(loaded.target_classes(train_table()), pre.target_classes(train_table()));
+}
+
+TEST(PreprocessorJson, RoundTripIsBitIdentical) {
+  PreprocessOptions options;
+  options.target = "class";
+  options.positive_label = "bad";
+  expect_round_trip(options);
+  options.categorical = CategoricalEncoding::embedding;
+  options.imputation = NumericImputation::mean;
+  options.kinds = {{"Flag", ColumnKind::categorical}};
+  options.drop = {"Home"};
+  expect_round_trip(options);
+}
+
+TEST(PreprocessorJson, MissingKeysAreNamed) {
+  PreprocessOptions options{.target = "class", .positive_label = "bad"};
+  const nlohmann::json good = TabularPreprocessor::fit(train_table(), options).to_json();
+  nlohmann::json j = good;
+  j["columns"][1].erase("categories");
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[1].categories"}));
+  j = good;
+  j["options"].erase("target");
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"options.target"}));
+  j = good;
+  j.erase("feature_means");
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"feature_means"}));
+  EXPECT_TRUE(throws_with<FileError>([] { TabularPreprocessor::from_json(nlohmann::json::array()); }, {"version"}));
+}
+
+TEST(PreprocessorJson, MalformedValuesAreFileErrors) {
+  PreprocessOptions options{.target = "class", .positive_label = "bad"};
+  const nlohmann::json good = TabularPreprocessor::fit(train_table(), options).to_json();
+  nlohmann::json j = good;
+  j["columns"][0]["scale"] = "wide";
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].scale"}));
+  j = good;
+  j["columns"][0]["kind"] = "text";
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].kind", "'text'"}));
+  j = good;
+  j["options"]["categorical"] = "hash";
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"options.categorical", "'hash'"}));
+  j = good;
+  j["feature_means"].erase(0);
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"feature_means"}));
+  j = good;
+  j["columns"][2]["categories"] = {"n"};
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[2].categories", "Flag"}));
+  j = good;
+  j["columns"][0]["scale"] = 0.0;
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].scale", "> 0"}));
+  j = good;
+  j["version"] = 99;
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"version 99"}));
+}
+
+}  // namespace
+}  // namespace deepfin::data

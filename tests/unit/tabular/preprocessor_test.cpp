@@ -1,0 +1,218 @@
+// TabularPreprocessor fitting and transforming, checked against hand-computed statistics.
+#include "deepfin/data/tabular/preprocessor.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tabular_test_util.h"
+
+namespace deepfin::data {
+namespace {
+
+using testing::Cells;
+using testing::make_table;
+using testing::NA;
+using Role = FeatureInfo::Role;
+
+// age: non-missing 20, 30, 40, 100 -> mean 47.5, population variance 3875/4 = 968.75, median (30+40)/2 = 35.
+// home: rent x2, free, own -> categories rent, free, own (frequency, then name); one missing.
+// married: Yes/no/YES/no/no -> boolean {no, yes}, true twice of five -> fill 0.
+Table credit_train() {
+  return make_table("train.csv", {{"age", {"20", "30", "40", NA, "100"}},
+                                  {"home", {"rent", "own", "rent", NA, "free"}},
+                                  {"married", {"Yes", "no", "YES", "no", "no"}},
+                                  {"class", {"bad", "good", "good", "bad", "good"}}});
+}
+
+PreprocessOptions credit_options() {
+  PreprocessOptions options;
+  options.target = "class";
+  options.positive_label = "bad";
+  return options;
+}
+
+std::vector<std::string> names_of(const TabularPreprocessor& pre) {
+  std::vector<std::string> names;
+  for (const FeatureInfo& f : pre.features()) names.push_back(f.name);
+  return names;
+}
+
+const double kAgeStd = std::sqrt(968.75);
+
+TEST(Preprocessor, FitsHandComputedStatistics) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  ASSERT_EQ(pre.columns().size(), 3u);
+  const ColumnInfo& age = pre.columns()[0];
+  EXPECT_EQ(age.kind, ColumnKind::numeric);
+  EXPECT_DOUBLE_EQ(age.center, 47.5);
+  EXPECT_DOUBLE_EQ(age.scale, kAgeStd);
+  EXPECT_DOUBLE_EQ(age.fill, 35.0);
+  EXPECT_TRUE(age.has_indicator);
+  const ColumnInfo& home = pre.columns()[1];
+  EXPECT_EQ(home.kind, ColumnKind::categorical);
+  EXPECT_EQ(home.categories, (std::vector<std::string>{"rent", "free", "own"}));
+  EXPECT_EQ(home.fill_category, "rent");
+  EXPECT_FALSE(home.has_indicator);  // categorical missing -> most frequent, no indicator
+  const ColumnInfo& married = pre.columns()[2];
+  EXPECT_EQ(married.kind, ColumnKind::boolean);
+  EXPECT_EQ(married.categories, (std::vector<std::string>{"no", "yes"}));
+  EXPECT_EQ(married.fill, 0.0);
+  EXPECT_FALSE(married.has_indicator);
+}
+
+TEST(Preprocessor, FeatureLayoutKeepsEachColumnTogether) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  EXPECT_EQ(names_of(pre),
+            (std::vector<std::string>{"age", "age (missing)", "home=rent", "home=free", "home=own", "married"}));
+  ASSERT_EQ(pre.num_features(), 6);
+  const std::vector<int64_t> sources = {0, 0, 1, 1, 1, 2};
+  const std::vector<Role> roles = {Role::numeric, Role::missing_indicator, Role::one_hot,
+                                   Role::one_hot, Role::one_hot,           Role::boolean};
+  for (int64_t j = 0; j < 6; ++j) {
+    EXPECT_EQ(pre.features()[j].source, sources[j]) << j;
+    EXPECT_EQ(pre.features()[j].role, roles[j]) << j;
+  }
+  EXPECT_EQ(pre.features()[3].category, "free");
+}
+
+TEST(Preprocessor, TransformsTrainingRows) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  const Tensor x = pre.transform(credit_train());
+  ASSERT_EQ(x.shape(), (Shape{5, 6}));
+  const double ages[] = {20, 30, 40, 35 /* imputed median */, 100};
+  const float home[5][3] = {{1, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 0, 0} /* missing -> rent */, {0, 1, 0}};
+  const float married[] = {1, 0, 1, 0, 0};
+  for (int64_t r = 0; r < 5; ++r) {
+    EXPECT_FLOAT_EQ(x.at({r, 0}), static_cast<float>((ages[r] - 47.5) / kAgeStd)) << r;
+    EXPECT_EQ(x.at({r, 1}), r == 3 ? 1.0 : 0.0) << r;
+    for (int64_t k = 0; k < 3; ++k) EXPECT_EQ(x.at({r, 2 + k}), home[r][k]) << r << "," << k;
+    EXPECT_EQ(x.at({r, 5}), married[r]) << r;
+  }
+  EXPECT_EQ(pre.last_unseen_count(), 0);
+}
+
+TEST(Preprocessor, FeatureMeansAreTheTrainingMatrixMeans) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  // age: (20+30+40+35+100)/5 = 45 -> (45-47.5)/std; indicator 1/5; rent 3/5, free 1/5, own 1/5; married 2/5.
+  const std::vector<double> expected = {-2.5 / kAgeStd, 0.2, 0.6, 0.2, 0.2, 0.4};
+  ASSERT_EQ(pre.feature_means().shape(), (Shape{6}));
+  for (int64_t j = 0; j < 6; ++j) EXPECT_NEAR(pre.feature_means().at({j}), expected[j], 1e-6) << j;
+}
+
+TEST(Preprocessor, MeanImputationAndNoIndicators) {
+  PreprocessOptions options = credit_options();
+  options.imputation = NumericImputation::mean;
+  options.missing_indicators = false;
+  const auto pre = TabularPreprocessor::fit(credit_train(), options);
+  EXPECT_DOUBLE_EQ(pre.columns()[0].fill, 47.5);
+  EXPECT_EQ(names_of(pre), (std::vector<std::string>{"age", "home=rent", "home=free", "home=own", "married"}));
+  EXPECT_FLOAT_EQ(pre.transform(credit_train()).at({3, 0}), 0.0f);  // the mean standardizes to 0
+}
+
+TEST(Preprocessor, ConstantColumnHasScaleOne) {
+  const Table t = make_table("t.csv", {{"rate", {"5", "5", "5"}}, {"y", {"a", "b", "a"}}});
+  PreprocessOptions options{.target = "y", .positive_label = "b"};
+  const auto pre = TabularPreprocessor::fit(t, options);
+  EXPECT_EQ(pre.columns()[0].scale, 1.0);
+  EXPECT_EQ(pre.transform(t).at({1, 0}), 0.0);
+}
+
+TEST(Preprocessor, UnseenCategoriesGiveZerosAndAreCounted) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  const Table rows =
+      make_table("rows.csv", {{"age", {"47.5", "20"}}, {"home", {"castle", "own"}}, {"married", {"no", "yes"}}});
+  const Tensor x = pre.transform(rows);
+  for (int64_t k = 2; k < 5; ++k) EXPECT_EQ(x.at({0, k}), 0.0) << k;
+  EXPECT_EQ(x.at({1, 4}), 1.0);
+  EXPECT_EQ(x.at({0, 0}), 0.0);  // the training mean
+  EXPECT_EQ(pre.last_unseen_count(), 1);
+  pre.transform(credit_train());
+  EXPECT_EQ(pre.last_unseen_count(), 0);
+}
+
+TEST(Preprocessor, EmbeddingModeGivesCodes) {
+  PreprocessOptions options = credit_options();
+  options.categorical = CategoricalEncoding::embedding;
+  const auto pre = TabularPreprocessor::fit(credit_train(), options);
+  EXPECT_EQ(names_of(pre), (std::vector<std::string>{"age", "age (missing)", "home (code)", "married"}));
+  const auto slots = pre.embedding_slots();
+  ASSERT_EQ(slots.size(), 1u);
+  EXPECT_EQ(slots[0].feature, 2);
+  EXPECT_EQ(slots[0].cardinality, 4);  // rent, free, own + code 0
+  EXPECT_EQ(slots[0].source, 1);
+  const Table rows = make_table("rows.csv", {{"age", {"1", "1", "1", "1", "1"}},
+                                             {"home", {"rent", "free", "own", "castle", NA}},
+                                             {"married", Cells(5, "no")}});
+  const Tensor x = pre.transform(rows);
+  const float codes[] = {1, 2, 3, 0 /* unseen */, 0 /* missing */};
+  for (int64_t r = 0; r < 5; ++r) EXPECT_EQ(x.at({r, 2}), codes[r]) << r;
+  EXPECT_EQ(pre.last_unseen_count(), 1);
+  EXPECT_TRUE(TabularPreprocessor::fit(credit_train(), credit_options()).embedding_slots().empty());
+}
+
+TEST(Preprocessor, TransformFindsColumnsByNameIgnoringOrderExtrasAndTarget) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  const Table shuffled = make_table(
+      "rows.csv", {{"married", {"Yes", "no"}}, {"note", {"x", "y"}}, {"home", {"rent", "own"}}, {"age", {"20", "30"}}});
+  const Tensor a = pre.transform(shuffled);
+  const Tensor b = pre.transform(credit_train().select_rows({0, 1}));
+  EXPECT_EQ(a.to_vector<float>(), b.to_vector<float>());
+}
+
+TEST(Preprocessor, TargetIsOneForThePositiveLabel) {
+  const auto pre = TabularPreprocessor::fit(credit_train(), credit_options());
+  EXPECT_EQ(pre.target_classes(credit_train()), (std::vector<int64_t>{1, 0, 0, 1, 0}));
+  const Tensor y = pre.target(credit_train());
+  EXPECT_EQ(y.shape(), (Shape{5, 1}));
+  EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{1, 0, 0, 1, 0}));
+}
+
+TEST(Preprocessor, KindOverridesDropAndKeep) {
+  PreprocessOptions options = credit_options();
+  options.kinds = {{"age", ColumnKind::categorical}, {"married", ColumnKind::categorical}};
+  options.drop = {"home"};
+  auto pre = TabularPreprocessor::fit(credit_train(), options);
+  // age as categories: 100, 20, 30, 40 (each once: by name); married: no x3, then Yes, YES.
+  EXPECT_EQ(names_of(pre), (std::vector<std::string>{"age=100", "age=20", "age=30", "age=40", "married=no",
+                                                     "married=YES", "married=Yes"}));
+  options = credit_options();
+  options.keep = {"married", "class"};
+  pre = TabularPreprocessor::fit(credit_train(), options);
+  EXPECT_EQ(names_of(pre), (std::vector<std::string>{"married"}));
+}
+
+TEST(Preprocessor, ForcedBooleanTakesAnyTwoValuesSorted) {
+  const Table t = make_table("t.csv", {{"grade", {"B", "A", "B"}}, {"y", {"a", "b", "a"}}});
+  PreprocessOptions options{.target = "y", .positive_label = "b", .kinds = {{"grade", ColumnKind::boolean}}};
+  const auto pre = TabularPreprocessor::fit(t, options);
+  EXPECT_EQ(pre.columns()[0].categories, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(pre.transform(t).to_vector<float>(), (std::vector<float>{1, 0, 1}));
+}
+
+TEST(Preprocessor, UsesTrainingStatisticsOnly) {
+  // Fit on rows 0-2 (ages 20, 30, 40): mean 30, std sqrt(200/3). Row 4 is test-only.
+  Table all = credit_train();
+  const std::vector<int64_t> train_rows = {0, 1, 2};
+  const auto pre = TabularPreprocessor::fit(all.select_rows(train_rows), credit_options());
+  EXPECT_DOUBLE_EQ(pre.columns()[0].center, 30.0);
+  EXPECT_FALSE(pre.columns()[0].has_indicator);  // no missing value among the training rows
+  EXPECT_EQ(pre.columns()[1].categories, (std::vector<std::string>{"rent", "own"}));
+  const Tensor test_x = pre.transform(all.select_rows({4}));
+  EXPECT_FLOAT_EQ(test_x.at({0, 0}), static_cast<float>((100 - 30) / std::sqrt(200.0 / 3)));
+  all.columns[0].values[4] = "1000";  // change a test-only value: the fitted statistics do not move
+  const auto again = TabularPreprocessor::fit(all.select_rows(train_rows), credit_options());
+  EXPECT_EQ(again.to_json(), pre.to_json());
+}
+
+TEST(Preprocessor, DescribeGivesTheRawValue) {
+  const Table train = credit_train();
+  const auto pre = TabularPreprocessor::fit(train, credit_options());
+  EXPECT_EQ(pre.describe(train, 0, 0), "age = 20");
+  EXPECT_EQ(pre.describe(train, 3, 0), "age = (missing)");
+  EXPECT_EQ(pre.describe(train, 4, 1), "home = free");
+  EXPECT_EQ(pre.describe(train, 0, 2), "married = Yes");
+}
+
+}  // namespace
+}  // namespace deepfin::data
