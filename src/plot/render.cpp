@@ -164,6 +164,7 @@ void render_bars(const Figure& f, plstream& pls) {
   double lo = 0, hi = 0;
   for (double v : bars.values) lo = std::min(lo, v), hi = std::max(hi, v);
   if (hi - lo <= 0) hi = 1;
+  const bool any_negative = lo < 0;
   const double pad = 0.12 * (hi - lo);  // room for the value written past each bar end
   if (f.x_limits().set) {
     lo = f.x_limits().lo, hi = f.x_limits().hi;
@@ -182,7 +183,8 @@ void render_bars(const Figure& f, plstream& pls) {
     const double v = bars.values[i], center = n - i - 0.5, half = 0.35;
     const std::array<PLFLT, 4> x{std::min(0.0, v), std::max(0.0, v), std::max(0.0, v), std::min(0.0, v)};
     const std::array<PLFLT, 4> y{center - half, center - half, center + half, center + half};
-    pls.col0(kCycleBase + (v >= 0 ? 3 : 0));  // red raises the score, blue lowers it
+    // With signed values red raises the score and blue lowers it; magnitudes alone are all blue.
+    pls.col0(kCycleBase + (v >= 0 && any_negative ? 3 : 0));
     pls.fill(4, x.data(), y.data());
     pls.col0(kBlack);
     const std::string value = fmt::format("{:.3g}", v);

@@ -38,7 +38,8 @@ class Figure {
   // left out. With `density` the heights integrate to 1, else they are counts. Several overlay.
   Figure& histogram(const std::vector<double>& values, int bins, double lo, double hi, std::string label,
                     bool density = true);
-  // One bar per name, top to bottom in the given order; negative values extend to the left of 0.
+  // One bar per name, top to bottom in the given order; negative values extend to the left of 0
+  // (with any negative value, positive bars are red and negative ones blue; otherwise all are blue).
   Figure& horizontal_bars(std::vector<std::string> names, std::vector<double> values, std::string label = "");
   // cells[row][col] shaded white → blue with the value written in each cell; rows top to bottom.
   Figure& heatmap(std::vector<std::vector<double>> cells, std::vector<std::string> row_labels,
