@@ -1,9 +1,14 @@
 // deepfin predict MODEL IN.npy -o OUT.npy: model outputs for every row.
+// deepfin predict MODEL rows.csv [-o scores.csv]: a tabular model scores raw rows
+// (probability, decision, points), read exactly like its training file.
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "commands.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/models/model.h"
+#include "tabular_commands.h"
 
 namespace deepfin::cli {
 namespace {
@@ -11,6 +16,18 @@ namespace {
 int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
                 int64_t batch_size) {
   ctx.apply();
+  const std::string ext = std::filesystem::path(in).extension().string();
+  if (ext == ".csv" || ext == ".arff") {
+    const tabular::TabularModel model = tabular::TabularModel::load(model_path);
+    const data::Table rows = read_rows_file(in);
+    const std::vector<double> p = model.predict_proba(rows, batch_size);
+    write_scores_csv(model, rows, p, out);
+    if (!out.empty())
+      print_event(ctx, fmt::format("wrote {} scores to {}", p.size(), out),
+                  nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}}.dump());
+    return 0;
+  }
+  if (out.empty()) throw ConfigError("predict: -o/--output is required for .npy input");
   auto model = models::load_model(model_path);
   Tensor x = io::load_npy(in);
   if (x.dtype() == DType::int64) x = x.to(DType::float32);
@@ -31,8 +48,9 @@ Command add_predict_command(CLI::App& app, const RunContext& ctx) {
   };
   auto args = std::make_shared<Args>();
   sub->add_option("model", args->model, "model file (.safetensors)")->required();
-  sub->add_option("input", args->in, "inputs (.npy), batch axis first")->required();
-  sub->add_option("-o,--output", args->out, "where to write the outputs (.npy)")->required();
+  sub->add_option("input", args->in, "inputs: .npy (batch axis first), or .csv/.arff rows for a tabular model")
+      ->required();
+  sub->add_option("-o,--output", args->out, "where to write the outputs (.npy; .csv for tabular, default stdout)");
   sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
   return {sub, [&ctx, args] { return run_predict(ctx, args->model, args->in, args->out, args->batch_size); }};
 }

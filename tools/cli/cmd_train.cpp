@@ -13,6 +13,7 @@
 #include "job_file.h"
 #include "json_logger.h"
 #include "model_builder.h"
+#include "tabular_commands.h"
 
 namespace deepfin::cli {
 namespace {
@@ -32,6 +33,7 @@ void ensure_parent_dir(const std::string& path) {
 int run_train(const RunContext& ctx, const std::string& job_path) {
   const JobSpec job = load_job_file(job_path);
   const uint64_t seed = ctx.apply(job.threads, job.seed);
+  if (job.data.tabular()) return run_train_tabular(ctx, job, seed);
 
   const data::Dataset data = load_job_data(job.data, seed);
   print_event(ctx,

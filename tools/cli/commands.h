@@ -19,5 +19,8 @@ Command add_evaluate_command(CLI::App& app, const RunContext& ctx);
 Command add_predict_command(CLI::App& app, const RunContext& ctx);
 Command add_summary_command(CLI::App& app, const RunContext& ctx);
 Command add_export_command(CLI::App& app, const RunContext& ctx);
+Command add_cv_command(CLI::App& app, const RunContext& ctx);
+Command add_explain_command(CLI::App& app, const RunContext& ctx);
+Command add_report_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

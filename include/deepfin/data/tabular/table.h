@@ -15,9 +15,9 @@ enum class DeclaredType { none, numeric, nominal, string };
 
 struct TableColumn {
   std::string name;
-  std::vector<std::optional<std::string>> values;  // one per row; nullopt = missing
+  std::vector<std::optional<std::string>> values{};  // one per row; nullopt = missing
   DeclaredType declared = DeclaredType::none;
-  std::vector<std::string> declared_categories;  // ARFF nominal values, in declared order
+  std::vector<std::string> declared_categories{};  // ARFF nominal values, in declared order
 };
 
 struct Table {
