@@ -37,6 +37,10 @@ Registry& registry() {
         {"LayerNormalization", LayerNormalization::from_config},
         {"Activation", Activation::from_config},
         {"CategoricalEmbedding", CategoricalEmbedding::from_config},
+        {"Conv1D", Conv1D::from_config},
+        {"GlobalAveragePooling1D", GlobalAveragePooling1D::from_config},
+        {"GlobalMaxPooling1D", GlobalMaxPooling1D::from_config},
+        {"TimeDistributed", TimeDistributed::from_config},
     };
   });
   return r;
