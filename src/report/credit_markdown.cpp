@@ -35,8 +35,10 @@ std::string data_section(const CreditReportData& d) {
 std::string cv_section(const CreditReportData& d) {
   std::string out = "## Cross-validation\n\n";
   if (d.cv_metrics.empty()) return out + "No cross-validation was run.\n\n";
-  out +=
-      fmt::format("{}-fold cross-validation on the training data, mean ± standard deviation over folds.\n\n", d.folds);
+  out += fmt::format(
+      "{}-fold cross-validation over all rows (each fold fits its own preprocessing and model), mean ± standard "
+      "deviation over folds.\n\n",
+      d.folds);
   bool floors = false;
   for (const auto& m : d.cv_metrics) floors |= !m.floor.empty();
   std::vector<std::string> header{"metric", "mean ± std", "per fold"};
@@ -62,12 +64,28 @@ std::string held_out_section(const CreditReportData& d, const CreditAnalysis& a)
                                         {"Log-loss", format_metric(a.log_loss)},
                                         {"Brier score", format_metric(a.brier)},
                                         {"Accuracy at 0.5", format_metric(a.at_half.accuracy())}});
+  if (d.decision_threshold > 0) {
+    // The decision the model file will make: its threshold was fixed before the test rows were seen.
+    const auto m = metrics::confusion_at(d.test_scores, d.test_labels, d.decision_threshold);
+    const double cost =
+        d.costs.false_negative * static_cast<double>(m.fn) + d.costs.false_positive * static_cast<double>(m.fp);
+    out += fmt::format(
+        "\n### The model's decision threshold\n\nThe saved model declines when p(bad) >= **{}** (chosen without the "
+        "test rows). On the held-out set: cost {} (mean {} per applicant), accuracy {}, recall {}, specificity {}.\n\n",
+        format_metric(d.decision_threshold), format_metric(cost),
+        format_metric(cost / static_cast<double>(d.test_scores.size())), format_metric(m.accuracy()),
+        format_metric(m.recall()), format_metric(m.specificity()));
+    out += md_table({"", "predicted bad (declined)", "predicted good (approved)"},
+                    {{"actual bad (1)", std::to_string(m.tp), std::to_string(m.fn)},
+                     {"actual good (0)", std::to_string(m.fp), std::to_string(m.tn)}});
+  }
   const auto& c = a.min_cost.confusion;
-  out += "\n### Cost-minimizing threshold\n\n";
+  out += "\n### Cost-minimizing threshold (in hindsight)\n\n";
   out += fmt::format(
       "Costs: approving a bad applicant (false negative) = {}, declining a good one (false positive) = {}. "
       "Declining every applicant with a predicted probability of bad >= **{}** gives the lowest cost on the "
-      "held-out set: total {}, mean {} per applicant (the Bayes threshold for calibrated probabilities is {}).\n\n",
+      "held-out set, chosen knowing its labels, so an optimistic bound: total {}, mean {} per applicant (the Bayes "
+      "threshold for calibrated probabilities is {}).\n\n",
       d.costs.false_negative, d.costs.false_positive, format_metric(a.min_cost.threshold),
       format_metric(a.min_cost.total_cost), format_metric(a.min_cost.mean_cost),
       format_metric(metrics::bayes_threshold(d.costs)));

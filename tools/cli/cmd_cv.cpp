@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "deepfin/core/random.h"
 #include "deepfin/data/tabular/stratified.h"
+#include "deepfin/nn/layer.h"
 #include "tabular_commands.h"
 #include "tabular_job.h"
 
@@ -20,12 +21,13 @@ CvResult cross_validate(const RunContext& ctx, const JobSpec& job, int folds, ui
   CvResult result;
   for (size_t k = 0; k < parts.size(); ++k) {
     set_random_seed(seed + k);
+    nn::clear_session();  // every fold's layers get the same names
     const data::Table train = table.select_rows(parts[k].train), test = table.select_rows(parts[k].test);
     TabularFit fitted = fit_tabular(job, train, seed + k, 0);
     const std::vector<double> p = fitted.model.predict_proba(test);
     std::vector<int> labels;
     for (int64_t r : parts[k].test) labels.push_back(static_cast<int>(classes[r]));
-    auto m = credit_metrics(p, labels, fitted.model.threshold());
+    auto m = credit_metrics(p, labels, fitted.model.threshold(), job_costs(job));
     m["epochs"] = static_cast<double>(fitted.history.epoch.size());
     std::string line = fmt::format("fold {:>2}/{}:", k + 1, parts.size());
     nlohmann::json event = {{"event", "fold"}, {"fold", k + 1}};
@@ -54,14 +56,14 @@ int run_cv(const RunContext& ctx, const std::string& job_path, int folds) {
     throw ConfigError(fmt::format("{}: cv works on csv and arff data (source is \"{}\")", job_path, job.data.source));
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   const CvResult cv = cross_validate(ctx, job, folds, seed);
-  std::string table = fmt::format("{}-fold stratified cross-validation of {}:\n  {:<10} {:>8} {:>8}   {}\n", folds,
+  std::string table = fmt::format("{}-fold stratified cross-validation of {}:\n  {:<18} {:>8} {:>8}   {}\n", folds,
                                   job_path, "metric", "mean", "std", "floor");
   nlohmann::json event = {{"event", "cv"}, {"folds", folds}};
   for (const auto& [name, ms] : cv.mean_std) {
     std::string floor;
     if (job.floors.contains(name))
       floor = job.floors.at(name).is_string() ? job.floors.at(name).get<std::string>() : job.floors.at(name).dump();
-    table += fmt::format("  {:<10} {:>8.4f} {:>8.4f}   {}\n", name, ms.first, ms.second, floor);
+    table += fmt::format("  {:<18} {:>8.4f} {:>8.4f}   {}\n", name, ms.first, ms.second, floor);
     event[name] = {{"mean", ms.first}, {"std", ms.second}};
   }
   print_event(ctx, table, event.dump());

@@ -29,7 +29,7 @@ nlohmann::json to_json(const tabular::RowExplanation& e, const tabular::TabularM
 }
 
 int run_explain(const RunContext& ctx, const ExplainArgs& args) {
-  ctx.apply();
+  ctx.apply({}, {}, args.format == "json");
   const tabular::TabularModel model = tabular::TabularModel::load(args.model);
   const data::Table rows = read_rows_file(args.rows);
   tabular::ExplainOptions options;

@@ -15,9 +15,10 @@ namespace {
 
 int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
                 int64_t batch_size) {
-  ctx.apply();
   const std::string ext = std::filesystem::path(in).extension().string();
-  if (ext == ".csv" || ext == ".arff") {
+  const bool tabular = ext == ".csv" || ext == ".arff";
+  ctx.apply({}, {}, tabular && out.empty());  // scores on stdout stay a clean CSV
+  if (tabular) {
     const tabular::TabularModel model = tabular::TabularModel::load(model_path);
     const data::Table rows = read_rows_file(in);
     const std::vector<double> p = model.predict_proba(rows, batch_size);

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "deepfin/core/random.h"
 #include "deepfin/data/tabular/stratified.h"
+#include "deepfin/nn/layer.h"
 #include "deepfin/report/credit_report.h"
 #include "tabular_commands.h"
 #include "tabular_job.h"
@@ -78,6 +79,7 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
   }
 
   set_random_seed(seed);
+  nn::clear_session();
   const data::Table table = read_job_table(job.data);
   const std::vector<int64_t> classes = job_classes(job, table);
   const data::FoldIndices split = data::stratified_split(classes, job.data.test_split, seed);
@@ -96,7 +98,8 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
   data.test_scores = model.predict_proba(test);
   data.test_labels = to_int_labels(job_classes(job, test));
   data.train_scores = model.predict_proba(train);
-  data.costs = {.false_negative = job.decision.cost_false_negative, .false_positive = job.decision.cost_false_positive};
+  data.costs = job_costs(job);
+  data.decision_threshold = model.threshold();
 
   // Global importance: mean |attribution| over (up to explain_rows) held-out rows.
   std::vector<int64_t> picked;

@@ -35,11 +35,11 @@ void write_scores_csv(const tabular::TabularModel& model, const data::Table& row
 }
 
 std::string format_metrics_table(const std::map<std::string, double>& metrics, const nlohmann::json& floors) {
-  std::string out = fmt::format("  {:<10} {:>8}   {}\n", "metric", "value", "floor");
+  std::string out = fmt::format("  {:<18} {:>8}   {}\n", "metric", "value", "floor");
   for (const auto& [name, value] : metrics) {
     std::string floor = floors.contains(name) ? floors.at(name).dump() : "";
     if (floors.contains(name) && floors.at(name).is_string()) floor = floors.at(name).get<std::string>();
-    out += fmt::format("  {:<10} {:>8.4f}   {}\n", name, value, floor);
+    out += fmt::format("  {:<18} {:>8.4f}   {}\n", name, value, floor);
   }
   return out;
 }
@@ -69,7 +69,7 @@ int run_train_tabular(const RunContext& ctx, const JobSpec& job, uint64_t seed) 
   if (!ctx.json()) fmt::print("{}\n", model.model().summary());
 
   const std::vector<double> p = model.predict_proba(test);
-  const auto metrics = credit_metrics(p, to_int_labels(job_classes(job, test)), model.threshold());
+  const auto metrics = credit_metrics(p, to_int_labels(job_classes(job, test)), model.threshold(), job_costs(job));
   nlohmann::json report = {{"event", "test"}, {"threshold", model.threshold()}};
   for (const auto& [k, v] : metrics) report[k] = v;
   print_event(ctx,

@@ -14,7 +14,9 @@ namespace {
 constexpr uint64_t kDefaultSeed = 42;
 }  // namespace
 
-uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_t> job_seed) const {
+uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_t> job_seed,
+                           bool header_to_stderr) const {
+  std::FILE* out = header_to_stderr ? stderr : stdout;
   if (auto t = threads ? threads : job_threads) set_num_threads(*t);
   const uint64_t s = seed ? *seed : (job_seed ? *job_seed : kDefaultSeed);
   set_random_seed(s);
@@ -22,12 +24,12 @@ uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_
   if (json()) {
     nlohmann::json header = {{"event", "run"}, {"version", DEEPFIN_VERSION},      {"threads", get_num_threads()},
                              {"seed", s},      {"gemm", gemm_provider_summary()}, {"reference_kernels", ref}};
-    fmt::print("{}\n", header.dump());
+    fmt::print(out, "{}\n", header.dump());
   } else {
-    fmt::print("deepfin {} | threads {} | seed {} | gemm {}{}\n", DEEPFIN_VERSION, get_num_threads(), s,
+    fmt::print(out, "deepfin {} | threads {} | seed {} | gemm {}{}\n", DEEPFIN_VERSION, get_num_threads(), s,
                gemm_provider_summary(), ref ? " | reference kernels" : "");
   }
-  std::fflush(stdout);
+  std::fflush(out);
   return s;
 }
 

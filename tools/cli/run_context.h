@@ -15,7 +15,9 @@ struct RunContext {
 
   // Applies threads and seed (a job file's values fill in what the flags left
   // unset), then prints the header line. Returns the seed in effect.
-  uint64_t apply(std::optional<int> job_threads = {}, std::optional<uint64_t> job_seed = {}) const;
+  // header_to_stderr: for commands whose stdout is data (JSON, CSV).
+  uint64_t apply(std::optional<int> job_threads = {}, std::optional<uint64_t> job_seed = {},
+                 bool header_to_stderr = false) const;
 };
 
 // Prints one line (text) or one JSON object (json) describing an event.

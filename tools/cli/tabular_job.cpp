@@ -133,30 +133,39 @@ TabularFit fit_tabular(const JobSpec& job, const data::Table& train, uint64_t se
   trained.set_scorecard({.base_score = job.decision.base_score,
                          .base_odds = job.decision.base_odds,
                          .points_to_double_odds = job.decision.points_to_double_odds});
+  const metrics::CostMatrix costs = job_costs(job);
   if (job.decision.threshold) {
     trained.set_threshold(*job.decision.threshold);
-  } else {
-    // The threshold that minimizes the expected cost, chosen on rows the model did not fit.
-    const data::Table& pick_on = has_validation ? validation_rows : fit_rows;
-    const std::vector<double> p = trained.predict_proba(pick_on);
-    const std::vector<int> labels = to_int_labels(job_classes(job, pick_on));
-    const auto best = metrics::min_cost_threshold(
-        p, labels,
-        {.false_negative = job.decision.cost_false_negative, .false_positive = job.decision.cost_false_positive});
+  } else if (has_validation) {
+    // The threshold that minimizes the expected cost on rows the model did not fit.
+    const std::vector<double> p = trained.predict_proba(validation_rows);
+    const auto best = metrics::min_cost_threshold(p, to_int_labels(job_classes(job, validation_rows)), costs);
     trained.set_threshold(std::clamp(best.threshold, 1e-6, 1.0 - 1e-6));
+  } else {
+    // No held-out rows to choose on: the Bayes threshold FP / (FP + FN), right for calibrated probabilities.
+    trained.set_threshold(metrics::bayes_threshold(costs));
   }
   return {std::move(trained), std::move(history)};
 }
 
 std::map<std::string, double> credit_metrics(const std::vector<double>& p, const std::vector<int>& labels,
-                                             double threshold) {
+                                             double threshold, const metrics::CostMatrix& costs) {
+  const metrics::ConfusionAt at = metrics::confusion_at(p, labels, threshold);
+  const double cost =
+      costs.false_negative * static_cast<double>(at.fn) + costs.false_positive * static_cast<double>(at.fp);
   return {{"auc", metrics::roc_auc(p, labels)},
           {"gini", metrics::gini(p, labels)},
           {"ks", metrics::ks_statistic(p, labels).statistic},
           {"pr_auc", metrics::pr_auc(p, labels)},
           {"log_loss", metrics::log_loss(p, labels)},
           {"brier", metrics::brier_score(p, labels)},
-          {"accuracy", metrics::confusion_at(p, labels, threshold).accuracy()}};
+          {"accuracy@0.5", metrics::confusion_at(p, labels, 0.5).accuracy()},
+          {"accuracy@threshold", at.accuracy()},
+          {"mean_cost", cost / static_cast<double>(p.size())}};
+}
+
+metrics::CostMatrix job_costs(const JobSpec& job) {
+  return {.false_negative = job.decision.cost_false_negative, .false_positive = job.decision.cost_false_positive};
 }
 
 }  // namespace deepfin::cli

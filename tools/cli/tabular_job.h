@@ -9,6 +9,7 @@
 
 #include "deepfin/data/tabular/preprocessor.h"
 #include "deepfin/data/tabular/table.h"
+#include "deepfin/metrics/credit/decision.h"
 #include "deepfin/tabular/tabular_model.h"
 #include "deepfin/train/callback.h"
 #include "job_file.h"
@@ -34,9 +35,11 @@ struct TabularFit {
 TabularFit fit_tabular(const JobSpec& job, const data::Table& train, uint64_t seed, int verbose);
 
 // Held-out quality of positive-class probabilities: auc, gini, ks, pr_auc,
-// log_loss, brier, accuracy (at `threshold`).
+// log_loss, brier, accuracy@0.5, and at the decision threshold accuracy@threshold
+// and mean_cost (expected cost per applicant under the job's cost matrix).
 std::map<std::string, double> credit_metrics(const std::vector<double>& probabilities, const std::vector<int>& labels,
-                                             double threshold);
+                                             double threshold, const metrics::CostMatrix& costs);
+metrics::CostMatrix job_costs(const JobSpec& job);
 std::vector<int> to_int_labels(const std::vector<int64_t>& classes);
 
 }  // namespace deepfin::cli

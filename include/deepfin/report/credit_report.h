@@ -38,6 +38,7 @@ struct CreditReportData {
   std::vector<double> train_scores;      // for PSI (expected = train, actual = test); may be empty
   std::vector<std::pair<std::string, double>> global_attributions;  // column, mean |attribution|, any order
   metrics::CostMatrix costs;
+  double decision_threshold = -1;  // the model's own threshold (chosen without the test rows); < 0: none
 };
 
 // File names inside the report directory.
