@@ -21,7 +21,7 @@ std::vector<double> rolling_std(const std::vector<double>& v, int64_t window);
 std::vector<double> rolling_volatility(const std::vector<double>& returns, int64_t window);
 // out_t = v_{t-k}; NaN for t < k. ValueError if k < 0 (that would look ahead).
 std::vector<double> lag(const std::vector<double>& v, int64_t k);
-// The first t at which every column is non-NaN (and from which windows can be cut), or the length
+// The first t at which every column is non-NaN (the end of the warm-up), or the length
 // if there is none; 0 for no columns. ShapeError if the columns differ in length.
 int64_t first_complete_row(const std::vector<std::vector<double>>& columns);
 
