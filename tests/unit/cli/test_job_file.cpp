@@ -51,12 +51,64 @@ TEST(JobFile, UnknownKeysAreErrors) {
 TEST(JobFile, MissingTablesAndBadValuesAreNamed) {
   EXPECT_NE(error_of("[data]\nsource = \"npy\"\n").find("[model]"), std::string::npos);
   EXPECT_NE(
-      error_of("[data]\nsource = \"csv\"\n[model]\nclass_name=\"Sequential\"\nconfig={}\n[compile]\nloss=\"mse\"\n")
+      error_of("[data]\nsource = \"parquet\"\n[model]\nclass_name=\"Sequential\"\nconfig={}\n[compile]\nloss=\"mse\"\n")
           .find("source must be"),
       std::string::npos);
   std::string bad_split = kMinimal;
   bad_split.replace(bad_split.find("y = \"y.npy\""), 11, "y = \"y.npy\"\ntest_split = 1.5");
   EXPECT_NE(error_of(bad_split).find("test_split"), std::string::npos);
+}
+
+const char* kTabular = R"(
+[data]
+source = "csv"
+path = "credit.csv"
+target = "class"
+positive_label = "bad"
+kinds = { age = "numeric", job = "categorical" }
+[preprocess]
+categorical = "embedding"
+[model]
+class_name = "Sequential"
+config = { layers = [] }
+[compile]
+loss = "binary_crossentropy"
+[decision]
+threshold = 0.3
+cost_false_negative = 4.0
+)";
+
+TEST(JobFile, ParsesATabularJob) {
+  JobSpec job = parse_job(kTabular, "job.toml");
+  EXPECT_TRUE(job.data.tabular());
+  EXPECT_TRUE(job.data.stratify);  // tabular splits are stratified unless the job says otherwise
+  EXPECT_EQ(job.data.target, "class");
+  EXPECT_EQ(job.data.kinds.at("job"), "categorical");
+  EXPECT_EQ(job.preprocess.categorical, "embedding");
+  ASSERT_TRUE(job.decision.threshold.has_value());
+  EXPECT_DOUBLE_EQ(*job.decision.threshold, 0.3);
+  EXPECT_DOUBLE_EQ(job.decision.cost_false_negative, 4.0);
+  EXPECT_DOUBLE_EQ(job.decision.cost_false_positive, 1.0);
+}
+
+TEST(JobFile, TabularMistakesAreNamed) {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string text = kTabular;
+    text.replace(text.find(from), from.size(), to);
+    return error_of(text);
+  };
+  EXPECT_NE(with("target = \"class\"\n", "").find("needs path"), std::string::npos);
+  EXPECT_NE(with("job = \"categorical\"", "job = \"text\"").find("[data.kinds] job"), std::string::npos);
+  EXPECT_NE(with("categorical = \"embedding\"", "categorical = \"hash\"").find("[preprocess] categorical"),
+            std::string::npos);
+  EXPECT_NE(with("threshold = 0.3", "threshold = 1.5").find("[decision] threshold"), std::string::npos);
+  EXPECT_NE(with("threshold = 0.3", "thresold = 0.3").find("unknown key 'thresold'"), std::string::npos);
+  // Tabular tables in a job on arrays are mistakes, not silently ignored.
+  EXPECT_NE(error_of(std::string(kMinimal) + "[decision]\nthreshold = 0.5\n").find("csv and arff"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal).replace(std::string(kMinimal).find("y = \"y.npy\""), 11,
+                                                   "y = \"y.npy\"\ntarget = \"t\""))
+                .find("csv and arff data only"),
+            std::string::npos);
 }
 
 TEST(JobFile, MissingFileIsAFileError) {

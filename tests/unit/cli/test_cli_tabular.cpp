@@ -1,0 +1,225 @@
+// The credit path of the deepfin command end to end on a small synthetic CSV:
+// train -> predict / explain / cv / report, and every bad input the issue names
+// (missing target, one class, non-numeric cell, wrong field count, unseen
+// category, column missing at predict time) gives one clear message and leaves
+// no file behind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code;
+  std::string out;  // stdout only
+  std::string err;  // stderr only
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliTabular : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("deepfin_cli_tabular_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  RunResult run(const std::string& args) {
+    const std::string err_path = (dir_ / "stderr.txt").string();
+    const std::string cmd = std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>" + err_path;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (pipe && fgets(buf.data(), buf.size(), pipe)) out += buf.data();
+    const int status = pipe ? pclose(pipe) : -1;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, slurp(err_path)};
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Applicants whose risk rises with debt and falls with income; renters are
+  // riskier. Income is sometimes missing (NA), so imputation and indicators run.
+  std::string credit_csv(int rows, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const char* housing[] = {"own", "rent", "free"};
+    std::string csv = "income,debt,housing,phone,status\n";
+    for (int i = 0; i < rows; ++i) {
+      const double income = 50 + 15 * normal(gen), debt = 10 + 5 * normal(gen);
+      const int h = static_cast<int>(gen() % 3);
+      const double z = -0.08 * (income - 50) + 0.3 * (debt - 10) + (h == 1 ? 1.0 : 0.0) - 0.8;
+      const bool bad = unit(gen) < 1.0 / (1.0 + std::exp(-z));
+      csv += (unit(gen) < 0.05 ? std::string("NA") : std::to_string(income)) + "," + std::to_string(debt) + ",\"" +
+             housing[h] + "\"," + (gen() % 2 ? "yes" : "no") + "," + (bad ? "bad" : "good") + "\n";
+    }
+    return csv;
+  }
+  std::string job(const std::string& data_file, const std::string& extra_data = "") {
+    return "seed = 3\n[data]\nsource = \"csv\"\npath = \"" + data_file +
+           "\"\ntarget = \"status\"\npositive_label = \"bad\"\n" + extra_data +
+           "[model]\nclass_name = \"Sequential\"\n"
+           "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 8, activation = \"relu\" }\n"
+           "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 1, activation = \"sigmoid\" }\n"
+           "[compile]\noptimizer = { class_name = \"Adam\", config = { learning_rate = 0.01 } }\n"
+           "loss = \"binary_crossentropy\"\n[fit]\nepochs = 15\nverbose = 0\n[output]\nmodel = \"" +
+           path("model.safetensors") + "\"\npredictions = \"" + path("scores.csv") + "\"\nreport = \"" +
+           path("report") + "\"\n";
+  }
+  // Trains the standard job and returns the model path.
+  std::string trained_model() {
+    const std::string data = write("credit.csv", credit_csv(400, 11));
+    const RunResult r = run("train " + write("job.toml", job(data)));
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return path("model.safetensors");
+  }
+  fs::path dir_;
+};
+
+TEST_F(CliTabular, TrainReportsCreditMetricsAndSavesTheModel) {
+  const std::string model = trained_model();
+  ASSERT_TRUE(fs::exists(model));
+  ASSERT_TRUE(fs::exists(path("scores.csv")));
+  const std::string scores = slurp(path("scores.csv"));
+  EXPECT_EQ(scores.rfind("row,line,probability,decision,points\n", 0), 0u);
+  // 400 rows, 20 % held out stratified: 80 score lines plus the header.
+  EXPECT_EQ(std::count(scores.begin(), scores.end(), '\n'), 81);
+}
+
+TEST_F(CliTabular, PredictScoresRawRowsAndExplainGivesReasonsThatAddUp) {
+  const std::string model = trained_model();
+  const std::string rows = write("rows.csv",
+                                 "status,phone,housing,debt,income\n"  // other column order, target present
+                                 "good,yes,own,5,90\n"
+                                 "bad,no,rent,25,20\n"
+                                 "bad,no,rent,22,NA\n");
+  RunResult p = run("predict " + model + " " + rows);
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(p.out.rfind("row,line,probability,decision,points\n", 0), 0u) << p.out;  // header on stderr, not here
+  RunResult e = run("explain " + model + " " + rows + " --format json --steps 128");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const nlohmann::json j = nlohmann::json::parse(e.out);
+  ASSERT_EQ(j["rows"].size(), 3u);
+  const auto& safe = j["rows"][0];
+  const auto& risky = j["rows"][1];
+  EXPECT_LT(safe["probability"].get<double>(), risky["probability"].get<double>());
+  EXPECT_EQ(risky["decision"], "adverse");
+  ASSERT_FALSE(risky["reasons"].empty());
+  EXPECT_LE(risky["reasons"].size(), 4u);
+  // The riskiest facts of row 2 are its debt, income or renting; each reason names the column and value.
+  const std::string top = risky["reasons"][0]["reason"];
+  EXPECT_TRUE(top == "debt = 25" || top == "income = 20" || top == "housing = rent") << top;
+  for (const auto& row : j["rows"]) EXPECT_LT(std::abs(row["completeness_gap"].get<double>()), 0.05);
+  EXPECT_EQ(j["rows"][2]["reasons"].size() > 0, true);
+  // The table form says what the attributions explain and checks completeness.
+  RunResult t = run("explain " + model + " " + rows);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("completeness check"), std::string::npos);
+  EXPECT_NE(t.out.find("ADVERSE"), std::string::npos);
+}
+
+TEST_F(CliTabular, CrossValidationAndReportRun) {
+  const std::string data = write("credit.csv", credit_csv(300, 5));
+  const std::string job_file = write("job.toml", job(data));
+  RunResult cv = run("cv " + job_file + " --folds 3");
+  ASSERT_EQ(cv.exit_code, 0) << cv.err;
+  EXPECT_NE(cv.out.find("fold  3/3"), std::string::npos) << cv.out;
+  EXPECT_NE(cv.out.find("3-fold stratified cross-validation"), std::string::npos);
+  RunResult rep = run("report " + job_file + " --folds 2");
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  for (const char* f :
+       {"report.md", "roc.png", "ks.png", "calibration.png", "score_distribution.png", "attributions.png"})
+    EXPECT_TRUE(fs::exists(dir_ / "report" / f)) << f;
+  const std::string md = slurp(dir_ / "report" / "report.md");
+  EXPECT_NE(md.find("The model's decision threshold"), std::string::npos);
+  EXPECT_NE(md.find("Population stability"), std::string::npos);
+}
+
+TEST_F(CliTabular, MissingTargetColumnNamesTheColumns) {
+  const std::string data = write("credit.csv", credit_csv(50, 1));
+  std::string text = job(data);
+  text.replace(text.find("target = \"status\""), 17, "target = \"outcome\"");
+  RunResult r = run("train " + write("job.toml", text));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no column 'outcome'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("income, debt, housing, phone, status"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("model.safetensors")));
+}
+
+TEST_F(CliTabular, SingleClassTargetIsRefused) {
+  const std::string data = write("one.csv", "income,status\n1,good\n2,good\n3,good\n");
+  std::string text = job(data);
+  text.replace(text.find("positive_label = \"bad\""), 22, "positive_label = \"good\"");
+  RunResult r = run("train " + write("job.toml", text));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("one class only"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("model.safetensors")));
+}
+
+TEST_F(CliTabular, NonNumericCellAtPredictTimeNamesLineAndColumn) {
+  const std::string model = trained_model();
+  const std::string rows = write("rows.csv", "income,debt,housing,phone\n50,10,own,yes\n50,lots,own,yes\n");
+  RunResult r = run("predict " + model + " " + rows + " -o " + path("out.csv"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("rows.csv:3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("debt"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("lots"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("out.csv")));
+}
+
+TEST_F(CliTabular, WrongFieldCountNamesTheLine) {
+  const std::string model = trained_model();
+  const std::string rows = write("rows.csv", "income,debt,housing,phone\n50,10,own,yes\n50,10,own\n");
+  RunResult r = run("explain " + model + " " + rows);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("rows.csv:3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 fields"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTabular, UnseenCategoryIsScoredAsUnknownAndSaidSo) {
+  const std::string model = trained_model();
+  const std::string rows = write("rows.csv", "income,debt,housing,phone\n50,10,houseboat,yes\n50,10,own,yes\n");
+  RunResult r = run("explain " + model + " " + rows);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 cells held categories never seen in training"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTabular, ColumnMissingAtPredictTimeIsNamed) {
+  const std::string model = trained_model();
+  const std::string rows = write("rows.csv", "income,housing,phone\n50,own,yes\n");
+  RunResult r = run("predict " + model + " " + rows + " -o " + path("out.csv"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'debt'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("out.csv")));
+}
+
+TEST_F(CliTabular, ANonTabularModelCannotExplainCsvRows) {
+  const std::string rows = write("rows.csv", "a\n1\n");
+  RunResult r = run("explain " + (dir_ / "missing.safetensors").string() + " " + rows);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("missing.safetensors"), std::string::npos) << r.err;
+}
+
+}  // namespace
