@@ -77,16 +77,16 @@ class CliTabular : public ::testing::Test {
     }
     return csv;
   }
-  std::string job(const std::string& data_file, const std::string& extra_data = "") {
+  std::string job(const std::string& data_file, const std::string& extra_data = "", const std::string& extra_fit = "") {
     return "seed = 3\n[data]\nsource = \"csv\"\npath = \"" + data_file +
            "\"\ntarget = \"status\"\npositive_label = \"bad\"\n" + extra_data +
            "[model]\nclass_name = \"Sequential\"\n"
            "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 8, activation = \"relu\" }\n"
            "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 1, activation = \"sigmoid\" }\n"
            "[compile]\noptimizer = { class_name = \"Adam\", config = { learning_rate = 0.01 } }\n"
-           "loss = \"binary_crossentropy\"\n[fit]\nepochs = 15\nverbose = 0\n[output]\nmodel = \"" +
-           path("model.safetensors") + "\"\npredictions = \"" + path("scores.csv") + "\"\nreport = \"" +
-           path("report") + "\"\n";
+           "loss = \"binary_crossentropy\"\nmetrics = [\"auc\"]\n[fit]\nepochs = 15\nverbose = 0\n" +
+           extra_fit + "[output]\nmodel = \"" + path("model.safetensors") + "\"\npredictions = \"" +
+           path("scores.csv") + "\"\nreport = \"" + path("report") + "\"\n";
   }
   // Trains the standard job and returns the model path.
   std::string trained_model() {
@@ -142,7 +142,11 @@ TEST_F(CliTabular, PredictScoresRawRowsAndExplainGivesReasonsThatAddUp) {
 
 TEST_F(CliTabular, CrossValidationAndReportRun) {
   const std::string data = write("credit.csv", credit_csv(300, 5));
-  const std::string job_file = write("job.toml", job(data));
+  // Early stopping on the AUC of a stratified validation part, with balanced class weights.
+  const std::string job_file =
+      write("job.toml", job(data, "",
+                            "validation_split = 0.25\nclass_weight = \"balanced\"\n"
+                            "early_stopping = { monitor = \"val_auc\", mode = \"max\", patience = 2 }\n"));
   RunResult cv = run("cv " + job_file + " --folds 3");
   ASSERT_EQ(cv.exit_code, 0) << cv.err;
   EXPECT_NE(cv.out.find("fold  3/3"), std::string::npos) << cv.out;
