@@ -12,5 +12,6 @@
 #include "deepfin/nn/layers/layer_normalization.h"
 #include "deepfin/nn/layers/pooling.h"
 #include "deepfin/nn/layers/pooling1d.h"
+#include "deepfin/nn/layers/recurrent.h"
 #include "deepfin/nn/layers/reshape.h"
 #include "deepfin/nn/layers/time_distributed.h"
