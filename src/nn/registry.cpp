@@ -44,6 +44,7 @@ Registry& registry() {
         {"GlobalAveragePooling1D", GlobalAveragePooling1D::from_config},
         {"GlobalMaxPooling1D", GlobalMaxPooling1D::from_config},
         {"TimeDistributed", TimeDistributed::from_config},
+        {"Bidirectional", Bidirectional::from_config},
     };
   });
   return r;

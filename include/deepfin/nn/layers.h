@@ -2,6 +2,7 @@
 // Every built-in layer; `layers::Dense(...)` and friends are the Keras-style factories.
 #include "deepfin/nn/layers/activation.h"
 #include "deepfin/nn/layers/batch_normalization.h"
+#include "deepfin/nn/layers/bidirectional.h"
 #include "deepfin/nn/layers/categorical_embedding.h"
 #include "deepfin/nn/layers/conv1d.h"
 #include "deepfin/nn/layers/conv2d.h"
