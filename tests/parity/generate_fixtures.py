@@ -323,6 +323,57 @@ def categorical_embedding_case():
     return [op_case("categorical_embedding", "categorical_embedding", layer, inputs, {"slots": slots})]
 
 
+# ---------------------------------------------------------------- recurrent (SimpleRNN, LSTM, GRU)
+
+def recurrent_cases():
+    """torch.nn.RNN(tanh) / LSTM / GRU, single layer, batch_first, with torch-layout weights as the
+    inputs. The C++ side converts them to Keras layout with ops::keras_weights_from_torch (see
+    docs/recurrent_layout.md), so the stored gradients stay in torch layout. The output packs
+    cat([sequence, h_n, (c_n)], dim=1): (N, T + 1 or 2, U)."""
+    module_functions = {torch.nn.RNN: torch._VF.rnn_tanh, torch.nn.LSTM: torch._VF.lstm, torch.nn.GRU: torch._VF.gru}
+    names = []
+    specs = [
+        ("rnn_tanh", torch.nn.RNN, 1, (3, 5, 4), 3),
+        ("lstm", torch.nn.LSTM, 4, (3, 6, 4), 5),
+        ("lstm_single_step", torch.nn.LSTM, 4, (1, 1, 3), 2),
+        ("gru", torch.nn.GRU, 3, (3, 6, 4), 5),
+        ("gru_single_sample", torch.nn.GRU, 3, (1, 4, 2), 3),
+    ]
+    for name, module_class, gates, (n, t, f), units in specs:
+        inputs = {
+            "x": torch.randn(n, t, f),
+            "weight_ih": 0.5 * torch.randn(gates * units, f),
+            "weight_hh": 0.5 * torch.randn(gates * units, units),
+            "bias_ih": 0.3 * torch.randn(gates * units),
+            "bias_hh": 0.3 * torch.randn(gates * units),
+            "h0": torch.randn(n, units),
+        }
+        if module_class is torch.nn.LSTM:
+            inputs["c0"] = torch.randn(n, units)
+
+        def run(x, weight_ih, weight_hh, bias_ih, bias_hh, h0, c0=None, fn=module_functions[module_class]):
+            # torch._VF.* is what nn.RNN/LSTM/GRU.forward calls, here with our leaves as the weights
+            # (args: has_biases, num_layers, dropout, train, bidirectional, batch_first).
+            weights = [weight_ih, weight_hh, bias_ih, bias_hh]
+            if c0 is not None:
+                seq, h_n, c_n = fn(x, (h0[None], c0[None]), weights, True, 1, 0.0, False, False, True)
+                return torch.cat([seq, h_n[0][:, None], c_n[0][:, None]], dim=1)
+            seq, h_n = fn(x, h0[None], weights, True, 1, 0.0, False, False, True)
+            return torch.cat([seq, h_n[0][:, None]], dim=1)
+
+        # The direct call must agree with the module itself holding the same weights.
+        module = module_class(f, units, batch_first=True)
+        with torch.no_grad():
+            for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(module, f"{key}_l0").copy_(inputs[key])
+            state = (inputs["h0"][None], inputs["c0"][None]) if "c0" in inputs else inputs["h0"][None]
+            assert torch.allclose(module(inputs["x"], state)[0], run(**inputs)[:, :t], atol=1e-12), name
+
+        kind = {1: "simple_rnn", 4: "lstm", 3: "gru"}[gates]
+        names.append(op_case(f"recurrent_{name}", kind, run, inputs, {"units": units}))
+    return names
+
+
 # ---------------------------------------------------------------- optimizers
 
 def optimizer_case(name, make_optimizer, options, size=10, steps=20):
@@ -422,6 +473,7 @@ def main():
         "seed_cnn": seed_cnn_case,
         "optim": optimizer_cases,
         "categorical_embedding": categorical_embedding_case,
+        "recurrent": recurrent_cases,
     }
     families = {}
     for family, generate in generators.items():
