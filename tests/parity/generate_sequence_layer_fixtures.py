@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes the PyTorch parity fixtures of the sequence layers (Conv1D, global 1-D pooling,
-TimeDistributed) that tests/parity/sequence_layers_parity_test.cpp replays.
+TimeDistributed, Bidirectional(LSTM)) that tests/parity/sequence_layers_parity_test.cpp replays.
 
 Run by hand with Debian's python3-torch:
     /usr/bin/python3 tests/parity/generate_sequence_layer_fixtures.py
@@ -124,9 +124,54 @@ def time_distributed_cases():
                     {"units": 4, "activation": "tanh"})]
 
 
+# ---------------------------------------------------------------- Bidirectional
+
+def bidirectional_lstm_cases():
+    """Bidirectional(LSTM(units)) against torch.nn.LSTM(bidirectional=True). Keras and torch share
+    the gate order (i, f, g, o), so kernel = weight_ih.t(), recurrent_kernel = weight_hh.t() and
+    bias = bias_ih (bias_hh held at zero). torch's reverse half is already aligned to input steps,
+    which is what Keras's Bidirectional does with return_sequences; the backward layer's last
+    output (return_sequences=False) is torch's reverse half at step 0."""
+    n, t, f, units = 2, 5, 3, 4
+
+    def run(x, fk, frk, fb, bk, brk, bb):
+        # nn.LSTM's own kernel (what its forward calls), handed our leaves as its flat weights.
+        zero = torch.zeros(4 * units)
+        weights = [fk.t(), frk.t(), fb, zero, bk.t(), brk.t(), bb, zero]
+        h0 = torch.zeros(2, n, units)
+        out, _, _ = torch._VF.lstm(x, (h0, h0), weights, True, 1, 0.0, False, True, True)
+        return out
+
+    def inputs():
+        d = {"x": torch.randn(n, t, f)}
+        for side in ("forward", "backward"):
+            d[f"{side}_kernel"] = 0.5 * torch.randn(f, 4 * units)
+            d[f"{side}_recurrent_kernel"] = 0.5 * torch.randn(units, 4 * units)
+            d[f"{side}_bias"] = 0.5 * torch.randn(4 * units)
+        return d
+
+    def sequences_concat(x, forward_kernel, forward_recurrent_kernel, forward_bias, backward_kernel,
+                         backward_recurrent_kernel, backward_bias):
+        return run(x, forward_kernel, forward_recurrent_kernel, forward_bias, backward_kernel,
+                   backward_recurrent_kernel, backward_bias)
+
+    def last_sum(x, forward_kernel, forward_recurrent_kernel, forward_bias, backward_kernel,
+                 backward_recurrent_kernel, backward_bias):
+        out = run(x, forward_kernel, forward_recurrent_kernel, forward_bias, backward_kernel,
+                  backward_recurrent_kernel, backward_bias)
+        return out[:, -1, :units] + out[:, 0, units:]
+
+    return [
+        op_case("seq_bidirectional_lstm_sequences_concat", "bidirectional_lstm", sequences_concat, inputs(),
+                {"units": units, "return_sequences": True, "merge_mode": "concat"}),
+        op_case("seq_bidirectional_lstm_last_sum", "bidirectional_lstm", last_sum, inputs(),
+                {"units": units, "return_sequences": False, "merge_mode": "sum"}),
+    ]
+
+
 def main():
     generators = {"seq_conv1d": conv1d_cases, "seq_pooling1d": pooling_cases,
-                  "seq_time_distributed": time_distributed_cases}
+                  "seq_time_distributed": time_distributed_cases, "seq_bidirectional": bidirectional_lstm_cases}
     total = 0
     for family, generate in generators.items():
         torch.manual_seed(SEED + zlib.crc32(family.encode()))  # one seed per family

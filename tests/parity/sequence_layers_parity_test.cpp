@@ -1,6 +1,7 @@
 // Sequence layers against torch (fixtures from generate_sequence_layer_fixtures.py):
 // Conv1D vs F.conv1d (Keras padding applied with F.pad), global 1-D pooling vs
-// mean/amax over the steps, TimeDistributed(Dense) vs nn.Linear on every step. Each
+// mean/amax over the steps, TimeDistributed(Dense) vs nn.Linear on every step,
+// Bidirectional(LSTM) vs torch's bidirectional LSTM kernel. Each
 // checks the output and the gradients of sum(out * R) for the input and every weight.
 #include <gtest/gtest.h>
 
@@ -43,6 +44,21 @@ Tensor sequence_layer(const Inputs& in, const nlohmann::json& attrs) {
     nn::TimeDistributed layer(layers::Dense(attrs.at("units"), {.activation = attrs.at("activation"), .dtype = dtype}));
     return run_with_fixture_weights(layer, in);
   }
+  if (op == "bidirectional_lstm") {
+    nn::Bidirectional layer(
+        layers::LSTM(attrs.at("units"),
+                     {.return_sequences = attrs.at("return_sequences"), .name = "lstm", .dtype = dtype}),
+        {.merge_mode = attrs.at("merge_mode")});
+    const Tensor& x = in.at("x");
+    layer.build(Shape(x.shape().begin() + 1, x.shape().end()));
+    // "forward_lstm/kernel" is the fixture's "forward_kernel".
+    for (nn::Weight& w : layer.weights()) {
+      std::string key = w.name;
+      key.replace(key.find("_lstm/"), 6, "_");
+      w.value = in.at(key);
+    }
+    return layer.call(x);
+  }
   throw ValueError("sequence layer parity: unknown op " + op);
 }
 
@@ -56,6 +72,8 @@ const std::vector<std::string> kSequenceCases = {
     "seq_global_max_pooling1d",
     "seq_global_max_pooling1d_keepdims",
     "seq_time_distributed_dense",
+    "seq_bidirectional_lstm_sequences_concat",
+    "seq_bidirectional_lstm_last_sum",
 };
 
 class SequenceLayerParity : public ::testing::TestWithParam<CaseParam> {};
