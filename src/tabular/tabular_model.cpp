@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "deepfin/autograd/node.h"
@@ -16,6 +17,11 @@ constexpr const char* kAttachment = "tabular";
 
 double sigmoid(double z) {
   return 1.0 / (1.0 + std::exp(-z));
+}
+
+double logit(double p) {
+  const double q = std::clamp(p, 1e-12, 1.0 - 1e-12);
+  return std::log(q / (1.0 - q));
 }
 
 void check_binary_output(const models::Sequential& model) {
@@ -78,16 +84,46 @@ void TabularModel::set_baseline_from(const data::Table& train) {
   for (int64_t j = 0; j < f; ++j) baseline_[j] = static_cast<float>(sums[j] / static_cast<double>(n));
 }
 
+double TabularModel::points(double probability) const {
+  return scorecard_.points(std::clamp(probability, 1e-6, 1.0 - 1e-6));
+}
+
 void TabularModel::set_threshold(double threshold) {
   if (!(threshold > 0.0 && threshold < 1.0))
     throw ValueError(fmt::format("TabularModel: the decision threshold must lie in (0, 1), got {}", threshold));
   threshold_ = threshold;
 }
 
+double TabularModel::calibrated(double p) const {
+  if (calibration_ == "platt") return platt_.transform(logit(p));
+  if (calibration_ == "isotonic") return isotonic_.transform(p);
+  return p;
+}
+
 std::vector<double> TabularModel::predict_proba(const data::Table& rows, int64_t batch_size) const {
   const Tensor x = preprocessor_.transform(rows);
   if (x.size(0) == 0) return {};
-  return model_->predict(x, batch_size).to_vector<double>();
+  std::vector<double> p = model_->predict(x, batch_size).to_vector<double>();
+  for (double& v : p) v = calibrated(v);
+  return p;
+}
+
+void TabularModel::calibrate(const data::Table& rows, const std::string& method) {
+  if (method != "none" && method != "platt" && method != "isotonic")
+    throw ConfigError(fmt::format("calibrate: method must be \"none\", \"platt\" or \"isotonic\", got \"{}\"", method));
+  calibration_ = "none";
+  if (method == "none") return;
+  const std::vector<double> p = predict_proba(rows);
+  const std::vector<int64_t> classes = preprocessor_.target_classes(rows);
+  const std::vector<int> labels(classes.begin(), classes.end());
+  if (method == "platt") {
+    std::vector<double> z(p.size());
+    for (size_t i = 0; i < p.size(); ++i) z[i] = logit(p[i]);
+    platt_.fit(z, labels);
+  } else {
+    isotonic_.fit(p, labels);
+  }
+  calibration_ = method;
 }
 
 std::vector<RowExplanation> TabularModel::explain(const data::Table& rows, const ExplainOptions& options) const {
@@ -118,7 +154,7 @@ std::vector<RowExplanation> TabularModel::explain(const data::Table& rows, const
     e.line = rows.lines[i];
     e.log_odds = a.output[i];
     e.baseline_log_odds = a.baseline_output[i];
-    e.probability = sigmoid(e.log_odds);
+    e.probability = calibrated(sigmoid(e.log_odds));
     e.adverse = e.probability >= threshold_;
     e.completeness_gap = a.completeness_gap[i];
     e.column_attributions = explain::roll_up(std::span<const double>(values.data() + i * f, f), sources, num_columns);
@@ -132,6 +168,11 @@ void TabularModel::save(const std::string& path) const {
   model_->set_attachment(kAttachment, nlohmann::json{{"preprocessor", preprocessor_.to_json()},
                                                      {"baseline", baseline_},
                                                      {"threshold", threshold_},
+                                                     {"calibration",
+                                                      {{"method", calibration_},
+                                                       {"map", calibration_ == "platt"      ? platt_.to_json()
+                                                               : calibration_ == "isotonic" ? isotonic_.to_json()
+                                                                                            : nlohmann::json()}}},
                                                      {"scorecard",
                                                       {{"base_score", scorecard_.base_score},
                                                        {"base_odds", scorecard_.base_odds},
@@ -151,6 +192,12 @@ TabularModel TabularModel::load(const std::string& path) {
     TabularModel out(data::TabularPreprocessor::from_json(attached.at("preprocessor")), sequential);
     out.baseline_ = attached.at("baseline").get<std::vector<float>>();
     out.set_threshold(attached.at("threshold").get<double>());
+    const nlohmann::json& calibration = attached.at("calibration");
+    out.calibration_ = calibration.at("method").get<std::string>();
+    if (out.calibration_ == "platt") out.platt_ = metrics::PlattScaling::from_json(calibration.at("map"));
+    if (out.calibration_ == "isotonic") out.isotonic_ = metrics::IsotonicCalibration::from_json(calibration.at("map"));
+    if (out.calibration_ != "none" && out.calibration_ != "platt" && out.calibration_ != "isotonic")
+      throw FileError(fmt::format("{}: unknown calibration method '{}'", path, out.calibration_));
     const nlohmann::json& card = attached.at("scorecard");
     out.scorecard_ = {.base_score = card.at("base_score").get<double>(),
                       .base_odds = card.at("base_odds").get<double>(),

@@ -21,7 +21,7 @@ nlohmann::json to_json(const tabular::RowExplanation& e, const tabular::TabularM
   return {{"line", e.line},
           {"probability", e.probability},
           {"decision", e.adverse ? "adverse" : "accept"},
-          {"points", model.scorecard().points(e.probability)},
+          {"points", model.points(e.probability)},
           {"log_odds", e.log_odds},
           {"baseline_log_odds", e.baseline_log_odds},
           {"completeness_gap", e.completeness_gap},
@@ -60,7 +60,7 @@ int run_explain(const RunContext& ctx, const ExplainArgs& args) {
       rows.num_rows(), rows.source, model.threshold(), args.rule, args.steps);
   for (const auto& e : explanations) {
     fmt::print("\nline {:>5}  p = {:.3f}  points {:.0f}  -> {}\n", e.line, e.probability,
-               model.scorecard().points(e.probability), e.adverse ? "ADVERSE (decline)" : "accept");
+               model.points(e.probability), e.adverse ? "ADVERSE (decline)" : "accept");
     if (e.reasons.empty()) fmt::print("  no adverse reasons (nothing raised the risk above the baseline)\n");
     for (size_t k = 0; k < e.reasons.size(); ++k)
       fmt::print("  {}. {:<50} {:+.3f} log-odds\n", k + 1, e.reasons[k].text, e.reasons[k].attribution);

@@ -24,7 +24,7 @@ void write_scores_csv(const tabular::TabularModel& model, const data::Table& row
   std::string out = "row,line,probability,decision,points\n";
   for (size_t i = 0; i < p.size(); ++i)
     out += fmt::format("{},{},{:.6f},{},{:.1f}\n", i + 1, rows.lines[i], p[i],
-                       p[i] >= model.threshold() ? "adverse" : "accept", model.scorecard().points(p[i]));
+                       p[i] >= model.threshold() ? "adverse" : "accept", model.points(p[i]));
   if (path.empty()) {
     fmt::print("{}", out);
   } else {

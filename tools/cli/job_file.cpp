@@ -74,10 +74,10 @@ PreprocessSpec parse_preprocess(const nlohmann::json& p, const std::string& file
 }
 
 DecisionSpec parse_decision(const nlohmann::json& d, const std::string& file) {
-  check_keys(
-      d,
-      {"threshold", "cost_false_negative", "cost_false_positive", "base_score", "base_odds", "points_to_double_odds"},
-      "decision", file);
+  check_keys(d,
+             {"threshold", "calibration", "cost_false_negative", "cost_false_positive", "base_score", "base_odds",
+              "points_to_double_odds"},
+             "decision", file);
   DecisionSpec s;
   if (d.contains("threshold")) {
     const nlohmann::json& t = d.at("threshold");
@@ -90,6 +90,10 @@ DecisionSpec parse_decision(const nlohmann::json& d, const std::string& file) {
                                     file, t.dump()));
     }
   }
+  s.calibration = get_or<std::string>(d, "calibration", s.calibration, "decision", file);
+  if (s.calibration != "none" && s.calibration != "platt" && s.calibration != "isotonic")
+    throw ConfigError(fmt::format("{}: [decision] calibration must be \"none\", \"platt\" or \"isotonic\", got \"{}\"",
+                                  file, s.calibration));
   s.cost_false_negative = get_or<double>(d, "cost_false_negative", s.cost_false_negative, "decision", file);
   s.cost_false_positive = get_or<double>(d, "cost_false_positive", s.cost_false_positive, "decision", file);
   if (!(s.cost_false_negative > 0) || !(s.cost_false_positive > 0))

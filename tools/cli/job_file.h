@@ -45,6 +45,7 @@ struct PreprocessSpec {
 // [decision] (tabular jobs): when a score means "adverse", and how scores map to points.
 struct DecisionSpec {
   std::optional<double> threshold;   // absent: the threshold minimizing the expected cost on validation data
+  std::string calibration = "none";  // "platt" | "isotonic": fitted on the validation part
   double cost_false_negative = 5.0;  // approving an applicant who defaults (German Credit's 5:1)
   double cost_false_positive = 1.0;  // declining one who would have repaid
   double base_score = 600, base_odds = 50, points_to_double_odds = 20;

@@ -133,6 +133,14 @@ TabularFit fit_tabular(const JobSpec& job, const data::Table& train, uint64_t se
   trained.set_scorecard({.base_score = job.decision.base_score,
                          .base_odds = job.decision.base_odds,
                          .points_to_double_odds = job.decision.points_to_double_odds});
+  if (job.decision.calibration != "none") {
+    if (!has_validation)
+      throw ConfigError(
+          fmt::format("{}: [decision] calibration = \"{}\" is fitted on held-out rows: set [fit] "
+                      "validation_split",
+                      job.file.string(), job.decision.calibration));
+    trained.calibrate(validation_rows, job.decision.calibration);
+  }
   const metrics::CostMatrix costs = job_costs(job);
   if (job.decision.threshold) {
     trained.set_threshold(*job.decision.threshold);

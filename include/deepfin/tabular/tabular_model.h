@@ -13,6 +13,7 @@
 #include "deepfin/data/tabular/table.h"
 #include "deepfin/explain/integrated_gradients.h"
 #include "deepfin/explain/reason_codes.h"
+#include "deepfin/metrics/credit/calibration.h"
 #include "deepfin/metrics/credit/scorecard.h"
 #include "deepfin/models/sequential.h"
 
@@ -51,8 +52,15 @@ class TabularModel {
   void set_baseline_from(const data::Table& train);
   const std::vector<float>& baseline() const { return baseline_; }
 
-  // Probability of the positive class per row.
+  // Probability of the positive class per row (calibrated, if calibrate() was called).
   std::vector<double> predict_proba(const data::Table& rows, int64_t batch_size = 1024) const;
+
+  // Fits a calibration map from the network's probability to the observed rate on
+  // `rows` (held-out rows with the target): "platt" (logistic on the log-odds),
+  // "isotonic", or "none" to remove it. Explanations still attribute the network's
+  // log-odds; the map is monotone, so the reasons do not change.
+  void calibrate(const data::Table& rows, const std::string& method);
+  const std::string& calibration() const { return calibration_; }
   std::vector<RowExplanation> explain(const data::Table& rows, const ExplainOptions& options = {}) const;
 
   // A row is adverse (declined) when its probability is at least the threshold.
@@ -61,6 +69,9 @@ class TabularModel {
   // Probability -> points (higher = safer), saved with the model.
   const metrics::Scorecard& scorecard() const { return scorecard_; }
   void set_scorecard(const metrics::Scorecard& scorecard) { scorecard_ = scorecard; }
+  // Scorecard points of a probability; 0 and 1 (isotonic calibration gives them) are
+  // taken as 1e-6 and 1 - 1e-6, so the points stay finite.
+  double points(double probability) const;
 
   const data::TabularPreprocessor& preprocessor() const { return preprocessor_; }
   models::Sequential& model() const { return *model_; }
@@ -77,6 +88,11 @@ class TabularModel {
   std::vector<float> baseline_;
   double threshold_ = 0.5;
   metrics::Scorecard scorecard_{};
+  std::string calibration_ = "none";
+  metrics::PlattScaling platt_{};
+  metrics::IsotonicCalibration isotonic_{};
+  // Applies the calibration map to a network probability.
+  double calibrated(double p) const;
 };
 
 }  // namespace deepfin::tabular

@@ -15,7 +15,7 @@ using namespace credit_detail;
 namespace {
 
 struct Block {
-  double score_sum = 0, label_sum = 0, count = 0;
+  double low = 0, high = 0, label_sum = 0, count = 0;
   double mean() const { return label_sum / count; }
 };
 
@@ -35,42 +35,44 @@ void IsotonicCalibration::fit(std::span<const double> scores, std::span<const in
   // backwards while the block before it has a strictly larger mean.
   std::vector<Block> blocks;
   for (size_t k = 0; k < order.size();) {
-    Block block;
     const double score = scores[order[k]];
+    Block block{.low = score, .high = score};
     for (; k < order.size() && scores[order[k]] == score; ++k) {
-      block.score_sum += score;
       block.label_sum += labels[order[k]];
       block.count += 1;
     }
     while (!blocks.empty() && blocks.back().mean() > block.mean()) {
-      block.score_sum += blocks.back().score_sum;
+      block.low = blocks.back().low;
       block.label_sum += blocks.back().label_sum;
       block.count += blocks.back().count;
       blocks.pop_back();
     }
     blocks.push_back(block);
   }
-  centres_.clear();
+  knots_.clear();
   values_.clear();
   for (const Block& block : blocks) {
-    centres_.push_back(block.score_sum / block.count);
+    knots_.push_back(block.low);
     values_.push_back(block.mean());
+    if (block.high > block.low) {
+      knots_.push_back(block.high);
+      values_.push_back(block.mean());
+    }
   }
 }
 
 double IsotonicCalibration::transform(double score) const {
-  if (centres_.empty()) throw ValueError("IsotonicCalibration::transform: called before fit() or from_json()");
+  if (knots_.empty()) throw ValueError("IsotonicCalibration::transform: called before fit() or from_json()");
   if (std::isnan(score)) throw ValueError("IsotonicCalibration::transform: score is NaN");
-  if (score <= centres_.front()) return values_.front();
-  if (score >= centres_.back()) return values_.back();
-  const size_t upper =
-      static_cast<size_t>(std::upper_bound(centres_.begin(), centres_.end(), score) - centres_.begin());
-  const double x0 = centres_[upper - 1], x1 = centres_[upper];
+  if (score <= knots_.front()) return values_.front();
+  if (score >= knots_.back()) return values_.back();
+  const size_t upper = static_cast<size_t>(std::upper_bound(knots_.begin(), knots_.end(), score) - knots_.begin());
+  const double x0 = knots_[upper - 1], x1 = knots_[upper];
   return values_[upper - 1] + (score - x0) / (x1 - x0) * (values_[upper] - values_[upper - 1]);
 }
 
 nlohmann::json IsotonicCalibration::to_json() const {
-  return {{"centres", centres_}, {"values", values_}};
+  return {{"knots", knots_}, {"values", values_}};
 }
 
 IsotonicCalibration IsotonicCalibration::from_json(const nlohmann::json& json) {
@@ -78,19 +80,19 @@ IsotonicCalibration IsotonicCalibration::from_json(const nlohmann::json& json) {
     return ValueError(fmt::format("IsotonicCalibration::from_json: {}; got {}", why, json.dump()));
   };
   IsotonicCalibration iso;
-  for (const char* key : {"centres", "values"}) {
+  for (const char* key : {"knots", "values"}) {
     if (!json.is_object() || !json.contains(key) || !json[key].is_array())
       throw fail(fmt::format("needs an array \"{}\"", key));
     for (const auto& item : json[key])
       if (!item.is_number() || !std::isfinite(item.get<double>()))
         throw fail(fmt::format("\"{}\" must hold finite numbers", key));
   }
-  iso.centres_ = json["centres"].get<std::vector<double>>();
+  iso.knots_ = json["knots"].get<std::vector<double>>();
   iso.values_ = json["values"].get<std::vector<double>>();
-  if (iso.centres_.empty() || iso.centres_.size() != iso.values_.size())
-    throw fail("\"centres\" and \"values\" must be non-empty and of equal length");
-  for (size_t i = 1; i < iso.centres_.size(); ++i) {
-    if (!(iso.centres_[i] > iso.centres_[i - 1])) throw fail("\"centres\" must be strictly increasing");
+  if (iso.knots_.empty() || iso.knots_.size() != iso.values_.size())
+    throw fail("\"knots\" and \"values\" must be non-empty and of equal length");
+  for (size_t i = 1; i < iso.knots_.size(); ++i) {
+    if (!(iso.knots_[i] > iso.knots_[i - 1])) throw fail("\"knots\" must be strictly increasing");
     if (iso.values_[i] < iso.values_[i - 1]) throw fail("\"values\" must be non-decreasing");
   }
   return iso;

@@ -161,6 +161,34 @@ TEST_F(CliTabular, CrossValidationAndReportRun) {
   EXPECT_NE(md.find("Population stability"), std::string::npos);
 }
 
+TEST_F(CliTabular, PsiComparesTwoScoreFiles) {
+  const std::string a = write("a.csv", "probability\n0.1\n0.2\n0.3\n0.4\n");
+  RunResult same = run("psi " + a + " " + a + " --bins 2");
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("PSI 0.0000 (stable)"), std::string::npos) << same.out;
+  // Expected deciles from a; every actual score above them: by hand with 2 bins (edge 0.25),
+  // shares e = (0.5, 0.5), a = (0 -> 1e-4, 1): (1e-4 - 0.5) ln(1e-4 / 0.5) + (1 - 0.5) ln(1 / 0.5) = 4.25775 + 0.34657 = 4.6043
+  const std::string b = write("b.csv", "probability\n0.9\n0.8\n");
+  RunResult shifted = run("psi " + a + " " + b + " --bins 2");
+  ASSERT_EQ(shifted.exit_code, 0) << shifted.err;
+  EXPECT_NE(shifted.out.find("PSI 4.6043 (significant shift)"), std::string::npos) << shifted.out;
+  RunResult bad = run("psi " + a + " " + write("c.csv", "probability\n0.5\nhigh\n"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("c.csv:3"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliTabular, CalibrationIsFittedOnTheValidationPart) {
+  const std::string data = write("credit.csv", credit_csv(300, 8));
+  std::string text = job(data, "", "validation_split = 0.3\n");
+  text += "[decision]\ncalibration = \"isotonic\"\n";
+  RunResult r = run("train " + write("job.toml", text));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string no_validation = job(data) + "[decision]\ncalibration = \"platt\"\n";
+  RunResult refused = run("train " + write("job2.toml", no_validation));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("validation_split"), std::string::npos) << refused.err;
+}
+
 TEST_F(CliTabular, MissingTargetColumnNamesTheColumns) {
   const std::string data = write("credit.csv", credit_csv(50, 1));
   std::string text = job(data);

@@ -108,28 +108,30 @@ TEST(CreditPlatt, Errors) {
 }
 
 TEST(CreditIsotonic, PoolAdjacentViolatorsByHand) {
-  // y = 0 1 0 1 1 at s = 1..5: (1, 0) violates -> block {2,3} mean .5 centre 2.5.
-  // Blocks: (1, 0), (2.5, .5), (4, 1), (5, 1).
+  // y = 0 1 0 1 1 at s = 1..5: (1, 0) violates -> block {2,3} mean .5.
+  // Blocks {1}: 0, {2, 3}: .5, {4}: 1, {5}: 1 -> knots (1, 0) (2, .5) (3, .5) (4, 1) (5, 1).
   IsotonicCalibration iso;
   iso.fit(std::vector<double>{5, 1, 3, 2, 4}, std::vector<int>{1, 0, 0, 1, 1});
-  EXPECT_EQ(iso.centres(), (std::vector<double>{1, 2.5, 4, 5}));
-  EXPECT_EQ(iso.values(), (std::vector<double>{0, 0.5, 1, 1}));
-  EXPECT_DOUBLE_EQ(iso.transform(1.75), 0.25);  // halfway from (1, 0) to (2.5, .5)
-  EXPECT_DOUBLE_EQ(iso.transform(3.25), 0.75);  // halfway from (2.5, .5) to (4, 1)
+  EXPECT_EQ(iso.knots(), (std::vector<double>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(iso.values(), (std::vector<double>{0, 0.5, 0.5, 1, 1}));
+  EXPECT_DOUBLE_EQ(iso.transform(1.75), 0.375);  // 3/4 of the way from (1, 0) to (2, .5)
+  EXPECT_DOUBLE_EQ(iso.transform(2.5), 0.5);     // flat inside the block
+  EXPECT_DOUBLE_EQ(iso.transform(3.25), 0.625);  // 1/4 of the way from (3, .5) to (4, 1)
   EXPECT_EQ(iso.transform(-10), 0.0);
   EXPECT_EQ(iso.transform(10), 1.0);
 
-  // y = 1 0 0 1 at s = 1..4: 1 > 0 pools {1,2} = .5, then .5 > 0 pools {1,2,3} = 1/3 (centre 2).
+  // y = 1 0 0 1 at s = 1..4: 1 > 0 pools {1,2} = .5, then .5 > 0 pools {1,2,3} = 1/3.
   iso.fit(std::vector<double>{1, 2, 3, 4}, std::vector<int>{1, 0, 0, 1});
-  EXPECT_EQ(iso.centres(), (std::vector<double>{2, 4}));
-  ASSERT_EQ(iso.values().size(), 2u);
+  EXPECT_EQ(iso.knots(), (std::vector<double>{1, 3, 4}));
+  ASSERT_EQ(iso.values().size(), 3u);
   EXPECT_DOUBLE_EQ(iso.values()[0], 1.0 / 3.0);
-  EXPECT_DOUBLE_EQ(iso.values()[1], 1.0);
+  EXPECT_DOUBLE_EQ(iso.values()[1], 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(iso.values()[2], 1.0);
 
-  // Tied scores are pooled first: s = {1, 1} labels {1, 0} -> .5, then s = 2 label 0 pools: 1/3 at 4/3.
+  // Tied scores are pooled first: s = {1, 1} labels {1, 0} -> .5, then s = 2 label 0 pools: 1/3 on [1, 2].
   iso.fit(std::vector<double>{1, 1, 2}, std::vector<int>{1, 0, 0});
-  ASSERT_EQ(iso.centres().size(), 1u);
-  EXPECT_DOUBLE_EQ(iso.centres()[0], 4.0 / 3.0);
+  EXPECT_EQ(iso.knots(), (std::vector<double>{1, 2}));
+  EXPECT_DOUBLE_EQ(iso.transform(1.5), 1.0 / 3.0);
   EXPECT_DOUBLE_EQ(iso.transform(7), 1.0 / 3.0);
 }
 
@@ -144,8 +146,8 @@ TEST(CreditIsotonic, MonotoneOnRandomDataAndJsonRoundTrip) {
   }
   IsotonicCalibration iso;
   iso.fit(s, y);
-  for (size_t k = 1; k < iso.centres().size(); ++k) {
-    EXPECT_GT(iso.centres()[k], iso.centres()[k - 1]);
+  for (size_t k = 1; k < iso.knots().size(); ++k) {
+    EXPECT_GT(iso.knots()[k], iso.knots()[k - 1]);
     EXPECT_GE(iso.values()[k], iso.values()[k - 1]);
   }
   double previous = -1;
@@ -157,7 +159,7 @@ TEST(CreditIsotonic, MonotoneOnRandomDataAndJsonRoundTrip) {
     previous = p;
   }
   const IsotonicCalibration copy = IsotonicCalibration::from_json(iso.to_json());
-  EXPECT_EQ(copy.centres(), iso.centres());
+  EXPECT_EQ(copy.knots(), iso.knots());
   EXPECT_EQ(copy.transform(0.37), iso.transform(0.37));
 }
 
@@ -165,12 +167,12 @@ TEST(CreditIsotonic, Errors) {
   expect_value_error([] { IsotonicCalibration().transform(0.1); }, {"IsotonicCalibration::transform", "before fit"});
   expect_value_error(
       [] {
-        IsotonicCalibration::from_json(nlohmann::json{{"centres", {1.0, 2.0}}, {"values", {0.5, 0.2}}});
+        IsotonicCalibration::from_json(nlohmann::json{{"knots", {1.0, 2.0}}, {"values", {0.5, 0.2}}});
       },
       {"IsotonicCalibration::from_json", "non-decreasing"});
   expect_value_error(
       [] {
-        IsotonicCalibration::from_json(nlohmann::json{{"centres", {1.0}}});
+        IsotonicCalibration::from_json(nlohmann::json{{"knots", {1.0}}});
       },
       {"IsotonicCalibration::from_json", "\"values\""});
 }

@@ -72,6 +72,39 @@ TEST(TabularModel, SaveLoadKeepsEverythingAndScoresIdentically) {
   std::filesystem::remove(path);
 }
 
+TEST(TabularModel, CalibrationMapsAreMonotoneAndSaved) {
+  const data::Table table = credit_table(300, 6);
+  tabular::TabularModel model = trained(table, data::CategoricalEncoding::one_hot, false);
+  const std::vector<double> raw = model.predict_proba(table);
+  for (const char* method : {"platt", "isotonic"}) {
+    model.calibrate(table, method);
+    EXPECT_EQ(model.calibration(), method);
+    const std::vector<double> p = model.predict_proba(table);
+    // Monotone in the network's probability, and isotonic fits the observed rate on its own data:
+    // mean calibrated probability equals the positive rate (PAV preserves block means).
+    for (size_t i = 0; i < raw.size(); ++i) {
+      for (size_t j = 0; j < raw.size(); ++j) {
+        if (raw[i] < raw[j]) {
+          ASSERT_LE(p[i], p[j] + 1e-12) << method;
+        }
+      }
+    }
+    if (std::string(method) == "isotonic") {
+      const auto labels = model.preprocessor().target_classes(table);
+      double mean_p = 0, rate = 0;
+      for (size_t i = 0; i < p.size(); ++i) mean_p += p[i], rate += static_cast<double>(labels[i]);
+      EXPECT_NEAR(mean_p / p.size(), rate / p.size(), 1e-9);
+    }
+    const std::string path = (std::filesystem::temp_directory_path() / "deepfin_calibrated.safetensors").string();
+    model.save(path);
+    EXPECT_EQ(tabular::TabularModel::load(path).predict_proba(table), p) << method;
+    std::filesystem::remove(path);
+  }
+  EXPECT_THROW(model.calibrate(table, "beta"), ConfigError);
+  model.calibrate(table, "none");
+  EXPECT_EQ(model.predict_proba(table), raw);
+}
+
 TEST(TabularModel, LinearModelAttributionsAreExactAndRollUpOneHotLevels) {
   const data::Table table = credit_table(120, 2);
   const tabular::TabularModel model = trained(table, data::CategoricalEncoding::one_hot, true);

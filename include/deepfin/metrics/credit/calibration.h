@@ -49,20 +49,22 @@ class PlattScaling {
 };
 
 // Isotonic calibration: pool-adjacent-violators fit of the labels as a non-decreasing function
-// of the score (tied scores are pooled first, so they share one value). Each block is kept as
-// (centre = mean score of its samples, value = its share of label 1); transform() interpolates
-// linearly between consecutive centres and clips to the first / last value outside them.
+// of the score (tied scores are pooled first, so they share one value). Each block keeps its
+// lowest and highest score as knots with the block's share of label 1 (scikit-learn's rule):
+// transform() is flat inside a block, linear between blocks, and clipped outside the first /
+// last knot, so on the training scores it returns exactly the PAV fit (whose mean is the
+// observed positive rate).
 class IsotonicCalibration {
  public:
   void fit(std::span<const double> scores, std::span<const int> labels);
   double transform(double score) const;  // throws ValueError before fit() or for a NaN score
-  const std::vector<double>& centres() const { return centres_; }
+  const std::vector<double>& knots() const { return knots_; }
   const std::vector<double>& values() const { return values_; }
-  nlohmann::json to_json() const;  // {"centres": [..], "values": [..]}
+  nlohmann::json to_json() const;  // {"knots": [..], "values": [..]}
   static IsotonicCalibration from_json(const nlohmann::json& json);
 
  private:
-  std::vector<double> centres_, values_;
+  std::vector<double> knots_, values_;
 };
 
 }  // namespace deepfin::metrics
