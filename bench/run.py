@@ -26,6 +26,7 @@ TORCH = [sys.executable if sys.executable.startswith("/usr/bin/") else "/usr/bin
 
 CNN_FORWARD_FLOPS = 26 * 26 * 32 * 9 * 2 + 5408 * 10 * 2   # conv + dense, per sample
 MLP_FORWARD_FLOPS = (30 * 64 + 64 * 32 + 32 * 1) * 2
+LSTM_FORWARD_FLOPS = 60 * (8 + 64) * 4 * 64 * 2 + 64 * 2   # 60 steps of [x, h] @ 4 gates, then Dense(1)
 
 # One row per workload. "kind": throughput rows report samples/s, latency rows
 # report microseconds per call. Training counts 3x the forward FLOPs.
@@ -43,6 +44,12 @@ ROWS = [
          flops=3 * MLP_FORWARD_FLOPS),
     dict(name="MLP predict, batch 1", workload="mlp_predict_b1", threads=1, kind="latency",
          flops=MLP_FORWARD_FLOPS),
+    dict(name="LSTM(64) training, 60x8 windows, batch 64", workload="lstm_train", threads=2, kind="throughput",
+         flops=3 * LSTM_FORWARD_FLOPS),
+    dict(name="LSTM(64) training, 60x8 windows, batch 64, 1 thread", workload="lstm_train", threads=1,
+         kind="throughput", flops=3 * LSTM_FORWARD_FLOPS),
+    dict(name="LSTM(64) predict, batch 1", workload="lstm_predict_b1", threads=1, kind="latency",
+         flops=LSTM_FORWARD_FLOPS),
     dict(name="seed CNN training, both cores loaded", workload="cnn_train", threads=2, kind="throughput",
          flops=3 * CNN_FORWARD_FLOPS, contention=True),
 ]

@@ -32,6 +32,19 @@ def mlp():
     return nn.Sequential(nn.Linear(30, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 1))
 
 
+class LstmForecaster(nn.Module):
+    """LSTM(64) over (60, 8) windows, the last hidden state into Linear(64, 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 64, batch_first=True)
+        self.head = nn.Linear(64, 1)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.head(h[-1])
+
+
 def train_epoch(model, x, y, batch, loss_fn):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 
@@ -75,6 +88,14 @@ def main():
         m, x = mlp().eval(), torch.rand(1, 30)
         with torch.no_grad():
             secs, work = time_calls(lambda: torch.sigmoid(m(x)), r * 400), 1
+    elif w == "lstm_train":
+        n = 1280
+        x, y = torch.rand(n, 60, 8), torch.rand(n, 1)
+        secs, work = time_calls(train_epoch(LstmForecaster(), x, y, 64, F.mse_loss), r), n
+    elif w == "lstm_predict_b1":
+        m, x = LstmForecaster().eval(), torch.rand(1, 60, 8)
+        with torch.no_grad():
+            secs, work = time_calls(lambda: m(x), r * 100), 1
     else:
         raise SystemExit(f"unknown workload {w}")
     print(json.dumps({"workload": w, "unit": "samples", "work_per_call": work, "seconds": secs,

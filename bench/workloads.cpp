@@ -3,7 +3,8 @@
 // both build the same models on the same shapes with the same batch sizes.
 //
 //   bench_workloads WORKLOAD [--threads N] [--repeats R]
-//   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1 peak
+//   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1
+//              lstm_train lstm_predict_b1 peak
 #include <deepfin/deepfin.h>
 #include <immintrin.h>
 #include <omp.h>
@@ -61,6 +62,17 @@ std::shared_ptr<Sequential> mlp() {
       layers::Dense(1, {.activation = "sigmoid"}),
   });
   m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "binary_crossentropy"});
+  return m;
+}
+
+// Investment analysis: LSTM(64) over 60-step windows of 8 features, one
+// regression output (next-period return), MSE + Adam.
+std::shared_ptr<Sequential> lstm_forecaster() {
+  auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::LSTM(64, {.input_shape = {60, 8}}),
+      layers::Dense(1),
+  });
+  m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "mse"});
   return m;
 }
 
@@ -136,6 +148,14 @@ int main(int argc, char** argv) try {
     auto m = mlp();
     Tensor x = rand_uniform({1, 30}, 0.0, 1.0);
     print_result("mlp_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 400));
+  } else if (w == "lstm_train") {
+    const int64_t n = 1280;
+    train_rows("lstm_train", lstm_forecaster(), {n, 60, 8}, rand_uniform({n, 1}, 0.0, 1.0).to(DType::float32), 64,
+               repeats);
+  } else if (w == "lstm_predict_b1") {
+    auto m = lstm_forecaster();
+    Tensor x = rand_uniform({1, 60, 8}, 0.0, 1.0);
+    print_result("lstm_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 100));
   } else if (w == "peak") {
     peak(repeats);
   } else {
