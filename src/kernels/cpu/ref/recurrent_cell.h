@@ -3,7 +3,10 @@
 // reference and optimized kernels. `Math` supplies the activations applied in
 // place over a run of values (std:: functions in the reference, a vectorizable
 // exp in the optimized kernel); derivatives are taken from the activation's
-// output, which is what backward saved. Gate orders follow Keras: LSTM
+// output, which is what backward saved. Backward takes a `Deriv` policy: the
+// reference picks the derivative at run time, the optimized kernel fixes the
+// activations at compile time so the row loops have no branches and vectorize.
+// Gate orders follow Keras: LSTM
 // [i, f, c, o], GRU [z, r, h] with reset_after (r multiplies h R_h + b_rh).
 #include <cstdint>
 
@@ -26,6 +29,21 @@ inline T derivative_from_output(RnnActivation act, T y) {
   }
   return T(1);
 }
+
+// Derivatives chosen at run time (reference kernels).
+template <class T>
+struct RuntimeDerivatives {
+  RnnActivation act = RnnActivation::tanh, ract = RnnActivation::sigmoid;
+  T act_d(T y) const { return derivative_from_output(act, y); }
+  T ract_d(T y) const { return derivative_from_output(ract, y); }
+};
+
+// Derivatives fixed at compile time (optimized kernels): the switch folds away.
+template <class T, RnnActivation Act, RnnActivation RAct>
+struct FixedDerivatives {
+  T act_d(T y) const { return derivative_from_output(Act, y); }
+  T ract_d(T y) const { return derivative_from_output(RAct, y); }
+};
 
 template <class T>
 inline bool row_kept(const T* mask, int64_t stride, int64_t row) {
@@ -86,8 +104,8 @@ void forward_row(RnnCell cell, const RnnStepForward<T>& a, int64_t row) {
 }
 
 // Backward of one row.
-template <class T>
-void backward_row(RnnCell cell, const RnnStepBackward<T>& a, int64_t row) {
+template <class T, class Deriv>
+void backward_row(RnnCell cell, const RnnStepBackward<T>& a, int64_t row, const Deriv& d) {
   const int64_t U = a.units, G = rnn_gate_count(cell);
   const T* dh = a.dh + row * U;
   T* dh_prev = a.dh_prev + row * U;
@@ -101,34 +119,38 @@ void backward_row(RnnCell cell, const RnnStepBackward<T>& a, int64_t row) {
     return;
   }
   const T* saved = a.saved + row * a.saved_stride;
-  const RnnActivation act = a.activation, ract = a.recurrent_activation;
+  // The row buffers are distinct (dc is read and written at the same index), so
+  // ivdep spares GCC the run-time alias checks that stop it vectorizing.
   if (cell == RnnCell::simple) {
+#pragma GCC ivdep
     for (int64_t u = 0; u < U; ++u) {
-      dpre[u] = dh[u] * derivative_from_output(act, saved[u]);
+      dpre[u] = dh[u] * d.act_d(saved[u]);
       dh_prev[u] = T(0);
     }
   } else if (cell == RnnCell::lstm) {
     const T *i = saved, *f = saved + U, *g = saved + 2 * U, *o = saved + 3 * U, *act_c = saved + 4 * U;
     const T* c_prev = a.c_prev + row * U;
     T* dc = a.dc + row * U;
+#pragma GCC ivdep
     for (int64_t u = 0; u < U; ++u) {
       const T d_o = dh[u] * act_c[u];
-      const T d_c = dc[u] + dh[u] * o[u] * derivative_from_output(act, act_c[u]);
-      dpre[u] = d_c * g[u] * derivative_from_output(ract, i[u]);
-      dpre[U + u] = d_c * c_prev[u] * derivative_from_output(ract, f[u]);
-      dpre[2 * U + u] = d_c * i[u] * derivative_from_output(act, g[u]);
-      dpre[3 * U + u] = d_o * derivative_from_output(ract, o[u]);
+      const T d_c = dc[u] + dh[u] * o[u] * d.act_d(act_c[u]);
+      dpre[u] = d_c * g[u] * d.ract_d(i[u]);
+      dpre[U + u] = d_c * c_prev[u] * d.ract_d(f[u]);
+      dpre[2 * U + u] = d_c * i[u] * d.act_d(g[u]);
+      dpre[3 * U + u] = d_o * d.ract_d(o[u]);
       dc[u] = d_c * f[u];
       dh_prev[u] = T(0);
     }
   } else {
     const T *z = saved, *r = saved + U, *hh = saved + 2 * U, *rh = saved + 3 * U;
     const T* h_prev = a.h_prev + row * U;
+#pragma GCC ivdep
     for (int64_t u = 0; u < U; ++u) {
       const T d_z = dh[u] * (h_prev[u] - hh[u]);
-      const T d_a = dh[u] * (T(1) - z[u]) * derivative_from_output(act, hh[u]);
-      const T d_r = d_a * rh[u] * derivative_from_output(ract, r[u]);
-      const T d_zp = d_z * derivative_from_output(ract, z[u]);
+      const T d_a = dh[u] * (T(1) - z[u]) * d.act_d(hh[u]);
+      const T d_r = d_a * rh[u] * d.ract_d(r[u]);
+      const T d_zp = d_z * d.ract_d(z[u]);
       dpre[u] = dpre_rec[u] = d_zp;
       dpre[U + u] = dpre_rec[U + u] = d_r;
       dpre[2 * U + u] = d_a;
@@ -136,6 +158,11 @@ void backward_row(RnnCell cell, const RnnStepBackward<T>& a, int64_t row) {
       dh_prev[u] = dh[u] * z[u];
     }
   }
+}
+
+template <class T>
+void backward_row(RnnCell cell, const RnnStepBackward<T>& a, int64_t row) {
+  backward_row(cell, a, row, RuntimeDerivatives<T>{a.activation, a.recurrent_activation});
 }
 
 }  // namespace deepfin::kernels::cell
