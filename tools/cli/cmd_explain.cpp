@@ -59,8 +59,8 @@ int run_explain(const RunContext& ctx, const ExplainArgs& args) {
       "log-odds from the training means ({} {} steps)\n",
       rows.num_rows(), rows.source, model.threshold(), args.rule, args.steps);
   for (const auto& e : explanations) {
-    fmt::print("\nline {:>5}  p = {:.3f}  points {:.0f}  -> {}\n", e.line, e.probability,
-               model.points(e.probability), e.adverse ? "ADVERSE (decline)" : "accept");
+    fmt::print("\nline {:>5}  p = {:.3f}  points {:.0f}  -> {}\n", e.line, e.probability, model.points(e.probability),
+               e.adverse ? "ADVERSE (decline)" : "accept");
     if (e.reasons.empty()) fmt::print("  no adverse reasons (nothing raised the risk above the baseline)\n");
     for (size_t k = 0; k < e.reasons.size(); ++k)
       fmt::print("  {}. {:<50} {:+.3f} log-odds\n", k + 1, e.reasons[k].text, e.reasons[k].attribution);

@@ -10,6 +10,7 @@
 #include "deepfin/metrics/accuracy.h"
 #include "deepfin/models/model.h"
 #include "fit_options.h"
+#include "forecast_commands.h"
 #include "job_file.h"
 #include "json_logger.h"
 #include "model_builder.h"
@@ -34,6 +35,7 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
   const JobSpec job = load_job_file(job_path);
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   if (job.data.tabular()) return run_train_tabular(ctx, job, seed);
+  if (job.data.series()) return run_forecast(ctx, job, seed, false);
 
   const data::Dataset data = load_job_data(job.data, seed);
   print_event(ctx,

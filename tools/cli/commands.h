@@ -23,5 +23,6 @@ Command add_cv_command(CLI::App& app, const RunContext& ctx);
 Command add_explain_command(CLI::App& app, const RunContext& ctx);
 Command add_report_command(CLI::App& app, const RunContext& ctx);
 Command add_psi_command(CLI::App& app, const RunContext& ctx);
+Command add_backtest_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

@@ -114,9 +114,9 @@ DataSpec parse_data(const nlohmann::json& d, const std::string& file) {
   DataSpec s;
   s.source = get_or<std::string>(d, "source", "", "data", file);
   if (s.source != "fashion_mnist" && s.source != "npy" && s.source != "npz" && !s.tabular())
-    throw ConfigError(
-        fmt::format("{}: [data] source must be \"fashion_mnist\", \"npy\", \"npz\", \"csv\" or \"arff\", got \"{}\"",
-                    file, s.source));
+    throw ConfigError(fmt::format(
+        "{}: [data] source must be \"fashion_mnist\", \"npy\", \"npz\", \"csv\", \"arff\" or \"series\", got \"{}\"",
+        file, s.source));
   if (!s.tabular())
     for (const char* key :
          {"target", "positive_label", "drop", "keep", "kinds", "missing_values", "delimiter", "encoding"})
@@ -153,7 +153,9 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
     throw ConfigError(fmt::format("{}:{}:{}: {}", name, where.line, where.column, e.description()));
   }
   const nlohmann::json j = toml_to_json(table);
-  check_keys(j, {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors"},
+  check_keys(j,
+             {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors",
+              "features", "window", "backtest"},
              "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
@@ -161,7 +163,15 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 
   JobSpec spec;
   spec.file = name;
-  spec.data = parse_data(j.at("data"), name);
+  const bool series = j.at("data").value("source", std::string()) == "series";
+  if (series) {
+    spec.data.source = "series";
+    spec.forecast = parse_forecast_spec(j, name);
+  } else {
+    for (const char* table : {"features", "window", "backtest"})
+      if (j.contains(table)) throw ConfigError(fmt::format("{}: [{}] applies to series data only", name, table));
+    spec.data = parse_data(j.at("data"), name);
+  }
   spec.model = j.at("model");
   if (!spec.model.contains("class_name") || !spec.model.contains("config"))
     throw ConfigError(fmt::format("{}: [model] needs class_name and config (the tree that save() writes)", name));
@@ -179,7 +189,7 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   spec.output.predictions = get_or<std::string>(out, "predictions", "", "output", name);
   spec.output.history_csv = get_or<std::string>(out, "history_csv", "", "output", name);
   spec.output.report = get_or<std::string>(out, "report", "", "output", name);
-  for (const char* table : {"preprocess", "decision", "floors"})
+  for (const char* table : {"preprocess", "decision"})
     if (j.contains(table) && !spec.data.tabular())
       throw ConfigError(fmt::format("{}: [{}] applies to csv and arff data only", name, table));
   if (j.contains("preprocess")) spec.preprocess = parse_preprocess(j.at("preprocess"), name);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "forecast_spec.h"
+
 namespace deepfin::cli {
 
 struct DataSpec {
@@ -33,6 +35,7 @@ struct DataSpec {
   std::string encoding = "utf-8";
 
   bool tabular() const { return source == "csv" || source == "arff"; }
+  bool series() const { return source == "series"; }
 };
 
 // [preprocess] (tabular jobs): fitted on the training part only.
@@ -67,6 +70,7 @@ struct JobSpec {
   OutputSpec output;
   PreprocessSpec preprocess;
   DecisionSpec decision;
+  ForecastSpec forecast;                             // source = "series": [data], [features], [window], [backtest]
   nlohmann::json floors = nlohmann::json::object();  // [floors] metric -> "0.788 (logistic regression)", for reports
   std::optional<uint64_t> seed;
   std::optional<int> threads;
