@@ -111,6 +111,55 @@ TEST(JobFile, TabularMistakesAreNamed) {
             std::string::npos);
 }
 
+const char* kSeries = R"(
+[data]
+source = "series"
+path = "prices.csv"
+target = "close"
+date_order = "drop"
+[features]
+rolling_mean = [5]
+[window]
+sequence_length = 30
+[backtest]
+window = "rolling"
+rolling_size = 500
+retrain_every = 21
+[model]
+class_name = "Sequential"
+config = { layers = [] }
+[compile]
+loss = "mse"
+)";
+
+TEST(JobFile, ParsesASeriesJob) {
+  const JobSpec job = parse_job(kSeries, "job.toml");
+  EXPECT_TRUE(job.data.series());
+  EXPECT_EQ(job.forecast.target, "close");
+  EXPECT_EQ(job.forecast.date_order, "drop");
+  EXPECT_EQ(job.forecast.sequence_length, 30);
+  EXPECT_EQ(job.forecast.horizon, 1);
+  EXPECT_EQ(job.forecast.window, "rolling");
+  EXPECT_EQ(job.forecast.rolling_size, 500);
+  EXPECT_EQ(job.forecast.retrain_every, 21);
+  EXPECT_DOUBLE_EQ(job.forecast.test_fraction, 0.2);
+}
+
+TEST(JobFile, SeriesMistakesAreNamed) {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string text = kSeries;
+    text.replace(text.find(from), from.size(), to);
+    return error_of(text);
+  };
+  EXPECT_NE(with("rolling_size = 500", "").find("rolling_size >= 1"), std::string::npos);
+  EXPECT_NE(with("retrain_every = 21", "retrain_evry = 21").find("unknown key 'retrain_evry'"), std::string::npos);
+  EXPECT_NE(with("date_order = \"drop\"", "date_order = \"sort\"").find("[data] date_order"), std::string::npos);
+  EXPECT_NE(with("sequence_length = 30", "sequence_length = 0").find("[window]"), std::string::npos);
+  EXPECT_NE(with("target = \"close\"\n", "").find("needs path"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[window]\nsequence_length = 5\n").find("series data only"),
+            std::string::npos);
+}
+
 TEST(JobFile, MissingFileIsAFileError) {
   EXPECT_THROW(load_job_file("/nonexistent/job.toml"), FileError);
 }
