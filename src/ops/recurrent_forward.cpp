@@ -13,19 +13,32 @@ void fill_rows(T* dst, const T* row, int64_t rows, int64_t width) {
   for (int64_t r = 0; r < rows; ++r) std::memcpy(dst + r * width, row, sizeof(T) * width);
 }
 
+// (T, N, F) in processing order: x at time time_at(step), times the input dropout mask.
 template <class T>
-Tensor x_times_dropout(const SequenceSpec& s, const Tensor& x, const Tensor& drop) {
-  if (!drop.defined()) return x;
-  Tensor out = Tensor::empty(x.shape(), x.dtype());
-  const T *px = x.data<T>(), *pd = drop.data<T>();
+Tensor x_in_steps(const SequenceSpec& s, const Tensor& x, const Tensor& drop) {
+  const int64_t N = s.batch, TT = s.time, F = s.features;
+  Tensor out = Tensor::empty({TT, N, F}, x.dtype());
+  const T* px = x.data<T>();
+  const T* pd = drop.defined() ? drop.data<T>() : nullptr;
   T* po = out.data<T>();
-  for (int64_t n = 0; n < s.batch; ++n)
-    for (int64_t t = 0; t < s.time; ++t)
-      for (int64_t f = 0; f < s.features; ++f) {
-        const int64_t i = (n * s.time + t) * s.features + f;
-        po[i] = px[i] * pd[n * s.features + f];
-      }
+  for (int64_t step = 0; step < TT; ++step)
+    for (int64_t n = 0; n < N; ++n) {
+      const T* src = px + (n * TT + s.time_at(step)) * F;
+      T* dst = po + (step * N + n) * F;
+      if (pd)
+        for (int64_t f = 0; f < F; ++f) dst[f] = src[f] * pd[n * F + f];
+      else
+        std::memcpy(dst, src, sizeof(T) * F);
+    }
   return out;
+}
+
+template <class T>
+void copy_or_zero(T* dst, const Tensor& src, int64_t count) {
+  if (src.defined())
+    std::memcpy(dst, src.data<T>(), sizeof(T) * count);
+  else
+    std::memset(dst, 0, sizeof(T) * count);
 }
 
 template <class T>
@@ -36,32 +49,25 @@ Tensor forward_typed(const SequenceSpec& s, const SequenceInputs& in, SequenceTa
   const DType dt = in.x.dtype();
   const bool lstm = s.cell == RnnCell::lstm, gru = s.cell == RnnCell::gru;
 
-  // All timesteps' input projections in one GEMM, bias preloaded (row 0 of GRU's bias).
-  const Tensor xd = x_times_dropout<T>(s, in.x, in.input_dropout);
-  Tensor pre = Tensor::empty({N * TT, GU}, dt);
-  if (in.bias.defined()) fill_rows(pre.data<T>(), in.bias.data<T>(), N * TT, GU);
-  kernels::gemm(false, false, N * TT, GU, F, T(1), xd.data<T>(), std::max<int64_t>(F, 1), in.kernel.data<T>(), GU,
+  // All steps' input projections in one GEMM, bias preloaded (row 0 of GRU's bias).
+  const Tensor xs = x_in_steps<T>(s, in.x, in.input_dropout);
+  Tensor pre = Tensor::empty({TT * N, GU}, dt);
+  if (in.bias.defined()) fill_rows(pre.data<T>(), in.bias.data<T>(), TT * N, GU);
+  kernels::gemm(false, false, TT * N, GU, F, T(1), xs.data<T>(), std::max<int64_t>(F, 1), in.kernel.data<T>(), GU,
                 in.bias.defined() ? T(1) : T(0), pre.data<T>(), GU);
 
   Tensor packed = Tensor::empty({N, TT + E, U}, dt);
   Tensor h_states = Tensor::empty({TT + 1, N, U}, dt);
   Tensor c_states = lstm ? Tensor::empty({TT + 1, N, U}, dt) : Tensor();
-  Tensor saved = Tensor::empty({N, TT, SW}, dt);
-  Tensor h_dropped = Tensor::empty({N, TT, U}, dt);
+  // Inference keeps one step's saved values (the kernel's scratch); training all of them.
+  Tensor saved = Tensor::empty({tape ? TT : 1, N, SW}, dt);
+  const T* rdrop = in.recurrent_dropout.defined() ? in.recurrent_dropout.data<T>() : nullptr;
+  Tensor h_dropped = rdrop ? Tensor::empty({TT, N, U}, dt) : h_states;
   Tensor rec = Tensor::empty({N, GU}, dt);
   T* hs = h_states.data<T>();
   T* cs = lstm ? c_states.data<T>() : nullptr;
-  if (in.h0.defined())
-    std::memcpy(hs, in.h0.data<T>(), sizeof(T) * N * U);
-  else
-    std::memset(hs, 0, sizeof(T) * N * U);
-  if (lstm) {
-    if (in.c0.defined())
-      std::memcpy(cs, in.c0.data<T>(), sizeof(T) * N * U);
-    else
-      std::memset(cs, 0, sizeof(T) * N * U);
-  }
-  const T* rdrop = in.recurrent_dropout.defined() ? in.recurrent_dropout.data<T>() : nullptr;
+  copy_or_zero(hs, in.h0, N * U);
+  if (lstm) copy_or_zero(cs, in.c0, N * U);
   const T* rec_bias = gru && in.bias.defined() ? in.bias.data<T>() + GU : nullptr;
   T* out = packed.data<T>();
   const int64_t out_stride = (TT + E) * U;
@@ -70,20 +76,19 @@ Tensor forward_typed(const SequenceSpec& s, const SequenceInputs& in, SequenceTa
   for (int64_t step = 0; step < TT; ++step) {
     const int64_t t = s.time_at(step);
     const T* h_prev = hs + step * N * U;
-    T* hd = h_dropped.data<T>() + t * U;  // row n at n * TT * U
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t u = 0; u < U; ++u)
-        hd[n * TT * U + u] = rdrop ? h_prev[n * U + u] * rdrop[n * U + u] : h_prev[n * U + u];
+    T* hd = h_dropped.data<T>() + step * N * U;
+    if (rdrop)
+      for (int64_t k = 0; k < N * U; ++k) hd[k] = h_prev[k] * rdrop[k];
     if (rec_bias) fill_rows(rec.data<T>(), rec_bias, N, GU);
-    kernels::gemm(false, false, N, GU, U, T(1), hd, TT * U, in.recurrent_kernel.data<T>(), GU, rec_bias ? T(1) : T(0),
+    kernels::gemm(false, false, N, GU, U, T(1), hd, U, in.recurrent_kernel.data<T>(), GU, rec_bias ? T(1) : T(0),
                   rec.data<T>(), GU);
     kernels::RnnStepForward<T> a;
     a.batch = N;
     a.units = U;
     a.activation = s.activation;
     a.recurrent_activation = s.recurrent_activation;
-    a.pre = pre.data<T>() + t * GU;
-    a.pre_stride = TT * GU;
+    a.pre = pre.data<T>() + step * N * GU;
+    a.pre_stride = GU;
     a.rec = rec.data<T>();
     a.mask = in.mask.defined() ? in.mask.data<T>() + t : nullptr;
     a.mask_stride = TT;
@@ -95,8 +100,8 @@ Tensor forward_typed(const SequenceSpec& s, const SequenceInputs& in, SequenceTa
     a.out_prev_stride = out_stride;
     a.out = out + step * U;
     a.out_stride = out_stride;
-    a.saved = saved.data<T>() + t * SW;
-    a.saved_stride = TT * SW;
+    a.saved = saved.data<T>() + (tape ? step * N * SW : 0);
+    a.saved_stride = SW;
     step_kernel(s.cell, a);
   }
   for (int64_t n = 0; n < N; ++n) {
@@ -105,7 +110,7 @@ Tensor forward_typed(const SequenceSpec& s, const SequenceInputs& in, SequenceTa
   }
   if (tape) {
     tape->spec = s;
-    tape->x_dropped = xd;
+    tape->x_steps = xs;
     tape->kernel = in.kernel;
     tape->recurrent_kernel = in.recurrent_kernel;
     tape->mask = in.mask;

@@ -31,13 +31,17 @@ struct SequenceInputs {
   Tensor x, kernel, recurrent_kernel, bias, h0, c0, mask, input_dropout, recurrent_dropout;
 };
 
+// Every per-step buffer is step-major (processing order, then batch row), so a
+// step reads and writes one contiguous block and the time-wide GEMMs of
+// backward see matching rows.
 struct SequenceTape {
   SequenceSpec spec;
-  Tensor x_dropped;  // (N, T, F): x times the input dropout mask (x itself without one)
+  Tensor x_steps;  // (T, N, F): x at each step times the input dropout mask
   Tensor kernel, recurrent_kernel;
   Tensor mask, input_dropout, recurrent_dropout;
-  Tensor saved;      // (N, T, S*U): per-step values of the step kernel, by time index
-  Tensor h_dropped;  // (N, T, U): the recurrent GEMM's input at each time index
+  Tensor saved;      // (T, N, S*U): per-step values of the step kernel
+  Tensor h_dropped;  // rows [step * N, (step + 1) * N): the recurrent GEMM's input
+                     // at each step; h_states itself without recurrent dropout
   Tensor h_states;   // (T+1, N, U): states in processing order, [0] = h0
   Tensor c_states;   // LSTM
   bool has_bias = false;
