@@ -49,7 +49,7 @@ TEST(CreditReport, WritesEveryFileAndSection) {
   const std::string md = read_text(dir + "/report.md");
   for (const char* heading :
        {"# German credit: MLP\n", "## Data\n", "## Cross-validation\n", "## Held-out test metrics\n",
-        "### Cost-minimizing threshold\n", "## Figures\n", "## Population stability (train → test)\n",
+        "### Cost-minimizing threshold (in hindsight)\n", "## Figures\n", "## Population stability (train → test)\n",
         "## Top global attributions\n", "## Model\n"}) {
     EXPECT_TRUE(contains(md, heading)) << heading;
   }
@@ -60,6 +60,21 @@ TEST(CreditReport, WritesEveryFileAndSection) {
   EXPECT_TRUE(contains(md, "positive rate 30.00%"));
   EXPECT_TRUE(contains(md, "| purpose | categorical | 12 | 10 | car\\|new |"));  // '|' escaped in a cell
   EXPECT_TRUE(contains(md, "```text\nModel: sequential\n"));
+  EXPECT_FALSE(contains(md, "The model's decision threshold"));  // none given
+}
+
+TEST(CreditReport, TheModelsOwnThresholdIsEvaluatedOnTheTestRows) {
+  TempDir tmp;
+  CreditReportData data = synthetic_credit();
+  data.decision_threshold = 0.4;
+  write_credit_report(data, tmp.sub("r"));
+  const std::string md = read_text(tmp.sub("r") + "/report.md");
+  ASSERT_TRUE(contains(md, "### The model's decision threshold\n"));
+  // The confusion counts printed are those at 0.4, counted here directly.
+  int64_t tp = 0, fn = 0;
+  for (size_t i = 0; i < data.test_scores.size(); ++i)
+    if (data.test_labels[i] == 1) (data.test_scores[i] >= 0.4 ? tp : fn) += 1;
+  EXPECT_TRUE(contains(md, "| actual bad (1) | " + std::to_string(tp) + " | " + std::to_string(fn) + " |")) << md;
 }
 
 TEST(CreditReport, HeldOutAucMatchesBruteForce) {
