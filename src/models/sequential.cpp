@@ -49,11 +49,17 @@ void Sequential::build(const Shape& input_shape) {
 }
 
 Tensor Sequential::forward(const Tensor& x, bool training, bool skip_final_activation) {
-  Tensor h = x;
-  for (size_t i = 0; i < layers_.size(); ++i) {
+  return run_layers(0, x, training, skip_final_activation);
+}
+
+Tensor Sequential::run_layers(size_t first, const Tensor& x, bool training, bool skip_final_activation) {
+  // Each layer sees the mask the layers before it produced (Keras mask propagation).
+  Tensor h = x, mask;
+  for (size_t i = first; i < layers_.size(); ++i) {
     const bool last = i + 1 == layers_.size();
-    h = last && skip_final_activation ? layers_[i]->call_without_activation(h, training)
-                                      : layers_[i]->call(h, training);
+    Tensor next = layers_[i]->call_masked(h, mask, training, !(last && skip_final_activation));
+    mask = layers_[i]->compute_mask(h, mask);
+    h = next;
   }
   return h;
 }
@@ -63,13 +69,7 @@ Tensor Sequential::call_from(size_t first, const Tensor& h, bool skip_final_acti
   if (first >= layers_.size())
     throw IndexError(
         fmt::format("Sequential '{}': call_from layer {} out of range [0, {})", name(), first, layers_.size()));
-  Tensor out = h;
-  for (size_t i = first; i < layers_.size(); ++i) {
-    const bool last = i + 1 == layers_.size();
-    out =
-        last && skip_final_activation ? layers_[i]->call_without_activation(out, false) : layers_[i]->call(out, false);
-  }
-  return out;
+  return run_layers(first, h, false, skip_final_activation);
 }
 
 std::string Sequential::final_activation() const {

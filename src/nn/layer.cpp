@@ -121,6 +121,22 @@ Tensor Layer::call(const Tensor& x, bool training) {
   return activation_ == "linear" ? y : activations::apply(activation_, y);
 }
 
+Tensor Layer::call_masked(const Tensor& x, const Tensor& mask, bool training, bool apply_activation) {
+  if (!mask.defined()) return apply_activation ? call(x, training) : call_without_activation(x, training);
+  check_input(x);
+  if (mask.dim() != 2 || x.dim() < 2 || mask.size(0) != x.size(0) || mask.size(1) != x.size(1))
+    throw ShapeError(fmt::format("{} '{}': a mask must be (batch, time) = {}, got {}", class_name_, name_,
+                                 shape_str({x.size(0), x.dim() >= 2 ? x.size(1) : 0}), shape_str(mask.shape())));
+  Tensor y = forward_masked(x, mask, training);
+  return !apply_activation || activation_ == "linear" ? y : activations::apply(activation_, y);
+}
+
+Tensor Layer::compute_mask(const Tensor& x, const Tensor& mask) const {
+  if (!mask.defined() || x.dim() < 3 || output_shape_.empty()) return Tensor();
+  // Output (batch, time, ...) with the same time length keeps the mask.
+  return output_shape_.size() >= 2 && output_shape_[0] == x.size(1) ? mask : Tensor();
+}
+
 void Layer::set_activation(const std::string& name) {
   activations::get(name);  // throws ConfigError for unknown names
   activation_ = name.empty() ? "linear" : name;

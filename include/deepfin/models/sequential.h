@@ -31,6 +31,8 @@ class Sequential : public Model {
   std::string final_activation() const override;
 
  private:
+  // Runs layers [first, end), carrying the mask from layer to layer.
+  Tensor run_layers(size_t first, const Tensor& x, bool training, bool skip_final_activation);
   std::vector<std::shared_ptr<nn::Layer>> layers_;
 };
 

@@ -14,8 +14,8 @@ namespace deepfin::nn {
 // Options every layer accepts. Layer-specific option structs repeat these four
 // fields at their end so designated initializers read like Keras keyword args.
 struct LayerOptions {
-  std::string name{};              // empty: auto-unique from the class ("conv2d", "conv2d_1")
-  Shape input_shape{};             // without batch axis; empty: inferred from the previous layer
+  std::string name{};            // empty: auto-unique from the class ("conv2d", "conv2d_1")
+  Shape input_shape{};           // without batch axis; empty: inferred from the previous layer
   DType dtype = DType::float32;  // of the weights and the computation
   bool trainable = true;
 };
@@ -63,6 +63,17 @@ class Layer {
   // "linear" unless the layer ends in an activation (Dense, Conv2D, Activation).
   const std::string& activation() const { return activation_; }
 
+  // Keras masking. A mask is (batch, time), nonzero for real steps and 0 for
+  // padding. A layer that creates one (Embedding with mask_zero) returns it from
+  // compute_mask(); a layer that uses one (recurrent layers, attention, masked
+  // pooling) overrides forward_masked(). Sequential carries the mask from layer
+  // to layer. With an undefined mask these are call() / call_without_activation().
+  Tensor call_masked(const Tensor& x, const Tensor& mask, bool training = false, bool apply_activation = true);
+  // The mask of this layer's output for input x carrying `mask`. Default: kept
+  // while the output still has the input's time axis (axis 1 of rank >= 3
+  // inputs, same length), dropped otherwise (Flatten, global pooling, ...).
+  virtual Tensor compute_mask(const Tensor& x, const Tensor& mask) const;
+
   virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
   // Keras-style config: name, trainable, dtype, input_shape (if declared) and the layer's own fields.
   virtual nlohmann::json get_config() const;
@@ -83,6 +94,8 @@ class Layer {
   virtual void build_weights(const Shape& /*input_shape*/) {}
   // The layer's math, before its activation.
   virtual Tensor forward(const Tensor& x, bool training) = 0;
+  // The same with the input's (batch, time) mask; layers that ignore masks keep the default.
+  virtual Tensor forward_masked(const Tensor& x, const Tensor& /*mask*/, bool training) { return forward(x, training); }
   // Reads back the fields get_config() writes for every layer.
   static LayerOptions common_from_config(const nlohmann::json& config);
   void set_activation(const std::string& name);  // validates the name

@@ -110,6 +110,13 @@ Tensor RecurrentLayer::forward(const Tensor& x, bool training) {
   return run(x, {}, {}, training)[0];
 }
 
+Tensor RecurrentLayer::forward_masked(const Tensor& x, const Tensor& mask, bool training) {
+  if (x.dim() != 3)
+    throw ShapeError(fmt::format("{} '{}': input must be (batch, time, features), got {}", class_name(), name(),
+                                 shape_str(x.shape())));
+  return run(x, {}, mask, training)[0];
+}
+
 std::vector<Tensor> RecurrentLayer::run(const Tensor& x, const std::vector<Tensor>& initial_states, const Tensor& mask,
                                         bool training) {
   const bool lstm = kind_ == ops::RecurrentKind::lstm;

@@ -58,6 +58,8 @@ class RecurrentLayer : public Layer {
   static RecurrentLayerOptions options_from_config(const nlohmann::json& config);
   void build_weights(const Shape& input_shape) override;
   Tensor forward(const Tensor& x, bool training) override;
+  // A mask from an earlier layer (e.g. Embedding with mask_zero) masks the steps.
+  Tensor forward_masked(const Tensor& x, const Tensor& mask, bool training) override;
 
  private:
   std::vector<Tensor> run(const Tensor& x, const std::vector<Tensor>& initial_states, const Tensor& mask,
