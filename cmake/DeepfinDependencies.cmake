@@ -8,6 +8,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 # PLplot draws the report figures (PNG through its cairo driver, SVG natively).
 pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot-c++)
+# utf8proc: Unicode normalization (NFC) and case folding for the text pipeline.
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 # oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
 # so the library is found directly.
 find_library(DNNL_LIB dnnl REQUIRED)

@@ -14,6 +14,8 @@ packages=(
   libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
   # report figures (PNG via cairo, SVG)
   libplplot-dev plplot-driver-cairo
+  # Unicode normalization for the text pipeline
+  libutf8proc-dev
   # data: Fashion-MNIST for the seed CNN
   dataset-fashion-mnist
 )
