@@ -4,6 +4,7 @@
 
 #include "kernels/gemm.h"
 #include "ops/recurrent_internal.h"
+#include "ops/recurrent_step_gemm.h"
 
 namespace deepfin::ops::detail {
 namespace {
@@ -121,11 +122,11 @@ std::vector<Tensor> backward_typed(const SequenceTape& tp, const Tensor& grad_pa
     // dh_{t-1} = direct part + (dpre_rec @ R^T) * recurrent dropout.
     const T* dpr = dpre_rec.data<T>() + step * N * GU;
     if (rdrop) {
-      kernels::gemm(false, false, N, U, GU, T(1), dpr, GU, rk_t.data<T>(), U, T(0), pdh, U);
+      step_gemm(N, U, GU, dpr, GU, rk_t.data<T>(), U, T(0), pdh, U);
       const T* direct = dh_prev.data<T>();
       for (int64_t k = 0; k < N * U; ++k) pdh[k] = direct[k] + pdh[k] * rdrop[k];
     } else {
-      kernels::gemm(false, false, N, U, GU, T(1), dpr, GU, rk_t.data<T>(), U, T(1), dh_prev.data<T>(), U);
+      step_gemm(N, U, GU, dpr, GU, rk_t.data<T>(), U, T(1), dh_prev.data<T>(), U);
       std::swap(dh, dh_prev);
     }
   }

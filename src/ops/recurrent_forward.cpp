@@ -3,6 +3,7 @@
 
 #include "kernels/gemm.h"
 #include "ops/recurrent_internal.h"
+#include "ops/recurrent_step_gemm.h"
 
 namespace deepfin::ops::detail {
 namespace {
@@ -80,8 +81,7 @@ Tensor forward_typed(const SequenceSpec& s, const SequenceInputs& in, SequenceTa
     if (rdrop)
       for (int64_t k = 0; k < N * U; ++k) hd[k] = h_prev[k] * rdrop[k];
     if (rec_bias) fill_rows(rec.data<T>(), rec_bias, N, GU);
-    kernels::gemm(false, false, N, GU, U, T(1), hd, U, in.recurrent_kernel.data<T>(), GU, rec_bias ? T(1) : T(0),
-                  rec.data<T>(), GU);
+    step_gemm(N, GU, U, hd, U, in.recurrent_kernel.data<T>(), GU, rec_bias ? T(1) : T(0), rec.data<T>(), GU);
     kernels::RnnStepForward<T> a;
     a.batch = N;
     a.units = U;
