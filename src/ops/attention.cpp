@@ -1,0 +1,155 @@
+// ops::attention / attention_with_scores: argument checks, then the fused kernels
+// (kernels/attention_slots.h) recorded as ONE autograd node that keeps q, k, v,
+// the output and the per-row log-sum-exp; backward recomputes the probabilities.
+#include "deepfin/ops/attention.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <memory>
+
+#include "deepfin/autograd/node.h"
+#include "deepfin/core/random.h"
+#include "kernels/attention_slots.h"
+
+namespace deepfin::ops {
+namespace {
+
+constexpr const char* kOp = "attention";
+
+std::string describe(const Tensor& t) {
+  return t.defined() ? shape_str(t.shape()) : std::string("an undefined tensor");
+}
+
+// What the kernels need, detached and contiguous in the op's dtype.
+struct Prepared {
+  int64_t batch = 0, heads = 0, tq = 0, tk = 0, dk = 0, dv = 0;
+  double scale = 1, dropout = 0;
+  bool causal = false;
+  uint64_t seed = 0;
+  Tensor q, k, v, mask;
+  int64_t mask_strides[4] = {0, 0, 0, 0};
+
+  template <class T>
+  kernels::AttentionArgs<T> args() const {
+    kernels::AttentionArgs<T> a;
+    a.batch = batch;
+    a.heads = heads;
+    a.tq = tq;
+    a.tk = tk;
+    a.dk = dk;
+    a.dv = dv;
+    a.scale = static_cast<T>(scale);
+    a.causal = causal;
+    a.dropout = dropout;
+    a.seed = seed;
+    a.q = q.data<T>();
+    a.k = k.data<T>();
+    a.v = v.data<T>();
+    a.mask = mask.defined() ? mask.data<T>() : nullptr;
+    for (int d = 0; d < 4; ++d) a.mask_strides[d] = mask_strides[d];
+    return a;
+  }
+};
+
+void check_inputs(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, const AttentionOptions& o) {
+  for (const auto& [t, what] : {std::pair{&q, "q"}, {&k, "k"}, {&v, "v"}})
+    if (!t->defined() || t->dim() != 4)
+      throw ShapeError(fmt::format("{}: {} must be 4-D (batch, heads, time, depth), got {}", kOp, what, describe(*t)));
+  dispatch_floating(kOp, q.dtype(), [](auto) {});
+  if (k.dtype() != q.dtype() || v.dtype() != q.dtype())
+    throw DTypeError(fmt::format("{}: q, k and v must share a dtype, got {}, {} and {}", kOp, dtype_name(q.dtype()),
+                                 dtype_name(k.dtype()), dtype_name(v.dtype())));
+  const auto same = [](const Tensor& a, const Tensor& b, int64_t axis) { return a.size(axis) == b.size(axis); };
+  if (!same(q, k, 0) || !same(q, k, 1) || !same(q, v, 0) || !same(q, v, 1) || !same(k, v, 2) || !same(q, k, 3))
+    throw ShapeError(fmt::format(
+        "{}: shapes do not fit: q {}, k {}, v {}; need q (B, H, Tq, Dk), k (B, H, Tk, Dk), v (B, H, Tk, Dv)", kOp,
+        shape_str(q.shape()), shape_str(k.shape()), shape_str(v.shape())));
+  if (q.size(3) == 0 || k.size(2) == 0)
+    throw ShapeError(fmt::format("{}: q {} and k {} need a nonzero depth and at least one key", kOp,
+                                 shape_str(q.shape()), shape_str(k.shape())));
+  if (!(o.dropout >= 0.0 && o.dropout < 1.0))
+    throw ValueError(fmt::format("{}: dropout must be in [0, 1), got {}", kOp, o.dropout));
+  if (!(o.scale >= 0.0) || !std::isfinite(o.scale))
+    throw ValueError(fmt::format("{}: scale must be a finite number >= 0 (0 = 1/sqrt(Dk)), got {}", kOp, o.scale));
+  if (!mask.defined()) return;
+  const Shape full{q.size(0), q.size(1), q.size(2), k.size(2)};
+  bool fits = mask.dim() <= 4;
+  for (int64_t d = 0; fits && d < mask.dim(); ++d) {
+    const int64_t m = mask.size(mask.dim() - 1 - d), f = full[3 - d];
+    fits = m == f || m == 1;
+  }
+  if (!fits)
+    throw ShapeError(fmt::format("{}: mask {} does not broadcast to (B, H, Tq, Tk) = {} (q {}, k {})", kOp,
+                                 shape_str(mask.shape()), shape_str(full), shape_str(q.shape()), shape_str(k.shape())));
+}
+
+Prepared prepare(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, const AttentionOptions& o) {
+  check_inputs(q, k, v, mask, o);
+  const DType dt = q.dtype();
+  Prepared p;
+  p.batch = q.size(0);
+  p.heads = q.size(1);
+  p.tq = q.size(2);
+  p.tk = k.size(2);
+  p.dk = q.size(3);
+  p.dv = v.size(3);
+  p.scale = o.scale > 0 ? o.scale : 1.0 / std::sqrt(static_cast<double>(p.dk));
+  p.causal = o.causal;
+  if (o.training && o.dropout > 0) {
+    p.dropout = o.dropout;
+    p.seed = default_generator().next_u64();
+  }
+  p.q = q.detach().contiguous();
+  p.k = k.detach().contiguous();
+  p.v = v.detach().contiguous();
+  if (mask.defined()) {
+    // Mask values become 0/1 in the op's dtype; broadcast axes get stride 0.
+    p.mask = mask.detach().to(dt).contiguous();
+    const int64_t lead = 4 - mask.dim();
+    const Strides& s = p.mask.strides();
+    for (int64_t d = 0; d < mask.dim(); ++d) p.mask_strides[lead + d] = mask.size(d) == 1 ? 0 : s[d];
+  }
+  return p;
+}
+
+std::pair<Tensor, Tensor> run(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                              const AttentionOptions& o, bool want_scores) {
+  auto p = std::make_shared<Prepared>(prepare(q, k, v, mask, o));
+  const DType dt = q.dtype();
+  Tensor out = Tensor::empty({p->batch, p->heads, p->tq, p->dv}, dt);
+  Tensor lse = Tensor::empty({p->batch, p->heads, p->tq}, dt);
+  Tensor scores = want_scores ? Tensor::empty({p->batch, p->heads, p->tq, p->tk}, dt) : Tensor();
+  dispatch_floating(kOp, dt, [&](auto tag) {
+    using T = decltype(tag);
+    kernels::attention_forward_slot<T>().select()(p->template args<T>(), out.data<T>(), lse.data<T>(),
+                                                  want_scores ? scores.data<T>() : nullptr);
+  });
+  const Tensor saved_out = out.detach();  // its own handle: capturing `out` itself would be a cycle
+  out = record(kOp, out, {q, k, v}, [p, saved_out, lse](const Tensor& g) -> std::vector<Tensor> {
+    const Tensor gc = g.contiguous();
+    Tensor dq = Tensor::empty(p->q.shape(), p->q.dtype());
+    Tensor dk = Tensor::empty(p->k.shape(), p->q.dtype());
+    Tensor dv = Tensor::empty(p->v.shape(), p->q.dtype());
+    dispatch_floating("attention backward", p->q.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      kernels::attention_backward_slot<T>().select()(p->template args<T>(), saved_out.data<T>(), lse.data<T>(),
+                                                     gc.data<T>(), dq.data<T>(), dk.data<T>(), dv.data<T>());
+    });
+    return {dq, dk, dv};
+  });
+  return {out, scores};
+}
+
+}  // namespace
+
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, const AttentionOptions& o) {
+  return run(q, k, v, mask, o, false).first;
+}
+
+std::pair<Tensor, Tensor> attention_with_scores(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
+                                                const AttentionOptions& o) {
+  return run(q, k, v, mask, o, true);
+}
+
+}  // namespace deepfin::ops
