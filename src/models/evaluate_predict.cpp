@@ -29,8 +29,9 @@ train::Logs Model::run_evaluation(const Tensor& x, const Tensor& y, const Tensor
   return current_logs(n ? loss_sum / static_cast<double>(n) : 0.0);
 }
 
-train::Logs Model::evaluate(const Tensor& x, const Tensor& y, int64_t batch_size, const Tensor& sample_weight) {
+train::Logs Model::evaluate(const Tensor& x_in, const Tensor& y, int64_t batch_size, const Tensor& sample_weight) {
   const char* op = "evaluate";
+  const Tensor x = detail::as_model_input(x_in, "x", op);
   if (!compiled()) throw ValueError(fmt::format("evaluate: model '{}' must be compiled first", name_));
   if (batch_size < 1) throw ValueError(fmt::format("evaluate: batch_size must be >= 1, got {}", batch_size));
   detail::check_same_samples(x, "x", y, "y", op);
@@ -42,8 +43,9 @@ train::Logs Model::evaluate(const Tensor& x, const Tensor& y, int64_t batch_size
   return run_evaluation(x, y, w, batch_size);
 }
 
-Tensor Model::predict(const Tensor& x, int64_t batch_size) {
+Tensor Model::predict(const Tensor& x_in, int64_t batch_size) {
   const char* op = "predict";
+  const Tensor x = detail::as_model_input(x_in, "x", op);
   if (batch_size < 1) throw ValueError(fmt::format("predict: batch_size must be >= 1, got {}", batch_size));
   ensure_built_for(x, op);
   detail::check_finite(x, "x", op);

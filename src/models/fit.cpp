@@ -58,12 +58,12 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   if (arena_.size() > 0 && arena_.dtype() != DType::float32)
     throw DTypeError(
         fmt::format("fit: training needs float32 weights, model '{}' has {}", name_, dtype_name(arena_.dtype())));
-  Tensor x = x_in, y = y_in;
+  Tensor x = detail::as_model_input(x_in, "x", op), y = y_in;
   Tensor w = detail::combine_sample_weights(y, options.sample_weight, options.class_weight, op);
 
   Tensor x_val, y_val, w_val;
   if (options.validation_data) {
-    x_val = options.validation_data->first;
+    x_val = detail::as_model_input(options.validation_data->first, "validation x", op);
     y_val = options.validation_data->second;
     detail::check_same_samples(x_val, "validation x", y_val, "validation y", op);
     detail::check_input_shape(x_val, input_shape_, "fit (validation_data)");

@@ -15,6 +15,19 @@ void check_same_samples(const Tensor& a, const char* a_name, const Tensor& b, co
                                  b_name, shape_str(b.shape())));
 }
 
+Tensor as_model_input(const Tensor& x, const char* name, const char* op) {
+  if (!x.defined() || x.dtype() != DType::int64) return x;
+  constexpr int64_t kExactFloat = int64_t{1} << 24;  // every integer up to 2^24 is a float32
+  const std::vector<int64_t> values = x.to_vector<int64_t>();
+  for (size_t i = 0; i < values.size(); ++i)
+    if (values[i] > kExactFloat || values[i] < -kExactFloat)
+      throw ValueError(
+          fmt::format("{}: {} is int64 and element {} = {} is too large to pass to the layers exactly "
+                      "(|value| <= 2^24 = {})",
+                      op, name, i, values[i], kExactFloat));
+  return x.to(DType::float32);
+}
+
 void check_finite(const Tensor& t, const char* name, const char* op) {
   if (!t.defined() || !is_floating(t.dtype())) return;
   const Tensor c = t.detach().contiguous();

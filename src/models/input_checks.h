@@ -14,6 +14,11 @@ void check_same_samples(const Tensor& a, const char* a_name, const Tensor& b, co
 // ValueError naming the array and the first NaN/Inf (flat index and sample).
 void check_finite(const Tensor& t, const char* name, const char* op);
 
+// x as the model sees it: float32 values of an int64 x (token ids, category codes),
+// since layers take floating inputs; other dtypes unchanged. ValueError when an
+// int64 value has no exact float32 (|v| > 2^24), naming the array and the value.
+Tensor as_model_input(const Tensor& x, const char* name, const char* op);
+
 // ShapeError naming the expected and the received per-sample shape.
 void check_input_shape(const Tensor& x, const Shape& expected, const char* op);
 

@@ -45,6 +45,10 @@ Registry& registry() {
         {"GlobalMaxPooling1D", GlobalMaxPooling1D::from_config},
         {"TimeDistributed", TimeDistributed::from_config},
         {"Bidirectional", Bidirectional::from_config},
+        {"MultiHeadAttention", MultiHeadAttention::from_config},
+        {"Embedding", Embedding::from_config},
+        {"PositionalEmbedding", PositionalEmbedding::from_config},
+        {"Masking", Masking::from_config},
     };
   });
   return r;

@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "deepfin/ops/elementwise.h"
-#include "deepfin/ops/reductions.h"
+#include "deepfin/ops/normalization.h"
 
 namespace deepfin::nn {
 
@@ -38,12 +37,9 @@ void LayerNormalization::build_weights(const Shape& in) {
 }
 
 Tensor LayerNormalization::forward(const Tensor& x, bool /*training*/) {
-  const Tensor mu = mean(x, {-1}, /*keepdims=*/true);
-  const Tensor variance = var(x, {-1}, /*keepdims=*/true);
-  Tensor y = (x - mu) / sqrt(variance + options_.epsilon);
-  if (options_.scale) y = y * weight("gamma");
-  if (options_.center) y = y + weight("beta");
-  return y;
+  // One fused kernel (ops/normalization.h) instead of mean, var, sub, div, mul, add.
+  return layer_norm(x, options_.scale ? weight("gamma") : Tensor(), options_.center ? weight("beta") : Tensor(),
+                    options_.epsilon);
 }
 
 nlohmann::json LayerNormalization::get_config() const {

@@ -1,6 +1,7 @@
 #pragma once
 // LayerNormalization over the last axis: each sample's features are
-// normalized to zero mean and unit variance, then scaled and shifted.
+// normalized to zero mean and unit variance, then scaled and shifted, by the
+// fused layer_norm op (one kernel forward and one backward).
 #include <memory>
 
 #include "deepfin/nn/layer.h"

@@ -1,6 +1,8 @@
 #pragma once
 // Global pooling over the time axis of sequences: (N, T, F) -> (N, F), or
-// (N, 1, F) with keepdims (Keras's keepdims=True).
+// (N, 1, F) with keepdims (Keras's keepdims=True). With a (N, T) padding mask
+// (from Embedding(mask_zero) or Masking) only the kept steps are pooled; a row
+// with every step masked pools to 0.
 #include <memory>
 
 #include "deepfin/nn/layer.h"
@@ -30,7 +32,7 @@ class GlobalPooling1D : public Layer {
   bool keepdims_;
 };
 
-// Mean over the steps.
+// Mean over the steps (over the unmasked steps with a mask).
 class GlobalAveragePooling1D : public GlobalPooling1D {
  public:
   explicit GlobalAveragePooling1D(const GlobalPooling1DOptions& options = {});
@@ -38,9 +40,11 @@ class GlobalAveragePooling1D : public GlobalPooling1D {
 
  protected:
   Tensor forward(const Tensor& x, bool training) override;
+  Tensor forward_masked(const Tensor& x, const Tensor& mask, bool training) override;
 };
 
-// Maximum over the steps; the gradient goes to the first step holding the maximum.
+// Maximum over the steps (masked steps never win); the gradient goes to the first
+// step holding the maximum.
 class GlobalMaxPooling1D : public GlobalPooling1D {
  public:
   explicit GlobalMaxPooling1D(const GlobalPooling1DOptions& options = {});
@@ -48,6 +52,7 @@ class GlobalMaxPooling1D : public GlobalPooling1D {
 
  protected:
   Tensor forward(const Tensor& x, bool training) override;
+  Tensor forward_masked(const Tensor& x, const Tensor& mask, bool training) override;
 };
 
 }  // namespace deepfin::nn
