@@ -46,7 +46,6 @@ Registry& registry() {
         {"TimeDistributed", TimeDistributed::from_config},
         {"Bidirectional", Bidirectional::from_config},
         {"MultiHeadAttention", MultiHeadAttention::from_config},
-        {"MultiHeadAttention", MultiHeadAttention::from_config},
         {"Embedding", Embedding::from_config},
         {"PositionalEmbedding", PositionalEmbedding::from_config},
         {"Masking", Masking::from_config},

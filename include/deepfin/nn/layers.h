@@ -13,7 +13,6 @@
 #include "deepfin/nn/layers/input.h"
 #include "deepfin/nn/layers/layer_normalization.h"
 #include "deepfin/nn/layers/multi_head_attention.h"
-#include "deepfin/nn/layers/multi_head_attention.h"
 #include "deepfin/nn/layers/masking.h"
 #include "deepfin/nn/layers/pooling.h"
 #include "deepfin/nn/layers/pooling1d.h"
