@@ -374,6 +374,96 @@ def recurrent_cases():
     return names
 
 
+# ---------------------------------------------------------------- attention (ops::attention, MultiHeadAttention)
+
+def attention_reference(q, k, v, mask=None, causal=False):
+    """softmax(q k^T / sqrt(Dk) + mask_bias) v written out; must agree with torch's own kernel."""
+    s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if causal:
+        s = s.masked_fill(~torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(), float("-inf"))
+    if mask is not None:
+        s = s.masked_fill(mask == 0, float("-inf"))
+    return torch.softmax(s, -1) @ v
+
+
+def attention_cases():
+    """ops::attention vs torch.nn.functional._scaled_dot_product_attention (torch 1.13's name; a bool
+    attn_mask is True where attending, is_causal is top-left aligned), and MultiHeadAttention vs
+    torch.nn.MultiheadAttention(batch_first=True) with torch-layout in_proj / out_proj weights as the
+    inputs; the C++ side converts them with nn::keras_mha_weights_from_torch (docs/attention_layout.md).
+    Masks are 0/1 floats (1 = attend) and carry no gradient."""
+    names = []
+    specs = [  # name, (B, H, Tq, Tk, Dk, Dv), mask shape or None, causal
+        ("plain", (2, 3, 5, 7, 4, 6), None, False),
+        ("padding_mask", (2, 2, 6, 5, 3, 4), "padding", False),
+        ("causal", (2, 1, 7, 7, 4, 4), None, True),
+        ("causal_rect", (1, 2, 4, 9, 3, 2), None, True),
+        ("long_keys", (1, 1, 66, 130, 4, 3), "padding", False),
+    ]
+    for name, (b, h, tq, tk, dk, dv), mask_kind, causal in specs:
+        inputs = {"q": torch.randn(b, h, tq, dk), "k": torch.randn(b, h, tk, dk), "v": torch.randn(b, h, tk, dv)}
+        if mask_kind == "padding":
+            mask = (torch.rand(b, 1, 1, tk) > 0.3).double()
+            mask[..., 0] = 1.0  # every row keeps a key
+            inputs["mask"] = mask
+
+        def run(q, k, v, mask=None, causal=causal):
+            bool_mask = None if mask is None else mask != 0
+            out, _ = F._scaled_dot_product_attention(q, k, v, bool_mask, 0.0, False, causal)
+            return out
+
+        with torch.no_grad():
+            assert torch.allclose(run(**inputs), attention_reference(**inputs, causal=causal), atol=1e-12), name
+        names.append(op_case(f"attention_{name}", "attention", run, inputs, {"causal": causal}, no_grad=("mask",)))
+
+    mha_specs = [  # name, B, Tq, Tk, E, H, self-attention with a key padding mask | cross-attention, causal
+        ("mha_self_padding", 2, 5, 5, 6, 2, True),
+        ("mha_cross_causal", 2, 4, 7, 6, 3, False),
+    ]
+    for name, b, tq, tk, e, heads, self_attention in mha_specs:
+        module = torch.nn.MultiheadAttention(e, heads, batch_first=True)
+        inputs = {
+            "query": torch.randn(b, tq, e),
+            "in_proj_weight": 0.5 * torch.randn(3 * e, e),
+            "in_proj_bias": 0.3 * torch.randn(3 * e),
+            "out_proj_weight": 0.5 * torch.randn(e, e),
+            "out_proj_bias": 0.3 * torch.randn(e),
+        }
+        if self_attention:
+            key_mask = torch.ones(b, tk)
+            key_mask[0, 3:] = 0.0
+            key_mask[1, 4] = 0.0
+            inputs["key_mask"] = key_mask
+        else:
+            inputs["value"] = torch.randn(b, tk, e)
+
+        def run(query, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, key_mask=None, value=None,
+                heads=heads):
+            # What nn.MultiheadAttention.forward calls, with our leaves as its parameters.
+            kv = query if value is None else value
+            causal = None if value is None else ~torch.ones(query.shape[1], kv.shape[1], dtype=torch.bool).tril()
+            out, _ = F.multi_head_attention_forward(
+                query.transpose(0, 1), kv.transpose(0, 1), kv.transpose(0, 1), query.shape[-1], heads,
+                in_proj_weight, in_proj_bias, None, None, False, 0.0, out_proj_weight, out_proj_bias,
+                training=False, key_padding_mask=None if key_mask is None else key_mask == 0, need_weights=False,
+                attn_mask=causal)
+            return out.transpose(0, 1)
+
+        with torch.no_grad():  # the direct call agrees with the module holding the same weights
+            for key in ("in_proj_weight", "in_proj_bias"):
+                getattr(module, key).copy_(inputs[key])
+            module.out_proj.weight.copy_(inputs["out_proj_weight"])
+            module.out_proj.bias.copy_(inputs["out_proj_bias"])
+            kv = inputs.get("value", inputs["query"])
+            mask_args = {"key_padding_mask": inputs["key_mask"] == 0} if self_attention else {
+                "attn_mask": ~torch.ones(tq, tk, dtype=torch.bool).tril()}
+            expected = module(inputs["query"], kv, kv, need_weights=False, **mask_args)[0]
+            assert torch.allclose(expected, run(**inputs), atol=1e-12), name
+        names.append(op_case(f"attention_{name}", "multi_head_attention", run, inputs,
+                             {"num_heads": heads, "causal": not self_attention}, no_grad=("key_mask",)))
+    return names
+
+
 # ---------------------------------------------------------------- optimizers
 
 def optimizer_case(name, make_optimizer, options, size=10, steps=20):
@@ -474,6 +564,7 @@ def main():
         "optim": optimizer_cases,
         "categorical_embedding": categorical_embedding_case,
         "recurrent": recurrent_cases,
+        "attention": attention_cases,
     }
     families = {}
     for family, generate in generators.items():
