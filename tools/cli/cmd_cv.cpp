@@ -11,6 +11,7 @@
 #include "deepfin/nn/layer.h"
 #include "tabular_commands.h"
 #include "tabular_job.h"
+#include "text_commands.h"
 
 namespace deepfin::cli {
 
@@ -52,9 +53,34 @@ namespace {
 
 int run_cv(const RunContext& ctx, const std::string& job_path, int folds) {
   const JobSpec job = load_job_file(job_path);
-  if (!job.data.tabular())
-    throw ConfigError(fmt::format("{}: cv works on csv and arff data (source is \"{}\")", job_path, job.data.source));
+  if (!job.data.tabular() && !job.data.text())
+    throw ConfigError(
+        fmt::format("{}: cv works on csv, arff and text data (source is \"{}\")", job_path, job.data.source));
   const uint64_t seed = ctx.apply(job.threads, job.seed);
+  if (job.data.text()) {
+    const CvTextResult cv = cross_validate_text(ctx, job, folds, seed);
+    auto mean_std = [](const std::vector<double>& v) {
+      double m = 0, sq = 0;
+      for (double x : v) m += x;
+      m /= static_cast<double>(v.size());
+      for (double x : v) sq += (x - m) * (x - m);
+      return std::pair{m, std::sqrt(sq / static_cast<double>(v.size() - 1))};
+    };
+    const auto [acc, acc_sd] = mean_std(cv.accuracy);
+    const auto [f1, f1_sd] = mean_std(cv.macro_f1);
+    std::string floors;
+    for (const auto& [k, v] : job.floors.items())
+      floors += fmt::format("  floor {}: {}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+    print_event(ctx,
+                fmt::format("{}-fold stratified cross-validation of {}:\n  accuracy {:.4f} ± {:.4f}\n  macro-F1 "
+                            "{:.4f} ± {:.4f}\n{}",
+                            folds, job_path, acc, acc_sd, f1, f1_sd, floors),
+                nlohmann::json{{"event", "cv"},
+                               {"accuracy", {{"mean", acc}, {"std", acc_sd}}},
+                               {"macro_f1", {{"mean", f1}, {"std", f1_sd}}}}
+                    .dump());
+    return 0;
+  }
   const CvResult cv = cross_validate(ctx, job, folds, seed);
   std::string table = fmt::format("{}-fold stratified cross-validation of {}:\n  {:<18} {:>8} {:>8}   {}\n", folds,
                                   job_path, "metric", "mean", "std", "floor");

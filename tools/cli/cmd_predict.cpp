@@ -8,10 +8,34 @@
 #include "commands.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/models/model.h"
+#include "deepfin/text_model/text_classifier.h"
 #include "tabular_commands.h"
 
 namespace deepfin::cli {
 namespace {
+
+// Intent (or sentiment) of each message, and whether it should go to a person.
+int run_predict_text(const RunContext& ctx, const std::string& model_path, const std::vector<std::string>& texts) {
+  ctx.apply();
+  const text::TextClassifier classifier = text::TextClassifier::load(model_path);
+  int64_t truncated = 0;
+  classifier.encode(texts, &truncated);
+  const auto predictions = classifier.predict(texts);
+  nlohmann::json rows = nlohmann::json::array();
+  std::string table;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto& p = predictions[i];
+    table += p.to_person ? fmt::format("{} ({:.2f}) -> below the {:.2f} confidence threshold: route to a person\n",
+                                       p.label, p.confidence, classifier.threshold())
+                         : fmt::format("{} ({:.2f})\n", p.label, p.confidence);
+    rows.push_back({{"text", texts[i]}, {"label", p.label}, {"confidence", p.confidence}, {"to_person", p.to_person}});
+  }
+  if (truncated > 0)
+    table += fmt::format("note: {} text(s) were longer than the model's {} tokens and were cut\n", truncated,
+                         classifier.max_length());
+  print_event(ctx, table, nlohmann::json{{"event", "predict"}, {"predictions", rows}}.dump());
+  return 0;
+}
 
 int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
                 int64_t batch_size) {
@@ -46,14 +70,19 @@ Command add_predict_command(CLI::App& app, const RunContext& ctx) {
   struct Args {
     std::string model, in, out;
     int64_t batch_size = 256;
+    std::vector<std::string> texts;
   };
   auto args = std::make_shared<Args>();
   sub->add_option("model", args->model, "model file (.safetensors)")->required();
-  sub->add_option("input", args->in, "inputs: .npy (batch axis first), or .csv/.arff rows for a tabular model")
-      ->required();
+  sub->add_option("input", args->in, "inputs: .npy (batch axis first), or .csv/.arff rows for a tabular model");
+  sub->add_option("--text", args->texts, "a message for a text model (repeatable)");
   sub->add_option("-o,--output", args->out, "where to write the outputs (.npy; .csv for tabular, default stdout)");
   sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
-  return {sub, [&ctx, args] { return run_predict(ctx, args->model, args->in, args->out, args->batch_size); }};
+  return {sub, [&ctx, args] {
+            if (!args->texts.empty()) return run_predict_text(ctx, args->model, args->texts);
+            if (args->in.empty()) throw ConfigError("predict: give an input file or --text \"a message\"");
+            return run_predict(ctx, args->model, args->in, args->out, args->batch_size);
+          }};
 }
 
 }  // namespace deepfin::cli

@@ -15,6 +15,7 @@
 #include "json_logger.h"
 #include "model_builder.h"
 #include "tabular_commands.h"
+#include "text_commands.h"
 
 namespace deepfin::cli {
 namespace {
@@ -36,6 +37,7 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   if (job.data.tabular()) return run_train_tabular(ctx, job, seed);
   if (job.data.series()) return run_forecast(ctx, job, seed, false);
+  if (job.data.text()) return run_train_text(ctx, job, seed);
 
   const data::Dataset data = load_job_data(job.data, seed);
   print_event(ctx,

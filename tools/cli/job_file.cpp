@@ -114,9 +114,10 @@ DataSpec parse_data(const nlohmann::json& d, const std::string& file) {
   DataSpec s;
   s.source = get_or<std::string>(d, "source", "", "data", file);
   if (s.source != "fashion_mnist" && s.source != "npy" && s.source != "npz" && !s.tabular())
-    throw ConfigError(fmt::format(
-        "{}: [data] source must be \"fashion_mnist\", \"npy\", \"npz\", \"csv\", \"arff\" or \"series\", got \"{}\"",
-        file, s.source));
+    throw ConfigError(
+        fmt::format("{}: [data] source must be \"fashion_mnist\", \"npy\", \"npz\", \"csv\", \"arff\", \"series\" or "
+                    "\"text\", got \"{}\"",
+                    file, s.source));
   if (!s.tabular())
     for (const char* key :
          {"target", "positive_label", "drop", "keep", "kinds", "missing_values", "delimiter", "encoding"})
@@ -155,7 +156,7 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   const nlohmann::json j = toml_to_json(table);
   check_keys(j,
              {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors",
-              "features", "window", "backtest"},
+              "features", "window", "backtest", "text"},
              "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
@@ -163,10 +164,17 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 
   JobSpec spec;
   spec.file = name;
-  const bool series = j.at("data").value("source", std::string()) == "series";
-  if (series) {
+  const std::string source = j.at("data").value("source", std::string());
+  if (source != "text" && j.contains("text"))
+    throw ConfigError(fmt::format("{}: [text] applies to text data only", name));
+  if (source == "series") {
     spec.data.source = "series";
     spec.forecast = parse_forecast_spec(j, name);
+  } else if (source == "text") {
+    for (const char* table : {"features", "window", "backtest"})
+      if (j.contains(table)) throw ConfigError(fmt::format("{}: [{}] applies to series data only", name, table));
+    spec.data.source = "text";
+    spec.text = parse_text_spec(j, name);
   } else {
     for (const char* table : {"features", "window", "backtest"})
       if (j.contains(table)) throw ConfigError(fmt::format("{}: [{}] applies to series data only", name, table));

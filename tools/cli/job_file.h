@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "forecast_spec.h"
+#include "text_spec.h"
 
 namespace deepfin::cli {
 
@@ -36,6 +37,7 @@ struct DataSpec {
 
   bool tabular() const { return source == "csv" || source == "arff"; }
   bool series() const { return source == "series"; }
+  bool text() const { return source == "text"; }
 };
 
 // [preprocess] (tabular jobs): fitted on the training part only.
@@ -71,6 +73,7 @@ struct JobSpec {
   PreprocessSpec preprocess;
   DecisionSpec decision;
   ForecastSpec forecast;                             // source = "series": [data], [features], [window], [backtest]
+  TextSpec text;                                     // source = "text": [data], [text]
   nlohmann::json floors = nlohmann::json::object();  // [floors] metric -> "0.788 (logistic regression)", for reports
   std::optional<uint64_t> seed;
   std::optional<int> threads;
