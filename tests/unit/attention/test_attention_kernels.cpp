@@ -106,9 +106,9 @@ void compare(const Shape6& s, MaskKind mask_kind, bool causal, double dropout) {
 }
 
 TEST(AttentionKernels, OptimizedMatchesReferenceOverShapeGrid) {
-  const std::vector<Shape6> shapes = {{1, 1, 1, 1, 1, 1},     {2, 3, 5, 7, 4, 6},  {1, 2, 7, 5, 3, 3},
-                                      {2, 1, 1, 9, 5, 2},     {1, 1, 9, 1, 2, 4},  {2, 2, 65, 130, 8, 5},
-                                      {1, 2, 64, 64, 16, 16}, {1, 1, 3, 129, 7, 1}};
+  const std::vector<Shape6> shapes = {{1, 1, 1, 1, 1, 1},     {2, 3, 5, 7, 4, 6},     {1, 2, 7, 5, 3, 3},
+                                      {2, 1, 1, 9, 5, 2},     {1, 1, 9, 1, 2, 4},     {2, 2, 65, 130, 8, 5},
+                                      {1, 1, 131, 140, 3, 2}, {1, 2, 64, 64, 16, 16}, {1, 1, 3, 129, 7, 1}};
   for (const Shape6& s : shapes)
     for (MaskKind m : {MaskKind::none, MaskKind::padding, MaskKind::full})
       for (bool causal : {false, true})

@@ -9,75 +9,63 @@
 #include "kernels/cpu/opt/recurrent_opt.h"
 #include "kernels/cpu/ref/attention_common.h"
 #include "kernels/cpu/ref/attention_ref.h"
+#include "kernels/gemm.h"
 
 namespace deepfin::kernels::opt {
 namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+constexpr int64_t kTile = kAttentionQueryBlock * kAttentionKeyBlock;
 
-// Per-thread buffers: one key block, transposed (D, block), and one row of it.
+// Per-thread tiles (query block x key block) and one value per query row.
 struct Scratch {
-  std::vector<float> kt, vt, s, p, dp, row;
-  explicit Scratch(const AttentionArgs<float>& a)
-      : kt(a.dk * kAttentionKeyBlock),
-        vt(a.dv * kAttentionKeyBlock),
-        s(kAttentionKeyBlock),
-        p(kAttentionKeyBlock),
-        dp(kAttentionKeyBlock),
-        row(std::max(a.tq, int64_t{1})) {}
+  std::vector<float> s, p, dp, row;
+  explicit Scratch(const AttentionArgs<float>& a) : s(kTile), p(kTile), dp(kTile), row(std::max(a.tq, int64_t{1})) {}
 };
 
-// dst (D, nb) = src rows j0 .. j0 + nb of a (T, D) matrix, transposed.
-void pack_transposed(const float* src, int64_t d_len, int64_t j0, int64_t nb, float* dst) {
-  for (int64_t jj = 0; jj < nb; ++jj)
-    for (int64_t d = 0; d < d_len; ++d) dst[d * nb + jj] = src[(j0 + jj) * d_len + d];
-}
+// One tile: queries i0 .. i0 + mq, keys j0 .. j0 + nb of pair bh.
+struct Tile {
+  int64_t bh, b, h, i0, mq, j0, nb;
+};
 
-// s[jj] = scale * (x · column jj of the packed (D, nb) block).
-void row_times_block(const float* x, const float* block, int64_t d_len, int64_t nb, float scale, float* s) {
-  for (int64_t jj = 0; jj < nb; ++jj) s[jj] = 0.f;
-  for (int64_t d = 0; d < d_len; ++d) {
-    const float xd = x[d] * scale;
-    const float* col = block + d * nb;
-#pragma GCC ivdep
-    for (int64_t jj = 0; jj < nb; ++jj) s[jj] += xd * col[jj];
+// The tile's scores scale * q kᵀ into w.s (row stride nb), -inf where a key is not visible.
+void tile_scores(const AttentionArgs<float>& a, const Tile& t, const float* q, const float* k, Scratch& w) {
+  sgemm(false, true, t.mq, t.nb, a.dk, a.scale, q + t.i0 * a.dk, a.dk, k + t.j0 * a.dk, a.dk, 0.f, w.s.data(), t.nb);
+  for (int64_t r = 0; r < t.mq; ++r) {
+    float* srow = w.s.data() + r * t.nb;
+    const int64_t i = t.i0 + r;
+    if (a.causal)  // keys j > i are hidden
+      for (int64_t jj = std::max<int64_t>(0, i - t.j0 + 1); jj < t.nb; ++jj) srow[jj] = kNegInf;
+    if (a.mask) {
+      const int64_t* st = a.mask_strides;
+      const float* mrow = a.mask + t.b * st[0] + t.h * st[1] + i * st[2] + t.j0 * st[3];
+      for (int64_t jj = 0; jj < t.nb; ++jj)
+        if (mrow[jj * st[3]] == 0.f) srow[jj] = kNegInf;
+    }
   }
 }
 
-inline void axpy(float alpha, const float* x, float* y, int64_t n) {
-#pragma GCC ivdep
-  for (int64_t d = 0; d < n; ++d) y[d] += alpha * x[d];
+// prow[jj] = exp(srow[jj] - shift), exactly 0 where the score is -inf.
+void row_exp(const float* srow, float* prow, int64_t nb, float shift) {
+  for (int64_t jj = 0; jj < nb; ++jj) prow[jj] = srow[jj] - shift;
+  fast_exp(prow, prow, nb);
+  for (int64_t jj = 0; jj < nb; ++jj) prow[jj] = srow[jj] == kNegInf ? 0.f : prow[jj];
 }
 
-// Scores of row i against keys j0 .. j0 + nb, -inf where not visible; returns the block max.
-float block_scores(const AttentionArgs<float>& a, int64_t b, int64_t h, int64_t i, const float* qi, int64_t j0,
-                   int64_t nb, Scratch& w) {
-  row_times_block(qi, w.kt.data(), a.dk, nb, a.scale, w.s.data());
-  if (a.mask || a.causal)
-    for (int64_t jj = 0; jj < nb; ++jj)
-      if (!attention_visible(a, b, h, i, j0 + jj)) w.s[jj] = kNegInf;
-  float m = kNegInf;
-  for (int64_t jj = 0; jj < nb; ++jj) m = std::max(m, w.s[jj]);
-  return m;
-}
-
-// p[jj] = exp(s[jj] - shift), exactly 0 where s is -inf.
-void block_exp(Scratch& w, int64_t nb, float shift) {
-  for (int64_t jj = 0; jj < nb; ++jj) w.p[jj] = w.s[jj] - shift;
-  fast_exp(w.p.data(), w.p.data(), nb);
-  for (int64_t jj = 0; jj < nb; ++jj) w.p[jj] = w.s[jj] == kNegInf ? 0.f : w.p[jj];
-}
-
-// Dropout factor Z of (bh, i, j0 + jj) written into z[jj].
-void block_dropout(const AttentionArgs<float>& a, int64_t bh, int64_t i, int64_t j0, int64_t nb, float* z) {
+// Dropout factors Z of row i, keys j0 .. j0 + nb, into z.
+void row_dropout(const AttentionArgs<float>& a, int64_t bh, int64_t i, int64_t j0, int64_t nb, float* z) {
   const AttentionDropout drop(a.seed, a.dropout);
   const float scale = static_cast<float>(drop.keep_scale);
   const uint64_t base = static_cast<uint64_t>((bh * a.tq + i) * a.tk + j0);
   for (int64_t jj = 0; jj < nb; ++jj) z[jj] = drop.keep(base + static_cast<uint64_t>(jj)) ? scale : 0.f;
 }
 
+// Causal tiles whose first key lies after their last query are empty.
+bool tile_hidden(const AttentionArgs<float>& a, int64_t i0, int64_t mq, int64_t j0) {
+  return a.causal && j0 > i0 + mq - 1;
+}
+
 void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* lse, Scratch& w) {
-  const int64_t b = bh / a.heads, h = bh % a.heads;
   const float* q = a.q + bh * a.tq * a.dk;
   const float* k = a.k + bh * a.tk * a.dk;
   const float* v = a.v + bh * a.tk * a.dv;
@@ -87,30 +75,38 @@ void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* 
   std::fill(o, o + a.tq * a.dv, 0.f);
   std::fill(m, m + a.tq, kNegInf);
   std::fill(l, l + a.tq, 0.f);
-  std::vector<float>& z = w.dp;
-  for (int64_t j0 = 0; j0 < a.tk; j0 += kAttentionKeyBlock) {
-    if (a.causal && j0 > a.tq - 1) break;
-    const int64_t nb = std::min(kAttentionKeyBlock, a.tk - j0);
-    pack_transposed(k, a.dk, j0, nb, w.kt.data());
-    for (int64_t i = a.causal ? j0 : 0; i < a.tq; ++i) {
-      const float block_max = block_scores(a, b, h, i, q + i * a.dk, j0, nb, w);
-      if (block_max == kNegInf) continue;
-      const float new_m = std::max(m[i], block_max);
-      const float correction = m[i] == kNegInf ? 0.f : std::exp(m[i] - new_m);
-      block_exp(w, nb, new_m);
-      float sum = 0.f;
-      for (int64_t jj = 0; jj < nb; ++jj) sum += w.p[jj];
-      l[i] = l[i] * correction + sum;
-      m[i] = new_m;
-      float* oi = o + i * a.dv;
-      if (correction != 1.f)
-        for (int64_t d = 0; d < a.dv; ++d) oi[d] *= correction;
-      if (a.dropout > 0) {
-        block_dropout(a, bh, i, j0, nb, z.data());
-        for (int64_t jj = 0; jj < nb; ++jj) w.p[jj] *= z[jj];
+  for (int64_t i0 = 0; i0 < a.tq; i0 += kAttentionQueryBlock) {
+    const int64_t mq = std::min(kAttentionQueryBlock, a.tq - i0);
+    for (int64_t j0 = 0; j0 < a.tk; j0 += kAttentionKeyBlock) {
+      if (tile_hidden(a, i0, mq, j0)) break;
+      const Tile t{bh, bh / a.heads, bh % a.heads, i0, mq, j0, std::min(kAttentionKeyBlock, a.tk - j0)};
+      tile_scores(a, t, q, k, w);
+      for (int64_t r = 0; r < mq; ++r) {
+        const int64_t i = i0 + r;
+        const float* srow = w.s.data() + r * t.nb;
+        float* prow = w.p.data() + r * t.nb;
+        float block_max = kNegInf;
+        for (int64_t jj = 0; jj < t.nb; ++jj) block_max = std::max(block_max, srow[jj]);
+        if (block_max == kNegInf) {  // nothing visible in this tile row
+          std::fill(prow, prow + t.nb, 0.f);
+          continue;
+        }
+        const float new_m = std::max(m[i], block_max);
+        const float correction = m[i] == kNegInf ? 0.f : std::exp(m[i] - new_m);
+        row_exp(srow, prow, t.nb, new_m);
+        float sum = 0.f;
+        for (int64_t jj = 0; jj < t.nb; ++jj) sum += prow[jj];
+        l[i] = l[i] * correction + sum;
+        m[i] = new_m;
+        if (correction != 1.f)
+          for (int64_t d = 0; d < a.dv; ++d) o[i * a.dv + d] *= correction;
+        if (a.dropout > 0) {
+          float* z = w.dp.data();
+          row_dropout(a, bh, i, j0, t.nb, z);
+          for (int64_t jj = 0; jj < t.nb; ++jj) prow[jj] *= z[jj];
+        }
       }
-      for (int64_t jj = 0; jj < nb; ++jj)
-        if (w.p[jj] != 0.f) axpy(w.p[jj], v + (j0 + jj) * a.dv, oi, a.dv);
+      sgemm(false, false, mq, a.dv, t.nb, 1.f, w.p.data(), t.nb, v + j0 * a.dv, a.dv, 1.f, o + i0 * a.dv, a.dv);
     }
   }
   for (int64_t i = 0; i < a.tq; ++i) {
@@ -126,7 +122,6 @@ void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* 
 
 void backward_pair(const AttentionArgs<float>& a, int64_t bh, const float* out, const float* lse, const float* dout,
                    float* dq, float* dk, float* dv, Scratch& w) {
-  const int64_t b = bh / a.heads, h = bh % a.heads;
   const float* q = a.q + bh * a.tq * a.dk;
   const float* k = a.k + bh * a.tk * a.dk;
   const float* v = a.v + bh * a.tk * a.dv;
@@ -139,7 +134,7 @@ void backward_pair(const AttentionArgs<float>& a, int64_t bh, const float* out, 
   std::fill(gq, gq + a.tq * a.dk, 0.f);
   std::fill(gk, gk + a.tk * a.dk, 0.f);
   std::fill(gv, gv + a.tk * a.dv, 0.f);
-  float* row_dot = w.row.data();  // rowsum(dO ⊙ O)
+  float* row_dot = w.row.data();  // rowsum(dO ⊙ O) = rowsum(P ⊙ dP)
   for (int64_t i = 0; i < a.tq; ++i) {
     float s = 0.f;
     for (int64_t d = 0; d < a.dv; ++d) s += g[i * a.dv + d] * o[i * a.dv + d];
@@ -147,38 +142,50 @@ void backward_pair(const AttentionArgs<float>& a, int64_t bh, const float* out, 
   }
   std::vector<float> z(kAttentionKeyBlock, 1.f);
   for (int64_t j0 = 0; j0 < a.tk; j0 += kAttentionKeyBlock) {
-    if (a.causal && j0 > a.tq - 1) break;
     const int64_t nb = std::min(kAttentionKeyBlock, a.tk - j0);
-    pack_transposed(k, a.dk, j0, nb, w.kt.data());
-    pack_transposed(v, a.dv, j0, nb, w.vt.data());
-    for (int64_t i = a.causal ? j0 : 0; i < a.tq; ++i) {
-      if (L[i] == kNegInf) continue;
-      if (block_scores(a, b, h, i, q + i * a.dk, j0, nb, w) == kNegInf) continue;
-      block_exp(w, nb, L[i]);
-      const float* gi = g + i * a.dv;
-      row_times_block(gi, w.vt.data(), a.dv, nb, 1.f, w.dp.data());  // dO_i · v_j
-      if (a.dropout > 0) block_dropout(a, bh, i, j0, nb, z.data());
-      float* ds = w.s.data();  // the scores are no longer needed
-      for (int64_t jj = 0; jj < nb; ++jj) ds[jj] = w.p[jj] * (w.dp[jj] * z[jj] - row_dot[i]) * a.scale;
-      for (int64_t jj = 0; jj < nb; ++jj) {
-        if (w.p[jj] == 0.f) continue;
-        const int64_t j = j0 + jj;
-        axpy(w.p[jj] * z[jj], gi, gv + j * a.dv, a.dv);
-        axpy(ds[jj], k + j * a.dk, gq + i * a.dk, a.dk);
-        axpy(ds[jj], q + i * a.dk, gk + j * a.dk, a.dk);
+    for (int64_t i0 = 0; i0 < a.tq; i0 += kAttentionQueryBlock) {
+      const int64_t mq = std::min(kAttentionQueryBlock, a.tq - i0);
+      if (tile_hidden(a, i0, mq, j0)) continue;
+      const Tile t{bh, bh / a.heads, bh % a.heads, i0, mq, j0, nb};
+      tile_scores(a, t, q, k, w);
+      // dP = dO vᵀ over the tile.
+      sgemm(false, true, mq, nb, a.dv, 1.f, g + i0 * a.dv, a.dv, v + j0 * a.dv, a.dv, 0.f, w.dp.data(), nb);
+      for (int64_t r = 0; r < mq; ++r) {
+        const int64_t i = i0 + r;
+        float* prow = w.p.data() + r * nb;
+        float* srow = w.s.data() + r * nb;  // becomes dS
+        const float* dprow = w.dp.data() + r * nb;
+        if (L[i] == kNegInf) {  // fully masked row: no gradient
+          std::fill(prow, prow + nb, 0.f);
+          std::fill(srow, srow + nb, 0.f);
+          continue;
+        }
+        row_exp(srow, prow, nb, L[i]);
+        if (a.dropout > 0) row_dropout(a, bh, i, j0, nb, z.data());
+        for (int64_t jj = 0; jj < nb; ++jj) {
+          srow[jj] = prow[jj] * (dprow[jj] * z[jj] - row_dot[i]) * a.scale;
+          prow[jj] *= z[jj];
+        }
       }
+      // dV += (P ⊙ Z)ᵀ dO, dQ += dS k, dK += dSᵀ q (the scale is already in dS).
+      sgemm(true, false, nb, a.dv, mq, 1.f, w.p.data(), nb, g + i0 * a.dv, a.dv, 1.f, gv + j0 * a.dv, a.dv);
+      sgemm(false, false, mq, a.dk, nb, 1.f, w.s.data(), nb, k + j0 * a.dk, a.dk, 1.f, gq + i0 * a.dk, a.dk);
+      sgemm(true, false, nb, a.dk, mq, 1.f, w.s.data(), nb, q + i0 * a.dk, a.dk, 1.f, gk + j0 * a.dk, a.dk);
     }
   }
 }
 
+// Pairs go to threads (each GEMM then runs on its own thread) when there are
+// enough of them; otherwise pairs run in turn and large GEMMs thread themselves.
 bool parallel_pairs(const AttentionArgs<float>& a) {
-  return a.batch * a.heads > 1 && worth_parallel(a.batch * a.heads * a.tq * a.tk * (a.dk + a.dv));
+  const int64_t pairs = a.batch * a.heads;
+  return pairs >= get_num_threads() && worth_parallel(pairs * a.tq * a.tk * (a.dk + a.dv));
 }
 
 }  // namespace
 
 void attention_forward(const AttentionArgs<float>& a, float* out, float* lse, float* probs) {
-  if (probs) return ref::attention_forward<float>(a, out, lse, probs);  // the scores are T² anyway
+  if (probs) return ref::attention_forward<float>(a, out, lse, probs);  // the scores are Tq x Tk anyway
   const int64_t pairs = a.batch * a.heads;
   if (!parallel_pairs(a)) {
     Scratch w(a);

@@ -1,19 +1,21 @@
 #pragma once
-// Optimized float32 attention kernels (see kernels/attention_slots.h): keys in
-// blocks of kAttentionKeyBlock with the online-softmax recurrence, so forward
-// and backward hold one block of scores per row, never a (Tq, Tk) matrix.
-// Inner loops run over a packed, transposed key block (vectorized); pairs
-// (batch, head) are spread over threads when the work is worth it.
+// Optimized float32 attention kernels (see kernels/attention_slots.h): tiles of
+// kAttentionQueryBlock queries x kAttentionKeyBlock keys, the tile products on
+// the GEMM seam, the online-softmax recurrence in forward and the probabilities
+// recomputed from the saved log-sum-exp in backward. Scratch is three tiles per
+// thread, whatever the sequence length; pairs (batch, head) are spread over
+// threads when the work is worth it.
 #include <cstdint>
 
 #include "kernels/attention_slots.h"
 
 namespace deepfin::kernels::opt {
 
-inline constexpr int64_t kAttentionKeyBlock = 64;
+inline constexpr int64_t kAttentionQueryBlock = 128;
+inline constexpr int64_t kAttentionKeyBlock = 128;
 
 void attention_forward(const AttentionArgs<float>& a, float* out, float* lse, float* probs);
-void attention_backward(const AttentionArgs<float>& a, const float* out, const float* lse, const float* dout, float* dq,
-                        float* dk, float* dv);
+void attention_backward(const AttentionArgs<float>& a, const float* out, const float* lse, const float* dout,
+                        float* dq, float* dk, float* dv);
 
 }  // namespace deepfin::kernels::opt
