@@ -49,6 +49,7 @@ Registry& registry() {
         {"Embedding", Embedding::from_config},
         {"PositionalEmbedding", PositionalEmbedding::from_config},
         {"Masking", Masking::from_config},
+        {"TransformerEncoder", TransformerEncoder::from_config},
     };
   });
   return r;

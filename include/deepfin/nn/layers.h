@@ -20,3 +20,4 @@
 #include "deepfin/nn/layers/recurrent.h"
 #include "deepfin/nn/layers/reshape.h"
 #include "deepfin/nn/layers/time_distributed.h"
+#include "deepfin/nn/layers/transformer_encoder.h"
