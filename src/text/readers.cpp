@@ -1,0 +1,110 @@
+#include "deepfin/text/readers.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include "deepfin/core/error.h"
+#include "deepfin/data/tabular/csv.h"
+#include "text/utf8.h"
+
+namespace deepfin::text {
+namespace {
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(fmt::format("{}: cannot open the file for reading", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw FileError(fmt::format("{}: read error", path));
+  return std::move(buffer).str();
+}
+
+std::string_view trim(std::string_view s) {
+  const auto is_blank = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+enum class Encoding { utf8, latin1, automatic };
+
+Encoding parse_encoding(const std::string& name) {
+  if (name == "auto") return Encoding::automatic;
+  if (name == "utf-8" || name == "utf8" || name == "UTF-8") return Encoding::utf8;
+  if (name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "ISO-8859-1") return Encoding::latin1;
+  throw ValueError(fmt::format("read_phrasebank: unknown encoding '{}' (expected auto, utf-8 or latin-1)", name));
+}
+
+constexpr std::array<std::string_view, 3> kPhrasebankLabels = {"positive", "negative", "neutral"};
+
+}  // namespace
+
+LabelledText read_text_csv(const std::string& path, const std::string& text_column, const std::string& label_column) {
+  // Nothing counts as missing: the text "NA" is a text, and an empty cell is reported below.
+  const data::Table table = data::read_csv(path, {.missing_values = {}});
+  const int64_t text_index = table.column_index(text_column), label_index = table.column_index(label_column);
+  const data::TableColumn &texts = table.columns[static_cast<size_t>(text_index)],
+                          &labels = table.columns[static_cast<size_t>(label_index)];
+  LabelledText out{.texts = {}, .labels = {}, .lines = table.lines, .source = path};
+  out.texts.reserve(table.lines.size());
+  out.labels.reserve(table.lines.size());
+  for (int64_t r = 0; r < table.num_rows(); ++r) {
+    const auto& text = texts.values[static_cast<size_t>(r)];
+    const auto& label = labels.values[static_cast<size_t>(r)];
+    if (!text || trim(*text).empty()) throw FileError(fmt::format("{}: empty text", table.where(r, text_index)));
+    if (!label || trim(*label).empty()) throw FileError(fmt::format("{}: empty label", table.where(r, label_index)));
+    out.texts.push_back(*text);
+    out.labels.emplace_back(trim(*label));
+  }
+  return out;
+}
+
+LabelledText read_phrasebank(const std::string& path, std::string encoding) {
+  const Encoding requested = parse_encoding(encoding);
+  std::string bytes = read_bytes(path);
+  const int64_t first_invalid = detail::first_invalid_utf8(bytes);
+  const bool latin1 = requested == Encoding::latin1 || (requested == Encoding::automatic && first_invalid >= 0);
+  if (requested == Encoding::utf8 && first_invalid >= 0) {
+    const auto line = 1 + std::count(bytes.begin(), bytes.begin() + first_invalid, '\n');
+    const auto line_start = bytes.rfind('\n', static_cast<size_t>(first_invalid));
+    const int64_t column = first_invalid - (line_start == std::string::npos ? -1 : static_cast<int64_t>(line_start));
+    throw FileError(fmt::format("{}:{}:{}: invalid UTF-8 (byte 0x{:02X}); try encoding \"latin-1\" or \"auto\"", path,
+                                line, column, static_cast<unsigned char>(bytes[static_cast<size_t>(first_invalid)])));
+  }
+  if (latin1) bytes = detail::latin1_to_utf8(bytes);
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);  // a UTF-8 byte order mark
+
+  LabelledText out{.texts = {}, .labels = {}, .lines = {}, .source = path};
+  const std::string_view text(bytes);
+  int64_t line = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view row = trim(text.substr(start, end - start));
+    start = end + 1;
+    ++line;
+    if (row.empty()) continue;
+    const size_t at = row.rfind('@');
+    if (at == std::string_view::npos) {
+      throw FileError(fmt::format("{}:{}: no '@' separating the sentence from its label", path, line));
+    }
+    const std::string_view sentence = trim(row.substr(0, at)), label = trim(row.substr(at + 1));
+    if (sentence.empty()) throw FileError(fmt::format("{}:{}: empty sentence before '@'", path, line));
+    if (std::find(kPhrasebankLabels.begin(), kPhrasebankLabels.end(), label) == kPhrasebankLabels.end()) {
+      throw FileError(
+          fmt::format("{}:{}: unknown label '{}' (expected positive, negative or neutral)", path, line, label));
+    }
+    out.texts.emplace_back(sentence);
+    out.labels.emplace_back(label);
+    out.lines.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace deepfin::text
