@@ -1,5 +1,6 @@
 // The optimized float32 attention kernels against the reference kernel over a
-// grid of shapes (T = 1, odd T, Tq != Tk, key counts across block edges), with
+// grid of shapes (T = 1, odd T, Tq != Tk, query and key counts across the
+// 128-wide tile edges; pairs under 2048 multiply-adds run the plain loops), with
 // and without masks (padding and full), causal, and dropout; the fully masked
 // row; and the dropout hash's statistics.
 #include <gtest/gtest.h>
@@ -108,7 +109,8 @@ void compare(const Shape6& s, MaskKind mask_kind, bool causal, double dropout) {
 TEST(AttentionKernels, OptimizedMatchesReferenceOverShapeGrid) {
   const std::vector<Shape6> shapes = {{1, 1, 1, 1, 1, 1},     {2, 3, 5, 7, 4, 6},     {1, 2, 7, 5, 3, 3},
                                       {2, 1, 1, 9, 5, 2},     {1, 1, 9, 1, 2, 4},     {2, 2, 65, 130, 8, 5},
-                                      {1, 1, 131, 140, 3, 2}, {1, 2, 64, 64, 16, 16}, {1, 1, 3, 129, 7, 1}};
+                                      {1, 1, 131, 140, 3, 2}, {1, 2, 64, 64, 16, 16}, {1, 1, 3, 129, 7, 1},
+                                      {2, 1, 1, 200, 8, 8},   {1, 2, 200, 1, 8, 8}};
   for (const Shape6& s : shapes)
     for (MaskKind m : {MaskKind::none, MaskKind::padding, MaskKind::full})
       for (bool causal : {false, true})

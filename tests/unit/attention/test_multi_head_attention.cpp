@@ -249,3 +249,32 @@ TEST(MultiHeadAttention, TorchWeightsConvertToKerasLayout) {
 
 }  // namespace
 }  // namespace deepfin
+
+namespace deepfin {
+namespace {
+
+// A task only attention solves: x (N, T, 2) holds a random value per step and a
+// one-hot marker; the target is the value at the marked step. Pooling alone
+// can only reach the variance of the values around their mean (~(1 - 1/T) Var y).
+TEST(MultiHeadAttention, LearnsToReadTheMarkedStep) {
+  set_random_seed(21);
+  const int64_t N = 256, T = 6;
+  Generator gen(22);
+  Tensor x = zeros({N, T, 2}), y = zeros({N, 1});
+  for (int64_t n = 0; n < N; ++n) {
+    const int64_t marked = static_cast<int64_t>(gen.below(T));
+    for (int64_t t = 0; t < T; ++t) x.set({n, t, 0}, gen.uniform(-1, 1));
+    x.set({n, marked, 1}, 1.0);
+    y.set({n, 0}, x.at({n, marked, 0}));
+  }
+  Sequential model(
+      {layers::MultiHeadAttention(2, 8, {.input_shape = {T, 2}}), layers::GlobalAveragePooling1D(), layers::Dense(1)});
+  model.compile({.optimizer = optim::Adam({.learning_rate = 0.02}), .loss = "mse"});
+  model.fit(x, y, {.epochs = 60, .batch_size = 32, .verbose = 0});
+  const double mse = mean(square(sub(model.predict(x), y))).item();
+  const double var_y = mean(square(sub(y, mean(y)))).item();
+  EXPECT_LT(mse, 0.1 * var_y) << "mse " << mse << " var " << var_y;
+}
+
+}  // namespace
+}  // namespace deepfin
