@@ -27,6 +27,9 @@ TORCH = [sys.executable if sys.executable.startswith("/usr/bin/") else "/usr/bin
 CNN_FORWARD_FLOPS = 26 * 26 * 32 * 9 * 2 + 5408 * 10 * 2   # conv + dense, per sample
 MLP_FORWARD_FLOPS = (30 * 64 + 64 * 32 + 32 * 1) * 2
 LSTM_FORWARD_FLOPS = 60 * (8 + 64) * 4 * 64 * 2 + 64 * 2   # 60 steps of [x, h] @ 4 gates, then Dense(1)
+# Per encoder layer on T = 64, D = 128, FFN 256: Q/K/V/output projections, Q K^T and P V, the FFN.
+ENCODER_FLOPS = 64 * (4 * 128 * 128 * 2 + 2 * 64 * 128 * 2 + 2 * 128 * 256 * 2)
+TRANSFORMER_FORWARD_FLOPS = 2 * ENCODER_FLOPS + 128 * 3 * 2
 
 # One row per workload. "kind": throughput rows report samples/s, latency rows
 # report microseconds per call. Training counts 3x the forward FLOPs.
@@ -50,6 +53,12 @@ ROWS = [
          kind="throughput", flops=3 * LSTM_FORWARD_FLOPS),
     dict(name="LSTM(64) predict, batch 1", workload="lstm_predict_b1", threads=1, kind="latency",
          flops=LSTM_FORWARD_FLOPS),
+    dict(name="Transformer (2 layers, d 128, T 64) training, batch 32", workload="transformer_train", threads=2,
+         kind="throughput", flops=3 * TRANSFORMER_FORWARD_FLOPS),
+    dict(name="Transformer (2 layers, d 128, T 64) training, batch 32, 1 thread", workload="transformer_train",
+         threads=1, kind="throughput", flops=3 * TRANSFORMER_FORWARD_FLOPS),
+    dict(name="Transformer predict, batch 1 (64 tokens)", workload="transformer_predict_b1", threads=1,
+         kind="latency", flops=TRANSFORMER_FORWARD_FLOPS),
     dict(name="seed CNN training, both cores loaded", workload="cnn_train", threads=2, kind="throughput",
          flops=3 * CNN_FORWARD_FLOPS, contention=True),
 ]

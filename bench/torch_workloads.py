@@ -45,6 +45,27 @@ class LstmForecaster(nn.Module):
         return self.head(h[-1])
 
 
+class TransformerClassifier(nn.Module):
+    """Embedding(10000, 128) + learned positions (64, 128), two post-norm encoder
+    layers (4 heads, FFN 256, gelu, dropout 0.1), mean over the sequence, Linear(128, 3)."""
+
+    def __init__(self, vocab=10000, seq=64, d_model=128):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d_model)
+        self.positions = nn.Parameter(torch.empty(seq, d_model).uniform_(-0.05, 0.05))
+        layer = nn.TransformerEncoderLayer(d_model, 4, 256, dropout=0.1, activation="gelu", batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = nn.Linear(d_model, 3)
+
+    def forward(self, ids):
+        h = self.encoder(self.embed(ids) + self.positions[: ids.shape[1]])
+        return self.head(h.mean(dim=1))
+
+
+def token_ids(n, seq=64, vocab=10000):
+    return torch.randint(1, vocab, (n, seq))
+
+
 def train_epoch(model, x, y, batch, loss_fn):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 
@@ -96,6 +117,14 @@ def main():
         m, x = LstmForecaster().eval(), torch.rand(1, 60, 8)
         with torch.no_grad():
             secs, work = time_calls(lambda: m(x), r * 100), 1
+    elif w == "transformer_train":
+        n = 640
+        x, y = token_ids(n), torch.arange(n) % 3
+        secs, work = time_calls(train_epoch(TransformerClassifier(), x, y, 32, F.cross_entropy), r), n
+    elif w == "transformer_predict_b1":
+        m, x = TransformerClassifier().eval(), token_ids(1)
+        with torch.no_grad():
+            secs, work = time_calls(lambda: F.softmax(m(x), -1), r * 100), 1
     else:
         raise SystemExit(f"unknown workload {w}")
     print(json.dumps({"workload": w, "unit": "samples", "work_per_call": work, "seconds": secs,

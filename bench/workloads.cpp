@@ -4,7 +4,7 @@
 //
 //   bench_workloads WORKLOAD [--threads N] [--repeats R]
 //   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1
-//              lstm_train lstm_predict_b1 peak
+//              lstm_train lstm_predict_b1 transformer_train transformer_predict_b1 peak
 #include <deepfin/deepfin.h>
 #include <immintrin.h>
 #include <omp.h>
@@ -74,6 +74,37 @@ std::shared_ptr<Sequential> lstm_forecaster() {
   });
   m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "mse"});
   return m;
+}
+
+// Text classification (financial news sentiment): 64 token ids from a 10,000
+// word vocabulary -> learned positions -> 2 post-norm encoder blocks (4 heads,
+// d_model 128, FFN 256, gelu, dropout 0.1: torch's default) -> mean over the
+// sequence -> 3 classes. Sparse categorical cross-entropy + Adam.
+constexpr int64_t kVocabulary = 10000, kSequence = 64, kModelDim = 128;
+
+std::shared_ptr<Sequential> transformer_classifier() {
+  const nn::TransformerEncoderOptions block{.dropout = 0.1, .activation = "gelu"};
+  auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::Embedding(kVocabulary, kModelDim, {.input_shape = {kSequence}}),
+      layers::PositionalEmbedding(kSequence),
+      layers::TransformerEncoder(4, 256, block),
+      layers::TransformerEncoder(4, 256, block),
+      layers::GlobalAveragePooling1D(),
+      layers::Dense(3, {.activation = "softmax"}),
+  });
+  m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "sparse_categorical_crossentropy"});
+  return m;
+}
+
+// (n, kSequence) int64 token ids in [1, kVocabulary), from a fixed LCG.
+Tensor token_ids(int64_t n) {
+  std::vector<int64_t> ids(static_cast<size_t>(n * kSequence));
+  uint64_t s = 12345;
+  for (auto& id : ids) {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    id = 1 + static_cast<int64_t>((s >> 33) % (kVocabulary - 1));
+  }
+  return from_vector(ids, {n, kSequence});
 }
 
 // One fit() epoch over `n` random samples; work = samples.
@@ -180,6 +211,18 @@ int main(int argc, char** argv) try {
     auto m = lstm_forecaster();
     Tensor x = rand_uniform({1, 60, 8}, 0.0, 1.0);
     print_result("lstm_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 100));
+  } else if (w == "transformer_train") {
+    const int64_t n = 640;
+    std::vector<int64_t> labels(n);
+    for (int64_t i = 0; i < n; ++i) labels[i] = i % 3;
+    auto m = transformer_classifier();
+    Tensor x = token_ids(n), y = from_vector(labels, {n});
+    auto fit_once = [&] { m->fit(x, y, {.epochs = 1, .batch_size = 32, .verbose = 0}); };
+    print_result("transformer_train", "samples", static_cast<double>(n), time_calls(fit_once, repeats));
+  } else if (w == "transformer_predict_b1") {
+    auto m = transformer_classifier();
+    Tensor x = token_ids(1);
+    print_result("transformer_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 100));
   } else if (w == "peak") {
     peak(repeats);
   } else {

@@ -8,7 +8,7 @@
 #include "deepfin/nn/layers/layer_normalization.h"
 #include "deepfin/nn/layers/multi_head_attention.h"
 #include "deepfin/ops/dropout.h"
-#include "deepfin/ops/elementwise.h"
+#include "deepfin/ops/fused_dropout.h"
 
 namespace deepfin::nn {
 namespace {
@@ -128,25 +128,33 @@ void TransformerEncoder::push_weight_handles() {
 
 Tensor TransformerEncoder::attention_block(const Tensor& x, const Tensor& mask, bool training) {
   Layer& attention = *sublayers_[kAttention];
-  const Tensor a = mask.defined() ? attention.call_masked(x, mask, training) : attention.call(x, training);
-  return dropout(a, options_.dropout, training);
+  return mask.defined() ? attention.call_masked(x, mask, training) : attention.call(x, training);
 }
 
+// Without the output dropout, which the caller fuses with the residual add.
 Tensor TransformerEncoder::feedforward_block(const Tensor& x, bool training) {
-  const Tensor hidden = dropout(sublayers_[kIntermediate]->call(x, training), options_.dropout, training);
-  return dropout(sublayers_[kOutput]->call(hidden, training), options_.dropout, training);
+  Layer& intermediate = *sublayers_[kIntermediate];
+  const std::string& act = options_.activation;
+  // gelu / relu and the hidden dropout in one pass where the fused op has them.
+  const Tensor hidden =
+      fused_activation_supported(act)
+          ? activation_dropout(intermediate.call_without_activation(x, training), act, options_.dropout, training)
+          : dropout(intermediate.call(x, training), options_.dropout, training);
+  return sublayers_[kOutput]->call(hidden, training);
 }
 
+// residual + Drop(branch) in one pass (dropout_add).
 Tensor TransformerEncoder::run(const Tensor& x, const Tensor& mask, bool training) {
   push_weight_handles();
   Layer& norm1 = *sublayers_[kAttentionNorm];
   Layer& norm2 = *sublayers_[kFeedforwardNorm];
+  const double rate = options_.dropout;
   if (options_.norm_first) {
-    const Tensor h = add(x, attention_block(norm1.call(x), mask, training));
-    return add(h, feedforward_block(norm2.call(h), training));
+    const Tensor h = dropout_add(attention_block(norm1.call(x), mask, training), x, rate, training);
+    return dropout_add(feedforward_block(norm2.call(h), training), h, rate, training);
   }
-  const Tensor h = norm1.call(add(x, attention_block(x, mask, training)));
-  return norm2.call(add(h, feedforward_block(h, training)));
+  const Tensor h = norm1.call(dropout_add(attention_block(x, mask, training), x, rate, training));
+  return norm2.call(dropout_add(feedforward_block(h, training), h, rate, training));
 }
 
 Tensor TransformerEncoder::forward(const Tensor& x, bool training) {
