@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "deepfin/core/threads.h"
-#include "kernels/cpu/opt/recurrent_opt.h"
+#include "kernels/cpu/opt/fast_math.h"
 #include "kernels/cpu/ref/attention_common.h"
 #include "kernels/cpu/ref/attention_ref.h"
 #include "kernels/gemm.h"
@@ -16,21 +16,25 @@ namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// Per-thread tiles (query block x key block) and one value per query row. The
-// buffers are thread_local and only grow: a training step calls the kernels
+// Per-thread scratch: three (key block x query block) tiles and per-query
+// vectors. thread_local and only growing: a training step calls the kernels
 // many times, and fresh 64 KB tiles each time cost page faults and memsets
 // that dwarf small problems.
 struct Scratch {
-  float *s, *p, *dp, *row;
+  float *s, *p, *dp, *row, *block_max, *corr, *sum;
   explicit Scratch(const AttentionArgs<float>& a) {
     thread_local std::vector<float> buffer;
-    const int64_t tile = std::min(a.tq, kAttentionQueryBlock) * std::min(a.tk, kAttentionKeyBlock);
-    const size_t need = static_cast<size_t>(3 * tile + std::max(a.tq, int64_t{1}));
+    const int64_t mq = std::min(a.tq, kAttentionQueryBlock);
+    const int64_t tile = mq * std::min(a.tk, kAttentionKeyBlock);
+    const size_t need = static_cast<size_t>(3 * tile + std::max(a.tq, int64_t{1}) + 3 * mq);
     if (buffer.size() < need) buffer.resize(need);
     s = buffer.data();
     p = s + tile;
     dp = p + tile;
     row = dp + tile;
+    block_max = row + std::max(a.tq, int64_t{1});
+    corr = block_max + mq;
+    sum = corr + mq;
   }
 };
 
@@ -39,41 +43,86 @@ struct Tile {
   int64_t bh, b, h, i0, mq, j0, nb;
 };
 
-// The tile's scores scale * q kᵀ into w.s (row stride nb), -inf where a key is not visible.
+// Tiles are stored key-major, (nb, mq) with row stride mq: element (j, i) is
+// key j0 + j against query i0 + i. Per-query reductions (max, sum over keys) are
+// then vertical vector operations across key rows, not a horizontal reduction
+// per 64-element row, which at T = 64 cost more than the tile GEMMs.
+
+// w.s = scale k qᵀ over the tile, -inf where a key is not visible.
 void tile_scores(const AttentionArgs<float>& a, const Tile& t, const float* q, const float* k, Scratch& w) {
-  sgemm(false, true, t.mq, t.nb, a.dk, a.scale, q + t.i0 * a.dk, a.dk, k + t.j0 * a.dk, a.dk, 0.f, w.s, t.nb);
-  for (int64_t r = 0; r < t.mq; ++r) {
-    float* srow = w.s + r * t.nb;
-    const int64_t i = t.i0 + r;
-    if (a.causal)  // keys j > i are hidden
-      for (int64_t jj = std::max<int64_t>(0, i - t.j0 + 1); jj < t.nb; ++jj) srow[jj] = kNegInf;
-    if (a.mask) {
-      const int64_t* st = a.mask_strides;
-      const float* mrow = a.mask + t.b * st[0] + t.h * st[1] + i * st[2] + t.j0 * st[3];
-      for (int64_t jj = 0; jj < t.nb; ++jj)
-        if (mrow[jj * st[3]] == 0.f) srow[jj] = kNegInf;
-    }
+  sgemm(false, true, t.nb, t.mq, a.dk, a.scale, k + t.j0 * a.dk, a.dk, q + t.i0 * a.dk, a.dk, 0.f, w.s, t.mq);
+  if (a.causal)  // key j0 + j is hidden from queries i0 + i < j0 + j
+    for (int64_t j = 0; j < t.nb; ++j)
+      for (int64_t i = 0; i < std::min(t.mq, t.j0 + j - t.i0); ++i) w.s[j * t.mq + i] = kNegInf;
+  if (a.mask) {
+    const int64_t* st = a.mask_strides;
+    const float* m0 = a.mask + t.b * st[0] + t.h * st[1] + t.i0 * st[2] + t.j0 * st[3];
+    for (int64_t j = 0; j < t.nb; ++j)
+      for (int64_t i = 0; i < t.mq; ++i)
+        if (m0[i * st[2] + j * st[3]] == 0.f) w.s[j * t.mq + i] = kNegInf;
   }
 }
 
-// prow[jj] = exp(srow[jj] - shift), exactly 0 where the score is -inf.
-void row_exp(const float* srow, float* prow, int64_t nb, float shift) {
-  for (int64_t jj = 0; jj < nb; ++jj) prow[jj] = srow[jj] - shift;
-  fast_exp(prow, prow, nb);
-  for (int64_t jj = 0; jj < nb; ++jj) prow[jj] = srow[jj] == kNegInf ? 0.f : prow[jj];
-}
-
-// Dropout factors Z of row i, keys j0 .. j0 + nb, into z.
-void row_dropout(const AttentionArgs<float>& a, int64_t bh, int64_t i, int64_t j0, int64_t nb, float* z) {
+// Dropout factors of key row j (queries i0 .. i0 + mq) into z.
+void key_row_dropout(const AttentionArgs<float>& a, const Tile& t, int64_t j, float* z) {
   const AttentionDropout drop(a.seed, a.dropout);
   const float scale = static_cast<float>(drop.keep_scale);
-  const uint64_t base = static_cast<uint64_t>((bh * a.tq + i) * a.tk + j0);
-  for (int64_t jj = 0; jj < nb; ++jj) z[jj] = drop.keep(base + static_cast<uint64_t>(jj)) ? scale : 0.f;
+  const uint64_t base = static_cast<uint64_t>((t.bh * a.tq + t.i0) * a.tk + t.j0 + j);
+  const uint64_t stride = static_cast<uint64_t>(a.tk);
+#pragma omp simd
+  for (int64_t i = 0; i < t.mq; ++i) z[i] = drop.keep(base + static_cast<uint64_t>(i) * stride) ? scale : 0.f;
 }
 
 // Causal tiles whose first key lies after their last query are empty.
 bool tile_hidden(const AttentionArgs<float>& a, int64_t i0, int64_t mq, int64_t j0) {
   return a.causal && j0 > i0 + mq - 1;
+}
+
+// The online-softmax step of one tile: updates the running max m and sum l of
+// its queries, rescales their output rows, and leaves P ⊙ Z in w.p.
+void softmax_tile(const AttentionArgs<float>& a, const Tile& t, float* m, float* l, float* o, Scratch& w) {
+  const int64_t mq = t.mq;
+  float* bmax = w.block_max;
+  float* corr = w.corr;
+  float* sum = w.sum;
+  std::fill(bmax, bmax + mq, kNegInf);
+  std::fill(sum, sum + mq, 0.f);
+  for (int64_t j = 0; j < t.nb; ++j) {
+    const float* srow = w.s + j * mq;
+#pragma omp simd
+    for (int64_t i = 0; i < mq; ++i) bmax[i] = srow[i] > bmax[i] ? srow[i] : bmax[i];
+  }
+#pragma omp simd
+  for (int64_t i = 0; i < mq; ++i) {
+    const float new_m = m[i] > bmax[i] ? m[i] : bmax[i];
+    corr[i] = m[i] == kNegInf ? 0.f : exp_approx(m[i] - new_m);
+    bmax[i] = new_m;  // the shift; -inf while nothing is visible
+  }
+  for (int64_t j = 0; j < t.nb; ++j) {
+    const float* srow = w.s + j * mq;
+    float* prow = w.p + j * mq;
+#pragma omp simd
+    for (int64_t i = 0; i < mq; ++i) {
+      const float e = srow[i] == kNegInf ? 0.f : exp_approx(srow[i] - bmax[i]);
+      prow[i] = e;
+      sum[i] += e;
+    }
+  }
+  for (int64_t i = 0; i < mq; ++i) {
+    l[i] = l[i] * corr[i] + sum[i];
+    m[i] = bmax[i];
+    if (t.j0 > 0 && corr[i] != 1.f)  // before the first key block o is still 0
+      for (int64_t d = 0; d < a.dv; ++d) o[i * a.dv + d] *= corr[i];
+  }
+  if (a.dropout > 0) {
+    float* z = w.dp;
+    for (int64_t j = 0; j < t.nb; ++j) {
+      key_row_dropout(a, t, j, z);
+      float* prow = w.p + j * mq;
+#pragma omp simd
+      for (int64_t i = 0; i < mq; ++i) prow[i] *= z[i];
+    }
+  }
 }
 
 void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* lse, Scratch& w) {
@@ -92,32 +141,9 @@ void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* 
       if (tile_hidden(a, i0, mq, j0)) break;
       const Tile t{bh, bh / a.heads, bh % a.heads, i0, mq, j0, std::min(kAttentionKeyBlock, a.tk - j0)};
       tile_scores(a, t, q, k, w);
-      for (int64_t r = 0; r < mq; ++r) {
-        const int64_t i = i0 + r;
-        const float* srow = w.s + r * t.nb;
-        float* prow = w.p + r * t.nb;
-        float block_max = kNegInf;
-        for (int64_t jj = 0; jj < t.nb; ++jj) block_max = std::max(block_max, srow[jj]);
-        if (block_max == kNegInf) {  // nothing visible in this tile row
-          std::fill(prow, prow + t.nb, 0.f);
-          continue;
-        }
-        const float new_m = std::max(m[i], block_max);
-        const float correction = m[i] == kNegInf ? 0.f : std::exp(m[i] - new_m);
-        row_exp(srow, prow, t.nb, new_m);
-        float sum = 0.f;
-        for (int64_t jj = 0; jj < t.nb; ++jj) sum += prow[jj];
-        l[i] = l[i] * correction + sum;
-        m[i] = new_m;
-        if (correction != 1.f)
-          for (int64_t d = 0; d < a.dv; ++d) o[i * a.dv + d] *= correction;
-        if (a.dropout > 0) {
-          float* z = w.dp;
-          row_dropout(a, bh, i, j0, t.nb, z);
-          for (int64_t jj = 0; jj < t.nb; ++jj) prow[jj] *= z[jj];
-        }
-      }
-      sgemm(false, false, mq, a.dv, t.nb, 1.f, w.p, t.nb, v + j0 * a.dv, a.dv, 1.f, o + i0 * a.dv, a.dv);
+      softmax_tile(a, t, m + i0, l + i0, o + i0 * a.dv, w);
+      // O += (P ⊙ Z) v, with P stored key-major.
+      sgemm(true, false, mq, a.dv, t.nb, 1.f, w.p, mq, v + j0 * a.dv, a.dv, 1.f, o + i0 * a.dv, a.dv);
     }
   }
   for (int64_t i = 0; i < a.tq; ++i) {
@@ -126,8 +152,41 @@ void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* 
       continue;
     }
     const float inv = 1.f / l[i];
+#pragma omp simd
     for (int64_t d = 0; d < a.dv; ++d) o[i * a.dv + d] *= inv;
     m[i] += std::log(l[i]);
+  }
+}
+
+float dot(const float* x, const float* y, int64_t n) {
+  float s = 0.f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t d = 0; d < n; ++d) s += x[d] * y[d];
+  return s;
+}
+
+// dS and P ⊙ Z of one tile from its scores (w.s) and dP (w.dp), all key-major:
+//   P = exp(S - L), dS = P ⊙ (dP ⊙ Z - rowsum(dO ⊙ O)) · scale.
+void backward_tile(const AttentionArgs<float>& a, const Tile& t, const float* L, const float* row_dot, Scratch& w) {
+  const int64_t mq = t.mq;
+  float* shift = w.block_max;  // L, or +inf for fully masked rows so P = 0 there
+  for (int64_t i = 0; i < mq; ++i) shift[i] = L[i] == kNegInf ? std::numeric_limits<float>::infinity() : L[i];
+  float* z = w.corr;
+  std::fill(z, z + mq, 1.f);
+  const float scale = a.scale;
+  for (int64_t j = 0; j < t.nb; ++j) {
+    if (a.dropout > 0) key_row_dropout(a, t, j, z);
+    float* srow = w.s + j * mq;  // becomes dS
+    float* prow = w.p + j * mq;
+    const float* dprow = w.dp + j * mq;
+#pragma omp simd
+    for (int64_t i = 0; i < mq; ++i) {
+      const float p = srow[i] == kNegInf || shift[i] == std::numeric_limits<float>::infinity()
+                          ? 0.f
+                          : exp_approx(srow[i] - shift[i]);
+      srow[i] = p * (dprow[i] * z[i] - row_dot[i]) * scale;
+      prow[i] = p * z[i];
+    }
   }
 }
 
@@ -146,12 +205,7 @@ void backward_pair(const AttentionArgs<float>& a, int64_t bh, const float* out, 
   std::fill(gk, gk + a.tk * a.dk, 0.f);
   std::fill(gv, gv + a.tk * a.dv, 0.f);
   float* row_dot = w.row;  // rowsum(dO ⊙ O) = rowsum(P ⊙ dP)
-  for (int64_t i = 0; i < a.tq; ++i) {
-    float s = 0.f;
-    for (int64_t d = 0; d < a.dv; ++d) s += g[i * a.dv + d] * o[i * a.dv + d];
-    row_dot[i] = s;
-  }
-  std::vector<float> z(kAttentionKeyBlock, 1.f);
+  for (int64_t i = 0; i < a.tq; ++i) row_dot[i] = dot(g + i * a.dv, o + i * a.dv, a.dv);
   for (int64_t j0 = 0; j0 < a.tk; j0 += kAttentionKeyBlock) {
     const int64_t nb = std::min(kAttentionKeyBlock, a.tk - j0);
     for (int64_t i0 = 0; i0 < a.tq; i0 += kAttentionQueryBlock) {
@@ -159,29 +213,13 @@ void backward_pair(const AttentionArgs<float>& a, int64_t bh, const float* out, 
       if (tile_hidden(a, i0, mq, j0)) continue;
       const Tile t{bh, bh / a.heads, bh % a.heads, i0, mq, j0, nb};
       tile_scores(a, t, q, k, w);
-      // dP = dO vᵀ over the tile.
-      sgemm(false, true, mq, nb, a.dv, 1.f, g + i0 * a.dv, a.dv, v + j0 * a.dv, a.dv, 0.f, w.dp, nb);
-      for (int64_t r = 0; r < mq; ++r) {
-        const int64_t i = i0 + r;
-        float* prow = w.p + r * nb;
-        float* srow = w.s + r * nb;  // becomes dS
-        const float* dprow = w.dp + r * nb;
-        if (L[i] == kNegInf) {  // fully masked row: no gradient
-          std::fill(prow, prow + nb, 0.f);
-          std::fill(srow, srow + nb, 0.f);
-          continue;
-        }
-        row_exp(srow, prow, nb, L[i]);
-        if (a.dropout > 0) row_dropout(a, bh, i, j0, nb, z.data());
-        for (int64_t jj = 0; jj < nb; ++jj) {
-          srow[jj] = prow[jj] * (dprow[jj] * z[jj] - row_dot[i]) * a.scale;
-          prow[jj] *= z[jj];
-        }
-      }
+      // dPᵀ = v dOᵀ over the tile.
+      sgemm(false, true, nb, mq, a.dv, 1.f, v + j0 * a.dv, a.dv, g + i0 * a.dv, a.dv, 0.f, w.dp, mq);
+      backward_tile(a, t, L + i0, row_dot + i0, w);
       // dV += (P ⊙ Z)ᵀ dO, dQ += dS k, dK += dSᵀ q (the scale is already in dS).
-      sgemm(true, false, nb, a.dv, mq, 1.f, w.p, nb, g + i0 * a.dv, a.dv, 1.f, gv + j0 * a.dv, a.dv);
-      sgemm(false, false, mq, a.dk, nb, 1.f, w.s, nb, k + j0 * a.dk, a.dk, 1.f, gq + i0 * a.dk, a.dk);
-      sgemm(true, false, nb, a.dk, mq, 1.f, w.s, nb, q + i0 * a.dk, a.dk, 1.f, gk + j0 * a.dk, a.dk);
+      sgemm(false, false, nb, a.dv, mq, 1.f, w.p, mq, g + i0 * a.dv, a.dv, 1.f, gv + j0 * a.dv, a.dv);
+      sgemm(true, false, mq, a.dk, nb, 1.f, w.s, mq, k + j0 * a.dk, a.dk, 1.f, gq + i0 * a.dk, a.dk);
+      sgemm(false, false, nb, a.dk, mq, 1.f, w.s, mq, q + i0 * a.dk, a.dk, 1.f, gk + j0 * a.dk, a.dk);
     }
   }
 }
