@@ -7,31 +7,11 @@
 #include <sstream>
 
 #include "deepfin/core/error.h"
+#include "table_keys.h"
 #include "toml_json.h"
 
 namespace deepfin::cli {
 namespace {
-
-void check_keys(const nlohmann::json& table, const std::set<std::string>& known, const std::string& where,
-                const std::string& file) {
-  for (const auto& [key, value] : table.items()) {
-    if (known.count(key)) continue;
-    std::string list;
-    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    throw ConfigError(fmt::format("{}: unknown key '{}' in [{}] (known: {})", file, key, where, list));
-  }
-}
-
-template <class T>
-T get_or(const nlohmann::json& table, const std::string& key, T fallback, const std::string& where,
-         const std::string& file) {
-  if (!table.contains(key)) return fallback;
-  try {
-    return table.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError(fmt::format("{}: [{}] {} has the wrong type ({})", file, where, key, table.at(key).dump()));
-  }
-}
 
 void parse_tabular_data(const nlohmann::json& d, DataSpec& s, const std::string& file) {
   s.target = get_or<std::string>(d, "target", "", "data", file);

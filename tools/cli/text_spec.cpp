@@ -5,63 +5,39 @@
 #include <set>
 
 #include "deepfin/core/error.h"
+#include "table_keys.h"
 
 namespace deepfin::cli {
-namespace {
-
-void check_keys(const nlohmann::json& table, const std::set<std::string>& known, const std::string& where,
-                const std::string& file) {
-  for (const auto& [key, value] : table.items()) {
-    if (known.count(key)) continue;
-    std::string list;
-    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    throw ConfigError(fmt::format("{}: unknown key '{}' in [{}] (known: {})", file, key, where, list));
-  }
-}
-
-template <class T>
-T get(const nlohmann::json& table, const std::string& key, T fallback, const std::string& where,
-      const std::string& file) {
-  if (!table.contains(key)) return fallback;
-  try {
-    return table.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError(fmt::format("{}: [{}] {} has the wrong type ({})", file, where, key, table.at(key).dump()));
-  }
-}
-
-}  // namespace
-
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   TextSpec s;
   const nlohmann::json data = job.value("data", nlohmann::json::object());
   check_keys(data, {"source", "format", "train", "test", "text_column", "label_column", "encoding", "test_split"},
              "data", file);
-  s.format = get<std::string>(data, "format", s.format, "data", file);
+  s.format = get_or<std::string>(data, "format", s.format, "data", file);
   if (s.format != "csv" && s.format != "phrasebank")
     throw ConfigError(fmt::format("{}: [data] format must be \"csv\" or \"phrasebank\", got \"{}\"", file, s.format));
-  s.train = get<std::string>(data, "train", "", "data", file);
+  s.train = get_or<std::string>(data, "train", "", "data", file);
   if (s.train.empty()) throw ConfigError(fmt::format("{}: [data] source \"text\" needs train = a file of texts", file));
-  s.test = get<std::string>(data, "test", "", "data", file);
-  s.text_column = get<std::string>(data, "text_column", s.text_column, "data", file);
-  s.label_column = get<std::string>(data, "label_column", s.label_column, "data", file);
-  s.encoding = get<std::string>(data, "encoding", s.encoding, "data", file);
+  s.test = get_or<std::string>(data, "test", "", "data", file);
+  s.text_column = get_or<std::string>(data, "text_column", s.text_column, "data", file);
+  s.label_column = get_or<std::string>(data, "label_column", s.label_column, "data", file);
+  s.encoding = get_or<std::string>(data, "encoding", s.encoding, "data", file);
   if (s.encoding != "auto" && s.encoding != "utf-8" && s.encoding != "latin-1")
     throw ConfigError(
         fmt::format("{}: [data] encoding must be \"auto\", \"utf-8\" or \"latin-1\", got \"{}\"", file, s.encoding));
-  s.test_split = get<double>(data, "test_split", s.test_split, "data", file);
+  s.test_split = get_or<double>(data, "test_split", s.test_split, "data", file);
   if (!(s.test_split > 0 && s.test_split < 1))
     throw ConfigError(fmt::format("{}: [data] test_split must lie in (0, 1), got {}", file, s.test_split));
 
   const nlohmann::json text = job.value("text", nlohmann::json::object());
   check_keys(text, {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold"},
              "text", file);
-  s.vocab_size = get<int64_t>(text, "vocab_size", s.vocab_size, "text", file);
-  s.min_frequency = get<int64_t>(text, "min_frequency", s.min_frequency, "text", file);
-  s.max_length = get<int64_t>(text, "max_length", s.max_length, "text", file);
-  s.lowercase = get<bool>(text, "lowercase", s.lowercase, "text", file);
-  s.strip_accents = get<bool>(text, "strip_accents", s.strip_accents, "text", file);
-  s.confidence_threshold = get<double>(text, "confidence_threshold", s.confidence_threshold, "text", file);
+  s.vocab_size = get_or<int64_t>(text, "vocab_size", s.vocab_size, "text", file);
+  s.min_frequency = get_or<int64_t>(text, "min_frequency", s.min_frequency, "text", file);
+  s.max_length = get_or<int64_t>(text, "max_length", s.max_length, "text", file);
+  s.lowercase = get_or<bool>(text, "lowercase", s.lowercase, "text", file);
+  s.strip_accents = get_or<bool>(text, "strip_accents", s.strip_accents, "text", file);
+  s.confidence_threshold = get_or<double>(text, "confidence_threshold", s.confidence_threshold, "text", file);
   if (s.vocab_size < 16 || s.max_length < 1 || s.min_frequency < 1)
     throw ConfigError(fmt::format("{}: [text] needs vocab_size >= 16, max_length >= 1 and min_frequency >= 1", file));
   if (!(s.confidence_threshold >= 0 && s.confidence_threshold <= 1))
