@@ -21,6 +21,34 @@ std::string describe(const Tensor& t) {
   return t.defined() ? shape_str(t.shape()) : std::string("an undefined tensor");
 }
 
+// Whether t (B, H, T, D) is a (B, T, H, D) buffer seen through permute(0, 2, 1, 3),
+// the way MultiHeadAttention's projections arrive.
+bool heads_interleaved(const Tensor& t) {
+  const Shape& n = t.shape();
+  const Strides& s = t.strides();
+  // A size-1 axis is never stepped along, so its stride does not matter.
+  const auto fits = [&](int axis, int64_t stride) { return n[axis] == 1 || s[axis] == stride; };
+  return fits(3, 1) && fits(2, n[1] * n[3]) && fits(1, n[3]) && fits(0, n[1] * n[2] * n[3]);
+}
+
+// The kernels' layout of an operand: interleaved heads, or contiguous (B, H, T, D).
+kernels::AttentionLayout layout(bool interleaved, int64_t t, int64_t d, int64_t heads) {
+  if (!interleaved) return {};
+  return {t * heads * d, d, heads * d};
+}
+
+// The kernels' read of t: t itself when its heads are interleaved (no copy), else contiguous.
+Tensor operand(const Tensor& t, bool& interleaved) {
+  interleaved = heads_interleaved(t);
+  return interleaved ? t.detach() : t.detach().contiguous();
+}
+
+// An uninitialized (B, H, T, D) tensor, heads interleaved or contiguous.
+Tensor empty_operand(const Shape& bhtd, bool interleaved, DType dt) {
+  if (!interleaved) return Tensor::empty(bhtd, dt);
+  return Tensor::empty({bhtd[0], bhtd[2], bhtd[1], bhtd[3]}, dt).permute({0, 2, 1, 3});
+}
+
 // What the kernels need, detached and contiguous in the op's dtype.
 struct Prepared {
   int64_t batch = 0, heads = 0, tq = 0, tk = 0, dk = 0, dv = 0;
@@ -28,6 +56,7 @@ struct Prepared {
   bool causal = false;
   uint64_t seed = 0;
   Tensor q, k, v, mask;
+  bool q_interleaved = false, k_interleaved = false, v_interleaved = false;
   int64_t mask_strides[4] = {0, 0, 0, 0};
 
   template <class T>
@@ -46,6 +75,10 @@ struct Prepared {
     a.q = q.data<T>();
     a.k = k.data<T>();
     a.v = v.data<T>();
+    a.q_layout = layout(q_interleaved, tq, dk, heads);
+    a.k_layout = layout(k_interleaved, tk, dk, heads);
+    a.v_layout = layout(v_interleaved, tk, dv, heads);
+    a.o_layout = layout(q_interleaved, tq, dv, heads);  // the output follows q's layout
     a.mask = mask.defined() ? mask.data<T>() : nullptr;
     for (int d = 0; d < 4; ++d) a.mask_strides[d] = mask_strides[d];
     return a;
@@ -100,9 +133,9 @@ Prepared prepare(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor
     p.dropout = o.dropout;
     p.seed = default_generator().next_u64();
   }
-  p.q = q.detach().contiguous();
-  p.k = k.detach().contiguous();
-  p.v = v.detach().contiguous();
+  p.q = operand(q, p.q_interleaved);
+  p.k = operand(k, p.k_interleaved);
+  p.v = operand(v, p.v_interleaved);
   if (mask.defined()) {
     // Mask values become 0/1 in the op's dtype; broadcast axes get stride 0.
     p.mask = mask.detach().to(dt).contiguous();
@@ -117,7 +150,7 @@ std::pair<Tensor, Tensor> run(const Tensor& q, const Tensor& k, const Tensor& v,
                               const AttentionOptions& o, bool want_scores) {
   auto p = std::make_shared<Prepared>(prepare(q, k, v, mask, o));
   const DType dt = q.dtype();
-  Tensor out = Tensor::empty({p->batch, p->heads, p->tq, p->dv}, dt);
+  Tensor out = empty_operand({p->batch, p->heads, p->tq, p->dv}, p->q_interleaved, dt);
   Tensor lse = Tensor::empty({p->batch, p->heads, p->tq}, dt);
   Tensor scores = want_scores ? Tensor::empty({p->batch, p->heads, p->tq, p->tk}, dt) : Tensor();
   dispatch_floating(kOp, dt, [&](auto tag) {
@@ -127,14 +160,19 @@ std::pair<Tensor, Tensor> run(const Tensor& q, const Tensor& k, const Tensor& v,
   });
   const Tensor saved_out = out.detach();  // its own handle: capturing `out` itself would be a cycle
   out = record(kOp, out, {q, k, v}, [p, saved_out, lse](const Tensor& g) -> std::vector<Tensor> {
-    const Tensor gc = g.contiguous();
-    Tensor dq = Tensor::empty(p->q.shape(), p->q.dtype());
-    Tensor dk = Tensor::empty(p->k.shape(), p->q.dtype());
-    Tensor dv = Tensor::empty(p->v.shape(), p->q.dtype());
+    // The gradients take their operand's layout, so they flow back through the
+    // projections' permute and reshape as views.
+    bool g_interleaved = false;
+    const Tensor gc = operand(g, g_interleaved);
+    Tensor dq = empty_operand(p->q.shape(), p->q_interleaved, p->q.dtype());
+    Tensor dk = empty_operand(p->k.shape(), p->k_interleaved, p->q.dtype());
+    Tensor dv = empty_operand(p->v.shape(), p->v_interleaved, p->q.dtype());
     dispatch_floating("attention backward", p->q.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      kernels::attention_backward_slot<T>().select()(p->template args<T>(), saved_out.data<T>(), lse.data<T>(),
-                                                     gc.data<T>(), dq.data<T>(), dk.data<T>(), dv.data<T>());
+      kernels::AttentionArgs<T> a = p->template args<T>();
+      a.g_layout = layout(g_interleaved, p->tq, p->dv, p->heads);
+      kernels::attention_backward_slot<T>().select()(a, saved_out.data<T>(), lse.data<T>(), gc.data<T>(), dq.data<T>(),
+                                                     dk.data<T>(), dv.data<T>());
     });
     return {dq, dk, dv};
   });

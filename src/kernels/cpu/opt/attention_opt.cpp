@@ -43,14 +43,20 @@ struct Tile {
   int64_t bh, b, h, i0, mq, j0, nb;
 };
 
+// One pair's operands: base pointers and row strides (AttentionLayout).
+struct Pair {
+  const float *q, *k, *v;
+  int64_t rq, rk, rv;
+};
+
 // Tiles are stored key-major, (nb, mq) with row stride mq: element (j, i) is
 // key j0 + j against query i0 + i. Per-query reductions (max, sum over keys) are
 // then vertical vector operations across key rows, not a horizontal reduction
 // per 64-element row, which at T = 64 cost more than the tile GEMMs.
 
 // w.s = scale k qᵀ over the tile, -inf where a key is not visible.
-void tile_scores(const AttentionArgs<float>& a, const Tile& t, const float* q, const float* k, Scratch& w) {
-  sgemm(false, true, t.nb, t.mq, a.dk, a.scale, k + t.j0 * a.dk, a.dk, q + t.i0 * a.dk, a.dk, 0.f, w.s, t.mq);
+void tile_scores(const AttentionArgs<float>& a, const Tile& t, const Pair& x, Scratch& w) {
+  sgemm(false, true, t.nb, t.mq, a.dk, a.scale, x.k + t.j0 * x.rk, x.rk, x.q + t.i0 * x.rq, x.rq, 0.f, w.s, t.mq);
   if (a.causal)  // key j0 + j is hidden from queries i0 + i < j0 + j
     for (int64_t j = 0; j < t.nb; ++j)
       for (int64_t i = 0; i < std::min(t.mq, t.j0 + j - t.i0); ++i) w.s[j * t.mq + i] = kNegInf;
@@ -80,7 +86,7 @@ bool tile_hidden(const AttentionArgs<float>& a, int64_t i0, int64_t mq, int64_t 
 
 // The online-softmax step of one tile: updates the running max m and sum l of
 // its queries, rescales their output rows, and leaves P ⊙ Z in w.p.
-void softmax_tile(const AttentionArgs<float>& a, const Tile& t, float* m, float* l, float* o, Scratch& w) {
+void softmax_tile(const AttentionArgs<float>& a, const Tile& t, float* m, float* l, float* o, int64_t ro, Scratch& w) {
   const int64_t mq = t.mq;
   float* bmax = w.block_max;
   float* corr = w.corr;
@@ -112,7 +118,7 @@ void softmax_tile(const AttentionArgs<float>& a, const Tile& t, float* m, float*
     l[i] = l[i] * corr[i] + sum[i];
     m[i] = bmax[i];
     if (t.j0 > 0 && corr[i] != 1.f)  // before the first key block o is still 0
-      for (int64_t d = 0; d < a.dv; ++d) o[i * a.dv + d] *= corr[i];
+      for (int64_t d = 0; d < a.dv; ++d) o[i * ro + d] *= corr[i];
   }
   if (a.dropout > 0) {
     float* z = w.dp;
@@ -125,25 +131,35 @@ void softmax_tile(const AttentionArgs<float>& a, const Tile& t, float* m, float*
   }
 }
 
+Pair pair_of(const AttentionArgs<float>& a, int64_t b, int64_t h) {
+  const AttentionLayout ql = a.ql(), kl = a.kl(), vl = a.vl();
+  return {a.q + ql.at(b, h), a.k + kl.at(b, h), a.v + vl.at(b, h), ql.row, kl.row, vl.row};
+}
+
+void fill_rows(float* x, int64_t rows, int64_t cols, int64_t stride) {
+  for (int64_t r = 0; r < rows; ++r) std::fill(x + r * stride, x + r * stride + cols, 0.f);
+}
+
 void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* lse, Scratch& w) {
-  const float* q = a.q + bh * a.tq * a.dk;
-  const float* k = a.k + bh * a.tk * a.dk;
-  const float* v = a.v + bh * a.tk * a.dv;
-  float* o = out + bh * a.tq * a.dv;
+  const int64_t b = bh / a.heads, h = bh % a.heads;
+  const Pair x = pair_of(a, b, h);
+  const AttentionLayout ol = a.ol();
+  const int64_t ro = ol.row;
+  float* o = out + ol.at(b, h);
   float* m = lse + bh * a.tq;  // the running max, turned into the lse at the end
   float* l = w.row;            // the running sum of exp(s - m)
-  std::fill(o, o + a.tq * a.dv, 0.f);
+  fill_rows(o, a.tq, a.dv, ro);
   std::fill(m, m + a.tq, kNegInf);
   std::fill(l, l + a.tq, 0.f);
   for (int64_t i0 = 0; i0 < a.tq; i0 += kAttentionQueryBlock) {
     const int64_t mq = std::min(kAttentionQueryBlock, a.tq - i0);
     for (int64_t j0 = 0; j0 < a.tk; j0 += kAttentionKeyBlock) {
       if (tile_hidden(a, i0, mq, j0)) break;
-      const Tile t{bh, bh / a.heads, bh % a.heads, i0, mq, j0, std::min(kAttentionKeyBlock, a.tk - j0)};
-      tile_scores(a, t, q, k, w);
-      softmax_tile(a, t, m + i0, l + i0, o + i0 * a.dv, w);
+      const Tile t{bh, b, h, i0, mq, j0, std::min(kAttentionKeyBlock, a.tk - j0)};
+      tile_scores(a, t, x, w);
+      softmax_tile(a, t, m + i0, l + i0, o + i0 * ro, ro, w);
       // O += (P ⊙ Z) v, with P stored key-major.
-      sgemm(true, false, mq, a.dv, t.nb, 1.f, w.p, mq, v + j0 * a.dv, a.dv, 1.f, o + i0 * a.dv, a.dv);
+      sgemm(true, false, mq, a.dv, t.nb, 1.f, w.p, mq, x.v + j0 * x.rv, x.rv, 1.f, o + i0 * ro, ro);
     }
   }
   for (int64_t i = 0; i < a.tq; ++i) {
@@ -153,7 +169,7 @@ void forward_pair(const AttentionArgs<float>& a, int64_t bh, float* out, float* 
     }
     const float inv = 1.f / l[i];
 #pragma omp simd
-    for (int64_t d = 0; d < a.dv; ++d) o[i * a.dv + d] *= inv;
+    for (int64_t d = 0; d < a.dv; ++d) o[i * ro + d] *= inv;
     m[i] += std::log(l[i]);
   }
 }
@@ -192,34 +208,36 @@ void backward_tile(const AttentionArgs<float>& a, const Tile& t, const float* L,
 
 void backward_pair(const AttentionArgs<float>& a, int64_t bh, const float* out, const float* lse, const float* dout,
                    float* dq, float* dk, float* dv, Scratch& w) {
-  const float* q = a.q + bh * a.tq * a.dk;
-  const float* k = a.k + bh * a.tk * a.dk;
-  const float* v = a.v + bh * a.tk * a.dv;
-  const float* o = out + bh * a.tq * a.dv;
-  const float* g = dout + bh * a.tq * a.dv;
+  const int64_t b = bh / a.heads, h = bh % a.heads;
+  const Pair x = pair_of(a, b, h);
+  const AttentionLayout ol = a.ol(), gl = a.gl();
+  const int64_t rg = gl.row;
+  const float* o = out + ol.at(b, h);
+  const float* g = dout + gl.at(b, h);
   const float* L = lse + bh * a.tq;
-  float* gq = dq + bh * a.tq * a.dk;
-  float* gk = dk + bh * a.tk * a.dk;
-  float* gv = dv + bh * a.tk * a.dv;
-  std::fill(gq, gq + a.tq * a.dk, 0.f);
-  std::fill(gk, gk + a.tk * a.dk, 0.f);
-  std::fill(gv, gv + a.tk * a.dv, 0.f);
+  // The gradients share their operand's layout.
+  float* gq = dq + a.ql().at(b, h);
+  float* gk = dk + a.kl().at(b, h);
+  float* gv = dv + a.vl().at(b, h);
+  fill_rows(gq, a.tq, a.dk, x.rq);
+  fill_rows(gk, a.tk, a.dk, x.rk);
+  fill_rows(gv, a.tk, a.dv, x.rv);
   float* row_dot = w.row;  // rowsum(dO ⊙ O) = rowsum(P ⊙ dP)
-  for (int64_t i = 0; i < a.tq; ++i) row_dot[i] = dot(g + i * a.dv, o + i * a.dv, a.dv);
+  for (int64_t i = 0; i < a.tq; ++i) row_dot[i] = dot(g + i * rg, o + i * ol.row, a.dv);
   for (int64_t j0 = 0; j0 < a.tk; j0 += kAttentionKeyBlock) {
     const int64_t nb = std::min(kAttentionKeyBlock, a.tk - j0);
     for (int64_t i0 = 0; i0 < a.tq; i0 += kAttentionQueryBlock) {
       const int64_t mq = std::min(kAttentionQueryBlock, a.tq - i0);
       if (tile_hidden(a, i0, mq, j0)) continue;
-      const Tile t{bh, bh / a.heads, bh % a.heads, i0, mq, j0, nb};
-      tile_scores(a, t, q, k, w);
+      const Tile t{bh, b, h, i0, mq, j0, nb};
+      tile_scores(a, t, x, w);
       // dPᵀ = v dOᵀ over the tile.
-      sgemm(false, true, nb, mq, a.dv, 1.f, v + j0 * a.dv, a.dv, g + i0 * a.dv, a.dv, 0.f, w.dp, mq);
+      sgemm(false, true, nb, mq, a.dv, 1.f, x.v + j0 * x.rv, x.rv, g + i0 * rg, rg, 0.f, w.dp, mq);
       backward_tile(a, t, L + i0, row_dot + i0, w);
       // dV += (P ⊙ Z)ᵀ dO, dQ += dS k, dK += dSᵀ q (the scale is already in dS).
-      sgemm(false, false, nb, a.dv, mq, 1.f, w.p, mq, g + i0 * a.dv, a.dv, 1.f, gv + j0 * a.dv, a.dv);
-      sgemm(true, false, mq, a.dk, nb, 1.f, w.s, mq, k + j0 * a.dk, a.dk, 1.f, gq + i0 * a.dk, a.dk);
-      sgemm(false, false, nb, a.dk, mq, 1.f, w.s, mq, q + i0 * a.dk, a.dk, 1.f, gk + j0 * a.dk, a.dk);
+      sgemm(false, false, nb, a.dv, mq, 1.f, w.p, mq, g + i0 * rg, rg, 1.f, gv + j0 * x.rv, x.rv);
+      sgemm(true, false, mq, a.dk, nb, 1.f, w.s, mq, x.k + j0 * x.rk, x.rk, 1.f, gq + i0 * x.rq, x.rq);
+      sgemm(false, false, nb, a.dk, mq, 1.f, w.s, mq, x.q + i0 * x.rq, x.rq, 1.f, gk + j0 * x.rk, x.rk);
     }
   }
 }

@@ -14,8 +14,9 @@ namespace {
 template <class T>
 void probabilities(const AttentionArgs<T>& a, int64_t bh, std::vector<T>& p, T* lse) {
   const int64_t b = bh / a.heads, h = bh % a.heads;
-  const T* q = a.q + bh * a.tq * a.dk;
-  const T* k = a.k + bh * a.tk * a.dk;
+  const AttentionLayout ql = a.ql(), kl = a.kl();
+  const T* q = a.q + ql.at(b, h);
+  const T* k = a.k + kl.at(b, h);
   const T neg_inf = -std::numeric_limits<T>::infinity();
   for (int64_t i = 0; i < a.tq; ++i) {
     T* row = p.data() + i * a.tk;
@@ -26,7 +27,7 @@ void probabilities(const AttentionArgs<T>& a, int64_t bh, std::vector<T>& p, T* 
         continue;
       }
       T s = 0;
-      for (int64_t d = 0; d < a.dk; ++d) s += q[i * a.dk + d] * k[j * a.dk + d];
+      for (int64_t d = 0; d < a.dk; ++d) s += q[i * ql.row + d] * k[j * kl.row + d];
       row[j] = s * a.scale;
       row_max = std::max(row_max, row[j]);
     }
@@ -62,13 +63,15 @@ void attention_forward(const AttentionArgs<T>& a, T* out, T* lse, T* probs) {
     if (probs)
       for (int64_t e = 0; e < a.tq * a.tk; ++e) probs[bh * a.tq * a.tk + e] = p[e];
     apply_dropout(a, bh, p);
-    const T* v = a.v + bh * a.tk * a.dv;
-    T* o = out + bh * a.tq * a.dv;
+    const int64_t b = bh / a.heads, h = bh % a.heads;
+    const AttentionLayout vl = a.vl(), ol = a.ol();
+    const T* v = a.v + vl.at(b, h);
+    T* o = out + ol.at(b, h);
     for (int64_t i = 0; i < a.tq; ++i)
       for (int64_t d = 0; d < a.dv; ++d) {
         T s = 0;
-        for (int64_t j = 0; j < a.tk; ++j) s += p[i * a.tk + j] * v[j * a.dv + d];
-        o[i * a.dv + d] = s;
+        for (int64_t j = 0; j < a.tk; ++j) s += p[i * a.tk + j] * v[j * vl.row + d];
+        o[i * ol.row + d] = s;
       }
   }
 }
@@ -81,33 +84,38 @@ void attention_backward(const AttentionArgs<T>& a, const T* out, const T* /*lse*
   const AttentionDropout drop(a.seed, a.dropout > 0 ? a.dropout : 0.0);
   for (int64_t bh = 0; bh < a.batch * a.heads; ++bh) {
     probabilities(a, bh, p, lse.data());
-    const T* q = a.q + bh * a.tq * a.dk;
-    const T* k = a.k + bh * a.tk * a.dk;
-    const T* v = a.v + bh * a.tk * a.dv;
-    const T* o = out + bh * a.tq * a.dv;
-    const T* g = dout + bh * a.tq * a.dv;
-    T* gq = dq + bh * a.tq * a.dk;
-    T* gk = dk + bh * a.tk * a.dk;
-    T* gv = dv + bh * a.tk * a.dv;
-    for (int64_t e = 0; e < a.tq * a.dk; ++e) gq[e] = 0;
-    for (int64_t e = 0; e < a.tk * a.dk; ++e) gk[e] = 0;
-    for (int64_t e = 0; e < a.tk * a.dv; ++e) gv[e] = 0;
+    const int64_t b = bh / a.heads, h = bh % a.heads;
+    const AttentionLayout ql = a.ql(), kl = a.kl(), vl = a.vl(), ol = a.ol(), gl = a.gl();
+    const T* q = a.q + ql.at(b, h);
+    const T* k = a.k + kl.at(b, h);
+    const T* v = a.v + vl.at(b, h);
+    const T* o = out + ol.at(b, h);
+    const T* g = dout + gl.at(b, h);
+    T* gq = dq + ql.at(b, h);
+    T* gk = dk + kl.at(b, h);
+    T* gv = dv + vl.at(b, h);
+    for (int64_t i = 0; i < a.tq; ++i)
+      for (int64_t d = 0; d < a.dk; ++d) gq[i * ql.row + d] = 0;
+    for (int64_t j = 0; j < a.tk; ++j) {
+      for (int64_t d = 0; d < a.dk; ++d) gk[j * kl.row + d] = 0;
+      for (int64_t d = 0; d < a.dv; ++d) gv[j * vl.row + d] = 0;
+    }
     for (int64_t i = 0; i < a.tq; ++i) {
       T row_dot = 0;  // rowsum(dO ⊙ O) = rowsum(P ⊙ dP)
-      for (int64_t d = 0; d < a.dv; ++d) row_dot += g[i * a.dv + d] * o[i * a.dv + d];
+      for (int64_t d = 0; d < a.dv; ++d) row_dot += g[i * gl.row + d] * o[i * ol.row + d];
       for (int64_t j = 0; j < a.tk; ++j) {
         const T pij = p[i * a.tk + j];
         if (pij == T(0)) continue;
         T z = 1;  // the dropout factor Z_ij
         if (a.dropout > 0)
           z = drop.keep(static_cast<uint64_t>((bh * a.tq + i) * a.tk + j)) ? static_cast<T>(drop.keep_scale) : T(0);
-        for (int64_t d = 0; d < a.dv; ++d) gv[j * a.dv + d] += pij * z * g[i * a.dv + d];
+        for (int64_t d = 0; d < a.dv; ++d) gv[j * vl.row + d] += pij * z * g[i * gl.row + d];
         T dp = 0;
-        for (int64_t d = 0; d < a.dv; ++d) dp += g[i * a.dv + d] * v[j * a.dv + d];
+        for (int64_t d = 0; d < a.dv; ++d) dp += g[i * gl.row + d] * v[j * vl.row + d];
         const T ds = pij * (dp * z - row_dot) * a.scale;
         for (int64_t d = 0; d < a.dk; ++d) {
-          gq[i * a.dk + d] += ds * k[j * a.dk + d];
-          gk[j * a.dk + d] += ds * q[i * a.dk + d];
+          gq[i * ql.row + d] += ds * k[j * kl.row + d];
+          gk[j * kl.row + d] += ds * q[i * ql.row + d];
         }
       }
     }
