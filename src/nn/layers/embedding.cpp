@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "deepfin/nn/initializers.h"
-#include "deepfin/ops/shape_ops.h"
+#include "deepfin/ops/embedding_lookup.h"
 
 namespace deepfin::nn {
 namespace {
@@ -87,7 +87,8 @@ Tensor Embedding::token_ids(const Tensor& x) const {
 }
 
 Tensor Embedding::forward(const Tensor& x, bool /*training*/) {
-  return embedding(weight_at(0), token_ids(x));
+  // The table's gradient rows go straight into its .grad (embedding_lookup.h).
+  return embedding_lookup(weight_at(0), token_ids(x));
 }
 
 Tensor Embedding::compute_mask(const Tensor& x, const Tensor& mask) const {

@@ -12,29 +12,34 @@
 
 namespace deepfin::kernels {
 
-// SplitMix64's finalizer: a bijection on 64 bits with full avalanche.
-inline uint64_t attention_mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
+// murmur3's 32-bit finalizer: a bijection on 32 bits with full avalanche, in
+// 32-bit lanes so the optimized kernel's dropout loops vectorize.
+inline uint32_t attention_mix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
 }
 
-// Keeps an element when its 24-bit uniform draw is >= rate * 2^24.
+// Keeps an element when the top 24 bits of a hash of (seed, index) are >= rate * 2^24.
 struct AttentionDropout {
-  uint64_t seed = 0;
-  uint32_t threshold = 0;  // rate * 2^24
+  uint32_t key_lo = 0, key_hi = 0;  // the seed's halves, premixed
+  uint32_t threshold = 0;           // rate * 2^24
   double keep_scale = 1.0;
 
   AttentionDropout(uint64_t s, double rate)
-      : seed(s), threshold(static_cast<uint32_t>(rate * 16777216.0)), keep_scale(1.0 / (1.0 - rate)) {}
+      : key_lo(attention_mix32(static_cast<uint32_t>(s))),
+        key_hi(attention_mix32(static_cast<uint32_t>(s >> 32) ^ 0x9e3779b9u)),
+        threshold(static_cast<uint32_t>(rate * 16777216.0)),
+        keep_scale(1.0 / (1.0 - rate)) {}
 
   // `index` = ((b * H + h) * Tq + i) * Tk + j.
   bool keep(uint64_t index) const {
-    const uint64_t u = attention_mix64(seed ^ attention_mix64(index + 0x9e3779b97f4a7c15ULL));
-    return static_cast<uint32_t>(u >> 40) >= threshold;
+    const uint32_t lo = attention_mix32(static_cast<uint32_t>(index) ^ key_lo);
+    const uint32_t h = attention_mix32(lo + key_hi + static_cast<uint32_t>(index >> 32) * 0x9e3779b1u);
+    return (h >> 8) >= threshold;
   }
 };
 
