@@ -86,6 +86,7 @@
 #include "deepfin/ops/conv.h"
 #include "deepfin/ops/dropout.h"
 #include "deepfin/ops/elementwise.h"
+#include "deepfin/ops/embedding_lookup.h"
 #include "deepfin/ops/fused_dropout.h"
 #include "deepfin/ops/linalg.h"
 #include "deepfin/ops/losses.h"
