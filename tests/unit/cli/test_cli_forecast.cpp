@@ -66,7 +66,7 @@ class CliForecast : public ::testing::Test {
     return csv;
   }
   static std::string fmt(int y, int m, int d) {
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
     return buf;
   }
