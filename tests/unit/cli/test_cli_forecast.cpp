@@ -14,44 +14,14 @@
 #include <sstream>
 #include <string>
 
+#include "cli_fixture.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliForecast : public ::testing::Test {
+class CliForecast : public deepfin::testing::CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("deepfin_cli_forecast_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  RunResult run(const std::string& args) {
-    const std::string err_path = (dir_ / "stderr.txt").string();
-    FILE* pipe = popen((std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>" + err_path).c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (pipe && fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pipe ? pclose(pipe) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, slurp(err_path)};
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
   // Consecutive calendar days, a random-walk price with a blank (holiday) now and then.
   std::string prices(int rows, unsigned seed) {
     std::mt19937 gen(seed);
@@ -81,17 +51,16 @@ class CliForecast : public ::testing::Test {
            path("report") + "\"\npredictions = \"" + path("pred.csv") + "\"\nmodel = \"" + path("m.safetensors") +
            "\"\n";
   }
-  fs::path dir_;
 };
 
 TEST_F(CliForecast, TrainAndBacktestWriteTablesFiguresAndPredictions) {
   const std::string job_file = write("job.toml", job(write("p.csv", prices(200, 3))));
-  RunResult t = run("train " + job_file);
+  deepfin::testing::CliResult t = run("train " + job_file);
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("random walk (tomorrow = today)"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("verdict: vs random walk"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir_ / "report" / "test.md"));
-  RunResult b = run("backtest " + job_file);
+  deepfin::testing::CliResult b = run("backtest " + job_file);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   // 196 rows after dropping 4 blanks; the last round(0.25 * 196) = 49 are the test points: 3 folds of 20.
   EXPECT_NE(b.out.find("fold 3:"), std::string::npos) << b.out;
@@ -99,21 +68,22 @@ TEST_F(CliForecast, TrainAndBacktestWriteTablesFiguresAndPredictions) {
   EXPECT_NE(b.out.find("on 49 test points"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("buy and hold"), std::string::npos);
   for (const char* f : {"backtest.md", "forecast.png", "equity.png"}) EXPECT_TRUE(fs::exists(dir_ / "report" / f)) << f;
-  const std::string pred = slurp(path("pred.csv"));
+  const std::string pred = deepfin::testing::slurp(path("pred.csv"));
   EXPECT_EQ(pred.rfind("date,previous,actual,forecast,forecast_log_return,position\n", 0), 0u);
   EXPECT_EQ(std::count(pred.begin(), pred.end(), '\n'), 50);
   EXPECT_TRUE(fs::exists(path("m.safetensors")));
 }
 
 TEST_F(CliForecast, SeriesShorterThanTheWindowIsNamed) {
-  RunResult r = run("train " + write("job.toml", job(write("p.csv", prices(30, 1)), "sequence_length = 60\n")));
+  deepfin::testing::CliResult r =
+      run("train " + write("job.toml", job(write("p.csv", prices(30, 1)), "sequence_length = 60\n")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("a window of 60 steps plus horizon 1 needs at least"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "report"));
 }
 
 TEST_F(CliForecast, HorizonBeyondTheDataIsNamed) {
-  RunResult r =
+  deepfin::testing::CliResult r =
       run("train " + write("job.toml", job(write("p.csv", prices(40, 1)), "sequence_length = 5\nhorizon = 50\n")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("horizon 50"), std::string::npos) << r.err;
@@ -127,7 +97,7 @@ TEST_F(CliForecast, DatesOutOfOrderNameBothLines) {
     return pos;
   }();
   csv.replace(line5, 10, "2019-12-31");  // line 5 goes back in time
-  RunResult r = run("backtest " + write("job.toml", job(write("p.csv", csv))));
+  deepfin::testing::CliResult r = run("backtest " + write("job.toml", job(write("p.csv", csv))));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("dates must increase"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 5"), std::string::npos) << r.err;
@@ -136,7 +106,7 @@ TEST_F(CliForecast, DatesOutOfOrderNameBothLines) {
 TEST_F(CliForecast, MissingTargetColumnIsNamed) {
   std::string text = job(write("p.csv", prices(100, 2)));
   text.replace(text.find("target = \"close\""), 16, "target = \"open\"");
-  RunResult r = run("train " + write("job.toml", text));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", text));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("'open'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("close"), std::string::npos) << r.err;  // the columns there are
@@ -145,7 +115,7 @@ TEST_F(CliForecast, MissingTargetColumnIsNamed) {
 TEST_F(CliForecast, ValidationOnTheTestSpanIsRefused) {
   std::string text = job(write("p.csv", prices(150, 2)));
   text.replace(text.find("verbose = 0"), 11, "verbose = 0\nvalidation = \"test\"");
-  RunResult r = run("train " + write("job.toml", text));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", text));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("would train on the test span"), std::string::npos) << r.err;
 }

@@ -16,49 +16,14 @@
 #include <sstream>
 #include <string>
 
+#include "cli_fixture.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code;
-  std::string out;  // stdout only
-  std::string err;  // stderr only
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliTabular : public ::testing::Test {
+class CliTabular : public deepfin::testing::CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("deepfin_cli_tabular_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  RunResult run(const std::string& args) {
-    const std::string err_path = (dir_ / "stderr.txt").string();
-    const std::string cmd = std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>" + err_path;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (pipe && fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pipe ? pclose(pipe) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, slurp(err_path)};
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
   // Applicants whose risk rises with debt and falls with income; renters are
   // riskier. Income is sometimes missing (NA), so imputation and indicators run.
   std::string credit_csv(int rows, unsigned seed) {
@@ -91,18 +56,17 @@ class CliTabular : public ::testing::Test {
   // Trains the standard job and returns the model path.
   std::string trained_model() {
     const std::string data = write("credit.csv", credit_csv(400, 11));
-    const RunResult r = run("train " + write("job.toml", job(data)));
+    const deepfin::testing::CliResult r = run("train " + write("job.toml", job(data)));
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     return path("model.safetensors");
   }
-  fs::path dir_;
 };
 
 TEST_F(CliTabular, TrainReportsCreditMetricsAndSavesTheModel) {
   const std::string model = trained_model();
   ASSERT_TRUE(fs::exists(model));
   ASSERT_TRUE(fs::exists(path("scores.csv")));
-  const std::string scores = slurp(path("scores.csv"));
+  const std::string scores = deepfin::testing::slurp(path("scores.csv"));
   EXPECT_EQ(scores.rfind("row,line,probability,decision,points\n", 0), 0u);
   // 400 rows, 20 % held out stratified: 80 score lines plus the header.
   EXPECT_EQ(std::count(scores.begin(), scores.end(), '\n'), 81);
@@ -115,10 +79,10 @@ TEST_F(CliTabular, PredictScoresRawRowsAndExplainGivesReasonsThatAddUp) {
                                  "good,yes,own,5,90\n"
                                  "bad,no,rent,25,20\n"
                                  "bad,no,rent,22,NA\n");
-  RunResult p = run("predict " + model + " " + rows);
+  deepfin::testing::CliResult p = run("predict " + model + " " + rows);
   ASSERT_EQ(p.exit_code, 0) << p.err;
   EXPECT_EQ(p.out.rfind("row,line,probability,decision,points\n", 0), 0u) << p.out;  // header on stderr, not here
-  RunResult e = run("explain " + model + " " + rows + " --format json --steps 128");
+  deepfin::testing::CliResult e = run("explain " + model + " " + rows + " --format json --steps 128");
   ASSERT_EQ(e.exit_code, 0) << e.err;
   const nlohmann::json j = nlohmann::json::parse(e.out);
   ASSERT_EQ(j["rows"].size(), 3u);
@@ -134,7 +98,7 @@ TEST_F(CliTabular, PredictScoresRawRowsAndExplainGivesReasonsThatAddUp) {
   for (const auto& row : j["rows"]) EXPECT_LT(std::abs(row["completeness_gap"].get<double>()), 0.05);
   EXPECT_EQ(j["rows"][2]["reasons"].size() > 0, true);
   // The table form says what the attributions explain and checks completeness.
-  RunResult t = run("explain " + model + " " + rows);
+  deepfin::testing::CliResult t = run("explain " + model + " " + rows);
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("completeness check"), std::string::npos);
   EXPECT_NE(t.out.find("ADVERSE"), std::string::npos);
@@ -147,32 +111,33 @@ TEST_F(CliTabular, CrossValidationAndReportRun) {
       write("job.toml", job(data, "",
                             "validation_split = 0.25\nclass_weight = \"balanced\"\n"
                             "early_stopping = { monitor = \"val_auc\", mode = \"max\", patience = 2 }\n"));
-  RunResult cv = run("cv " + job_file + " --folds 3");
+  deepfin::testing::CliResult cv = run("cv " + job_file + " --folds 3");
   ASSERT_EQ(cv.exit_code, 0) << cv.err;
   EXPECT_NE(cv.out.find("fold  3/3"), std::string::npos) << cv.out;
   EXPECT_NE(cv.out.find("3-fold stratified cross-validation"), std::string::npos);
-  RunResult rep = run("report " + job_file + " --folds 2");
+  deepfin::testing::CliResult rep = run("report " + job_file + " --folds 2");
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
   for (const char* f :
        {"report.md", "roc.png", "ks.png", "calibration.png", "score_distribution.png", "attributions.png"})
     EXPECT_TRUE(fs::exists(dir_ / "report" / f)) << f;
-  const std::string md = slurp(dir_ / "report" / "report.md");
+  const std::string md = deepfin::testing::slurp(dir_ / "report" / "report.md");
   EXPECT_NE(md.find("The model's decision threshold"), std::string::npos);
   EXPECT_NE(md.find("Population stability"), std::string::npos);
 }
 
 TEST_F(CliTabular, PsiComparesTwoScoreFiles) {
   const std::string a = write("a.csv", "probability\n0.1\n0.2\n0.3\n0.4\n");
-  RunResult same = run("psi " + a + " " + a + " --bins 2");
+  deepfin::testing::CliResult same = run("psi " + a + " " + a + " --bins 2");
   ASSERT_EQ(same.exit_code, 0) << same.err;
   EXPECT_NE(same.out.find("PSI 0.0000 (stable)"), std::string::npos) << same.out;
   // Expected deciles from a; every actual score above them: by hand with 2 bins (edge 0.25),
-  // shares e = (0.5, 0.5), a = (0 -> 1e-4, 1): (1e-4 - 0.5) ln(1e-4 / 0.5) + (1 - 0.5) ln(1 / 0.5) = 4.25775 + 0.34657 = 4.6043
+  // shares e = (0.5, 0.5), a = (0 -> 1e-4, 1): (1e-4 - 0.5) ln(1e-4 / 0.5) + (1 - 0.5) ln(1 / 0.5) = 4.25775 + 0.34657
+  // = 4.6043
   const std::string b = write("b.csv", "probability\n0.9\n0.8\n");
-  RunResult shifted = run("psi " + a + " " + b + " --bins 2");
+  deepfin::testing::CliResult shifted = run("psi " + a + " " + b + " --bins 2");
   ASSERT_EQ(shifted.exit_code, 0) << shifted.err;
   EXPECT_NE(shifted.out.find("PSI 4.6043 (significant shift)"), std::string::npos) << shifted.out;
-  RunResult bad = run("psi " + a + " " + write("c.csv", "probability\n0.5\nhigh\n"));
+  deepfin::testing::CliResult bad = run("psi " + a + " " + write("c.csv", "probability\n0.5\nhigh\n"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("c.csv:3"), std::string::npos) << bad.err;
 }
@@ -181,10 +146,10 @@ TEST_F(CliTabular, CalibrationIsFittedOnTheValidationPart) {
   const std::string data = write("credit.csv", credit_csv(300, 8));
   std::string text = job(data, "", "validation_split = 0.3\n");
   text += "[decision]\ncalibration = \"isotonic\"\n";
-  RunResult r = run("train " + write("job.toml", text));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", text));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string no_validation = job(data) + "[decision]\ncalibration = \"platt\"\n";
-  RunResult refused = run("train " + write("job2.toml", no_validation));
+  deepfin::testing::CliResult refused = run("train " + write("job2.toml", no_validation));
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("validation_split"), std::string::npos) << refused.err;
 }
@@ -193,7 +158,7 @@ TEST_F(CliTabular, MissingTargetColumnNamesTheColumns) {
   const std::string data = write("credit.csv", credit_csv(50, 1));
   std::string text = job(data);
   text.replace(text.find("target = \"status\""), 17, "target = \"outcome\"");
-  RunResult r = run("train " + write("job.toml", text));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", text));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no column 'outcome'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("income, debt, housing, phone, status"), std::string::npos) << r.err;
@@ -204,7 +169,7 @@ TEST_F(CliTabular, SingleClassTargetIsRefused) {
   const std::string data = write("one.csv", "income,status\n1,good\n2,good\n3,good\n");
   std::string text = job(data);
   text.replace(text.find("positive_label = \"bad\""), 22, "positive_label = \"good\"");
-  RunResult r = run("train " + write("job.toml", text));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", text));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("one class only"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(path("model.safetensors")));
@@ -213,7 +178,7 @@ TEST_F(CliTabular, SingleClassTargetIsRefused) {
 TEST_F(CliTabular, NonNumericCellAtPredictTimeNamesLineAndColumn) {
   const std::string model = trained_model();
   const std::string rows = write("rows.csv", "income,debt,housing,phone\n50,10,own,yes\n50,lots,own,yes\n");
-  RunResult r = run("predict " + model + " " + rows + " -o " + path("out.csv"));
+  deepfin::testing::CliResult r = run("predict " + model + " " + rows + " -o " + path("out.csv"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("rows.csv:3"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("debt"), std::string::npos) << r.err;
@@ -224,7 +189,7 @@ TEST_F(CliTabular, NonNumericCellAtPredictTimeNamesLineAndColumn) {
 TEST_F(CliTabular, WrongFieldCountNamesTheLine) {
   const std::string model = trained_model();
   const std::string rows = write("rows.csv", "income,debt,housing,phone\n50,10,own,yes\n50,10,own\n");
-  RunResult r = run("explain " + model + " " + rows);
+  deepfin::testing::CliResult r = run("explain " + model + " " + rows);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("rows.csv:3"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("3 fields"), std::string::npos) << r.err;
@@ -233,7 +198,7 @@ TEST_F(CliTabular, WrongFieldCountNamesTheLine) {
 TEST_F(CliTabular, UnseenCategoryIsScoredAsUnknownAndSaidSo) {
   const std::string model = trained_model();
   const std::string rows = write("rows.csv", "income,debt,housing,phone\n50,10,houseboat,yes\n50,10,own,yes\n");
-  RunResult r = run("explain " + model + " " + rows);
+  deepfin::testing::CliResult r = run("explain " + model + " " + rows);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("1 cells held categories never seen in training"), std::string::npos) << r.out;
 }
@@ -241,7 +206,7 @@ TEST_F(CliTabular, UnseenCategoryIsScoredAsUnknownAndSaidSo) {
 TEST_F(CliTabular, ColumnMissingAtPredictTimeIsNamed) {
   const std::string model = trained_model();
   const std::string rows = write("rows.csv", "income,housing,phone\n50,own,yes\n");
-  RunResult r = run("predict " + model + " " + rows + " -o " + path("out.csv"));
+  deepfin::testing::CliResult r = run("predict " + model + " " + rows + " -o " + path("out.csv"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("'debt'"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(path("out.csv")));
@@ -249,7 +214,7 @@ TEST_F(CliTabular, ColumnMissingAtPredictTimeIsNamed) {
 
 TEST_F(CliTabular, ANonTabularModelCannotExplainCsvRows) {
   const std::string rows = write("rows.csv", "a\n1\n");
-  RunResult r = run("explain " + (dir_ / "missing.safetensors").string() + " " + rows);
+  deepfin::testing::CliResult r = run("explain " + (dir_ / "missing.safetensors").string() + " " + rows);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("missing.safetensors"), std::string::npos) << r.err;
 }

@@ -13,46 +13,15 @@
 #include <sstream>
 #include <string>
 
+#include "cli_fixture.h"
 #include "deepfin/io/safetensors.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliText : public ::testing::Test {
+class CliText : public deepfin::testing::CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("deepfin_cli_text_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  RunResult run(const std::string& args) {
-    const std::string err_path = (dir_ / "stderr.txt").string();
-    FILE* pipe = popen((std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>" + err_path).c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (pipe && fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pipe ? pclose(pipe) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, slurp(err_path)};
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-    return (dir_ / name).string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
   // Three intents, each phrased from its own words plus shared filler.
   std::string intents_csv(int per_intent, unsigned seed) {
     std::mt19937 gen(seed);
@@ -87,20 +56,20 @@ class CliText : public ::testing::Test {
            path("m.safetensors") + "\"\nreport = \"" + path("report") + "\"\n";
   }
   std::string trained() {
-    const RunResult r = run("train " + write("job.toml", job(write("train.csv", intents_csv(40, 1)),
-                                                             write("test.csv", intents_csv(10, 2)))));
+    const deepfin::testing::CliResult r = run("train " + write("job.toml", job(write("train.csv", intents_csv(40, 1)),
+                                                                               write("test.csv", intents_csv(10, 2)))));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
     return path("m.safetensors");
   }
-  fs::path dir_;
 };
 
 TEST_F(CliText, TrainsReportsAndPredictsRawStrings) {
   const std::string model = trained();
   EXPECT_TRUE(fs::exists(dir_ / "report" / "confusion.png"));
   EXPECT_TRUE(fs::exists(dir_ / "report" / "report.md"));
-  RunResult p = run("predict " + model + " --text \"my card was stolen\" --text \"send a wire to my payee\"");
+  deepfin::testing::CliResult p =
+      run("predict " + model + " --text \"my card was stolen\" --text \"send a wire to my payee\"");
   ASSERT_EQ(p.exit_code, 0) << p.err;
   EXPECT_NE(p.out.find("lost_card"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("transfer"), std::string::npos) << p.out;
@@ -109,12 +78,12 @@ TEST_F(CliText, TrainsReportsAndPredictsRawStrings) {
 TEST_F(CliText, EmptyAndLongTextsHaveADefinedBehaviour) {
   const std::string model = trained();
   // An empty message is scored like any other (nothing to go on: it should go to a person).
-  RunResult empty = run("predict " + model + " --text \"\"");
+  deepfin::testing::CliResult empty = run("predict " + model + " --text \"\"");
   ASSERT_EQ(empty.exit_code, 0) << empty.err;
   EXPECT_NE(empty.out.find("route to a person"), std::string::npos) << empty.out;
   // Longer than max_length = 12 tokens: cut, with a note.
-  RunResult long_text = run("predict " + model +
-                            " --text \"card card card card card card card card card card card card card card lost\"");
+  deepfin::testing::CliResult long_text = run(
+      "predict " + model + " --text \"card card card card card card card card card card card card card card lost\"");
   ASSERT_EQ(long_text.exit_code, 0) << long_text.err;
   EXPECT_NE(long_text.out.find("longer than the model's 12 tokens"), std::string::npos) << long_text.out;
 }
@@ -122,7 +91,8 @@ TEST_F(CliText, EmptyAndLongTextsHaveADefinedBehaviour) {
 TEST_F(CliText, UnknownTestLabelIsNamedWithItsLine) {
   std::string test = intents_csv(3, 5);
   test += "\"how do i close my account\",close_account\n";
-  RunResult r = run("train " + write("job.toml", job(write("train.csv", intents_csv(20, 1)), write("test.csv", test))));
+  deepfin::testing::CliResult r =
+      run("train " + write("job.toml", job(write("train.csv", intents_csv(20, 1)), write("test.csv", test))));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("test.csv:11: label 'close_account' does not occur in the training data"), std::string::npos)
       << r.err;
@@ -132,7 +102,7 @@ TEST_F(CliText, UnknownTestLabelIsNamedWithItsLine) {
 TEST_F(CliText, InvalidUtf8IsNamedWithItsLine) {
   std::string train = intents_csv(5, 1);
   train += "\"caf\xe9 card\",lost_card\n";  // Latin-1 byte in a UTF-8 file
-  RunResult r = run("train " + write("job.toml", job(write("train.csv", train), "")));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", job(write("train.csv", train), "")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("train.csv:17"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("UTF-8"), std::string::npos) << r.err;
@@ -149,14 +119,14 @@ TEST_F(CliText, ATokenizerThatDoesNotMatchTheModelIsRefused) {
   file.metadata["text"] = attached.dump();
   std::vector<std::pair<std::string, deepfin::Tensor>> tensors(file.tensors.begin(), file.tensors.end());
   deepfin::io::save_safetensors(path("tampered.safetensors"), tensors, file.metadata);
-  RunResult r = run("predict " + path("tampered.safetensors") + " --text \"lost card\"");
+  deepfin::testing::CliResult r = run("predict " + path("tampered.safetensors") + " --text \"lost card\"");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("does not match"), std::string::npos) << r.err;
 }
 
 TEST_F(CliText, CrossValidationOfATextJob) {
   const std::string train = write("train.csv", intents_csv(10, 3));
-  RunResult r = run("cv " + write("job.toml", job(train, "")) + " --folds 3");
+  deepfin::testing::CliResult r = run("cv " + write("job.toml", job(train, "")) + " --folds 3");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("fold  3/3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
