@@ -1,6 +1,7 @@
 // Model::save and load_model: one .safetensors file holding the weights
-// ("layers/<layer>/<weight>"), the optimizer state ("optimizer/<name>"), and
-// in its metadata the model config, the compile config and format versions.
+// ("layers/<layer>/<weight>"), the optimizer state ("optimizer/<name>"), attached
+// tensors ("attached/<name>"), and in its metadata the model config, the compile
+// config and format versions.
 #include <fmt/format.h>
 
 #include <map>
@@ -17,6 +18,7 @@ namespace {
 
 constexpr const char* kFormat = DEEPFIN_MODEL_FORMAT;
 constexpr const char* kVersion = DEEPFIN_VERSION;
+constexpr const char* kAttachedPrefix = "attached/";
 
 std::string weight_key(const nn::Layer& layer, const nn::Weight& w) {
   return "layers/" + layer.name() + "/" + w.name;
@@ -66,6 +68,7 @@ void Model::save(const std::string& path) const {
     }
     metadata["attachments"] = names.dump();
   }
+  for (const auto& [name, t] : attached_tensors_) tensors.emplace_back(kAttachedPrefix + name, t);
   if (compiled()) {
     metadata["compile_config"] = compile_config().dump();
     for (auto& [name, t] : optimizer_->state()) tensors.emplace_back("optimizer/" + name, t);
@@ -77,6 +80,16 @@ void Model::set_attachment(const std::string& key, nlohmann::json value) {
   if (key.empty() || is_reserved_key(key))
     throw ValueError(fmt::format("set_attachment: model '{}' cannot use the key '{}' (reserved or empty)", name_, key));
   attachments_[key] = std::move(value);
+}
+
+void Model::set_attached_tensors(std::map<std::string, Tensor> tensors) {
+  for (const auto& [name, t] : tensors) {
+    if (name.empty()) throw ValueError(fmt::format("set_attached_tensors: model '{}' got an empty tensor name", name_));
+    if (!t.defined())
+      throw ValueError(fmt::format("set_attached_tensors: model '{}' got no tensor for '{}'", name_, name));
+  }
+  for (auto& [name, t] : tensors) t = t.detach().contiguous();
+  attached_tensors_ = std::move(tensors);
 }
 
 nlohmann::json Model::attachment(const std::string& key) const {
@@ -117,10 +130,15 @@ std::shared_ptr<Model> load_model(const std::string& path) {
 
   std::map<std::string, Tensor> by_name;
   std::vector<std::pair<std::string, Tensor>> optimizer_state;
+  std::map<std::string, Tensor> attached;
+  const std::string attached_prefix = kAttachedPrefix;
   for (const auto& [name, t] : file.tensors) {
     by_name[name] = t;
     if (name.rfind("optimizer/", 0) == 0) optimizer_state.emplace_back(name.substr(10), t);
+    if (name.rfind(attached_prefix, 0) == 0 && name.size() > attached_prefix.size())
+      attached[name.substr(attached_prefix.size())] = t;
   }
+  model->set_attached_tensors(std::move(attached));
   for (const auto& layer : model->layers()) {
     for (const nn::Weight& w : layer->weights()) {
       auto it = by_name.find(weight_key(*layer, w));

@@ -2,27 +2,73 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "deepfin/core/error.h"
+#include "deepfin/ops/elementwise.h"
 
 namespace deepfin::text {
 namespace {
 
 constexpr const char* kAttachment = "text";
 
+// Attached-tensor name of weight `index` of ensemble member `member` (1, 2, ...).
+std::string member_weight_name(size_t member, size_t index) {
+  return fmt::format("text/member{}/{}", member, index);
+}
+
+// Ensemble member `m` of a file: its architecture from the text metadata, its
+// weights from the attached tensors.
+std::shared_ptr<models::Sequential> load_member(const nlohmann::json& spec, size_t m, int64_t max_length,
+                                                const std::map<std::string, Tensor>& tensors, const std::string& path) {
+  if (spec.value("class_name", "") != "Sequential")
+    throw FileError(fmt::format("{}: ensemble member {} is not a Sequential model", path, m));
+  auto member = models::Sequential::from_config(spec.at("config"));
+  if (!member->built()) member->build(Shape{max_length});
+  std::vector<Tensor> weights;
+  for (size_t i = 0; i < member->get_weights().size(); ++i) {
+    auto it = tensors.find(member_weight_name(m, i));
+    if (it == tensors.end())
+      throw FileError(
+          fmt::format("{}: ensemble member {} lacks tensor 'attached/{}'", path, m, member_weight_name(m, i)));
+    weights.push_back(it->second);
+  }
+  try {
+    member->set_weights(weights);
+  } catch (const ShapeError& e) {
+    throw FileError(fmt::format("{}: ensemble member {}: {}", path, m, e.what()));
+  }
+  return member;
+}
+
 }  // namespace
 
 TextClassifier::TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
                                std::shared_ptr<models::Sequential> model)
-    : tokenizer_(std::move(tokenizer)), labels_(std::move(labels)), max_length_(max_length), model_(std::move(model)) {
-  if (!model_) throw ValueError("TextClassifier: no model given");
+    : TextClassifier(std::move(tokenizer), std::move(labels), max_length,
+                     std::vector<std::shared_ptr<models::Sequential>>{std::move(model)}) {}
+
+TextClassifier::TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
+                               std::vector<std::shared_ptr<models::Sequential>> members)
+    : tokenizer_(std::move(tokenizer)),
+      labels_(std::move(labels)),
+      max_length_(max_length),
+      members_(std::move(members)) {
+  if (members_.empty()) throw ValueError("TextClassifier: no model given");
+  for (const auto& m : members_)
+    if (!m) throw ValueError("TextClassifier: no model given");
   if (max_length_ < 1) throw ConfigError(fmt::format("TextClassifier: max_length must be >= 1, got {}", max_length_));
-  const auto layers = model_->layers();
+  for (const auto& m : members_) check_member(*m);
+}
+
+void TextClassifier::check_member(const models::Sequential& model) const {
+  const auto layers = model.layers();
   if (layers.empty() || layers.back()->activation() != "softmax")
-    throw ConfigError(fmt::format("text model '{}': the last layer must be Dense(classes, activation = \"softmax\")",
-                                  model_->name()));
-  if (model_->built() && model_->output_shape() != Shape{labels_.num_classes()})
-    throw ConfigError(fmt::format("text model '{}': the output has shape {} but there are {} labels", model_->name(),
-                                  shape_str(model_->output_shape()), labels_.num_classes()));
+    throw ConfigError(
+        fmt::format("text model '{}': the last layer must be Dense(classes, activation = \"softmax\")", model.name()));
+  if (model.built() && model.output_shape() != Shape{labels_.num_classes()})
+    throw ConfigError(fmt::format("text model '{}': the output has shape {} but there are {} labels", model.name(),
+                                  shape_str(model.output_shape()), labels_.num_classes()));
 }
 
 void TextClassifier::set_threshold(double threshold) {
@@ -39,7 +85,12 @@ Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* tr
 
 Tensor TextClassifier::predict_proba(const std::vector<std::string>& texts, int64_t batch_size) const {
   if (texts.empty()) return zeros({0, labels_.num_classes()});
-  return model_->predict(encode(texts), batch_size);
+  const Tensor ids = encode(texts);
+  const Tensor first = members_.front()->predict(ids, batch_size);
+  if (members_.size() == 1) return first;
+  Tensor sum = first.to(DType::float64);
+  for (size_t i = 1; i < members_.size(); ++i) sum = sum + members_[i]->predict(ids, batch_size).to(DType::float64);
+  return (sum / static_cast<double>(members_.size())).to(first.dtype());
 }
 
 std::vector<Prediction> TextClassifier::predict(const std::vector<std::string>& texts) const {
@@ -60,29 +111,44 @@ std::vector<Prediction> TextClassifier::predict(const std::vector<std::string>& 
 }
 
 void TextClassifier::save(const std::string& path) const {
-  model_->set_attachment(kAttachment, nlohmann::json{{"tokenizer", tokenizer_.to_json()},
-                                                     {"fingerprint", tokenizer_.fingerprint()},
-                                                     {"labels", labels_.to_json()},
-                                                     {"max_length", max_length_},
-                                                     {"threshold", threshold_}});
-  model_->save(path);
+  nlohmann::json others = nlohmann::json::array();
+  std::map<std::string, Tensor> member_weights;
+  for (size_t m = 1; m < members_.size(); ++m) {
+    others.push_back({{"class_name", members_[m]->class_name()}, {"config", members_[m]->get_config()}});
+    const std::vector<Tensor> weights = members_[m]->get_weights();
+    for (size_t i = 0; i < weights.size(); ++i) member_weights[member_weight_name(m, i)] = weights[i];
+  }
+  models::Sequential& first = *members_.front();
+  first.set_attachment(kAttachment, nlohmann::json{{"tokenizer", tokenizer_.to_json()},
+                                                   {"fingerprint", tokenizer_.fingerprint()},
+                                                   {"labels", labels_.to_json()},
+                                                   {"max_length", max_length_},
+                                                   {"threshold", threshold_},
+                                                   {"ensemble", others}});
+  first.set_attached_tensors(std::move(member_weights));
+  first.save(path);
 }
 
 TextClassifier TextClassifier::load(const std::string& path) {
   auto model = models::load_model(path);
   const nlohmann::json attached = model->attachment(kAttachment);
-  if (!attached.is_object())
-    throw FileError(fmt::format("{}: not a text model (no tokenizer in the file)", path));
+  if (!attached.is_object()) throw FileError(fmt::format("{}: not a text model (no tokenizer in the file)", path));
   auto sequential = std::dynamic_pointer_cast<models::Sequential>(model);
   if (!sequential) throw FileError(fmt::format("{}: a text model must be Sequential", path));
   try {
     Tokenizer tokenizer = Tokenizer::from_json(attached.at("tokenizer"));
     if (tokenizer.fingerprint() != attached.at("fingerprint").get<std::string>())
-      throw FileError(fmt::format("{}: the tokenizer stored in the file does not match the one the model was trained "
-                                  "with (fingerprint {} expected, {} found)",
-                                  path, attached.at("fingerprint").get<std::string>(), tokenizer.fingerprint()));
-    TextClassifier out(std::move(tokenizer), LabelEncoder::from_json(attached.at("labels")),
-                       attached.at("max_length").get<int64_t>(), sequential);
+      throw FileError(
+          fmt::format("{}: the tokenizer stored in the file does not match the one the model was trained "
+                      "with (fingerprint {} expected, {} found)",
+                      path, attached.at("fingerprint").get<std::string>(), tokenizer.fingerprint()));
+    const int64_t max_length = attached.at("max_length").get<int64_t>();
+    std::vector<std::shared_ptr<models::Sequential>> members{sequential};
+    const nlohmann::json others = attached.value("ensemble", nlohmann::json::array());
+    for (size_t m = 1; m <= others.size(); ++m)
+      members.push_back(load_member(others.at(m - 1), m, max_length, model->attached_tensors(), path));
+    TextClassifier out(std::move(tokenizer), LabelEncoder::from_json(attached.at("labels")), max_length,
+                       std::move(members));
     out.set_threshold(attached.at("threshold").get<double>());
     return out;
   } catch (const nlohmann::json::exception& e) {

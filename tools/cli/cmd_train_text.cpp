@@ -29,6 +29,11 @@ int run_train_text(const RunContext& ctx, const JobSpec& job, uint64_t seed) {
   TextFit fitted = fit_text(job, train, ctx.json() ? 0 : -1);
   const text::TextClassifier& classifier = fitted.classifier;
   if (!ctx.json()) fmt::print("{}\n", classifier.model().summary());
+  if (classifier.members().size() > 1)
+    print_event(ctx,
+                fmt::format("ensemble: {} models of this architecture, their probabilities averaged",
+                            classifier.members().size()),
+                nlohmann::json{{"event", "ensemble"}, {"members", classifier.members().size()}}.dump());
   if (fitted.truncated > 0)
     print_event(ctx,
                 fmt::format("note: {} training texts were longer than max_length {} tokens and were cut",

@@ -5,7 +5,10 @@
 #include <map>
 
 #include "deepfin/core/error.h"
+#include "deepfin/core/random.h"
 #include "deepfin/data/fashion_mnist.h"
+#include "deepfin/data/tabular/stratified.h"
+#include "deepfin/ops/shape_ops.h"
 #include "fit_options.h"
 #include "model_builder.h"
 
@@ -60,17 +63,23 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
   options.normalizer.strip_accents = spec.strip_accents;
   text::Tokenizer tokenizer = text::Tokenizer::train(train.texts, options);
   text::LabelEncoder labels = text::LabelEncoder::fit(train.labels);
-  auto model = std::dynamic_pointer_cast<models::Sequential>(
-      model_from_json(sized_model(job, tokenizer.vocab_size(), labels.num_classes())));
-  if (!model) throw ConfigError(fmt::format("{}: text jobs need a Sequential model", job.file.string()));
-  model->compile(compile_options_from_json(job.compile));
-  text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, model);
+  const nlohmann::json model_json = sized_model(job, tokenizer.vocab_size(), labels.num_classes());
+  auto new_model = [&] {
+    auto model = std::dynamic_pointer_cast<models::Sequential>(model_from_json(model_json));
+    if (!model) throw ConfigError(fmt::format("{}: text jobs need a Sequential model", job.file.string()));
+    model->compile(compile_options_from_json(job.compile));
+    if (!model->built()) model->build(Shape{spec.max_length});
+    return model;
+  };
+  std::vector<std::shared_ptr<models::Sequential>> members{new_model()};
+  text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, members);
   classifier.set_threshold(spec.confidence_threshold);
 
-  TextFit out{std::move(classifier), {}, 0};
-  const Tensor x = out.classifier.encode(train.texts, &out.truncated);
+  int64_t truncated = 0;
+  const Tensor x = classifier.encode(train.texts, &truncated);
   const std::vector<int64_t> ids = labels.encode(train.labels);
   const Tensor y = from_vector(ids, {static_cast<int64_t>(ids.size())});
+  data::Dataset parts{x, y, {}, {}};
   nlohmann::json fit = job.fit;
   if (!fit.contains("validation")) fit["validation"] = fit.value("validation_split", 0.0) > 0 ? "split" : "none";
   if (fit.at("validation") == "test")
@@ -90,10 +99,30 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
       weights[std::to_string(c)] = static_cast<double>(ids.size()) / (static_cast<double>(count.size()) * n);
     fit["class_weight"] = weights;
   }
-  if (!model->built()) model->build(Shape{spec.max_length});
-  data::Dataset unused{x, y, {}, {}};
-  out.history = model->fit(x, y, fit_options_from_json(fit, unused, job.output.history_csv));
-  return out;
+  const double validation_split = fit.value("validation_split", 0.0);
+  if (validation_split > 0) {
+    // Keras holds out the last rows, but labelled text files are often sorted by
+    // label (Banking77 is), which would leave whole classes out of training. Hold
+    // out a stratified random share instead.
+    const auto split = data::stratified_split(ids, validation_split, default_generator().next_u64());
+    const auto rows = [&](const std::vector<int64_t>& r, const Tensor& t) {
+      return gather(t, from_vector(r, {static_cast<int64_t>(r.size())}), 0);
+    };
+    parts = {rows(split.train, x), rows(split.train, y), rows(split.test, x), rows(split.test, y)};
+    fit.erase("validation_split");
+    fit["validation"] = "test";
+  }
+  // Members are trained one after another from the one random stream, so each
+  // starts from other weights and sees other shuffles; the run stays reproducible.
+  train::History history =
+      members.front()->fit(parts.x_train, parts.y_train, fit_options_from_json(fit, parts, job.output.history_csv));
+  for (int64_t m = 1; m < spec.ensemble; ++m) {
+    members.push_back(new_model());
+    members.back()->fit(parts.x_train, parts.y_train, fit_options_from_json(fit, parts, ""));
+  }
+  text::TextClassifier fitted(classifier.tokenizer(), labels, spec.max_length, members);
+  fitted.set_threshold(spec.confidence_threshold);
+  return TextFit{std::move(fitted), std::move(history), truncated};
 }
 
 metrics::ClassReport evaluate_text(const text::TextClassifier& classifier, const text::LabelledText& test) {

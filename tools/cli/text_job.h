@@ -25,7 +25,8 @@ struct TextFit {
   int64_t truncated = 0;  // training texts cut to max_length
 };
 // Trains the tokenizer on `train` texts, fills the first Embedding's input_dim and
-// the last Dense's units when the job leaves them 0, and fits the model.
+// the last Dense's units when the job leaves them 0, and fits the model ([text]
+// ensemble > 1: that many models, averaged; `history` is the first one's).
 TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbose);
 
 // ConfigError naming the file and line of a test label the model never saw.

@@ -30,14 +30,19 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
     throw ConfigError(fmt::format("{}: [data] test_split must lie in (0, 1), got {}", file, s.test_split));
 
   const nlohmann::json text = job.value("text", nlohmann::json::object());
-  check_keys(text, {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold"},
-             "text", file);
+  check_keys(
+      text,
+      {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold", "ensemble"},
+      "text", file);
   s.vocab_size = get_or<int64_t>(text, "vocab_size", s.vocab_size, "text", file);
   s.min_frequency = get_or<int64_t>(text, "min_frequency", s.min_frequency, "text", file);
   s.max_length = get_or<int64_t>(text, "max_length", s.max_length, "text", file);
   s.lowercase = get_or<bool>(text, "lowercase", s.lowercase, "text", file);
   s.strip_accents = get_or<bool>(text, "strip_accents", s.strip_accents, "text", file);
   s.confidence_threshold = get_or<double>(text, "confidence_threshold", s.confidence_threshold, "text", file);
+  s.ensemble = get_or<int64_t>(text, "ensemble", s.ensemble, "text", file);
+  if (s.ensemble < 1 || s.ensemble > 64)
+    throw ConfigError(fmt::format("{}: [text] ensemble must lie in [1, 64], got {}", file, s.ensemble));
   if (s.vocab_size < 16 || s.max_length < 1 || s.min_frequency < 1)
     throw ConfigError(fmt::format("{}: [text] needs vocab_size >= 16, max_length >= 1 and min_frequency >= 1", file));
   if (!(s.confidence_threshold >= 0 && s.confidence_threshold <= 1))

@@ -23,6 +23,8 @@ struct TextSpec {
   bool lowercase = true;
   bool strip_accents = false;
   double confidence_threshold = 0.5;
+  int64_t ensemble = 1;  // models trained one after another (different initial weights and
+                         // shuffles), their probabilities averaged
 };
 
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);

@@ -83,6 +83,11 @@ class Model : public train::TrainingModel {
   // The attachment under `key`, or null JSON if there is none.
   nlohmann::json attachment(const std::string& key) const;
   const std::map<std::string, nlohmann::json>& attachments() const { return attachments_; }
+  // Extra tensors saved beside the weights as "attached/<name>" and restored by
+  // load_model, e.g. the weights of further members of an ensemble. Replaces
+  // every attached tensor; names must be non-empty (ValueError).
+  void set_attached_tensors(std::map<std::string, Tensor> tensors);
+  const std::map<std::string, Tensor>& attached_tensors() const { return attached_tensors_; }
 
  protected:
   // The forward pass; with skip_final_activation the last layer's activation is left out.
@@ -115,6 +120,7 @@ class Model : public train::TrainingModel {
   std::vector<std::string> metric_names_;
   std::vector<std::shared_ptr<metrics::Metric>> metrics_;
   std::map<std::string, nlohmann::json> attachments_;
+  std::map<std::string, Tensor> attached_tensors_;
 };
 
 // Restores a model written by Model::save: architecture, weights, and (if the

@@ -4,6 +4,10 @@
 // Sequential model whose first layer takes token ids and whose last layer is a
 // softmax over the labels. One .safetensors file holds all of it, so
 // `deepfin predict MODEL --text "..."` needs nothing else.
+//
+// A classifier may hold an ensemble: several models over the same token ids and
+// labels (e.g. trained from different seeds), whose probabilities are averaged.
+// The first is the file's model; the others travel as attached tensors.
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,8 +20,8 @@ namespace deepfin::text {
 
 struct Prediction {
   std::string label;
-  double confidence = 0;     // the softmax probability of `label`
-  bool to_person = false;    // confidence below the threshold: route the message to a person
+  double confidence = 0;              // the softmax probability of `label`
+  bool to_person = false;             // confidence below the threshold: route the message to a person
   std::vector<double> probabilities;  // per class, LabelEncoder order
 };
 
@@ -26,6 +30,9 @@ class TextClassifier {
   // ConfigError unless the model ends in a softmax over labels.num_classes() units.
   TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
                  std::shared_ptr<models::Sequential> model);
+  // An ensemble (at least one member); each member is checked as above.
+  TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
+                 std::vector<std::shared_ptr<models::Sequential>> members);
 
   // Reads a file written by save(); FileError if it holds no text pipeline or
   // if the stored tokenizer does not match its fingerprint.
@@ -34,7 +41,7 @@ class TextClassifier {
 
   // (N, max_length) int64 ids; `truncated` (if given) counts texts cut to max_length.
   Tensor encode(const std::vector<std::string>& texts, int64_t* truncated = nullptr) const;
-  // (N, classes) probabilities.
+  // (N, classes) probabilities; for an ensemble, the mean of the members'.
   Tensor predict_proba(const std::vector<std::string>& texts, int64_t batch_size = 256) const;
   std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
 
@@ -45,13 +52,17 @@ class TextClassifier {
   const Tokenizer& tokenizer() const { return tokenizer_; }
   const LabelEncoder& labels() const { return labels_; }
   int64_t max_length() const { return max_length_; }
-  models::Sequential& model() const { return *model_; }
+  // The first member (the only one unless this is an ensemble).
+  models::Sequential& model() const { return *members_.front(); }
+  const std::vector<std::shared_ptr<models::Sequential>>& members() const { return members_; }
 
  private:
+  void check_member(const models::Sequential& model) const;
+
   Tokenizer tokenizer_;
   LabelEncoder labels_;
   int64_t max_length_;
-  std::shared_ptr<models::Sequential> model_;
+  std::vector<std::shared_ptr<models::Sequential>> members_;
   double threshold_ = 0.5;
 };
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -122,6 +123,59 @@ TEST_F(CliText, ATokenizerThatDoesNotMatchTheModelIsRefused) {
   deepfin::testing::CliResult r = run("predict " + path("tampered.safetensors") + " --text \"lost card\"");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("does not match"), std::string::npos) << r.err;
+}
+
+TEST_F(CliText, AnEnsembleTrainsSavesAndPredicts) {
+  const std::string train = write("train.csv", intents_csv(40, 1)), test = write("test.csv", intents_csv(10, 2));
+  deepfin::testing::CliResult r = run("train " + write("job.toml", job(train, test, "ensemble = 3\n")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ensemble: 3 models"), std::string::npos) << r.out;
+  // The two further members travel as attached tensors of the one file.
+  const auto file = deepfin::io::load_safetensors(path("m.safetensors"));
+  const auto holds = [&](const std::string& name) {
+    return std::any_of(file.tensors.begin(), file.tensors.end(), [&](const auto& t) { return t.first == name; });
+  };
+  EXPECT_TRUE(holds("attached/text/member1/0")) << "member 1's embedding table";
+  EXPECT_TRUE(holds("attached/text/member2/2")) << "member 2's dense kernel";
+  EXPECT_FALSE(holds("attached/text/member3/0"));
+  deepfin::testing::CliResult p = run("predict " + path("m.safetensors") + " --text \"my card was stolen\"");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("lost_card"), std::string::npos) << p.out;
+
+  // A file whose member lost a weight is refused by name, not half-loaded.
+  std::vector<std::pair<std::string, deepfin::Tensor>> tensors;
+  for (const auto& [name, t] : file.tensors)
+    if (name != "attached/text/member2/1") tensors.emplace_back(name, t);
+  deepfin::io::save_safetensors(path("cut.safetensors"), tensors, file.metadata);
+  deepfin::testing::CliResult cut = run("predict " + path("cut.safetensors") + " --text \"lost card\"");
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_NE(cut.err.find("ensemble member 2 lacks tensor 'attached/text/member2/1'"), std::string::npos) << cut.err;
+
+  deepfin::testing::CliResult bad = run("train " + write("bad.toml", job(train, test, "ensemble = 0\n")));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("[text] ensemble must lie in [1, 64], got 0"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliText, ValidationSplitHoldsOutEveryLabelNotTheLastRows) {
+  // Sorted by label, as Banking77's train.csv is: Keras's "last rows" rule would
+  // validate on one label the model never trained on (val_loss rising above 1).
+  std::istringstream lines(intents_csv(30, 4));
+  std::string header, line;
+  std::getline(lines, header);
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) rows.push_back(line);
+  std::stable_sort(rows.begin(), rows.end(), [](const std::string& a, const std::string& b) {
+    return a.substr(a.rfind(',')) < b.substr(b.rfind(','));
+  });
+  std::string sorted = header + "\n";
+  for (const auto& r : rows) sorted += r + "\n";
+  std::string text_job = job(write("train.csv", sorted), write("test.csv", intents_csv(10, 2)));
+  text_job.replace(text_job.find("verbose = 0"), 11, "verbose = 2\nvalidation_split = 0.25");
+  deepfin::testing::CliResult r = run("train " + write("job.toml", text_job));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t last = r.out.rfind("val_loss: ");
+  ASSERT_NE(last, std::string::npos) << r.out;
+  EXPECT_LT(std::stod(r.out.substr(last + 10)), 0.5) << r.out;
 }
 
 TEST_F(CliText, CrossValidationOfATextJob) {

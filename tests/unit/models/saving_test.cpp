@@ -2,6 +2,7 @@
 // predictions for every layer type), compile config and optimizer state.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -169,6 +170,25 @@ TEST(Saving, AttachmentsRoundTripAndReservedKeysAreRefused) {
        {"model_config", nlohmann::json{{"class_name", "Sequential"}, {"config", model.get_config()}}.dump()},
        {"attachments", R"(["tokenizer"])"}});
   EXPECT_THROW_WITH(load_model(path), FileError, "tokenizer");
+  std::filesystem::remove(path);
+}
+
+TEST(Saving, AttachedTensorsRoundTripBesideTheWeights) {
+  Sequential model({layers::Dense(1, {.input_shape = {2}})});
+  const Tensor extra = from_vector(std::vector<float>{1.5f, -2.0f, 0.25f}, {3});
+  model.set_attached_tensors({{"ensemble/member1/0", extra}});
+  EXPECT_THROW_WITH(model.set_attached_tensors({{"", extra}}), ValueError, "empty tensor name");
+  EXPECT_THROW_WITH(model.set_attached_tensors({{"x", Tensor()}}), ValueError, "no tensor for 'x'");
+  EXPECT_EQ(model.attached_tensors().size(), 1u) << "a refused call changes nothing";
+  const std::string path = temp_path("attached_tensors.safetensors");
+  model.save(path);
+  const auto file = io::load_safetensors(path);
+  EXPECT_TRUE(std::any_of(file.tensors.begin(), file.tensors.end(),
+                          [](const auto& t) { return t.first == "attached/ensemble/member1/0"; }));
+  auto loaded = load_model(path);
+  ASSERT_EQ(loaded->attached_tensors().size(), 1u);
+  EXPECT_TRUE(same_bits(loaded->attached_tensors().at("ensemble/member1/0"), extra));
+  EXPECT_TRUE(same_bits(loaded->predict(ones({1, 2})), model.predict(ones({1, 2}))));
   std::filesystem::remove(path);
 }
 

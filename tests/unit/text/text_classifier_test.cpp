@@ -1,0 +1,74 @@
+// TextClassifier: raw strings in, label probabilities out; an ensemble averages
+// its members, and one file carries every member through save and load.
+#include "deepfin/text_model/text_classifier.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "deepfin/core/error.h"
+#include "deepfin/core/random.h"
+#include "deepfin/nn/layers.h"
+#include "scratch_dir.h"
+
+namespace deepfin::text {
+namespace {
+
+const std::vector<std::string> kTexts = {"my card was stolen", "what is my balance", "send money to a payee",
+                                         "lost card",          "balance please",     "wire transfer now"};
+
+std::shared_ptr<models::Sequential> member(int64_t vocab, int64_t classes, const std::string& activation = "softmax") {
+  auto m = std::make_shared<models::Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::Embedding(vocab, 8, {.mask_zero = true}), layers::GlobalAveragePooling1D(),
+      layers::Dense(classes, {.activation = activation})});
+  m->build(Shape{6});
+  return m;
+}
+
+TEST(TextClassifier, AnEnsembleAveragesItsMembersAndSurvivesSaveAndLoad) {
+  set_random_seed(3);
+  Tokenizer tokenizer = Tokenizer::train(kTexts, {.vocab_size = 60, .min_frequency = 1});
+  const LabelEncoder labels = LabelEncoder::fit({"balance", "lost_card", "transfer"});
+  const int64_t vocab = tokenizer.vocab_size();
+  std::vector<std::shared_ptr<models::Sequential>> members = {member(vocab, 3), member(vocab, 3), member(vocab, 3)};
+  TextClassifier ensemble(tokenizer, labels, 6, members);
+  ASSERT_EQ(ensemble.members().size(), 3u);
+
+  const Tensor ids = ensemble.encode(kTexts);
+  const Tensor p = ensemble.predict_proba(kTexts).to(DType::float64);
+  std::vector<Tensor> each;
+  for (const auto& m : members) each.push_back(m->predict(ids).to(DType::float64));
+  for (int64_t i = 0; i < p.size(0); ++i)
+    for (int64_t j = 0; j < 3; ++j) {
+      const double mean = (each[0].at({i, j}) + each[1].at({i, j}) + each[2].at({i, j})) / 3.0;
+      EXPECT_NEAR(p.at({i, j}), mean, 1e-6) << "text " << i << " class " << j;
+      EXPECT_GT(std::abs(each[0].at({i, j}) - mean), 0.0) << "members start from different weights";
+    }
+
+  testing::ScratchDir dir;
+  ensemble.save(dir.sub("ensemble.safetensors"));
+  const TextClassifier loaded = TextClassifier::load(dir.sub("ensemble.safetensors"));
+  ASSERT_EQ(loaded.members().size(), 3u);
+  const Tensor q = loaded.predict_proba(kTexts).to(DType::float64);
+  for (int64_t i = 0; i < p.size(0); ++i)
+    for (int64_t j = 0; j < 3; ++j) EXPECT_EQ(q.at({i, j}), p.at({i, j})) << "text " << i << " class " << j;
+
+  // Saving a single model after the ensemble leaves no stale members in its file.
+  TextClassifier single(tokenizer, labels, 6, members.front());
+  single.save(dir.sub("single.safetensors"));
+  EXPECT_EQ(TextClassifier::load(dir.sub("single.safetensors")).members().size(), 1u);
+}
+
+TEST(TextClassifier, EveryMemberMustEndInASoftmaxOverTheLabels) {
+  Tokenizer tokenizer = Tokenizer::train(kTexts, {.vocab_size = 60, .min_frequency = 1});
+  const LabelEncoder labels = LabelEncoder::fit({"balance", "lost_card", "transfer"});
+  const int64_t vocab = tokenizer.vocab_size();
+  using Members = std::vector<std::shared_ptr<models::Sequential>>;
+  EXPECT_THROW(TextClassifier(tokenizer, labels, 6, Members{member(vocab, 3), member(vocab, 3, "sigmoid")}),
+               ConfigError);
+  EXPECT_THROW(TextClassifier(tokenizer, labels, 6, Members{member(vocab, 3), member(vocab, 4)}), ConfigError);
+  EXPECT_THROW(TextClassifier(tokenizer, labels, 6, Members{}), ValueError);
+}
+
+}  // namespace
+}  // namespace deepfin::text
