@@ -14,13 +14,13 @@ using ops::AttentionOptions;
 using testing::gradcheck;
 using testing::random_double;
 
-struct Case {
+struct AttentionCase {
   int64_t B = 2, H = 2, Tq = 3, Tk = 4, Dk = 3, Dv = 2;
   Tensor mask{};
   AttentionOptions options{};
 };
 
-void check(const Case& c, uint64_t seed) {
+void check_attention(const AttentionCase& c, uint64_t seed) {
   Generator gen(seed);
   std::vector<Tensor> inputs{random_double({c.B, c.H, c.Tq, c.Dk}, gen), random_double({c.B, c.H, c.Tk, c.Dk}, gen),
                              random_double({c.B, c.H, c.Tk, c.Dv}, gen)};
@@ -32,38 +32,38 @@ void check(const Case& c, uint64_t seed) {
 }
 
 TEST(GradcheckAttention, Plain) {
-  check({}, 1);
-  check({.B = 1, .H = 1, .Tq = 1, .Tk = 1, .Dk = 1, .Dv = 1}, 2);
+  check_attention({}, 1);
+  check_attention({.B = 1, .H = 1, .Tq = 1, .Tk = 1, .Dk = 1, .Dv = 1}, 2);
 }
 
 TEST(GradcheckAttention, PaddingMask) {
   Tensor mask = ones({2, 1, 1, 4}, DType::float64);
   mask.set({0, 0, 0, 1}, 0.0);
   mask.set({1, 0, 0, 3}, 0.0);
-  check({.mask = mask}, 3);
+  check_attention({.mask = mask}, 3);
 }
 
 TEST(GradcheckAttention, FullMaskWithFullyMaskedRow) {
   Tensor mask = ones({2, 2, 3, 4}, DType::float64);
   for (int64_t j = 0; j < 4; ++j) mask.set({1, 0, 2, j}, 0.0);
   mask.set({0, 1, 0, 2}, 0.0);
-  check({.mask = mask}, 4);
+  check_attention({.mask = mask}, 4);
 }
 
 TEST(GradcheckAttention, Causal) {
-  check({.Tq = 4, .Tk = 4, .options = {.causal = true}}, 5);
-  check({.Tq = 3, .Tk = 5, .options = {.causal = true}}, 6);
+  check_attention({.Tq = 4, .Tk = 4, .options = {.causal = true}}, 5);
+  check_attention({.Tq = 3, .Tk = 5, .options = {.causal = true}}, 6);
 }
 
 TEST(GradcheckAttention, CustomScale) {
-  check({.options = {.scale = 0.8}}, 7);
+  check_attention({.options = {.scale = 0.8}}, 7);
 }
 
 TEST(GradcheckAttention, DropoutAtFixedSeed) {
-  check({.Tq = 4, .Tk = 5, .options = {.dropout = 0.3, .training = true}}, 8);
+  check_attention({.Tq = 4, .Tk = 5, .options = {.dropout = 0.3, .training = true}}, 8);
   Tensor mask = ones({1, 1, 4, 5}, DType::float64);
   mask.set({0, 0, 1, 0}, 0.0);
-  check({.Tq = 4, .Tk = 5, .mask = mask, .options = {.causal = true, .dropout = 0.5, .training = true}}, 9);
+  check_attention({.Tq = 4, .Tk = 5, .mask = mask, .options = {.causal = true, .dropout = 0.5, .training = true}}, 9);
 }
 
 }  // namespace

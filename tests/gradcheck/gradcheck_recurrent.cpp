@@ -16,7 +16,7 @@ using testing::random_double;
 
 enum class Kind { rnn, lstm, gru };
 
-struct Case {
+struct RecurrentCase {
   Kind kind;
   int64_t N = 2, T = 4, F = 3, U = 3;
   bool mask = false, dropout = false;
@@ -34,7 +34,7 @@ Tensor packed_outputs(const ops::RecurrentResult& r, int64_t N) {
   return concat(parts, 1);
 }
 
-void check(const Case& c) {
+void check_recurrent(const RecurrentCase& c) {
   Generator gen(17 + static_cast<int>(c.kind) * 5 + c.U);
   const int64_t G = gates(c.kind);
   std::vector<Tensor> inputs{random_double({c.N, c.T, c.F}, gen), random_double({c.F, G * c.U}, gen, -0.7, 0.7),
@@ -75,23 +75,23 @@ void check(const Case& c) {
 class GradcheckRecurrent : public ::testing::TestWithParam<Kind> {};
 
 TEST_P(GradcheckRecurrent, Plain) {
-  check({.kind = GetParam()});
+  check_recurrent({.kind = GetParam()});
 }
 TEST_P(GradcheckRecurrent, Masked) {
-  check({.kind = GetParam(), .mask = true});
+  check_recurrent({.kind = GetParam(), .mask = true});
 }
 TEST_P(GradcheckRecurrent, DropoutMasks) {
-  check({.kind = GetParam(), .dropout = true});
+  check_recurrent({.kind = GetParam(), .dropout = true});
 }
 TEST_P(GradcheckRecurrent, GoBackwardsMaskedWithDropout) {
-  check({.kind = GetParam(), .mask = true, .dropout = true, .options = {.go_backwards = true}});
+  check_recurrent({.kind = GetParam(), .mask = true, .dropout = true, .options = {.go_backwards = true}});
 }
 TEST_P(GradcheckRecurrent, OddSizesSingleStep) {
-  check({.kind = GetParam(), .N = 1, .T = 1, .F = 2, .U = 5});
+  check_recurrent({.kind = GetParam(), .N = 1, .T = 1, .F = 2, .U = 5});
 }
 TEST_P(GradcheckRecurrent, OtherActivations) {
-  check({.kind = GetParam(), .options = {.activation = "sigmoid", .recurrent_activation = "tanh"}});
-  check({.kind = GetParam(), .options = {.activation = "linear", .recurrent_activation = "sigmoid"}});
+  check_recurrent({.kind = GetParam(), .options = {.activation = "sigmoid", .recurrent_activation = "tanh"}});
+  check_recurrent({.kind = GetParam(), .options = {.activation = "linear", .recurrent_activation = "sigmoid"}});
 }
 
 INSTANTIATE_TEST_SUITE_P(Ops, GradcheckRecurrent, ::testing::Values(Kind::rnn, Kind::lstm, Kind::gru),
@@ -103,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(Ops, GradcheckRecurrent, ::testing::Values(Kind::rnn, K
 
 TEST(GradcheckRecurrentRelu, SimpleRnnReluAwayFromKinks) {
   // relu is not differentiable at 0; random pre-activations stay clear of it almost surely.
-  check({.kind = Kind::rnn, .options = {.activation = "relu"}});
+  check_recurrent({.kind = Kind::rnn, .options = {.activation = "relu"}});
 }
 
 TEST(GradcheckRecurrentNoBias, LstmAndGruWithoutBias) {

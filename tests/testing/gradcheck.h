@@ -10,6 +10,9 @@
 
 namespace deepfin::testing {
 
+// Shorthand for the float64 dtype that gradient checks need.
+inline constexpr DType f64 = DType::float64;
+
 using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 struct GradcheckOptions {

@@ -28,7 +28,7 @@ Interleaved interleaved(const Tensor& bhtd) {
   return {leaf, leaf.permute({0, 2, 1, 3})};
 }
 
-struct Case {
+struct LayoutCase {
   int64_t B, H, Tq, Tk, D;
   bool causal, padding;
   double dropout;
@@ -41,10 +41,10 @@ class AttentionLayouts : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(AttentionLayouts, InterleavedHeadsMatchContiguousWithoutCopies) {
-  const std::vector<Case> cases = {{2, 3, 5, 5, 4, false, false, 0.0},   {2, 4, 64, 64, 32, false, true, 0.0},
-                                   {1, 2, 64, 64, 16, true, false, 0.2}, {1, 2, 9, 140, 8, false, true, 0.1},
-                                   {2, 2, 1, 6, 8, false, false, 0.0},   {1, 3, 130, 130, 8, true, true, 0.3}};
-  for (const Case& c : cases) {
+  const std::vector<LayoutCase> cases = {{2, 3, 5, 5, 4, false, false, 0.0},   {2, 4, 64, 64, 32, false, true, 0.0},
+                                         {1, 2, 64, 64, 16, true, false, 0.2}, {1, 2, 9, 140, 8, false, true, 0.1},
+                                         {2, 2, 1, 6, 8, false, false, 0.0},   {1, 3, 130, 130, 8, true, true, 0.3}};
+  for (const LayoutCase& c : cases) {
     Generator gen(c.Tq * 7 + c.Tk);
     const Tensor q = random_double({c.B, c.H, c.Tq, c.D}, gen).to(DType::float32);
     const Tensor k = random_double({c.B, c.H, c.Tk, c.D}, gen).to(DType::float32);

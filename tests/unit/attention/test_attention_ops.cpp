@@ -48,7 +48,7 @@ std::vector<Tensor> output_and_grads(F f, const std::vector<Tensor>& qkv, const 
   return {out.detach(), leaves[0].grad(), leaves[1].grad(), leaves[2].grad()};
 }
 
-struct Case {
+struct AttentionCase {
   std::string name;
   int64_t B, H, Tq, Tk, Dk, Dv;
   std::string mask;  // "", "padding" (B,1,1,Tk), "2d" (Tq,Tk), "causal"
@@ -70,15 +70,15 @@ TEST(AttentionOp, HandComputedTwoKeys) {
 }
 
 TEST(AttentionOp, MatchesComposedOpsValuesAndGradients) {
-  const std::vector<Case> cases = {{"plain", 2, 3, 5, 7, 4, 6, ""},
-                                   {"padding", 2, 2, 6, 5, 3, 4, "padding"},
-                                   {"mask2d", 1, 2, 4, 6, 5, 3, "2d"},
-                                   {"causal", 2, 1, 7, 7, 4, 4, "causal"},
-                                   {"causal_rect", 1, 2, 4, 9, 3, 2, "causal"},
-                                   {"single", 1, 1, 1, 1, 1, 1, ""},
-                                   {"long", 1, 2, 70, 140, 8, 8, "padding"}};
+  const std::vector<AttentionCase> cases = {{"plain", 2, 3, 5, 7, 4, 6, ""},
+                                            {"padding", 2, 2, 6, 5, 3, 4, "padding"},
+                                            {"mask2d", 1, 2, 4, 6, 5, 3, "2d"},
+                                            {"causal", 2, 1, 7, 7, 4, 4, "causal"},
+                                            {"causal_rect", 1, 2, 4, 9, 3, 2, "causal"},
+                                            {"single", 1, 1, 1, 1, 1, 1, ""},
+                                            {"long", 1, 2, 70, 140, 8, 8, "padding"}};
   for (DType dt : {DType::float64, DType::float32}) {
-    for (const Case& c : cases) {
+    for (const AttentionCase& c : cases) {
       Generator gen(7 + c.Tq * 3 + c.Tk);
       const Tensor q = random_double({c.B, c.H, c.Tq, c.Dk}, gen).to(dt);
       const Tensor k = random_double({c.B, c.H, c.Tk, c.Dk}, gen).to(dt);

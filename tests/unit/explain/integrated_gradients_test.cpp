@@ -11,6 +11,7 @@
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/linalg.h"
 #include "deepfin/ops/reductions.h"
+#include "explain_test_util.h"
 
 namespace deepfin::explain {
 namespace {
@@ -143,17 +144,7 @@ TEST(IntegrationRuleNames, RoundTripAndUnknownNameListsChoices) {
   }
 }
 
-// Runs `call`, expects an exception of type E whose message contains every key.
-template <class E, class F>
-void expect_error(F call, std::initializer_list<const char*> keys) {
-  try {
-    call();
-    FAIL() << "expected an exception";
-  } catch (const E& e) {
-    const std::string msg = e.what();
-    for (const char* key : keys) EXPECT_NE(msg.find(key), std::string::npos) << "'" << key << "' not in: " << msg;
-  }
-}
+using testing::expect_error;
 
 TEST(IntegratedGradientsErrors, BadOptions) {
   expect_error<ValueError>([] { integrated_gradients(sum_of_squares, sample_x(), sample_baseline(), {.steps = 0}); },

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "deepfin/core/error.h"
+#include "explain_test_util.h"
 
 namespace deepfin::explain {
 namespace {
@@ -15,16 +16,7 @@ std::string column_name(int64_t c) {
   return "column " + std::to_string(c);
 }
 
-template <class E, class F>
-void expect_error(F call, std::initializer_list<const char*> keys) {
-  try {
-    call();
-    FAIL() << "expected an exception";
-  } catch (const E& e) {
-    const std::string msg = e.what();
-    for (const char* key : keys) EXPECT_NE(msg.find(key), std::string::npos) << "'" << key << "' not in: " << msg;
-  }
-}
+using testing::expect_error;
 
 TEST(RollUp, SumsFeaturesIntoSourceColumnsAndSkipsIgnored) {
   // Column 0 numeric (feature 0), column 1 one-hot with three levels (features 1..3),

@@ -9,6 +9,7 @@
 
 #include "deepfin/ops/conv.h"
 #include "kernels/conv_slots.h"
+#include "kernels_test_util.h"
 
 namespace deepfin::kernels {
 namespace {
@@ -21,16 +22,9 @@ std::vector<T> random_vector(int64_t n, std::mt19937& rng) {
   return v;
 }
 
-template <class T>
-::testing::AssertionResult close(const std::vector<T>& got, const std::vector<T>& want, double tol,
-                                 const std::string& what) {
-  for (size_t i = 0; i < want.size(); ++i)
-    if (!(std::abs(got[i] - want[i]) <= tol * (1 + std::abs(want[i]))))
-      return ::testing::AssertionFailure() << what << " element " << i << ": " << got[i] << " vs " << want[i];
-  return ::testing::AssertionSuccess();
-}
+using testing::close;
 
-std::vector<Conv2dGeometry> geometries() {
+std::vector<Conv2dGeometry> conv_geometries() {
   std::vector<Conv2dGeometry> out;
   for (int64_t batch : {1, 2})
     for (int64_t hw : {1, 5, 8})
@@ -64,13 +58,13 @@ std::string describe(const Conv2dGeometry& g) {
 }
 
 template <class T>
-void compare_all(double tol) {
+void compare_all_conv(double tol) {
   std::mt19937 rng(42);
   const auto& fwd = conv2d_forward_slot<T>();
   const auto& bin = conv2d_backward_input_slot<T>();
   const auto& bw = conv2d_backward_weight_slot<T>();
   ASSERT_TRUE(fwd.has_optimized() && bin.has_optimized() && bw.has_optimized());
-  for (const Conv2dGeometry& g : geometries()) {
+  for (const Conv2dGeometry& g : conv_geometries()) {
     const std::string what = describe(g);
     const int64_t nx = g.batch * g.in_h * g.in_w * g.in_c, nw = g.patch_size() * g.out_c;
     const int64_t ny = g.out_pixels() * g.out_c;
@@ -99,10 +93,10 @@ void compare_all(double tol) {
 }
 
 TEST(ConvKernels, OptimizedMatchesReferenceFloat) {
-  compare_all<float>(2e-4);
+  compare_all_conv<float>(2e-4);
 }
 TEST(ConvKernels, OptimizedMatchesReferenceDouble) {
-  compare_all<double>(1e-12);
+  compare_all_conv<double>(1e-12);
 }
 
 // The reference itself on a case small enough to work out by hand: a 3x3 image

@@ -19,7 +19,8 @@ double tolerance() {
 }
 
 template <class T>
-::testing::AssertionResult close(const std::vector<T>& got, const std::vector<T>& want, const std::string& what) {
+::testing::AssertionResult within_tolerance(const std::vector<T>& got, const std::vector<T>& want,
+                                            const std::string& what) {
   for (size_t i = 0; i < want.size(); ++i)
     if (!(std::abs(double(got[i]) - double(want[i])) <= tolerance<T>() * (1 + std::abs(double(want[i])))))
       return ::testing::AssertionFailure() << what << " element " << i << ": " << got[i] << " vs " << want[i];
@@ -51,17 +52,17 @@ void compare_softmax_xent() {
     softmax_xent_slot<T>().reference()(x.data(), y.data(), g.rows, g.classes, loss_r.data(), lse_r.data());
     softmax_xent_slot<T>().optimized()(x.data(), y.data(), g.rows, g.classes, loss_o.data(), lse_o.data());
     const std::string at = " at " + std::to_string(g.rows) + "x" + std::to_string(g.classes);
-    EXPECT_TRUE(close(loss_o, loss_r, "softmax_xent loss" + at));
-    EXPECT_TRUE(close(lse_o, lse_r, "softmax_xent lse" + at));
+    EXPECT_TRUE(within_tolerance(loss_o, loss_r, "softmax_xent loss" + at));
+    EXPECT_TRUE(within_tolerance(lse_o, lse_r, "softmax_xent lse" + at));
     std::vector<T> gx_r(n), gy_r(n), gx_o(n), gy_o(n);
     softmax_xent_backward_slot<T>().reference()(x.data(), y.data(), lse_r.data(), scale.data(), g.rows, g.classes,
                                                 gx_r.data(), gy_r.data());
     softmax_xent_backward_slot<T>().optimized()(x.data(), y.data(), lse_r.data(), scale.data(), g.rows, g.classes,
                                                 gx_o.data(), nullptr);
-    EXPECT_TRUE(close(gx_o, gx_r, "softmax_xent grad logits" + at));
+    EXPECT_TRUE(within_tolerance(gx_o, gx_r, "softmax_xent grad logits" + at));
     softmax_xent_backward_slot<T>().optimized()(x.data(), y.data(), lse_r.data(), scale.data(), g.rows, g.classes,
                                                 nullptr, gy_o.data());
-    EXPECT_TRUE(close(gy_o, gy_r, "softmax_xent grad targets" + at));
+    EXPECT_TRUE(within_tolerance(gy_o, gy_r, "softmax_xent grad targets" + at));
   }
 }
 
@@ -79,13 +80,13 @@ void compare_sparse_xent() {
     sparse_xent_slot<T>().reference()(x.data(), labels.data(), g.rows, g.classes, loss_r.data(), lse_r.data());
     sparse_xent_slot<T>().optimized()(x.data(), labels.data(), g.rows, g.classes, loss_o.data(), lse_o.data());
     const std::string at = " at " + std::to_string(g.rows) + "x" + std::to_string(g.classes);
-    EXPECT_TRUE(close(loss_o, loss_r, "sparse_xent loss" + at));
+    EXPECT_TRUE(within_tolerance(loss_o, loss_r, "sparse_xent loss" + at));
     std::vector<T> gx_r(n), gx_o(n);
     sparse_xent_backward_slot<T>().reference()(x.data(), labels.data(), lse_r.data(), scale.data(), g.rows, g.classes,
                                                gx_r.data());
     sparse_xent_backward_slot<T>().optimized()(x.data(), labels.data(), lse_r.data(), scale.data(), g.rows, g.classes,
                                                gx_o.data());
-    EXPECT_TRUE(close(gx_o, gx_r, "sparse_xent grad" + at));
+    EXPECT_TRUE(within_tolerance(gx_o, gx_r, "sparse_xent grad" + at));
   }
 }
 
@@ -102,14 +103,14 @@ void compare_categorical_xent() {
     categorical_xent_slot<T>().reference()(p.data(), y.data(), g.rows, g.classes, eps, loss_r.data());
     categorical_xent_slot<T>().optimized()(p.data(), y.data(), g.rows, g.classes, eps, loss_o.data());
     const std::string at = " at " + std::to_string(g.rows) + "x" + std::to_string(g.classes);
-    EXPECT_TRUE(close(loss_o, loss_r, "categorical_xent loss" + at));
+    EXPECT_TRUE(within_tolerance(loss_o, loss_r, "categorical_xent loss" + at));
     std::vector<T> gp_r(n), gy_r(n), gp_o(n), gy_o(n);
     categorical_xent_backward_slot<T>().reference()(p.data(), y.data(), scale.data(), g.rows, g.classes, eps,
                                                     gp_r.data(), gy_r.data());
     categorical_xent_backward_slot<T>().optimized()(p.data(), y.data(), scale.data(), g.rows, g.classes, eps,
                                                     gp_o.data(), gy_o.data());
-    EXPECT_TRUE(close(gp_o, gp_r, "categorical_xent grad probs" + at));
-    EXPECT_TRUE(close(gy_o, gy_r, "categorical_xent grad targets" + at));
+    EXPECT_TRUE(within_tolerance(gp_o, gp_r, "categorical_xent grad probs" + at));
+    EXPECT_TRUE(within_tolerance(gy_o, gy_r, "categorical_xent grad targets" + at));
   }
 }
 
@@ -133,14 +134,14 @@ void compare_pointwise() {
       pointwise_loss_slot<T>().optimized()(kind, p.data(), t.data(), g.rows, g.classes, T(param), loss_o.data());
       const std::string at =
           " kind " + std::to_string(int(kind)) + " at " + std::to_string(g.rows) + "x" + std::to_string(g.classes);
-      EXPECT_TRUE(close(loss_o, loss_r, "pointwise loss" + at));
+      EXPECT_TRUE(within_tolerance(loss_o, loss_r, "pointwise loss" + at));
       std::vector<T> gp_r(n), gt_r(n), gp_o(n), gt_o(n);
       pointwise_loss_backward_slot<T>().reference()(kind, p.data(), t.data(), scale.data(), g.rows, g.classes, T(param),
                                                     gp_r.data(), gt_r.data());
       pointwise_loss_backward_slot<T>().optimized()(kind, p.data(), t.data(), scale.data(), g.rows, g.classes, T(param),
                                                     gp_o.data(), gt_o.data());
-      EXPECT_TRUE(close(gp_o, gp_r, "pointwise grad pred" + at));
-      EXPECT_TRUE(close(gt_o, gt_r, "pointwise grad target" + at));
+      EXPECT_TRUE(within_tolerance(gp_o, gp_r, "pointwise grad pred" + at));
+      EXPECT_TRUE(within_tolerance(gt_o, gt_r, "pointwise grad target" + at));
     }
   }
 }

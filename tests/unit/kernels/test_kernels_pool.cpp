@@ -9,11 +9,12 @@
 
 #include "deepfin/ops/conv.h"
 #include "kernels/conv_slots.h"
+#include "kernels_test_util.h"
 
 namespace deepfin::kernels {
 namespace {
 
-std::vector<Pool2dGeometry> geometries() {
+std::vector<Pool2dGeometry> pool_geometries() {
   std::vector<Pool2dGeometry> out;
   for (int64_t batch : {1, 3})
     for (int64_t h : {1, 4, 7})
@@ -33,21 +34,14 @@ std::vector<Pool2dGeometry> geometries() {
   return out;
 }
 
-template <class T>
-::testing::AssertionResult close(const std::vector<T>& got, const std::vector<T>& want, double tol,
-                                 const std::string& what) {
-  for (size_t i = 0; i < want.size(); ++i)
-    if (!(std::abs(got[i] - want[i]) <= tol * (1 + std::abs(want[i]))))
-      return ::testing::AssertionFailure() << what << " element " << i << ": " << got[i] << " vs " << want[i];
-  return ::testing::AssertionSuccess();
-}
+using testing::close;
 
 template <class T>
-void compare_all(double tol) {
+void compare_all_pool(double tol) {
   std::mt19937 rng(9);
   // Few distinct values, so windows often hold ties and "first max" matters.
   std::uniform_int_distribution<int> dist(-3, 3);
-  for (const Pool2dGeometry& g : geometries()) {
+  for (const Pool2dGeometry& g : pool_geometries()) {
     const std::string what = "in " + std::to_string(g.in_h) + "x" + std::to_string(g.in_w) + "x" +
                              std::to_string(g.channels) + " pool " + std::to_string(g.pool_h) + "x" +
                              std::to_string(g.pool_w) + " stride " + std::to_string(g.stride_h) + " pad " +
@@ -75,10 +69,10 @@ void compare_all(double tol) {
 }
 
 TEST(PoolKernels, OptimizedMatchesReferenceFloat) {
-  compare_all<float>(1e-6);
+  compare_all_pool<float>(1e-6);
 }
 TEST(PoolKernels, OptimizedMatchesReferenceDouble) {
-  compare_all<double>(1e-14);
+  compare_all_pool<double>(1e-14);
 }
 
 // Ties: the whole gradient goes to the first maximum in row-major window order.

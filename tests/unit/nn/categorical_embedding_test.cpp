@@ -20,8 +20,8 @@ namespace {
 using nn::CategoricalEmbedding;
 using nn::CategoricalSlot;
 using testing::all_close;
+using testing::f64;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 // Input (N, 4): column 1 holds codes of 3 categories (embedded in 2), column 3 codes of 2 (embedded in 1).
 std::shared_ptr<CategoricalEmbedding> two_slot_layer(DType dtype = f64) {

@@ -12,8 +12,8 @@ namespace deepfin {
 namespace {
 
 using testing::all_close;
+using testing::f64;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 TEST(LayerForward, DenseIsXTimesKernelPlusBias) {
   Generator gen(1);

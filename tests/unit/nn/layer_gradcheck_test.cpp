@@ -9,9 +9,9 @@
 namespace deepfin {
 namespace {
 
+using testing::f64;
 using testing::gradcheck_layer;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 TEST(LayerGradcheck, Dense) {
   Generator gen(1);

@@ -5,6 +5,7 @@
 #include "deepfin/ops/conv.h"
 #include "deepfin/ops/linalg.h"
 #include "kernels/dispatch.h"
+#include "ops_test_util.h"
 #include "testing/gradcheck.h"
 
 namespace deepfin {
@@ -114,15 +115,7 @@ TEST(Conv2d, BackwardOptimizedMatchesReference) {
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(all_close(grads[0][i], grads[1][i], 1e-4, 1e-4)) << "input " << i;
 }
 
-template <class E>
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& fragments) {
-  try {
-    f();
-    FAIL() << "no exception";
-  } catch (const E& e) {
-    for (const auto& s : fragments) EXPECT_NE(std::string(e.what()).find(s), std::string::npos) << e.what();
-  }
-}
+using testing::expect_error;
 
 TEST(Conv2d, BadInputThrows) {
   const Tensor x = zeros({1, 5, 5, 3}), k = zeros({3, 3, 2, 4});

@@ -8,6 +8,7 @@
 
 #include "deepfin/ops/losses.h"
 #include "deepfin/ops/shape_ops.h"
+#include "ops_test_util.h"
 
 namespace deepfin {
 namespace {
@@ -19,16 +20,7 @@ Tensor ids(std::vector<int64_t> v, const Shape& s) {
   return from_vector(v, s);
 }
 
-template <class E, class F>
-void expect_error(F&& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected an exception";
-  } catch (const E& e) {
-    const std::string msg = e.what();
-    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
-  }
-}
+using testing::expect_error;
 
 // -sum_c y_c log softmax(x)_c for one row, straight from the definition.
 double xent_row(const std::vector<double>& x, const std::vector<double>& y) {

@@ -4,6 +4,7 @@
 
 #include "deepfin/ops/linalg.h"
 #include "kernels/gemm.h"
+#include "ops_test_util.h"
 #include "testing/gradcheck.h"
 
 namespace deepfin {
@@ -100,15 +101,7 @@ TEST(Matmul, EveryProviderAgrees) {
   kernels::set_gemm_provider(kernels::GemmProvider::automatic);
 }
 
-template <class E>
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& fragments) {
-  try {
-    f();
-    FAIL() << "no exception";
-  } catch (const E& e) {
-    for (const auto& s : fragments) EXPECT_NE(std::string(e.what()).find(s), std::string::npos) << e.what();
-  }
-}
+using testing::expect_error;
 
 TEST(Matmul, BadInputThrows) {
   const Tensor a = zeros({2, 3}), b = zeros({4, 5});

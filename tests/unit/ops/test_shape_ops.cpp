@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "deepfin/ops/shape_ops.h"
+#include "ops_test_util.h"
 
 namespace deepfin {
 namespace {
@@ -16,17 +17,7 @@ Tensor iota(const Shape& shape, double start = 0) {
   return from_vector(v, shape);
 }
 
-// Runs f, expects exception E, and checks the message names every part.
-template <class E, class F>
-void expect_error(F&& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected an exception";
-  } catch (const E& e) {
-    const std::string msg = e.what();
-    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
-  }
-}
+using testing::expect_error;
 
 TEST(ShapeOps, ConcatAlongEachAxis) {
   Tensor a = iota({2, 2});      // [[0,1],[2,3]]

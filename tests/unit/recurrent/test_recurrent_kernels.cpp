@@ -104,8 +104,8 @@ void compare_over_shapes(RnnCell cell) {
     for (int64_t U : {1, 5, 16, 64})
       for (bool masked : {false, true})
         for (const auto& [act, ract] : acts) {
-          SCOPED_TRACE(testing::Message() << "cell " << static_cast<int>(cell) << " N " << N << " U " << U << " masked "
-                                          << masked << " act " << static_cast<int>(act));
+          SCOPED_TRACE(::testing::Message() << "cell " << static_cast<int>(cell) << " N " << N << " U " << U
+                                            << " masked " << masked << " act " << static_cast<int>(act));
           const int64_t GU = rnn_gate_count(cell) * U;
           Buffers in{random_values(N * GU, rng), random_values(N * GU, rng), random_values(N, rng, 0.f, 1.f),
                      random_values(N * U, rng),  random_values(N * U, rng),  random_values(N * U, rng),

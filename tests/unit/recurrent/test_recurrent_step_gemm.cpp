@@ -33,7 +33,7 @@ TEST(RecurrentStepGemm, RowBlocksMatchTripleLoop) {
   for (const Case c :
        {Case{1, 256, 64}, Case{3, 20, 5}, Case{64, 256, 64}, Case{64, 64, 256}, Case{77, 512, 64}, Case{256, 256, 128}})
     for (const float beta : {0.0f, 1.0f}) {
-      SCOPED_TRACE(testing::Message() << c.m << "x" << c.n << "x" << c.k << " beta " << beta);
+      SCOPED_TRACE(::testing::Message() << c.m << "x" << c.n << "x" << c.k << " beta " << beta);
       const std::vector<float> a = random_values(c.m * c.k, rng), b = random_values(c.k * c.n, rng);
       std::vector<float> got = random_values(c.m * c.n, rng);
       if (beta == 0.0f) got[0] = std::numeric_limits<float>::quiet_NaN();

@@ -13,9 +13,9 @@ namespace deepfin {
 namespace {
 
 using testing::all_close;
+using testing::f64;
 using testing::gradcheck_layer;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 // Output step t becomes step T-1-t.
 Tensor reversed_in_time(const Tensor& y) {

@@ -11,9 +11,9 @@
 namespace deepfin {
 namespace {
 
+using testing::f64;
 using testing::gradcheck_layer;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 // Direct definition of a Keras Conv1D: y[n, t, f] = b[f] + sum_{j, c} xpad[n, t*s + j*d, c] * K[j, c, f],
 // where xpad has `before` zeros in front of x (and zeros past its end).

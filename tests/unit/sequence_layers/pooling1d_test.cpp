@@ -9,9 +9,9 @@
 namespace deepfin {
 namespace {
 
+using testing::f64;
 using testing::gradcheck_layer;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 // x (1, 3, 2): feature 0 = 1, 5, 3; feature 1 = -2, -4, 0.
 Tensor small_sequence() {

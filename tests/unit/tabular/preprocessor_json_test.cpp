@@ -14,7 +14,7 @@ using testing::make_table;
 using testing::NA;
 using testing::throws_with;
 
-Table train_table() {
+Table train_table_with_na() {
   return make_table("train.csv", {{"Income", {"10.1", "20.7", NA, "33.3", "0.01"}},
                                   {"Home", {"rent", "own", "rent", NA, "free"}},
                                   {"Flag", {"y", NA, "n", "Y", "y"}},
@@ -27,7 +27,7 @@ Table test_table() {
 }
 
 void expect_round_trip(const PreprocessOptions& options) {
-  const auto pre = TabularPreprocessor::fit(train_table(), options);
+  const auto pre = TabularPreprocessor::fit(train_table_with_na(), options);
   const nlohmann::json saved = nlohmann::json::parse(pre.to_json().dump(2));  // through text, as on disk
   const auto loaded = TabularPreprocessor::from_json(saved);
   const Tensor a = pre.transform(test_table()), b = loaded.transform(test_table());
@@ -38,7 +38,7 @@ void expect_round_trip(const PreprocessOptions& options) {
             0);
   EXPECT_EQ(loaded.to_json(), pre.to_json());
   EXPECT_EQ(loaded.options().kinds, options.kinds);
-  EXPECT_EQ(loaded.target_classes(train_table()), pre.target_classes(train_table()));
+  EXPECT_EQ(loaded.target_classes(train_table_with_na()), pre.target_classes(train_table_with_na()));
 }
 
 TEST(PreprocessorJson, RoundTripIsBitIdentical) {
@@ -55,7 +55,7 @@ TEST(PreprocessorJson, RoundTripIsBitIdentical) {
 
 TEST(PreprocessorJson, MissingKeysAreNamed) {
   PreprocessOptions options{.target = "class", .positive_label = "bad"};
-  const nlohmann::json good = TabularPreprocessor::fit(train_table(), options).to_json();
+  const nlohmann::json good = TabularPreprocessor::fit(train_table_with_na(), options).to_json();
   nlohmann::json j = good;
   j["columns"][1].erase("categories");
   EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[1].categories"}));
@@ -70,7 +70,7 @@ TEST(PreprocessorJson, MissingKeysAreNamed) {
 
 TEST(PreprocessorJson, MalformedValuesAreFileErrors) {
   PreprocessOptions options{.target = "class", .positive_label = "bad"};
-  const nlohmann::json good = TabularPreprocessor::fit(train_table(), options).to_json();
+  const nlohmann::json good = TabularPreprocessor::fit(train_table_with_na(), options).to_json();
   nlohmann::json j = good;
   j["columns"][0]["scale"] = "wide";
   EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].scale"}));

@@ -14,13 +14,13 @@
 namespace deepfin::text {
 namespace {
 
-const std::string kShared = DEEPFIN_SHARED_DATA_DIR;
+const std::string kCorpora = DEEPFIN_SHARED_DATA_DIR;
 
 TEST(RealCorpus, Banking77TrainCoversTest) {
-  const std::string train_path = kShared + "/banking77/train.csv";
+  const std::string train_path = kCorpora + "/banking77/train.csv";
   if (!std::filesystem::exists(train_path)) GTEST_SKIP() << "no " << train_path;
   const LabelledText train = read_text_csv(train_path, "text", "category");
-  const LabelledText test = read_text_csv(kShared + "/banking77/test.csv", "text", "category");
+  const LabelledText test = read_text_csv(kCorpora + "/banking77/test.csv", "text", "category");
   const auto start = std::chrono::steady_clock::now();
   const Tokenizer tokenizer = Tokenizer::train(train.texts, {.vocab_size = 8000, .min_frequency = 2});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -44,7 +44,7 @@ TEST(RealCorpus, Banking77TrainCoversTest) {
 }
 
 TEST(RealCorpus, PhrasebankNumbersAreSpelledWithDigits) {
-  const std::string path = kShared + "/financial_phrasebank/Sentences_50Agree.txt";
+  const std::string path = kCorpora + "/financial_phrasebank/Sentences_50Agree.txt";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
   const LabelledText data = read_phrasebank(path);
   const Tokenizer tokenizer = Tokenizer::train(data.texts, {.vocab_size = 8000, .min_frequency = 2});

@@ -12,7 +12,7 @@ namespace {
 
 using deepfin::testing::throws_with;
 
-TimeSeries parse(const std::string& text, const SeriesOptions& options = {}) {
+TimeSeries parse_series(const std::string& text, const SeriesOptions& options = {}) {
   return series_from_table(parse_csv(text, "s.csv"), options);
 }
 
@@ -26,7 +26,7 @@ TEST(DaysFromCivil, KnownDates) {
 }
 
 TEST(Series, IsoDatesAndEveryOtherColumnByDefault) {
-  const TimeSeries s = parse("date,A,B\n1970-01-01,1,10\n1970-01-02,2.5,-3e2\n2000-03-01,+4,0\n");
+  const TimeSeries s = parse_series("date,A,B\n1970-01-01,1,10\n1970-01-02,2.5,-3e2\n2000-03-01,+4,0\n");
   EXPECT_EQ(s.source, "s.csv");
   EXPECT_EQ(s.length(), 3);
   EXPECT_EQ(s.dates, (std::vector<std::string>{"1970-01-01", "1970-01-02", "2000-03-01"}));
@@ -41,7 +41,7 @@ TEST(Series, ChosenDateAndValueColumnsInTheOrderAsked) {
   SeriesOptions o;
   o.date_column = "d";
   o.value_columns = {"C", "A"};
-  const TimeSeries s = parse("A,d,B,C\n1,\"2020-02-28\",x,5\n2,\"2020-02-29\",y,6\n", o);
+  const TimeSeries s = parse_series("A,d,B,C\n1,\"2020-02-28\",x,5\n2,\"2020-02-29\",y,6\n", o);
   EXPECT_EQ(s.names, (std::vector<std::string>{"C", "A"}));
   EXPECT_EQ(s.values, (std::vector<std::vector<double>>{{5, 6}, {1, 2}}));
   EXPECT_EQ(s.time[1] - s.time[0], 1);  // the text column B is never parsed
@@ -58,7 +58,7 @@ constexpr const char* kGappy =
     "2020-01-08,4,8\n";
 
 TEST(Series, DropRemovesEveryRowWithAMissingValue) {
-  const TimeSeries s = parse(kGappy);
+  const TimeSeries s = parse_series(kGappy);
   EXPECT_EQ(s.lines, (std::vector<int64_t>{4, 7}));
   EXPECT_EQ(s.dates, (std::vector<std::string>{"2020-01-03", "2020-01-08"}));
   EXPECT_EQ(s.values, (std::vector<std::vector<double>>{{2, 4}, {6, 8}}));
@@ -67,7 +67,7 @@ TEST(Series, DropRemovesEveryRowWithAMissingValue) {
 TEST(Series, ForwardFillCarriesTheLastValueAndDropsOnlyLeadingGaps) {
   SeriesOptions o;
   o.missing = MissingPolicy::forward_fill;
-  const TimeSeries s = parse(kGappy, o);
+  const TimeSeries s = parse_series(kGappy, o);
   // Line 2 is dropped (A has no earlier value) but its B=5 still fills line 3.
   EXPECT_EQ(s.lines, (std::vector<int64_t>{3, 4, 5, 6, 7}));
   EXPECT_EQ(s.column("A"), (std::vector<double>{1, 2, 2, 3, 4}));
@@ -77,7 +77,7 @@ TEST(Series, ForwardFillCarriesTheLastValueAndDropsOnlyLeadingGaps) {
 TEST(Series, DecimalYearDates) {
   SeriesOptions o;
   o.date_format = "decimal_year";
-  const TimeSeries s = parse("\"t\",\"X\"\n1991.5,1\n1992.0,2\n2000.25,3\n", o);
+  const TimeSeries s = parse_series("\"t\",\"X\"\n1991.5,1\n1992.0,2\n2000.25,3\n", o);
   const double y1991 = 21 * 365 + 5;  // leap days 1972..1988
   EXPECT_EQ(s.dates, (std::vector<std::string>{"1991.5", "1992.0", "2000.25"}));
   EXPECT_DOUBLE_EQ(s.time[0], y1991 + 182.5);
@@ -86,7 +86,7 @@ TEST(Series, DecimalYearDates) {
 }
 
 TEST(Series, SliceKeepsRowsAndTheirLines) {
-  const TimeSeries s = parse("date,A\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n2020-01-04,4\n").slice(1, 3);
+  const TimeSeries s = parse_series("date,A\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n2020-01-04,4\n").slice(1, 3);
   EXPECT_EQ(s.dates, (std::vector<std::string>{"2020-01-02", "2020-01-03"}));
   EXPECT_EQ(s.lines, (std::vector<int64_t>{3, 4}));
   EXPECT_EQ(s.column("A"), (std::vector<double>{2, 3}));

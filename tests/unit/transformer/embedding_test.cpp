@@ -9,7 +9,7 @@
 namespace deepfin {
 namespace {
 
-constexpr DType f64 = DType::float64;
+using testing::f64;
 
 // A (3, 2) table whose row i is (10 i, 10 i + 1).
 std::shared_ptr<nn::Embedding> known_embedding(bool mask_zero = false) {

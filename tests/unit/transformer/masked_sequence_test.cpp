@@ -12,7 +12,7 @@ namespace {
 using testing::all_close;
 using testing::random_double;
 using L = std::vector<std::shared_ptr<nn::Layer>>;
-constexpr DType f64 = DType::float64;
+using testing::f64;
 
 // x (2, 3, 2): row 0 steps (1, -2), (5, -4), (3, 0); row 1 steps (2, 2), (-1, 7), (4, -3).
 Tensor two_rows() {

@@ -12,9 +12,9 @@ namespace deepfin {
 namespace {
 
 using testing::all_close;
+using testing::f64;
 using testing::gradcheck_layer;
 using testing::random_double;
-constexpr DType f64 = DType::float64;
 
 TEST(PositionalEmbedding, SinusoidalTableByHand) {
   const Tensor table = nn::PositionalEmbedding::sinusoidal_table(3, 4, 10000.0, f64);

@@ -18,7 +18,7 @@ namespace {
 using testing::all_close;
 using testing::random_double;
 using L = std::vector<std::shared_ptr<nn::Layer>>;
-constexpr DType f64 = DType::float64;
+using testing::f64;
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("deepfin_tf_" + std::to_string(::getpid()) + "_" + name)).string();
