@@ -108,6 +108,7 @@
 #include "deepfin/report/forecast_figures.h"
 #include "deepfin/tabular/tabular_model.h"
 #include "deepfin/text/label_encoder.h"
+#include "deepfin/text/ngrams.h"
 #include "deepfin/text/normalizer.h"
 #include "deepfin/text/readers.h"
 #include "deepfin/text/tokenizer.h"

@@ -77,10 +77,40 @@ void TextClassifier::set_threshold(double threshold) {
   threshold_ = threshold;
 }
 
+void TextClassifier::set_ngrams(const NgramOptions& options) {
+  check_ngram_options(options);
+  ngrams_ = options;
+}
+
+int64_t TextClassifier::input_vocabulary() const {
+  return tokenizer_.vocab_size() + (ngrams_.order > 1 ? ngrams_.buckets : 0);
+}
+
 Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* truncated) const {
-  Tokenizer::Encoded e = tokenizer_.encode_batch(texts, max_length_);
-  if (truncated) *truncated = e.truncated;
-  return e.ids;
+  if (ngrams_.order == 1) {
+    Tokenizer::Encoded e = tokenizer_.encode_batch(texts, max_length_);
+    if (truncated) *truncated = e.truncated;
+    return e.ids;
+  }
+  const auto n = static_cast<int64_t>(texts.size());
+  Tensor ids = zeros({n, max_length_}, DType::int64);  // [PAD] = 0 after each text
+  int64_t* out = ids.data<int64_t>();
+  int64_t cut_count = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    std::vector<int64_t> tokens;
+    try {
+      tokens = tokenizer_.encode(texts[static_cast<size_t>(i)]);
+    } catch (const ValueError& e) {
+      throw ValueError(fmt::format("TextClassifier::encode: text {}: {}", i, e.what()));
+    }
+    bool cut = false;
+    const std::vector<int64_t> row =
+        with_ngrams(tokens, ngrams_, tokenizer_.vocab_size(), max_length_, /*skip_first=*/true, &cut);
+    cut_count += cut ? 1 : 0;
+    std::copy(row.begin(), row.end(), out + i * max_length_);
+  }
+  if (truncated) *truncated = cut_count;
+  return ids;
 }
 
 Tensor TextClassifier::predict_proba(const std::vector<std::string>& texts, int64_t batch_size) const {
@@ -124,6 +154,7 @@ void TextClassifier::save(const std::string& path) const {
                                                    {"labels", labels_.to_json()},
                                                    {"max_length", max_length_},
                                                    {"threshold", threshold_},
+                                                   {"ngrams", ngram_options_to_json(ngrams_)},
                                                    {"ensemble", others}});
   first.set_attached_tensors(std::move(member_weights));
   first.save(path);
@@ -150,6 +181,11 @@ TextClassifier TextClassifier::load(const std::string& path) {
     TextClassifier out(std::move(tokenizer), LabelEncoder::from_json(attached.at("labels")), max_length,
                        std::move(members));
     out.set_threshold(attached.at("threshold").get<double>());
+    try {
+      out.set_ngrams(ngram_options_from_json(attached.value("ngrams", nlohmann::json())));
+    } catch (const FileError& e) {
+      throw FileError(fmt::format("{}: {}", path, e.what()));
+    }
     return out;
   } catch (const nlohmann::json::exception& e) {
     throw FileError(fmt::format("{}: malformed text metadata: {}", path, e.what()));

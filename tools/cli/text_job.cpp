@@ -63,7 +63,8 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
   options.normalizer.strip_accents = spec.strip_accents;
   text::Tokenizer tokenizer = text::Tokenizer::train(train.texts, options);
   text::LabelEncoder labels = text::LabelEncoder::fit(train.labels);
-  const nlohmann::json model_json = sized_model(job, tokenizer.vocab_size(), labels.num_classes());
+  const text::NgramOptions ngrams{.order = spec.ngrams, .buckets = spec.ngrams > 1 ? spec.ngram_buckets : 0};
+  const nlohmann::json model_json = sized_model(job, tokenizer.vocab_size() + ngrams.buckets, labels.num_classes());
   auto new_model = [&] {
     auto model = std::dynamic_pointer_cast<models::Sequential>(model_from_json(model_json));
     if (!model) throw ConfigError(fmt::format("{}: text jobs need a Sequential model", job.file.string()));
@@ -74,6 +75,7 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
   std::vector<std::shared_ptr<models::Sequential>> members{new_model()};
   text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, members);
   classifier.set_threshold(spec.confidence_threshold);
+  classifier.set_ngrams(ngrams);
 
   int64_t truncated = 0;
   const Tensor x = classifier.encode(train.texts, &truncated);
@@ -122,6 +124,7 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
   }
   text::TextClassifier fitted(classifier.tokenizer(), labels, spec.max_length, members);
   fitted.set_threshold(spec.confidence_threshold);
+  fitted.set_ngrams(ngrams);
   return TextFit{std::move(fitted), std::move(history), truncated};
 }
 

@@ -30,16 +30,21 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
     throw ConfigError(fmt::format("{}: [data] test_split must lie in (0, 1), got {}", file, s.test_split));
 
   const nlohmann::json text = job.value("text", nlohmann::json::object());
-  check_keys(
-      text,
-      {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold", "ensemble"},
-      "text", file);
+  check_keys(text,
+             {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold",
+              "ensemble", "ngrams", "ngram_buckets"},
+             "text", file);
   s.vocab_size = get_or<int64_t>(text, "vocab_size", s.vocab_size, "text", file);
   s.min_frequency = get_or<int64_t>(text, "min_frequency", s.min_frequency, "text", file);
   s.max_length = get_or<int64_t>(text, "max_length", s.max_length, "text", file);
   s.lowercase = get_or<bool>(text, "lowercase", s.lowercase, "text", file);
   s.strip_accents = get_or<bool>(text, "strip_accents", s.strip_accents, "text", file);
   s.confidence_threshold = get_or<double>(text, "confidence_threshold", s.confidence_threshold, "text", file);
+  s.ngrams = get_or<int64_t>(text, "ngrams", s.ngrams, "text", file);
+  s.ngram_buckets = get_or<int64_t>(text, "ngram_buckets", s.ngram_buckets, "text", file);
+  if (s.ngrams < 1 || s.ngrams > 3 || s.ngram_buckets < 1)
+    throw ConfigError(fmt::format("{}: [text] ngrams must be 1, 2 or 3 and ngram_buckets >= 1 (got {} and {})", file,
+                                  s.ngrams, s.ngram_buckets));
   s.ensemble = get_or<int64_t>(text, "ensemble", s.ensemble, "text", file);
   if (s.ensemble < 1 || s.ensemble > 64)
     throw ConfigError(fmt::format("{}: [text] ensemble must lie in [1, 64], got {}", file, s.ensemble));

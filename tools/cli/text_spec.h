@@ -23,8 +23,10 @@ struct TextSpec {
   bool lowercase = true;
   bool strip_accents = false;
   double confidence_threshold = 0.5;
-  int64_t ensemble = 1;  // models trained one after another (different initial weights and
-                         // shuffles), their probabilities averaged
+  int64_t ngrams = 1;              // 2 or 3: hashed word n-grams appended to the tokens
+  int64_t ngram_buckets = 100000;  // hash buckets for them
+  int64_t ensemble = 1;            // models trained one after another (different initial weights and
+                                   // shuffles), their probabilities averaged
 };
 
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);

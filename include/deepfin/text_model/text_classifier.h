@@ -14,6 +14,7 @@
 
 #include "deepfin/models/sequential.h"
 #include "deepfin/text/label_encoder.h"
+#include "deepfin/text/ngrams.h"
 #include "deepfin/text/tokenizer.h"
 
 namespace deepfin::text {
@@ -38,6 +39,13 @@ class TextClassifier {
   // if the stored tokenizer does not match its fingerprint.
   static TextClassifier load(const std::string& path);
   void save(const std::string& path) const;
+
+  // Hashed word n-grams appended to each text's tokens (see ngrams.h); the model's
+  // Embedding then needs input_dim >= input_vocabulary(). ValueError for bad options.
+  void set_ngrams(const NgramOptions& options);
+  const NgramOptions& ngrams() const { return ngrams_; }
+  // Token ids plus n-gram ids: the input_dim the first Embedding needs.
+  int64_t input_vocabulary() const;
 
   // (N, max_length) int64 ids; `truncated` (if given) counts texts cut to max_length.
   Tensor encode(const std::vector<std::string>& texts, int64_t* truncated = nullptr) const;
@@ -64,6 +72,7 @@ class TextClassifier {
   int64_t max_length_;
   std::vector<std::shared_ptr<models::Sequential>> members_;
   double threshold_ = 0.5;
+  NgramOptions ngrams_{};
 };
 
 }  // namespace deepfin::text

@@ -156,6 +156,28 @@ TEST_F(CliText, AnEnsembleTrainsSavesAndPredicts) {
   EXPECT_NE(bad.err.find("[text] ensemble must lie in [1, 64], got 0"), std::string::npos) << bad.err;
 }
 
+TEST_F(CliText, HashedBigramsWidenTheEmbeddingAndTravelWithTheModel) {
+  const std::string train = write("train.csv", intents_csv(40, 1)), test = write("test.csv", intents_csv(10, 2));
+  deepfin::testing::CliResult r =
+      run("train " + write("job.toml", job(train, test, "ngrams = 2\nngram_buckets = 64\n")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto file = deepfin::io::load_safetensors(path("m.safetensors"));
+  const auto table = std::find_if(file.tensors.begin(), file.tensors.end(),
+                                  [](const auto& t) { return t.first.find("embedding") != std::string::npos; });
+  ASSERT_NE(table, file.tensors.end());
+  const nlohmann::json text = nlohmann::json::parse(file.metadata.at("text"));
+  EXPECT_EQ(table->second.size(0), static_cast<int64_t>(text["tokenizer"]["vocab"].size()) + 64)
+      << "input_dim 0 means the vocabulary plus the n-gram buckets";
+  EXPECT_EQ(text["ngrams"]["order"], 2);
+  deepfin::testing::CliResult p = run("predict " + path("m.safetensors") + " --text \"send a wire to my payee\"");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("transfer"), std::string::npos) << p.out;
+
+  deepfin::testing::CliResult bad = run("train " + write("bad.toml", job(train, test, "ngrams = 4\n")));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("[text] ngrams must be 1, 2 or 3"), std::string::npos) << bad.err;
+}
+
 TEST_F(CliText, ValidationSplitHoldsOutEveryLabelNotTheLastRows) {
   // Sorted by label, as Banking77's train.csv is: Keras's "last rows" rule would
   // validate on one label the model never trained on (val_loss rising above 1).
