@@ -1,9 +1,8 @@
 # Precompiled headers for the heavy third-party headers most files include.
 # A precompiled header is only usable with the flags it was built with, so there
 # is one per flag set, built once and reused by every target of that set:
-#   deepfin_kernels   -> every library floor (-O3 in release)
+#   deepfin_kernels   -> every library floor and the command line (-O3 in release)
 #   deepfin_testing   -> every test program  (-O1, plus GoogleTest)
-#   deepfin_cli_lib   -> the command line    (plus CLI11 and toml++)
 # Building one per target instead cost about 25 s of CPU per test program.
 option(DEEPFIN_PCH "Precompile heavy third-party headers" ON)
 
