@@ -25,8 +25,9 @@ std::shared_ptr<models::Sequential> load_member(const nlohmann::json& spec, size
     throw FileError(fmt::format("{}: ensemble member {} is not a Sequential model", path, m));
   auto member = models::Sequential::from_config(spec.at("config"));
   if (!member->built()) member->build(Shape{max_length});
+  const size_t count = member->get_weights().size();  // get_weights copies: ask once
   std::vector<Tensor> weights;
-  for (size_t i = 0; i < member->get_weights().size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     auto it = tensors.find(member_weight_name(m, i));
     if (it == tensors.end())
       throw FileError(
