@@ -62,6 +62,12 @@ TextClassifier::TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t
   for (const auto& m : members_) check_member(*m);
 }
 
+void TextClassifier::add_member(std::shared_ptr<models::Sequential> model) {
+  if (!model) throw ValueError("TextClassifier: no model given");
+  check_member(*model);
+  members_.push_back(std::move(model));
+}
+
 void TextClassifier::check_member(const models::Sequential& model) const {
   const auto layers = model.layers();
   if (layers.empty() || layers.back()->activation() != "softmax")

@@ -72,8 +72,7 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
     if (!model->built()) model->build(Shape{spec.max_length});
     return model;
   };
-  std::vector<std::shared_ptr<models::Sequential>> members{new_model()};
-  text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, members);
+  text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, new_model());
   classifier.set_threshold(spec.confidence_threshold);
   classifier.set_ngrams(ngrams);
 
@@ -117,15 +116,12 @@ TextFit fit_text(const JobSpec& job, const text::LabelledText& train, int verbos
   // Members are trained one after another from the one random stream, so each
   // starts from other weights and sees other shuffles; the run stays reproducible.
   train::History history =
-      members.front()->fit(parts.x_train, parts.y_train, fit_options_from_json(fit, parts, job.output.history_csv));
+      classifier.model().fit(parts.x_train, parts.y_train, fit_options_from_json(fit, parts, job.output.history_csv));
   for (int64_t m = 1; m < spec.ensemble; ++m) {
-    members.push_back(new_model());
-    members.back()->fit(parts.x_train, parts.y_train, fit_options_from_json(fit, parts, ""));
+    classifier.add_member(new_model());
+    classifier.members().back()->fit(parts.x_train, parts.y_train, fit_options_from_json(fit, parts, ""));
   }
-  text::TextClassifier fitted(classifier.tokenizer(), labels, spec.max_length, members);
-  fitted.set_threshold(spec.confidence_threshold);
-  fitted.set_ngrams(ngrams);
-  return TextFit{std::move(fitted), std::move(history), truncated};
+  return TextFit{std::move(classifier), std::move(history), truncated};
 }
 
 metrics::ClassReport evaluate_text(const text::TextClassifier& classifier, const text::LabelledText& test) {

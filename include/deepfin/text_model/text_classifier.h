@@ -60,6 +60,9 @@ class TextClassifier {
   const Tokenizer& tokenizer() const { return tokenizer_; }
   const LabelEncoder& labels() const { return labels_; }
   int64_t max_length() const { return max_length_; }
+  // Adds an ensemble member (checked as in the constructor).
+  void add_member(std::shared_ptr<models::Sequential> model);
+
   // The first member (the only one unless this is an ensemble).
   models::Sequential& model() const { return *members_.front(); }
   const std::vector<std::shared_ptr<models::Sequential>>& members() const { return members_; }

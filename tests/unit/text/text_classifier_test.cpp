@@ -68,6 +68,10 @@ TEST(TextClassifier, EveryMemberMustEndInASoftmaxOverTheLabels) {
                ConfigError);
   EXPECT_THROW(TextClassifier(tokenizer, labels, 6, Members{member(vocab, 3), member(vocab, 4)}), ConfigError);
   EXPECT_THROW(TextClassifier(tokenizer, labels, 6, Members{}), ValueError);
+  TextClassifier grown(tokenizer, labels, 6, member(vocab, 3));
+  EXPECT_THROW(grown.add_member(member(vocab, 4)), ConfigError);
+  grown.add_member(member(vocab, 3));
+  EXPECT_EQ(grown.members().size(), 2u) << "a refused member is not added";
 }
 
 }  // namespace
