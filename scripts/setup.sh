@@ -8,6 +8,9 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # tests and micro-benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # build cache (used as the compiler launcher when present), and the fuzzing
+  # toolchain for the `fuzz` preset (libFuzzer needs clang)
+  ccache clang-15 libfuzzer-15-dev libomp-15-dev
   # parsing, formatting, compression
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev zlib1g-dev
   # the GEMM seam's providers (OpenMP builds, so there is one thread pool)

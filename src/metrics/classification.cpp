@@ -6,13 +6,10 @@
 #include <numeric>
 
 #include "deepfin/core/error.h"
+#include "metrics/safe_ratio.h"
 
 namespace deepfin::metrics {
 namespace {
-
-double ratio(int64_t numerator, int64_t denominator) {
-  return denominator > 0 ? static_cast<double>(numerator) / static_cast<double>(denominator) : 0.0;
-}
 
 void check_ids(std::span<const int64_t> ids, const char* which, int64_t num_classes) {
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -53,7 +50,7 @@ ClassReport classification_report(std::span<const int64_t> y_true, std::span<con
     const int64_t support = std::accumulate(report.confusion[c].begin(), report.confusion[c].end(), int64_t{0});
     int64_t predicted = 0;
     for (size_t r = 0; r < names.size(); ++r) predicted += report.confusion[r][c];
-    const double p = ratio(tp, predicted), r = ratio(tp, support);
+    const double p = detail::safe_ratio(tp, predicted), r = detail::safe_ratio(tp, support);
     report.precision.push_back(p);
     report.recall.push_back(r);
     report.f1.push_back(p + r > 0 ? 2 * p * r / (p + r) : 0.0);
@@ -62,7 +59,7 @@ ClassReport classification_report(std::span<const int64_t> y_true, std::span<con
     report.macro_f1 += report.f1.back() / static_cast<double>(k);
     report.weighted_f1 += report.f1.back() * static_cast<double>(support) / static_cast<double>(n);
   }
-  report.accuracy = ratio(correct, n);
+  report.accuracy = detail::safe_ratio(correct, n);
   return report;
 }
 

@@ -2,10 +2,12 @@
 
 #include <fstream>
 
+#include "testing/paths.h"
+
 namespace deepfin::testing {
 
 nlohmann::json load_fixture(const std::string& name) {
-  const std::string path = std::string(DEEPFIN_TEST_DATA_DIR) + "/parity/fixtures/" + name + ".json";
+  const std::string path = deepfin::testing::test_data_dir() + "/parity/fixtures/" + name + ".json";
   std::ifstream in(path);
   if (!in) throw FileError("parity fixture not found: " + path + " (run tests/parity/generate_fixtures.py)");
   return nlohmann::json::parse(in);

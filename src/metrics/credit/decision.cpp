@@ -7,16 +7,13 @@
 
 #include "checks.h"
 #include "deepfin/core/error.h"
+#include "metrics/safe_ratio.h"
 
 namespace deepfin::metrics {
 
 using namespace credit_detail;
 
 namespace {
-
-double ratio(int64_t numerator, int64_t denominator) {
-  return denominator == 0 ? 0.0 : static_cast<double>(numerator) / static_cast<double>(denominator);
-}
 
 void check_costs(std::string_view function, CostMatrix costs) {
   for (double cost : {costs.false_negative, costs.false_positive})
@@ -30,16 +27,16 @@ void check_costs(std::string_view function, CostMatrix costs) {
 }  // namespace
 
 double ConfusionAt::accuracy() const {
-  return ratio(tp + tn, tp + tn + fp + fn);
+  return detail::safe_ratio(tp + tn, tp + tn + fp + fn);
 }
 double ConfusionAt::precision() const {
-  return ratio(tp, tp + fp);
+  return detail::safe_ratio(tp, tp + fp);
 }
 double ConfusionAt::recall() const {
-  return ratio(tp, tp + fn);
+  return detail::safe_ratio(tp, tp + fn);
 }
 double ConfusionAt::specificity() const {
-  return ratio(tn, tn + fp);
+  return detail::safe_ratio(tn, tn + fp);
 }
 double ConfusionAt::f1() const {
   const double p = precision(), r = recall();

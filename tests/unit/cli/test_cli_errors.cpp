@@ -12,6 +12,7 @@
 
 #include "deepfin/core/tensor.h"
 #include "deepfin/io/npy.h"
+#include "testing/paths.h"
 
 namespace {
 
@@ -23,7 +24,7 @@ struct RunResult {
 };
 
 RunResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>&1";
+  const std::string cmd = deepfin::testing::cli_path() + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};

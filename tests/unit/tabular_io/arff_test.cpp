@@ -9,6 +9,7 @@
 
 #include "deepfin/core/error.h"
 #include "deepfin/data/tabular/csv.h"
+#include "testing/paths.h"
 #include "unit/io/io_test_util.h"
 
 namespace deepfin::data {
@@ -18,7 +19,7 @@ using Cells = std::vector<std::optional<std::string>>;
 using deepfin::testing::throws_with;
 
 TEST(Arff, ReadsTheFixture) {
-  const std::string path = std::string(DEEPFIN_TEST_DATA_DIR) + "/unit/tabular_io/data/tiny_credit.arff";
+  const std::string path = deepfin::testing::test_data_dir() + "/unit/tabular_io/data/tiny_credit.arff";
   const Table t = read_arff(path);
   EXPECT_EQ(t.source, path);
   ASSERT_EQ(t.num_columns(), 6);
@@ -120,7 +121,7 @@ TEST(Arff, WekaCreditGMatchesTheCsv) {
   if (const char* dir = std::getenv("DEEPFIN_DATA_DIR");
       dir && std::filesystem::exists(std::string(dir) + "/credit-g.arff"))
     arff = std::string(dir) + "/credit-g.arff";
-  const std::string csv = std::string(DEEPFIN_SHARED_DATA_DIR) + "/uci_german_credit/credit-g.csv";
+  const std::string csv = deepfin::testing::shared_data_dir() + "/uci_german_credit/credit-g.csv";
   if (!std::filesystem::exists(arff) || !std::filesystem::exists(csv)) GTEST_SKIP() << "no credit-g.arff or csv";
   const Table a = read_arff(arff);
   const Table c = read_csv(csv);

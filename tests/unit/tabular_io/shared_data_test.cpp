@@ -7,12 +7,13 @@
 #include <set>
 
 #include "deepfin/data/tabular/csv.h"
+#include "testing/paths.h"
 
 namespace deepfin::data {
 namespace {
 
 std::string shared_file(const std::string& relative) {
-  const std::string path = std::string(DEEPFIN_SHARED_DATA_DIR) + "/" + relative;
+  const std::string path = deepfin::testing::shared_data_dir() + "/" + relative;
   return std::filesystem::exists(path) ? path : std::string();
 }
 

@@ -11,6 +11,7 @@
 
 #include "deepfin/core/error.h"
 #include "scratch_dir.h"
+#include "testing/paths.h"
 #include "text/utf8.h"
 
 namespace deepfin::text {
@@ -96,7 +97,7 @@ TEST(ReadPhrasebank, EachErrorNamesItsLine) {
   expect_error<FileError>([&] { read_phrasebank(dir.sub("missing.txt")); }, "missing.txt");
 }
 
-const std::string kShared = DEEPFIN_SHARED_DATA_DIR;
+const std::string kShared = deepfin::testing::shared_data_dir();
 
 TEST(RealFiles, Banking77) {
   const std::string train_path = kShared + "/banking77/train.csv", test_path = kShared + "/banking77/test.csv";

@@ -10,11 +10,12 @@
 
 #include "deepfin/text/readers.h"
 #include "deepfin/text/tokenizer.h"
+#include "testing/paths.h"
 
 namespace deepfin::text {
 namespace {
 
-const std::string kCorpora = DEEPFIN_SHARED_DATA_DIR;
+const std::string kCorpora = deepfin::testing::shared_data_dir();
 
 TEST(RealCorpus, Banking77TrainCoversTest) {
   const std::string train_path = kCorpora + "/banking77/train.csv";

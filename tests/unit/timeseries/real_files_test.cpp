@@ -7,6 +7,7 @@
 #include "deepfin/core/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/timeseries/series.h"
+#include "testing/paths.h"
 #include "unit/io/io_test_util.h"
 
 namespace deepfin::data {
@@ -15,7 +16,7 @@ namespace {
 using deepfin::testing::throws_with;
 
 std::string shared_file(const std::string& relative) {
-  return std::string(DEEPFIN_SHARED_DATA_DIR) + "/" + relative;
+  return deepfin::testing::shared_data_dir() + "/" + relative;
 }
 
 #define SKIP_IF_ABSENT(path) \

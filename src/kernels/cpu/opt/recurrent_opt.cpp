@@ -6,32 +6,11 @@
 #include <cstdint>
 
 #include "deepfin/core/threads.h"
+#include "kernels/cpu/opt/fast_math.h"
 #include "kernels/cpu/ref/recurrent_cell.h"
 
 namespace deepfin::kernels::opt {
 namespace {
-
-// Cephes-style expf: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by a degree-6
-// polynomial, 2^n put straight into the exponent bits. No branches and no
-// library calls (not even floorf, which GCC does not vectorize on every target:
-// n is rounded by adding and subtracting 1.5 * 2^23), so loops that inline it
-// vectorize.
-inline float exp_approx(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23: float addition rounds to an integer
-  const float n = (x * 1.44269504088896341f + kRound) - kRound;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  return p * std::bit_cast<float>(bits);
-}
 
 // tanh(x) = 2 sigmoid(2x) - 1 saturates cleanly to +-1 and, written like the
 // sigmoid, vectorizes (GCC did not vectorize 1 - 2 / (exp(2x) + 1)).
