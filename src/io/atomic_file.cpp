@@ -1,6 +1,8 @@
 #include "deepfin/io/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,16 +39,49 @@ void sync_dir(const std::string& dir) {
   ::close(fd);
 }
 
+// A writer holds an exclusive flock on its temporary file for as long as it lives;
+// the kernel drops the lock when the process dies, however it dies. A temporary file
+// of the same target that can be locked was therefore left by a writer that was
+// killed (SIGKILL, power loss) and is removed. Files of live writers stay.
+void remove_stale_temps(const std::string& dir, const std::string& prefix) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;  // the mkstemp below reports an unusable directory
+  while (const dirent* entry = ::readdir(d)) {
+    const std::string name = entry->d_name;
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string path = dir + "/" + name;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(path.c_str());
+    ::close(fd);
+  }
+  ::closedir(d);
+}
+
 }  // namespace
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   if (path_.empty() || path_.back() == '/') throw FileError("cannot write '" + path_ + "': not a file path");
-  std::string templ = parent_dir(path_) + "/." + base_name(path_) + ".tmp-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  fd_ = ::mkstemp(buf.data());
-  if (fd_ < 0) throw_errno("create a temporary file for", path_);
-  temp_path_ = buf.data();
+  const std::string dir = parent_dir(path_), prefix = "." + base_name(path_) + ".tmp-";
+  remove_stale_temps(dir, prefix);
+  // Between mkstemp and flock another writer's clean-up could take the new file for a
+  // stale one; it is then unlinked (st_nlink 0) and a fresh one is made.
+  for (int attempt = 0; attempt < 3 && fd_ < 0; ++attempt) {
+    std::string templ = dir + "/" + prefix + "XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    fd_ = ::mkstemp(buf.data());
+    if (fd_ < 0) throw_errno("create a temporary file for", path_);
+    struct stat info {};
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0 || ::fstat(fd_, &info) != 0 || info.st_nlink == 0) {
+      ::close(fd_);
+      fd_ = -1;
+      continue;
+    }
+    temp_path_ = buf.data();
+  }
+  if (fd_ < 0) throw FileError("cannot create a temporary file for " + path_ + ": it keeps disappearing");
   ::fchmod(fd_, 0644);  // mkstemp makes 0600; a saved model should be readable like any other file
 }
 
@@ -78,11 +113,12 @@ void AtomicFileWriter::write(const void* data, size_t size) {
 void AtomicFileWriter::commit() {
   if (fd_ < 0) throw FileError("cannot commit " + path_ + ": the writer is already committed or closed");
   if (::fsync(fd_) != 0) throw_errno("sync", path_);
+  // Renamed while still open (and locked), so no clean-up can take it for a stale file.
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw_errno("rename the temporary file onto", path_);
+  committed_ = true;
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) throw_errno("close", path_);
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw_errno("rename the temporary file onto", path_);
-  committed_ = true;
   sync_dir(parent_dir(path_));
 }
 

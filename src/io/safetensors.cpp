@@ -1,6 +1,7 @@
 #include "deepfin/io/safetensors.h"
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <limits>
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "deepfin/io/atomic_file.h"
+#include "deepfin/io/json_text.h"
 #include "io/bytes.h"
 
 namespace deepfin::io {
@@ -15,6 +17,22 @@ namespace {
 
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;  // the reference implementation's cap
 constexpr const char* kMetadataKey = "__metadata__";
+// Metadata entry deepfin adds: {"tensor name": "8 hex digits of its CRC-32"}. Other
+// readers ignore it; load_safetensors verifies it when present (files from other
+// writers have none), so a flipped bit in a weight is an error, not a worse model.
+constexpr const char* kChecksumKey = "deepfin_crc32";
+
+uint32_t crc32_of(const void* data, size_t size) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  const auto* p = static_cast<const Bytef*>(data);
+  while (size > 0) {  // zlib takes 32-bit lengths
+    const auto chunk = static_cast<uInt>(std::min<size_t>(size, 1u << 30));
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    size -= chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
 
 const char* safetensors_dtype(DType t) {
   switch (t) {
@@ -82,9 +100,12 @@ Entry parse_entry(const std::string& path, const std::string& name, const nlohma
 
 void save_safetensors(const std::string& path, const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata) {
+  if (metadata.count(kChecksumKey))
+    throw ValueError(
+        fmt::format("save_safetensors: the metadata key '{}' is reserved for the checksums", kChecksumKey));
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
-  if (!metadata.empty()) header[kMetadataKey] = metadata;
   std::set<std::string> seen;
+  nlohmann::ordered_json checksums = nlohmann::ordered_json::object();
   uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
     if (name == kMetadataKey) throw ValueError("save_safetensors: '__metadata__' is reserved, not a tensor name");
@@ -93,17 +114,44 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
     const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype());
     header[name] = {
         {"dtype", safetensors_dtype(t.dtype())}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
+    const uint32_t crc = t.is_contiguous() ? crc32_of(t.raw_data(), bytes) : [&] {
+      const std::string copy = detail::tensor_bytes(t);
+      return crc32_of(copy.data(), copy.size());
+    }();
+    checksums[name] = fmt::format("{:08x}", crc);
     offset += bytes;
   }
+  nlohmann::ordered_json meta(metadata);
+  meta[kChecksumKey] = checksums.dump();
+  // __metadata__ first, as the reference writer puts it.
+  nlohmann::ordered_json ordered = {{kMetadataKey, meta}};
+  for (auto& [key, value] : header.items()) ordered[key] = std::move(value);
+  header = std::move(ordered);
   std::string json = header.dump();
   json.append((8 - json.size() % 8) % 8, ' ');  // the data section starts 8-byte aligned
+  // Refuse what no reader would open (this one included), before the file exists.
+  if (json.size() > kMaxHeaderBytes) {
+    std::string largest;
+    size_t largest_size = 0;
+    for (const auto& [key, value] : metadata)
+      if (value.size() > largest_size) largest = key, largest_size = value.size();
+    throw ValueError(fmt::format(
+        "save_safetensors: {}: the header would take {} bytes, over the {} MiB limit that safetensors readers "
+        "enforce; the largest metadata entry is '{}' ({} bytes)",
+        path, json.size(), kMaxHeaderBytes >> 20, largest, largest_size));
+  }
 
   std::string prefix;
   detail::put_u64le(prefix, json.size());
   AtomicFileWriter writer(path);
   writer.write(prefix);
   writer.write(json);
-  for (const auto& [name, t] : tensors) writer.write(detail::tensor_bytes(t));
+  for (const auto& [name, t] : tensors) {
+    if (t.is_contiguous())
+      writer.write(t.raw_data(), static_cast<size_t>(t.numel()) * dtype_size(t.dtype()));
+    else
+      writer.write(detail::tensor_bytes(t));
+  }
   writer.commit();
 }
 
@@ -122,12 +170,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
                                 header_len, file.size() - 8));
   std::string text(header_len, '\0');
   file.read_at(8, text.data(), header_len, "header");
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw FileError(fmt::format("{}: header is not valid JSON: {}", path, e.what()));
-  }
+  const nlohmann::json header = parse_json_text(text, path + ": header");
   if (!header.is_object()) throw FileError(path + ": header JSON is not an object");
 
   SafetensorsFile out;
@@ -164,11 +207,30 @@ SafetensorsFile load_safetensors(const std::string& path) {
     throw FileError(
         fmt::format("{}: data section has {} bytes but the tensors cover {}", path, data_size, expected_begin));
 
+  nlohmann::json checksums;
+  if (auto it = out.metadata.find(kChecksumKey); it != out.metadata.end()) {
+    checksums = parse_json_text(it->second, path + ": metadata '" + kChecksumKey + "'");
+    if (!checksums.is_object()) throw FileError(fmt::format("{}: metadata '{}' is not an object", path, kChecksumKey));
+    out.metadata.erase(it);
+  }
   for (const Entry& e : entries) {
     Tensor t = Tensor::empty(e.shape, e.dtype);
     file.read_at(data_start + e.begin, t.raw_data(), e.end - e.begin, "tensor '" + e.name + "'");
+    if (!checksums.is_null()) {
+      const auto it = checksums.find(e.name);
+      if (it == checksums.end() || !it->is_string())
+        throw FileError(
+            fmt::format("{}: tensor '{}' has no checksum in '{}' (the file was edited?)", path, e.name, kChecksumKey));
+      const std::string actual = fmt::format("{:08x}", crc32_of(t.raw_data(), e.end - e.begin));
+      if (actual != it->get<std::string>())
+        throw FileError(fmt::format("{}: tensor '{}' is corrupt: its bytes have CRC-32 {} but the file records {}",
+                                    path, e.name, actual, it->get<std::string>()));
+    }
     out.tensors.emplace_back(e.name, std::move(t));
   }
+  if (checksums.is_object() && checksums.size() != entries.size())
+    throw FileError(fmt::format("{}: '{}' lists {} tensors but the file holds {}", path, kChecksumKey, checksums.size(),
+                                entries.size()));
   return out;
 }
 

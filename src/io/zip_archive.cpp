@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "deepfin/core/error.h"
@@ -43,6 +45,22 @@ std::string deflate_raw(const std::string& in) {
   return out;
 }
 
+// Highest compression ratio accepted for members that inflate past kRatioFreeBytes.
+// Real arrays compress up to a few tens to one (one-hot labels); 1000:1 is a
+// block of zeros or a decompression bomb. DEEPFIN_MAX_INFLATE_RATIO overrides it.
+constexpr uint64_t kRatioFreeBytes = uint64_t{16} << 20;
+constexpr double kDefaultMaxRatio = 200;
+
+double max_inflate_ratio() {
+  const char* env = std::getenv("DEEPFIN_MAX_INFLATE_RATIO");
+  if (!env || !*env) return kDefaultMaxRatio;
+  char* end = nullptr;
+  const double v = std::strtod(env, &end);
+  if (!end || *end != '\0' || !(v >= 1))
+    throw ConfigError(fmt::format("DEEPFIN_MAX_INFLATE_RATIO must be a number >= 1, got '{}'", env));
+  return v;
+}
+
 std::string inflate_raw(const unsigned char* in, size_t in_size, size_t out_size, const std::string& where) {
   z_stream s{};
   // Deflate cannot compress better than 1032:1; a larger claimed size is a
@@ -50,6 +68,12 @@ std::string inflate_raw(const unsigned char* in, size_t in_size, size_t out_size
   if (out_size > in_size * 1032 + 1024)
     throw FileError(
         fmt::format("{}: corrupt zip entry: {} compressed bytes cannot inflate to {}", where, in_size, out_size));
+  if (const double ratio = static_cast<double>(out_size) / static_cast<double>(std::max<size_t>(in_size, 1));
+      out_size > kRatioFreeBytes && ratio > max_inflate_ratio())
+    throw FileError(fmt::format(
+        "{}: zip entry declares {} bytes from {} compressed ({:.0f}:1), over the {:.0f}:1 accepted for entries above "
+        "{} MiB (a decompression bomb?); set DEEPFIN_MAX_INFLATE_RATIO to accept it",
+        where, out_size, in_size, ratio, max_inflate_ratio(), kRatioFreeBytes >> 20));
   if (inflateInit2(&s, -MAX_WBITS) != Z_OK) throw FileError(where + ": zlib inflateInit2 failed");
   std::string out(out_size, '\0');
   s.next_in = const_cast<Bytef*>(in);

@@ -1,21 +1,18 @@
 // Figure::save: the PLplot session (one global lock, a device check, an exit
 // handler so that PLplot's fatal errors throw instead of ending the process) and
 // the atomic write (temporary file in the target directory, renamed into place).
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <plstream.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <string_view>
 
 #include "deepfin/core/error.h"
+#include "deepfin/io/atomic_file.h"
 #include "deepfin/plot/figure.h"
 #include "plot/render.h"
 
@@ -59,45 +56,6 @@ bool device_available(plstream& pls, const char* device) {
   return false;
 }
 
-// Owns the temporary file until commit(); removes it on every other way out.
-class TempFile {
- public:
-  explicit TempFile(const std::string& target) : target_(target) {
-    const std::filesystem::path dir = std::filesystem::path(target).parent_path();
-    std::string pattern = ((dir.empty() ? std::filesystem::path(".") : dir) / ".deepfin-plot-XXXXXX").string();
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) throw FileError(fmt::format("cannot write figure '{}': {}", target, std::strerror(errno)));
-    ::fchmod(fd, 0644);  // mkstemp makes 0600; a figure should be readable like any other file
-    ::close(fd);         // PLplot reopens it by name
-    path_ = pattern;
-  }
-  ~TempFile() {
-    if (!committed_) ::unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  const std::string& path() const { return path_; }
-
-  void commit() {
-    struct stat info {};
-    if (::stat(path_.c_str(), &info) != 0 || info.st_size == 0) {
-      throw FileError(fmt::format("cannot write figure '{}': PLplot wrote nothing", target_));
-    }
-    const int fd = ::open(path_.c_str(), O_RDONLY);
-    const bool synced = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!synced || std::rename(path_.c_str(), target_.c_str()) != 0) {
-      throw FileError(fmt::format("cannot write figure '{}': {}", target_, std::strerror(errno)));
-    }
-    committed_ = true;
-  }
-
- private:
-  std::string target_, path_;
-  bool committed_ = false;
-};
-
 void draw(const Figure& figure, const char* device, const std::string& file, const std::string& target) {
   PLINT error_code = 0;
   std::array<char, 1024> error_message{};
@@ -130,12 +88,16 @@ void Figure::save(const std::string& path) const {
   if (kind_ == Kind::kEmpty) throw ValueError(fmt::format("figure '{}': nothing to draw in '{}'", title_, path));
 
   std::lock_guard<std::mutex> lock(plplot_mutex());
-  TempFile temp(path);
+  // PLplot opens the file itself, by name: it writes the writer's temporary file.
+  io::AtomicFileWriter temp(path);
   try {
-    draw(*this, device, temp.path(), path);
+    draw(*this, device, temp.temp_path(), path);
   } catch (const PlplotFatal& e) {
     throw FileError(fmt::format("cannot write figure '{}': PLplot: {}", path, e.what()));
   }
+  struct stat info {};
+  if (::stat(temp.temp_path().c_str(), &info) != 0 || info.st_size == 0)
+    throw FileError(fmt::format("cannot write figure '{}': PLplot wrote nothing", path));
   temp.commit();
 }
 

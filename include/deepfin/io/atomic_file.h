@@ -3,7 +3,11 @@
 // ones, never a half-written file: bytes go to a temporary file in the same
 // directory, which is fsync'ed and renamed over the target on commit(). If the
 // writer is destroyed without commit() (an exception mid-write), the temporary
-// file is removed and the target is left untouched.
+// file is removed and the target is left untouched. A process killed mid-write
+// (SIGKILL) cannot remove its temporary file, so each writer holds a lock on its
+// own and, when it starts, removes the unlocked ones left for the same target.
+// The temporary file may also be written by name (temp_path()) by a library that
+// opens files itself, as PLplot does.
 #include <cstddef>
 #include <cstdint>
 #include <string>

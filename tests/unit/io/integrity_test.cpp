@@ -1,0 +1,103 @@
+// What a file may declare, and what corruption is caught: the model file's CRC-32
+// per tensor, the header size a writer may produce, JSON nested too deep to walk,
+// and compressed archives that would expand far beyond their size.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "deepfin/core/error.h"
+#include "deepfin/io/json_text.h"
+#include "deepfin/io/npy.h"
+#include "deepfin/io/safetensors.h"
+#include "io_test_util.h"
+
+namespace deepfin {
+namespace {
+
+using testing::TempDir;
+using testing::throws_with;
+
+uint64_t header_length(const std::string& bytes) {
+  uint64_t n;
+  std::memcpy(&n, bytes.data(), 8);
+  return n;
+}
+
+TEST(ModelFileChecksum, AFlippedBitInATensorIsNamed) {
+  TempDir dir;
+  const std::string path = dir.file("m.safetensors");
+  io::save_safetensors(path, {{"a", ones({4})}, {"b", from_vector(std::vector<float>{1, 2, 3}, {3})}});
+  std::string bytes = testing::read_bytes(path);
+  const uint64_t data_start = 8 + header_length(bytes);
+  bytes[data_start + 16 + 5] ^= 0x10;  // inside tensor "b" (a: 16 bytes, then b)
+  testing::write_bytes(path, bytes);
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_safetensors(path); },
+                                     {"m.safetensors", "tensor 'b' is corrupt", "CRC-32"}));
+}
+
+TEST(ModelFileChecksum, FilesFromOtherWritersHaveNoneAndLoad) {
+  TempDir dir;
+  const std::string header = R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+  std::string bytes;
+  testing::le(bytes, header.size(), 8);
+  const float one = 1;
+  testing::write_bytes(dir.file("t.safetensors"), bytes + header + testing::raw(one));
+  EXPECT_EQ(io::load_safetensors(dir.file("t.safetensors")).tensors.at(0).second.item(), 1.0);
+}
+
+TEST(ModelFileChecksum, AChecksumTableThatDoesNotMatchTheTensorsIsRefused) {
+  TempDir dir;
+  const std::string header =
+      R"({"__metadata__":{"deepfin_crc32":"{\"other\":\"00000000\"}"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+  std::string bytes;
+  testing::le(bytes, header.size(), 8);
+  const float one = 1;
+  testing::write_bytes(dir.file("t.safetensors"), bytes + header + testing::raw(one));
+  EXPECT_TRUE(
+      throws_with<FileError>([&] { io::load_safetensors(dir.file("t.safetensors")); }, {"tensor 'w' has no checksum"}));
+  EXPECT_TRUE(throws_with<ValueError>(
+      [&] {
+        io::save_safetensors(dir.file("u.safetensors"), {}, {{"deepfin_crc32", "x"}});
+      },
+      {"reserved"}));
+}
+
+TEST(ModelFileHeader, TheWriterRefusesWhatReadersWouldRefuse) {
+  TempDir dir;
+  const std::string path = dir.file("big.safetensors");
+  const std::string huge(101u << 20, 'x');  // over the 100 MiB header limit of safetensors readers
+  EXPECT_TRUE(throws_with<ValueError>(
+      [&] {
+        io::save_safetensors(path, {{"w", ones({1})}}, {{"tabular", huge}});
+      },
+      {"big.safetensors", "100", "largest metadata entry is 'tabular'"}));
+  EXPECT_TRUE(dir.entries().empty());  // nothing half-written
+}
+
+TEST(JsonText, NestingBeyondTheLimitIsAnErrorNotAStackOverflow) {
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  EXPECT_TRUE(throws_with<FileError>([&] { io::parse_json_text(deep, "metadata 'tabular'"); },
+                                     {"metadata 'tabular'", "nests more than 256 levels"}));
+  const std::string ok = std::string(100, '[') + std::string(100, ']');
+  EXPECT_TRUE(io::parse_json_text(ok, "x").is_array());
+  EXPECT_TRUE(throws_with<FileError>([&] { io::parse_json_text("{\"a\": ", "here"); }, {"here", "not valid JSON"}));
+}
+
+TEST(Npz, ADecompressionBombIsRefusedWithTheRatio) {
+  TempDir dir;
+  const std::string path = dir.file("bomb.npz");
+  io::save_npz(path, {{"x", zeros({5 << 20})}}, /*compressed=*/true);  // 20 MiB of zeros, ~1000:1
+  EXPECT_LT(std::filesystem::file_size(path), 100000u);
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_npz(path); },
+                                     {"bomb.npz:x.npy", "(a decompression bomb?)", "DEEPFIN_MAX_INFLATE_RATIO"}));
+  ::setenv("DEEPFIN_MAX_INFLATE_RATIO", "5000", 1);
+  EXPECT_EQ(io::load_npz(path).at("x").numel(), 5 << 20);
+  ::unsetenv("DEEPFIN_MAX_INFLATE_RATIO");
+  // Small members compress as well as they like.
+  io::save_npz(dir.file("small.npz"), {{"x", zeros({1000})}}, true);
+  EXPECT_EQ(io::load_npz(dir.file("small.npz")).at("x").numel(), 1000);
+}
+
+}  // namespace
+}  // namespace deepfin
