@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "deepfin/metrics/auc.h"
@@ -26,6 +28,11 @@ void AUC::update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor&
 }
 
 double AUC::result() const {
+  // A NaN score has no rank: the area is undefined, and NaN says so (the training loop
+  // stops on the NaN loss that comes with it). It must not reach the sort below, where
+  // NaN breaks the ordering `>` needs and the tie walk never advances past it.
+  for (const Entry& e : entries_)
+    if (std::isnan(e.score)) return std::numeric_limits<double>::quiet_NaN();
   // Walk the scores from high to low; each group of tied scores adds the trapezoid
   // fp_group * (tp_before + tp_group / 2) to the (unnormalised) area under the ROC curve.
   std::vector<size_t> order(entries_.size());

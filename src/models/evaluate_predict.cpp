@@ -35,6 +35,7 @@ train::Logs Model::evaluate(const Tensor& x_in, const Tensor& y, int64_t batch_s
   if (!compiled()) throw ValueError(fmt::format("evaluate: model '{}' must be compiled first", name_));
   if (batch_size < 1) throw ValueError(fmt::format("evaluate: batch_size must be >= 1, got {}", batch_size));
   detail::check_same_samples(x, "x", y, "y", op);
+  if (x.size(0) == 0) throw ValueError("evaluate: x has no samples, so there is no loss or metric to report");
   ensure_built_for(x, op);
   detail::check_finite(x, "x", op);
   detail::check_finite(y, "y", op);
@@ -59,7 +60,9 @@ Tensor Model::predict(const Tensor& x_in, int64_t batch_size) {
     shape.insert(shape.end(), output_shape_.begin(), output_shape_.end());
     return zeros(shape, x.dtype());
   }
-  return outputs.size() == 1 ? outputs.front().contiguous() : concat(outputs, 0);
+  Tensor out = outputs.size() == 1 ? outputs.front().contiguous() : concat(outputs, 0);
+  detail::check_finite_outputs(out, arena_.params_tensor(), op);
+  return out;
 }
 
 }  // namespace deepfin::models

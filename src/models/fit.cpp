@@ -126,7 +126,13 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
       loss_sum += loss * static_cast<double>(batch->x.size(0));
       seen += batch->x.size(0);
       callbacks.on_train_batch_end(batch->index, current_logs(loss_sum / static_cast<double>(seen)));
-      if (stop_training) break;
+      if (stop_training) break;  // e.g. TerminateOnNaN: the caller asked to keep what there is
+      if (!std::isfinite(loss))
+        throw ValueError(fmt::format(
+            "fit: the loss became {} at epoch {}, batch {}: training diverged, and the weights of model '{}' are no "
+            "longer usable. Lower the learning rate, scale the inputs, or add TerminateOnNaN to stop without an "
+            "error",
+            std::isnan(loss) ? "NaN" : "infinite", epoch + 1, batch->index + 1, name_));
     }
     logs = current_logs(seen ? loss_sum / static_cast<double>(seen) : 0.0);
     if (x_val.defined()) {

@@ -44,6 +44,34 @@ void check_finite(const Tensor& t, const char* name, const char* op) {
   });
 }
 
+int64_t first_nonfinite(const Tensor& t) {
+  if (!t.defined() || !is_floating(t.dtype())) return -1;
+  const Tensor c = t.detach().contiguous();
+  int64_t found = -1;
+  dispatch_floating("check_finite", c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = c.data<T>();
+    for (int64_t i = 0, n = c.numel(); i < n && found < 0; ++i)
+      if (!std::isfinite(p[i])) found = i;
+  });
+  return found;
+}
+
+void check_finite_outputs(const Tensor& out, const Tensor& params, const char* op) {
+  const int64_t bad = first_nonfinite(out);
+  if (bad < 0) return;
+  const int64_t per_sample = out.dim() > 0 && out.size(0) > 0 ? out.numel() / out.size(0) : 1;
+  if (const int64_t w = first_nonfinite(params); w >= 0)
+    throw ValueError(fmt::format(
+        "{}: the output for sample {} is not finite because the model's weights hold NaN or Inf (weight element "
+        "{}); it was saved after training diverged: retrain with a lower learning rate",
+        op, bad / per_sample, w));
+  throw ValueError(fmt::format(
+      "{}: the output for sample {} is not finite although its input is: the input values are too large for "
+      "float32 arithmetic inside the network; scale or standardize them",
+      op, bad / per_sample));
+}
+
 void check_input_shape(const Tensor& x, const Shape& expected, const char* op) {
   const Shape got(x.shape().begin() + (x.dim() > 0 ? 1 : 0), x.shape().end());
   if (x.dim() == 0 || got != expected)

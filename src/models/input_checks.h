@@ -14,6 +14,14 @@ void check_same_samples(const Tensor& a, const char* a_name, const Tensor& b, co
 // ValueError naming the array and the first NaN/Inf (flat index and sample).
 void check_finite(const Tensor& t, const char* name, const char* op);
 
+// Flat index of the first NaN/Inf in a floating tensor; -1 if none (or not floating).
+int64_t first_nonfinite(const Tensor& t);
+
+// The model's outputs for finite inputs: ValueError naming the first sample whose
+// output is NaN or Inf, and whether the weights (`params`, may be undefined) are
+// at fault or the inputs are too large for float32 arithmetic.
+void check_finite_outputs(const Tensor& out, const Tensor& params, const char* op);
+
 // x as the model sees it: float32 values of an int64 x (token ids, category codes),
 // since layers take floating inputs; other dtypes unchanged. ValueError when an
 // int64 value has no exact float32 (|v| > 2^24), naming the array and the value.

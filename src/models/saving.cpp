@@ -6,12 +6,15 @@
 
 #include <map>
 
+#include "deepfin/io/json_text.h"
 #include "deepfin/io/safetensors.h"
 #include "deepfin/losses/loss.h"
 #include "deepfin/models/model.h"
 #include "deepfin/models/sequential.h"
+#include "deepfin/nn/weight_budget.h"
 #include "deepfin/optim/optim.h"
 #include "deepfin/version.h"
+#include "models/input_checks.h"
 
 namespace deepfin::models {
 namespace {
@@ -33,11 +36,7 @@ bool is_reserved_key(const std::string& key) {
 nlohmann::json parse_metadata(const io::SafetensorsFile& file, const std::string& key, const std::string& path) {
   auto it = file.metadata.find(key);
   if (it == file.metadata.end()) return nullptr;
-  try {
-    return nlohmann::json::parse(it->second);
-  } catch (const nlohmann::json::exception& e) {
-    throw FileError(fmt::format("load_model: '{}' has malformed '{}' metadata: {}", path, key, e.what()));
-  }
+  return io::parse_json_text(it->second, fmt::format("load_model: '{}' metadata '{}'", path, key));
 }
 
 std::shared_ptr<Model> model_from_config(const nlohmann::json& j, const std::string& path) {
@@ -54,7 +53,15 @@ void Model::save(const std::string& path) const {
     throw ValueError(fmt::format("save: model '{}' is not built yet; call it on data or build() first", name_));
   std::vector<std::pair<std::string, Tensor>> tensors;
   for (const auto& layer : layers())
-    for (const nn::Weight& w : layer->weights()) tensors.emplace_back(weight_key(*layer, w), w.value.detach());
+    for (const nn::Weight& w : layer->weights()) {
+      // load_model refuses such a file, so it is not written (the writer demands what the reader does).
+      if (const int64_t bad = detail::first_nonfinite(w.value); bad >= 0)
+        throw ValueError(
+            fmt::format("save: {}: weight '{}' holds NaN or Inf (element {}), so the model cannot make "
+                        "predictions; training diverged and nothing was written",
+                        path, weight_key(*layer, w), bad));
+      tensors.emplace_back(weight_key(*layer, w), w.value.detach());
+    }
   std::map<std::string, std::string> metadata = {
       {"deepfin_format", kFormat},
       {"deepfin_version", kVersion},
@@ -105,6 +112,13 @@ std::shared_ptr<Model> load_model(const std::string& path) {
         fmt::format("load_model: '{}' is not a deepfin model file (deepfin_format {} expected)", path, kFormat));
   const nlohmann::json model_config = parse_metadata(file, "model_config", path);
   if (model_config.is_null()) throw FileError(fmt::format("load_model: '{}' has no model_config metadata", path));
+  // Every weight must come from the file, so building the model may not create more
+  // than the file holds: a corrupt input_shape or units fails here, before allocating.
+  // (With 16 MiB to spare, so a small file that lacks a tensor is named as such below.)
+  int64_t tensor_bytes = 0;
+  for (const auto& [name, t] : file.tensors) tensor_bytes += t.numel() * static_cast<int64_t>(dtype_size(t.dtype()));
+  nn::WeightBudgetScope budget(tensor_bytes + (int64_t{16} << 20),
+                               fmt::format("the model file '{}' holds {} bytes of tensors", path, tensor_bytes));
   std::shared_ptr<Model> model;
   try {
     model = model_from_config(model_config, path);
@@ -148,6 +162,11 @@ std::shared_ptr<Model> load_model(const std::string& path) {
         throw ShapeError(fmt::format("load_model: '{}' tensor '{}' has shape {} but layer '{}' expects {}", path,
                                      it->first, shape_str(it->second.shape()), layer->name(),
                                      shape_str(w.value.shape())));
+      if (const int64_t bad = detail::first_nonfinite(it->second); bad >= 0)
+        throw FileError(
+            fmt::format("load_model: '{}' tensor '{}' holds NaN or Inf (element {}): the model was saved "
+                        "after training diverged and cannot make predictions",
+                        path, it->first, bad));
       nn::assign_values(w.value, it->second);
     }
   }

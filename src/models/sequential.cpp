@@ -12,6 +12,13 @@ Sequential::Sequential(std::vector<std::shared_ptr<nn::Layer>> layers, std::stri
 }
 
 std::unique_ptr<Sequential> Sequential::from_config(const nlohmann::json& config) {
+  if (!config.is_object()) throw ConfigError("Sequential: config must be an object, got " + config.dump());
+  for (const auto& [key, value] : config.items())
+    if (key != "name" && key != "layers" && key != "build_input_shape")
+      throw ConfigError(
+          fmt::format("Sequential: unknown config key '{}' (known: build_input_shape, layers, name)", key));
+  if (config.contains("layers") && !config.at("layers").is_array())
+    throw ConfigError("Sequential: \"layers\" must be a list of {class_name, config} tables");
   std::vector<std::shared_ptr<nn::Layer>> layers;
   for (const auto& serialized : config.value("layers", nlohmann::json::array()))
     layers.push_back(nn::layer_from_config(serialized));

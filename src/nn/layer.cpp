@@ -9,6 +9,7 @@
 
 #include "deepfin/nn/activations.h"
 #include "deepfin/nn/initializers.h"
+#include "deepfin/nn/weight_budget.h"
 
 namespace deepfin::nn {
 namespace {
@@ -160,6 +161,7 @@ LayerOptions Layer::common_from_config(const nlohmann::json& config) {
 Tensor Layer::add_weight(const std::string& name, const Shape& shape, const std::string& initializer, bool trainable) {
   for (const Weight& w : weights_)
     if (w.name == name) throw ValueError(fmt::format("{} '{}': weight '{}' added twice", class_name_, name_, name));
+  charge_weight(fmt::format("{} '{}'", class_name_, name_), name, shape, dtype_);
   Tensor value = initializers::get(initializer)(shape, dtype_);
   const bool train = trainable && trainable_;
   if (train) value.set_requires_grad(true);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
 
@@ -55,6 +57,46 @@ Registry& registry() {
   return r;
 }
 
+// Keys every layer reads in Layer::common_from_config, whether or not get_config repeats them.
+bool is_common_key(const std::string& key) {
+  return key == "name" || key == "trainable" || key == "dtype" || key == "input_shape";
+}
+
+bool numbers_differ(const nlohmann::json& given, const nlohmann::json& used) {
+  const double a = given.get<double>(), b = used.get<double>();
+  return std::abs(a - b) > 1e-6 * std::max(std::abs(a), std::abs(b));
+}
+
+// A layer's get_config names every option it has, with the values it took. A key
+// it does not name was ignored (a typo such as "activaton"), and a number it does
+// not repeat was converted on the way (units = 2.5 read as 2): both are errors
+// rather than a silently different model.
+void check_config_was_used(const Layer& layer, const nlohmann::json& given) {
+  const nlohmann::json used = layer.get_config();
+  const std::string where = fmt::format("{} '{}'", layer.class_name(), layer.name());
+  for (const auto& [key, value] : given.items()) {
+    if (!used.contains(key)) {
+      if (is_common_key(key)) continue;
+      std::vector<std::string> known;
+      for (const auto& [k, v] : used.items()) known.push_back(k);
+      throw ConfigError(fmt::format("{}: unknown config key '{}' (known: {})", where, key, fmt::join(known, ", ")));
+    }
+    const nlohmann::json& taken = used.at(key);
+    bool differs = false;
+    if (value.is_number() && taken.is_number()) {
+      differs = numbers_differ(value, taken);
+    } else if (value.is_array() && taken.is_array() && value.size() == taken.size()) {
+      for (size_t i = 0; i < value.size(); ++i)
+        if (value[i].is_number() && taken[i].is_number()) differs = differs || numbers_differ(value[i], taken[i]);
+    }
+    if (differs)
+      throw ConfigError(
+          fmt::format("{}: {} = {} cannot be used as given (it would become {}); give a whole number "
+                      "where a count or size is meant",
+                      where, key, value.dump(), taken.dump()));
+  }
+}
+
 }  // namespace
 
 void register_layer(const std::string& class_name, LayerFactory factory) {
@@ -94,8 +136,12 @@ std::shared_ptr<Layer> layer_from_config(const nlohmann::json& serialized) {
     factory = it->second;
   }
   const nlohmann::json config = serialized.value("config", nlohmann::json::object());
+  if (!config.is_object())
+    throw ConfigError(fmt::format("layer {}: \"config\" must be an object, got {}", class_name, config.dump()));
   try {
-    return factory(config);
+    std::shared_ptr<Layer> layer = factory(config);
+    check_config_was_used(*layer, config);
+    return layer;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(fmt::format("bad config for layer {}: {} (config: {})", class_name, e.what(), config.dump()));
   }

@@ -4,7 +4,8 @@
 // weighted Mann-Whitney statistic with ties counted 1/2:
 //   AUC = sum_{pos i, neg j} w_i w_j ([s_i > s_j] + 0.5 [s_i == s_j]) / (W_pos W_neg)
 // Labels: y_true != 0 is positive. All elements count (multi-output predictions are flattened,
-// like Keras's AUC with multi_label = false). 0 while there are no positives or no negatives.
+// like Keras's AUC with multi_label = false). 0 while there are no positives or no negatives;
+// NaN when any score is NaN.
 #include <vector>
 
 #include "deepfin/metrics/metric.h"

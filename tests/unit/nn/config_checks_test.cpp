@@ -1,0 +1,79 @@
+// Sizes and keys in a layer's config come from job and model files: a typo'd key,
+// a fractional count or a size beyond memory must be an error naming the layer,
+// before anything is allocated.
+#include <gtest/gtest.h>
+
+#include "deepfin/core/error.h"
+#include "deepfin/models/model.h"
+#include "deepfin/models/sequential.h"
+#include "deepfin/nn/registry.h"
+#include "deepfin/nn/weight_budget.h"
+
+namespace deepfin {
+namespace {
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(LayerConfigChecks, AnUnknownKeyIsNamedWithTheKnownOnes) {
+  const std::string e = error_of([] {
+    nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 4}, {"activaton", "relu"}}}});
+  });
+  EXPECT_NE(e.find("unknown config key 'activaton'"), std::string::npos) << e;
+  EXPECT_NE(e.find("activation"), std::string::npos) << e;
+}
+
+TEST(LayerConfigChecks, ANumberTheLayerCannotTakeAsGivenIsRefused) {
+  const std::string e = error_of([] {
+    nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 2.5}}}});
+  });
+  EXPECT_NE(e.find("units = 2.5 cannot be used as given (it would become 2)"), std::string::npos) << e;
+  // The common keys and every key get_config names are accepted.
+  auto layer = nn::layer_from_config({{"class_name", "Dense"},
+                                      {"config",
+                                       {{"units", 3},
+                                        {"activation", "relu"},
+                                        {"name", "d"},
+                                        {"input_shape", {5}},
+                                        {"trainable", true},
+                                        {"use_bias", false}}}});
+  EXPECT_EQ(layer->name(), "d");
+  EXPECT_TRUE(nn::layer_from_config(nn::serialize(*layer)) != nullptr);  // its own config round-trips
+}
+
+TEST(LayerConfigChecks, SequentialConfigKeysAreChecked) {
+  const std::string e = error_of([] { models::Sequential::from_config({{"layer", nlohmann::json::array()}}); });
+  EXPECT_NE(e.find("unknown config key 'layer'"), std::string::npos) << e;
+}
+
+TEST(WeightBudget, AWeightBeyondTheLimitIsRefusedBeforeAllocating) {
+  const auto dense = [](int64_t units) {
+    return nlohmann::json{
+        {"layers", {{{"class_name", "Dense"}, {"config", {{"units", units}, {"input_shape", {28}}}}}}}};
+  };
+  const std::string e = error_of([&] { models::Sequential::from_config(dense(2147483648LL)); });
+  EXPECT_NE(e.find("Dense"), std::string::npos) << e;
+  EXPECT_NE(e.find("weight 'kernel' of shape (28, 2147483648) would take 224.0 GiB"), std::string::npos) << e;
+  const std::string overflow = error_of([&] { models::Sequential::from_config(dense(4611686018427387904LL)); });
+  EXPECT_NE(overflow.find("more than 2^63 bytes"), std::string::npos) << overflow;
+}
+
+TEST(WeightBudget, AScopeBoundsTheTotalOfAllWeights) {
+  nn::WeightBudgetScope scope(1000, "test budget");
+  const std::string e = error_of([] {
+    models::Sequential::from_config(
+        {{"layers",
+          {{{"class_name", "Dense"}, {"config", {{"units", 10}, {"input_shape", {10}}}}},  // 440 bytes
+           {{"class_name", "Dense"}, {"config", {{"units", 20}}}}}}});                     // 880 more
+  });
+  EXPECT_NE(e.find("more than is left of the model's budget (560 bytes; test budget)"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace deepfin
