@@ -49,6 +49,43 @@ void check_target(const Table& train, const PreprocessOptions& options) {
         fmt::format("{}: column '{}' has one class only: '{}'", train.source, options.target, *values.begin()));
 }
 
+// A column of numbers with a few cells that are not (a typo, "inf", "n/a") would be
+// inferred categorical: hundreds of one-hot levels from one stray cell, silently.
+// When at least 95 % of its values are numbers, that is an error naming the cell.
+void check_not_mostly_numeric(const Table& train, int64_t col) {
+  const TableColumn& column = train.columns[col];
+  int64_t numbers = 0, others = 0, first_other = -1;
+  for (int64_t r = 0; r < train.num_rows(); ++r) {
+    const auto& cell = column.values[r];
+    if (!cell) continue;
+    if (parse_finite_number(*cell)) {
+      ++numbers;
+    } else {
+      if (first_other < 0) first_other = r;
+      ++others;
+    }
+  }
+  if (others == 0 || numbers < 19 * others) return;
+  throw ValueError(fmt::format(
+      "{}: '{}' is not a finite number, but {} of the {} values in column '{}' are; fix the cell, list the value in "
+      "[data] missing_values, or declare the column with [data] kinds = {{ {} = \"categorical\" }}",
+      train.where(first_other, col), *column.values[first_other], numbers, numbers + others, column.name, column.name));
+}
+
+// Category values travel inside the model file's header; a free-text column read as
+// categories would make a model no reader can open (and explain nothing).
+constexpr size_t kMaxCategoryBytes = 4096;
+
+void check_category_lengths(const Table& train, int64_t col) {
+  const TableColumn& column = train.columns[col];
+  for (int64_t r = 0; r < train.num_rows(); ++r)
+    if (const auto& cell = column.values[r]; cell && cell->size() > kMaxCategoryBytes)
+      throw ValueError(fmt::format(
+          "{}: a category value of {} bytes; categories are short labels of at most {} bytes. Is '{}' a free-text "
+          "column? Leave it out with [data] drop",
+          train.where(r, col), cell->size(), kMaxCategoryBytes, column.name));
+}
+
 }  // namespace
 
 TabularPreprocessor TabularPreprocessor::fit(const Table& train, const PreprocessOptions& options) {
@@ -71,6 +108,9 @@ TabularPreprocessor TabularPreprocessor::fit(const Table& train, const Preproces
     if (!options.keep.empty() && !contains(options.keep, column.name)) continue;
     const auto forced = options.kinds.find(column.name);
     const ColumnKind kind = forced != options.kinds.end() ? forced->second : infer_column_kind(column);
+    if (forced == options.kinds.end() && kind == ColumnKind::categorical && column.declared == DeclaredType::none)
+      check_not_mostly_numeric(train, c);
+    if (kind != ColumnKind::numeric) check_category_lengths(train, c);
     pre.columns_.push_back(detail::fit_column(train, c, kind, options));
   }
   if (pre.columns_.empty())
