@@ -22,11 +22,15 @@ void check_inputs(std::string_view where, std::span<const double> actual, std::s
   detail::check_finite(where, "previous", previous);
 }
 
+double direction_accuracy(int64_t hits, int64_t moves) {
+  return moves > 0 ? static_cast<double>(hits) / static_cast<double>(moves) : std::nan("");
+}
+
 ForecastMetrics metrics_unchecked(std::span<const double> actual, std::span<const double> predicted,
                                   std::span<const double> previous) {
   const size_t n = actual.size();
   double abs_sum = 0, sq_sum = 0, pct_sum = 0;
-  int64_t direction_hits = 0;
+  int64_t direction_hits = 0, moves = 0;
   for (size_t i = 0; i < n; ++i) {
     if (actual[i] == 0) {
       throw ValueError(fmt::format("forecast_metrics: actual[{}] is 0, so MAPE is undefined", i));
@@ -35,7 +39,10 @@ ForecastMetrics metrics_unchecked(std::span<const double> actual, std::span<cons
     abs_sum += std::abs(error);
     sq_sum += error * error;
     pct_sum += std::abs(error / actual[i]);
-    // A tie (no change) counts as "not up" on both sides.
+    // Direction is scored on the days the price moved: on an unchanged day any "not up"
+    // call would score, so a flat series would give 100 %. A flat forecast means "not up".
+    if (actual[i] == previous[i]) continue;
+    ++moves;
     direction_hits += (predicted[i] > previous[i]) == (actual[i] > previous[i]);
   }
   const double count = static_cast<double>(n);
@@ -43,7 +50,8 @@ ForecastMetrics metrics_unchecked(std::span<const double> actual, std::span<cons
           .mae = abs_sum / count,
           .rmse = std::sqrt(sq_sum / count),
           .mape = 100.0 * pct_sum / count,
-          .directional_accuracy = static_cast<double>(direction_hits) / count};
+          .directional_accuracy = direction_accuracy(direction_hits, moves),
+          .moves = moves};
 }
 
 // "(-5.4 %, beats)" for a lower-is-better error against its baseline.
@@ -74,7 +82,7 @@ ForecastMetrics always_up_baseline(std::span<const double> actual, std::span<con
   ForecastMetrics m = metrics_unchecked(actual, previous, previous);
   int64_t ups = 0;
   for (size_t i = 0; i < actual.size(); ++i) ups += actual[i] > previous[i];
-  m.directional_accuracy = static_cast<double>(ups) / static_cast<double>(actual.size());
+  m.directional_accuracy = direction_accuracy(ups, m.moves);
   return m;
 }
 
@@ -86,17 +94,21 @@ std::string verdict(const ForecastMetrics& model, const ForecastMetrics& random_
                     "always-up n = {})",
                     model.n, random_walk.n, always_up.n));
   }
+  const std::string errors =
+      fmt::format("vs random walk: MAE {:.4g} vs {:.4g} {}; RMSE {:.4g} vs {:.4g} {}; MAPE {:.3f} % vs {:.3f} % {}",
+                  model.mae, random_walk.mae, compare_error(model.mae, random_walk.mae), model.rmse, random_walk.rmse,
+                  compare_error(model.rmse, random_walk.rmse), model.mape, random_walk.mape,
+                  compare_error(model.mape, random_walk.mape));
+  if (model.moves == 0)
+    return fmt::format("{}; direction not scored: the price never moved over the {} forecasts", errors, model.n);
   const double direction_diff = model.directional_accuracy - always_up.directional_accuracy;
   const char* direction_word = direction_diff > kTieTolerance    ? "beats"
                                : direction_diff < -kTieTolerance ? "loses"
                                                                  : "ties (within 1 pp)";
-  return fmt::format(
-      "vs random walk: MAE {:.4g} vs {:.4g} {}; RMSE {:.4g} vs {:.4g} {}; MAPE {:.3f} % vs {:.3f} % {}; "
-      "directional accuracy {:.1f} % vs always-up {:.1f} % ({:+.1f} pp, {}) over {} forecasts",
-      model.mae, random_walk.mae, compare_error(model.mae, random_walk.mae), model.rmse, random_walk.rmse,
-      compare_error(model.rmse, random_walk.rmse), model.mape, random_walk.mape,
-      compare_error(model.mape, random_walk.mape), 100.0 * model.directional_accuracy,
-      100.0 * always_up.directional_accuracy, 100.0 * direction_diff, direction_word, model.n);
+  return fmt::format("{}; directional accuracy {:.1f} % vs always-up {:.1f} % ({:+.1f} pp, {}) over {} forecasts{}",
+                     errors, 100.0 * model.directional_accuracy, 100.0 * always_up.directional_accuracy,
+                     100.0 * direction_diff, direction_word, model.n,
+                     model.moves < model.n ? fmt::format(" ({} days with a move)", model.moves) : "");
 }
 
 }  // namespace deepfin::backtest

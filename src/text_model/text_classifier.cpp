@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "deepfin/core/error.h"
@@ -94,6 +96,10 @@ int64_t TextClassifier::input_vocabulary() const {
 }
 
 Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* truncated) const {
+  // The training readers refuse empty texts; a prediction for one would be a guess.
+  for (size_t i = 0; i < texts.size(); ++i)
+    if (std::all_of(texts[i].begin(), texts[i].end(), [](unsigned char ch) { return std::isspace(ch); }))
+      throw ValueError(fmt::format("TextClassifier: text {} is empty; there is nothing to classify", i + 1));
   if (ngrams_.order == 1) {
     Tokenizer::Encoded e = tokenizer_.encode_batch(texts, max_length_);
     if (truncated) *truncated = e.truncated;

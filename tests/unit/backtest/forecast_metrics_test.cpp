@@ -24,10 +24,24 @@ TEST(ForecastMetrics, HandCase) {
   EXPECT_DOUBLE_EQ(m.directional_accuracy, 0.5);
 }
 
-TEST(ForecastMetrics, TiesCountAsNotUp) {
-  // actual == previous (no move) and predicted == previous both mean "not up": a hit.
-  const V actual{100, 100}, predicted{100, 101}, previous{100, 100};
-  EXPECT_DOUBLE_EQ(forecast_metrics(actual, predicted, previous).directional_accuracy, 0.5);
+TEST(ForecastMetrics, DirectionIsScoredOnMovesOnly) {
+  // Day 0 did not move (not scored); on day 1 (down) the flat forecast means "not up": a hit;
+  // on day 2 (up) the flat forecast misses.
+  const V actual{100, 99, 102}, predicted{101, 100, 100}, previous{100, 100, 100};
+  const ForecastMetrics m = forecast_metrics(actual, predicted, previous);
+  EXPECT_EQ(m.moves, 2);
+  EXPECT_DOUBLE_EQ(m.directional_accuracy, 0.5);
+}
+
+TEST(ForecastMetrics, AFlatSeriesHasNoDirectionToScore) {
+  // A constant price: every forecast of "not up" would once have scored 100 % and "beaten" always-up.
+  const V flat{100, 100, 100}, predicted{99, 100, 99.5};
+  const ForecastMetrics m = forecast_metrics(flat, predicted, flat);
+  EXPECT_EQ(m.moves, 0);
+  EXPECT_TRUE(std::isnan(m.directional_accuracy));
+  const std::string v = verdict(m, random_walk_baseline(flat, flat), always_up_baseline(flat, flat));
+  EXPECT_NE(v.find("direction not scored: the price never moved over the 3 forecasts"), std::string::npos) << v;
+  EXPECT_EQ(v.find("beats"), std::string::npos) << v;
 }
 
 TEST(Baselines, RandomWalkAndAlwaysUp) {
@@ -38,9 +52,10 @@ TEST(Baselines, RandomWalkAndAlwaysUp) {
   EXPECT_DOUBLE_EQ(rw.mae, 7.0 / 5);
   EXPECT_DOUBLE_EQ(rw.rmse, std::sqrt(15.0 / 5));
   EXPECT_DOUBLE_EQ(rw.mape, 20.0 * (1.0 / 101 + 2.0 / 102 + 0 + 1.0 / 99 + 3.0 / 103));
-  EXPECT_DOUBLE_EQ(rw.directional_accuracy, 0.4);  // share of moves not up
+  EXPECT_DOUBLE_EQ(rw.directional_accuracy, 0.25);  // of the 4 moves, 1 is down
+  EXPECT_EQ(rw.moves, 4);
   const ForecastMetrics up = always_up_baseline(actual, previous);
-  EXPECT_DOUBLE_EQ(up.directional_accuracy, 0.6);
+  EXPECT_DOUBLE_EQ(up.directional_accuracy, 0.75);
   EXPECT_DOUBLE_EQ(up.mae, rw.mae);
   EXPECT_DOUBLE_EQ(up.rmse, rw.rmse);
   EXPECT_DOUBLE_EQ(up.mape, rw.mape);
@@ -71,7 +86,7 @@ TEST(ForecastMetrics, BadInput) {
 }
 
 ForecastMetrics metrics(double mae, double rmse, double mape, double direction) {
-  return {.n = 100, .mae = mae, .rmse = rmse, .mape = mape, .directional_accuracy = direction};
+  return {.n = 100, .mae = mae, .rmse = rmse, .mape = mape, .directional_accuracy = direction, .moves = 100};
 }
 
 bool contains(const std::string& text, const std::string& part) {

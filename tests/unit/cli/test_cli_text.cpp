@@ -78,10 +78,13 @@ TEST_F(CliText, TrainsReportsAndPredictsRawStrings) {
 
 TEST_F(CliText, EmptyAndLongTextsHaveADefinedBehaviour) {
   const std::string model = trained();
-  // An empty message is scored like any other (nothing to go on: it should go to a person).
-  deepfin::testing::CliResult empty = run("predict " + model + " --text \"\"");
-  ASSERT_EQ(empty.exit_code, 0) << empty.err;
-  EXPECT_NE(empty.out.find("route to a person"), std::string::npos) << empty.out;
+  // An empty (or blank) message is refused, as training refuses one: there is nothing to classify.
+  for (const char* text : {"\"\"", "\"  \""}) {
+    deepfin::testing::CliResult empty = run("predict " + model + " --text ok --text " + text);
+    EXPECT_EQ(empty.exit_code, 1) << empty.out;
+    EXPECT_NE(empty.err.find("text 2 is empty; there is nothing to classify"), std::string::npos) << empty.err;
+    EXPECT_EQ(empty.out.find("route to a person"), std::string::npos) << empty.out;
+  }
   // Longer than max_length = 12 tokens: cut, with a note.
   deepfin::testing::CliResult long_text = run(
       "predict " + model + " --text \"card card card card card card card card card card card card card card lost\"");
