@@ -18,13 +18,15 @@
 #include "deepfin/report/forecast_figures.h"
 #include "forecast_commands.h"
 #include "forecast_job.h"
+#include "output_paths.h"
 
 namespace deepfin::cli {
 namespace {
 
 std::string metrics_row(const std::string& name, const backtest::ForecastMetrics& m) {
-  return fmt::format("| {} | {:.4f} | {:.4f} | {:.3f} % | {:.1f} % |\n", name, m.mae, m.rmse, m.mape,
-                     100.0 * m.directional_accuracy);
+  const std::string direction =
+      m.moves > 0 ? fmt::format("{:.1f} %", 100.0 * m.directional_accuracy) : "n/a (no moves)";
+  return fmt::format("| {} | {:.4f} | {:.4f} | {:.3f} % | {} |\n", name, m.mae, m.rmse, m.mape, direction);
 }
 
 std::string strategy_row(const std::string& name, const backtest::StrategyResult& r) {
@@ -132,8 +134,8 @@ int run_forecast(const RunContext& ctx, const JobSpec& job, uint64_t seed, bool 
        {{"cumulative_return", hold.cumulative_return}, {"sharpe", hold.sharpe}, {"max_drawdown", hold.max_drawdown}}}};
   print_event(ctx, table, event.dump());
 
-  const std::string dir = !job.output.report.empty() ? job.output.report : "report/" + job.file.stem().string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = job_report_dir(job);
+  create_output_dir(dir, "the report");
   const std::string title = fmt::format("{}: {}", spec.target, walk_forward ? "walk-forward backtest" : "test span");
   report::plot_forecast(days, actual, predicted, title + ", forecast vs actual", dir + "/forecast.png");
   report::plot_equity(equity_days, {{"long/flat (model)", strategy.equity}, {"buy and hold", hold.equity}},
@@ -172,6 +174,7 @@ int run_backtest(const RunContext& ctx, const std::string& job_path) {
   const JobSpec job = load_job_file(job_path);
   if (!job.data.series())
     throw ConfigError(fmt::format("{}: backtest works on series data (source is \"{}\")", job_path, job.data.source));
+  prepare_job_outputs(job, true);
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   return run_forecast(ctx, job, seed, true);
 }

@@ -13,6 +13,7 @@
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/nn/layer.h"
 #include "deepfin/report/credit_report.h"
+#include "output_paths.h"
 #include "tabular_commands.h"
 #include "tabular_job.h"
 
@@ -59,9 +60,9 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
     throw ConfigError(
         fmt::format("{}: report works on csv and arff data (source is \"{}\")", args.job, job.data.source));
   const uint64_t seed = ctx.apply(job.threads, job.seed);
-  const std::string dir = !args.dir.empty()            ? args.dir
-                          : !job.output.report.empty() ? job.output.report
-                                                       : "report/" + job.file.stem().string();
+  const std::string dir = !args.dir.empty() ? args.dir : job_report_dir(job);
+  prepare_job_outputs(job, false);
+  prepare_output_dir(dir, "the report");
   report::CreditReportData data;
   if (args.folds > 0) {
     const CvResult cv = cross_validate(ctx, job, args.folds, seed);

@@ -14,6 +14,7 @@
 #include "job_file.h"
 #include "json_logger.h"
 #include "model_builder.h"
+#include "output_paths.h"
 #include "tabular_commands.h"
 #include "text_commands.h"
 
@@ -34,6 +35,7 @@ void ensure_parent_dir(const std::string& path) {
 
 int run_train(const RunContext& ctx, const std::string& job_path) {
   const JobSpec job = load_job_file(job_path);
+  prepare_job_outputs(job, job.data.tabular() || job.data.series() || job.data.text());
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   if (job.data.tabular()) return run_train_tabular(ctx, job, seed);
   if (job.data.series()) return run_forecast(ctx, job, seed, false);

@@ -8,6 +8,7 @@
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/report/confusion_figure.h"
+#include "output_paths.h"
 #include "text_commands.h"
 #include "text_job.h"
 
@@ -49,8 +50,8 @@ int run_train_text(const RunContext& ctx, const JobSpec& job, uint64_t seed) {
                           report.accuracy, report.macro_f1, floor_text),
               nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}}.dump());
 
-  const std::string dir = !job.output.report.empty() ? job.output.report : "report/" + job.file.stem().string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = job_report_dir(job);
+  create_output_dir(dir, "the report");
   report::plot_confusion_matrix(report, dir + "/confusion.png");
   io::write_file_atomic(dir + "/report.md",
                         fmt::format("# {}\n\nTrain: `{}` ({} texts); test: `{}` ({} texts).\n\n```\n{}```\n\n"

@@ -5,6 +5,7 @@
 #include "deepfin/core/error.h"
 #include "deepfin/train/csv_logger.h"
 #include "deepfin/train/early_stopping.h"
+#include "table_keys.h"
 
 namespace deepfin::cli {
 
@@ -12,10 +13,10 @@ models::FitOptions fit_options_from_json(const nlohmann::json& fit, const data::
                                          const std::string& history_csv) {
   models::FitOptions o;
   try {
-    o.epochs = fit.value("epochs", 1);
-    o.batch_size = fit.value("batch_size", int64_t{32});
+    o.epochs = get_or<int>(fit, "epochs", 1, "fit", "job file");
+    o.batch_size = get_or<int64_t>(fit, "batch_size", 32, "fit", "job file");
     o.shuffle = fit.value("shuffle", true);
-    o.verbose = fit.value("verbose", 1);
+    o.verbose = get_or<int>(fit, "verbose", 1, "fit", "job file");
     o.validation_split = fit.value("validation_split", 0.0);
     const std::string validation = fit.value("validation", std::string(o.validation_split > 0 ? "split" : "test"));
     if (validation == "test") {
@@ -28,7 +29,7 @@ models::FitOptions fit_options_from_json(const nlohmann::json& fit, const data::
       const nlohmann::json& es = fit.at("early_stopping");
       train::EarlyStoppingOptions e;
       e.monitor = es.value("monitor", e.monitor);
-      e.patience = es.value("patience", e.patience);
+      e.patience = get_or<int>(es, "patience", e.patience, "fit.early_stopping", "job file");
       e.min_delta = es.value("min_delta", e.min_delta);
       e.mode = es.value("mode", e.mode);
       e.restore_best_weights = es.value("restore_best_weights", e.restore_best_weights);

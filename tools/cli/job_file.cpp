@@ -171,6 +171,10 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
              {"epochs", "batch_size", "validation", "validation_split", "shuffle", "verbose", "class_weight",
               "early_stopping"},
              "fit", name);
+  // Whole numbers, checked here where the file is known (2.5 epochs is an error, not 2).
+  for (const char* key : {"epochs", "batch_size", "verbose"}) get_or<int>(spec.fit, key, 0, "fit", name);
+  if (spec.fit.contains("early_stopping") && spec.fit.at("early_stopping").is_object())
+    get_or<int>(spec.fit.at("early_stopping"), "patience", 0, "fit.early_stopping", name);
   const nlohmann::json out = j.value("output", nlohmann::json::object());
   check_keys(out, {"model", "predictions", "history_csv", "report"}, "output", name);
   spec.output.model = get_or<std::string>(out, "model", "", "output", name);

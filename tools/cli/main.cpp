@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <new>
 
 #include "commands.h"
 #include "deepfin/core/error.h"
@@ -12,6 +15,9 @@
 #include "deepfin/version.h"
 
 int main(int argc, char** argv) {
+  // Past a file-size limit (ulimit -f) a write should fail with EFBIG and be reported,
+  // not kill the process with SIGXFSZ halfway through a file.
+  std::signal(SIGXFSZ, SIG_IGN);
   deepfin::use_passive_openmp_waiting(argv);
   using namespace deepfin::cli;
   CLI::App app{"deepfin: deep learning for financial technology (Keras-like models, fast CPU kernels)", "deepfin"};
@@ -38,6 +44,16 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return c.run();
     return 2;
   } catch (const deepfin::Error& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "deepfin: error: {}\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    fmt::print(stderr,
+               "deepfin: error: out of memory: a size in the job, the model or the data needs more memory "
+               "than this machine has\n");
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
     std::fflush(stdout);
     fmt::print(stderr, "deepfin: error: {}\n", e.what());
     return 1;

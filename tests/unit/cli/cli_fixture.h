@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "testing/paths.h"
+
 namespace deepfin::testing {
 
 struct CliResult {
@@ -39,9 +41,11 @@ class CliFixture : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  CliResult run(const std::string& args) {
+  // `shell_prefix` runs before the command in the same shell: "ulimit -f 16; ", or
+  // as_unprivileged() to run as a user without root's exemption from file permissions.
+  CliResult run(const std::string& args, const std::string& shell_prefix = "") {
     const std::string err_path = (dir_ / "stderr.txt").string();
-    FILE* pipe = popen((std::string(DEEPFIN_CLI_PATH) + " " + args + " 2>" + err_path).c_str(), "r");
+    FILE* pipe = popen((shell_prefix + deepfin::testing::cli_path() + " " + args + " 2>" + err_path).c_str(), "r");
     std::string out;
     std::array<char, 4096> buf{};
     while (pipe && fgets(buf.data(), buf.size(), pipe)) out += buf.data();
@@ -53,6 +57,11 @@ class CliFixture : public ::testing::Test {
     return (dir_ / name).string();
   }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  // A prefix that runs the command as "nobody" when the tests run as root (root reads
+  // and writes whatever the permission bits say), so permission errors can be tested.
+  static std::string as_unprivileged() {
+    return ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  }
 
   std::filesystem::path dir_;
 };

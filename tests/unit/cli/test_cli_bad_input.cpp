@@ -1,0 +1,148 @@
+// The deepfin command against the bad-input catalogue (docs/bad_input.md): outputs
+// that cannot be written are found before training, a full disk and unreadable
+// files give one line and leave nothing behind, typos in numbers and keys are
+// refused, and a diverging run ends with an error instead of hanging or saving NaN.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+
+#include "cli_fixture.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class CliBadInput : public deepfin::testing::CliFixture {
+ protected:
+  // A small credit table: 200 rows, a numeric, a categorical and a flag column.
+  std::string credit_csv(const std::string& stray_amount = "") {
+    std::string csv = "amount,housing,phone,status\n";
+    for (int i = 0; i < 200; ++i)
+      csv += (i == 50 && !stray_amount.empty() ? stray_amount : std::to_string(100 + (i * 37) % 500)) + "," +
+             (i % 3 ? "own" : "rent") + "," + (i % 2 ? "yes" : "no") + "," + (i % 4 ? "good" : "bad") + "\n";
+    return csv;
+  }
+  // A credit job; `top` goes before [data], `layer` is the first Dense's config,
+  // `optimizer` the optimizer's table, `fit` extra [fit] lines.
+  std::string job(const std::string& data, const std::string& output_model, const std::string& top = "",
+                  const std::string& layer = "units = 8, activation = \"relu\"",
+                  const std::string& optimizer = "{ class_name = \"Adam\", config = { learning_rate = 0.01 } }",
+                  const std::string& fit = "epochs = 2\n") {
+    return top + "[data]\nsource = \"csv\"\npath = \"" + data +
+           "\"\ntarget = \"status\"\npositive_label = \"bad\"\n[model]\nclass_name = \"Sequential\"\n"
+           "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { " +
+           layer +
+           " }\n[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 1, activation = \"sigmoid\" }\n"
+           "[compile]\noptimizer = " +
+           optimizer + "\nloss = \"binary_crossentropy\"\nmetrics = [\"auc\"]\n[fit]\nverbose = 0\n" + fit +
+           "[output]\nmodel = \"" + output_model + "\"\nreport = \"" + path("report") + "\"\n";
+  }
+  // No file in the folder whose name marks an unfinished write.
+  bool no_temporaries(const fs::path& dir) {
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      if (e.path().filename().string().find(".tmp-") != std::string::npos) return false;
+    return true;
+  }
+};
+
+TEST_F(CliBadInput, AnOutputUnderAFileFailsBeforeTraining) {
+  write("taken", "a file, not a folder");
+  const auto r = run("train " + write("job.toml", job(write("c.csv", credit_csv()), path("taken/m.safetensors"))));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("cannot create the folder '" + path("taken") + "' for [output] model"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("test"), std::string::npos) << "it trained first: " << r.out;
+}
+
+TEST_F(CliBadInput, AReadOnlyOutputFolderFailsBeforeTraining) {
+  fs::create_directories(path("locked"));
+  ::chmod(path("locked").c_str(), 0555);
+  const auto r = run("train " + write("job.toml", job(write("c.csv", credit_csv()), path("locked/m.safetensors"))),
+                     as_unprivileged());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("cannot write into the folder '" + path("locked") + "' for [output] model"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
+  ::chmod(path("locked").c_str(), 0755);
+}
+
+TEST_F(CliBadInput, AnUnreadableDataFileIsNamed) {
+  const std::string data = write("c.csv", credit_csv());
+  ::chmod(data.c_str(), 0);
+  ::chmod(dir_.c_str(), 0777);  // the outputs may be written: only the data is out of reach
+  const std::string job_file = write("job.toml", job(data, path("out/m.safetensors")));
+  const auto r = run("train " + job_file, as_unprivileged());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find(data), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("out/m.safetensors")));
+}
+
+TEST_F(CliBadInput, AFullDiskFailsTheSaveCleanly) {
+  // 16 blocks of 512 bytes (dash's unit): the model file, a few tens of KiB, does not fit.
+  const std::string j = write("job.toml", job(write("c.csv", credit_csv()), path("out/m.safetensors"), "",
+                                              "units = 256, activation = \"relu\""));
+  const auto r = run("train " + j, "ulimit -f 16; ");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot write " + path("out/m.safetensors") + ": File too large"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("out/m.safetensors")));
+  EXPECT_TRUE(no_temporaries(dir_));
+}
+
+TEST_F(CliBadInput, NumbersThatWouldBeConvertedAreRefused) {
+  const std::string data = write("c.csv", credit_csv());
+  const auto seed = run("train " + write("a.toml", job(data, path("m.safetensors"), "seed = -1\n")));
+  EXPECT_EQ(seed.exit_code, 1);
+  EXPECT_NE(seed.err.find("seed must not be negative (got -1)"), std::string::npos) << seed.err;
+  const auto epochs = run("train " + write("b.toml", job(data, path("m.safetensors"), "", "units = 8",
+                                                         "{ class_name = \"Adam\", config = {} }", "epochs = 2.5\n")));
+  EXPECT_EQ(epochs.exit_code, 1);
+  EXPECT_NE(epochs.err.find("[fit] epochs must be a whole number (got 2.5)"), std::string::npos) << epochs.err;
+  const auto units = run("train " + write("c.toml", job(data, path("m.safetensors"), "", "units = 8.5")));
+  EXPECT_EQ(units.exit_code, 1);
+  EXPECT_NE(units.err.find("units = 8.5 cannot be used as given"), std::string::npos) << units.err;
+  EXPECT_FALSE(fs::exists(path("m.safetensors")));
+}
+
+TEST_F(CliBadInput, ATypoInALayerKeyAndAHugeLayerAreNamed) {
+  const std::string data = write("c.csv", credit_csv());
+  const auto typo =
+      run("train " + write("a.toml", job(data, path("m.safetensors"), "", "units = 8, activaton = \"relu\"")));
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.err.find("unknown config key 'activaton'"), std::string::npos) << typo.err;
+  const auto huge = run("train " + write("b.toml", job(data, path("m.safetensors"), "", "units = 2147483648")));
+  EXPECT_EQ(huge.exit_code, 1);
+  EXPECT_NE(huge.err.find("weight 'kernel' of shape"), std::string::npos) << huge.err;
+  EXPECT_EQ(huge.err.find("internal error"), std::string::npos) << huge.err;
+}
+
+TEST_F(CliBadInput, ADivergingRunEndsWithAnErrorAndSavesNothing) {
+  // learning_rate = 1e3 (a typo for 1e-3) with AdamW's weight decay, as in the German
+  // credit example, and the AUC metric: once an endless loop.
+  const std::string j = write(
+      "job.toml", job(write("c.csv", credit_csv()), path("m.safetensors"), "", "units = 64, activation = \"relu\"",
+                      "{ class_name = \"AdamW\", config = { learning_rate = 1e3, "
+                      "weight_decay = 0.1 } }",
+                      "epochs = 30\n"));
+  for (const std::string command : {"train ", "cv --folds 3 "}) {
+    const auto r = run(command + j);
+    EXPECT_EQ(r.exit_code, 1) << command << r.out;
+    EXPECT_NE(r.err.find("training diverged"), std::string::npos) << command << r.err;
+  }
+  EXPECT_FALSE(fs::exists(path("m.safetensors")));
+}
+
+TEST_F(CliBadInput, AStrayWordInANumericColumnStopsTrainAndCvAlike) {
+  const std::string j = write("job.toml", job(write("c.csv", credit_csv("1O0")), path("m.safetensors")));
+  for (const std::string command : {"train ", "cv --folds 3 "}) {
+    const auto r = run(command + j);
+    EXPECT_EQ(r.exit_code, 1) << command << r.out;
+    EXPECT_NE(r.err.find("c.csv:52"), std::string::npos) << command << r.err;
+    EXPECT_NE(r.err.find("'1O0' is not a finite number"), std::string::npos) << command << r.err;
+  }
+}
+
+}  // namespace

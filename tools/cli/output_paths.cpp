@@ -1,0 +1,59 @@
+#include "output_paths.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "deepfin/core/error.h"
+#include "deepfin/io/atomic_file.h"
+
+namespace deepfin::cli {
+namespace fs = std::filesystem;
+
+std::string job_report_dir(const JobSpec& job) {
+  return !job.output.report.empty() ? job.output.report : "report/" + job.file.stem().string();
+}
+
+void prepare_output_dir(const std::string& dir, const std::string& what) {
+  // Nothing is created here (a job that fails later leaves no empty folders): the
+  // nearest folder that exists must be one, and a file must be creatable in it.
+  std::error_code ec;
+  fs::path existing = fs::absolute(dir, ec);
+  while (!existing.empty() && !fs::exists(existing, ec) && existing != existing.parent_path())
+    existing = existing.parent_path();
+  if (!fs::is_directory(existing, ec))
+    throw FileError(fmt::format("cannot create the folder '{}' for {}: '{}' is a file, not a folder", dir, what,
+                                existing.string()));
+  // Creating (and dropping) a temporary file is the test that counts: it is what saving does.
+  try {
+    io::AtomicFileWriter probe((existing / ".deepfin-write-check").string());
+  } catch (const FileError& e) {
+    throw FileError(fmt::format("cannot write into the folder '{}' for {}: {}", existing.string(), what, e.what()));
+  }
+}
+
+void create_output_dir(const std::string& dir, const std::string& what) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir))
+    throw FileError(fmt::format("cannot create the folder '{}' for {}: {}", dir, what,
+                                ec ? ec.message() : "a file of that name is in the way"));
+}
+
+void prepare_output_file(const std::string& path, const std::string& what) {
+  if (path.empty()) return;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw FileError(fmt::format("cannot write {} to '{}': it is a folder", what, path));
+  const fs::path parent = fs::path(path).parent_path();
+  prepare_output_dir(parent.empty() ? "." : parent.string(), what);
+}
+
+void prepare_job_outputs(const JobSpec& job, bool with_report) {
+  prepare_output_file(job.output.model, "[output] model");
+  prepare_output_file(job.output.predictions, "[output] predictions");
+  prepare_output_file(job.output.history_csv, "[output] history_csv");
+  if (with_report) prepare_output_dir(job_report_dir(job), "the report");
+}
+
+}  // namespace deepfin::cli

@@ -1,0 +1,25 @@
+#pragma once
+// The files a job will write are checked before it trains: the nearest existing
+// folder of each must be a folder in which a file can be created. A path under a
+// file or a read-only folder is an error in the first second, not after an hour of
+// training whose result then has nowhere to go. Folders are made when writing.
+#include <string>
+
+#include "job_file.h"
+
+namespace deepfin::cli {
+
+// The report folder of a job: [output] report, else report/<job file name>.
+std::string job_report_dir(const JobSpec& job);
+
+// FileError naming `what` ("[output] model") and the reason when `path` cannot be written.
+void prepare_output_file(const std::string& path, const std::string& what);
+void prepare_output_dir(const std::string& dir, const std::string& what);
+// Makes the folder (and its parents) when the job gets to writing; FileError as above.
+void create_output_dir(const std::string& dir, const std::string& what);
+
+// Every output of the job ([output] model, predictions, history_csv and, when
+// `with_report`, the report folder).
+void prepare_job_outputs(const JobSpec& job, bool with_report);
+
+}  // namespace deepfin::cli
