@@ -28,3 +28,19 @@ if(DEEPFIN_SANITIZE)
                                                  -fno-omit-frame-pointer)
   target_link_options(deepfin_flags INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Fuzzing: libFuzzer's coverage instrumentation on every deepfin object (the fuzz
+# programs link the fuzzer itself); the fuzz preset turns the sanitizers on too.
+if(DEEPFIN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "DEEPFIN_FUZZ needs clang (libFuzzer); use the fuzz preset")
+  endif()
+  target_compile_options(deepfin_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
+# clang reads GCC's loop pragmas (ivdep) as unknown, and at -O1 under the
+# sanitizers cannot honour `omp simd`: notes about speed, not defects, in the
+# sanitizer builds that compile with clang.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  target_compile_options(deepfin_flags INTERFACE -Wno-unknown-pragmas -Wno-pass-failed)
+endif()
