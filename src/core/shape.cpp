@@ -27,7 +27,8 @@ std::string shape_str(const Shape& shape) {
 Strides contiguous_strides(const Shape& shape) {
   Strides strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * std::max<int64_t>(shape[i + 1], 1);
+    if (__builtin_mul_overflow(strides[i + 1], std::max<int64_t>(shape[i + 1], 1), &strides[i]))
+      throw ValueError("shape " + shape_str(shape) + " has more elements than fit in 64 bits");
   return strides;
 }
 
@@ -58,8 +59,12 @@ void check_shape_valid(const Shape& shape, const char* op) {
   for (int64_t d : shape)
     if (d < 0) throw ValueError(std::string(op) + ": negative dimension in shape " + shape_str(shape));
   // 2^48 bytes is far beyond any machine's memory: refuse before size arithmetic can wrap.
-  if (shape_numel(shape) > (int64_t{1} << 45))
-    throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " is too large to allocate");
+  // Zero dimensions are left out of the product, so (0, 2^62, 2^62) is refused too: its
+  // strides would overflow even though it holds no element.
+  int64_t product = 1;
+  for (int64_t d : shape)
+    if (d > 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 45)))
+      throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " is too large to allocate");
 }
 
 }  // namespace deepfin

@@ -83,6 +83,13 @@ uint32_t ByteReader::u32be(const char* what) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
+void check_declared_shape(const Shape& shape, const std::string& where) {
+  int64_t product = 1;
+  for (int64_t d : shape)
+    if (d > 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 45)))
+      throw FileError(fmt::format("{}: declared shape {} is too large (corrupt header?)", where, shape_str(shape)));
+}
+
 void byteswap_elements(void* data, size_t count, size_t elem_size) {
   if (elem_size <= 1) return;
   auto* p = static_cast<unsigned char*>(data);

@@ -63,6 +63,11 @@ class ByteReader {
   std::string where_;
 };
 
+// A shape read from a file header: FileError naming `where` when its nonzero
+// dimensions multiply past 2^45 elements (more than any machine holds; the strides
+// of such a shape would overflow even when a zero dimension leaves it empty).
+void check_declared_shape(const Shape& shape, const std::string& where);
+
 // Reverses the bytes of each of `count` elements of `elem_size` bytes, in place.
 void byteswap_elements(void* data, size_t count, size_t elem_size);
 

@@ -126,6 +126,7 @@ Tensor load_idx(const std::string& path, DType out, int64_t limit) {
           fmt::format("{}: bad IDX header: dimension {} is negative ({})", path, d, static_cast<int32_t>(dim)));
     shape.push_back(dim);
   }
+  detail::check_declared_shape(shape, path);
   const bool partial = limit >= 0 && limit < shape[0];  // then trailing data is expected
   if (partial) shape[0] = limit;
   for (int64_t d : shape) {

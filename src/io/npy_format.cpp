@@ -85,6 +85,7 @@ const char* descr_of(DType t) {
 
 Tensor decode_npy(const unsigned char* data, size_t size, const std::string& where) {
   const NpyHeader h = parse_npy_header(data, size, where);
+  check_declared_shape(h.shape, where);
   // Element count with overflow checks: a corrupt shape must not wrap around.
   uint64_t count = 1;
   for (int64_t d : h.shape) {

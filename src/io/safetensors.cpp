@@ -80,6 +80,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const nlohma
     numel *= v;
     e.shape.push_back(static_cast<int64_t>(v));
   }
+  detail::check_declared_shape(e.shape, fmt::format("{}: tensor '{}'", path, name));
   for (const auto& o : j["data_offsets"])
     if (!o.is_number_unsigned() && !(o.is_number_integer() && o.get<int64_t>() >= 0))
       throw fail("data_offsets must be non-negative integers, got " + o.dump());
@@ -114,10 +115,13 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
     const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype());
     header[name] = {
         {"dtype", safetensors_dtype(t.dtype())}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
-    const uint32_t crc = t.is_contiguous() ? crc32_of(t.raw_data(), bytes) : [&] {
+    uint32_t crc;
+    if (t.is_contiguous()) {
+      crc = crc32_of(t.raw_data(), bytes);
+    } else {
       const std::string copy = detail::tensor_bytes(t);
-      return crc32_of(copy.data(), copy.size());
-    }();
+      crc = crc32_of(copy.data(), copy.size());
+    }
     checksums[name] = fmt::format("{:08x}", crc);
     offset += bytes;
   }
@@ -127,7 +131,13 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
   nlohmann::ordered_json ordered = {{kMetadataKey, meta}};
   for (auto& [key, value] : header.items()) ordered[key] = std::move(value);
   header = std::move(ordered);
-  std::string json = header.dump();
+  std::string json;
+  try {
+    json = header.dump();
+  } catch (const nlohmann::json::type_error& e) {  // a name or metadata value that is not UTF-8
+    throw ValueError(
+        fmt::format("save_safetensors: {}: a tensor name or metadata value is not valid UTF-8 ({})", path, e.what()));
+  }
   json.append((8 - json.size() % 8) % 8, ' ');  // the data section starts 8-byte aligned
   // Refuse what no reader would open (this one included), before the file exists.
   if (json.size() > kMaxHeaderBytes) {

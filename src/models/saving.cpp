@@ -70,7 +70,12 @@ void Model::save(const std::string& path) const {
   if (!attachments_.empty()) {
     nlohmann::json names = nlohmann::json::array();
     for (const auto& [key, value] : attachments_) {
-      metadata[key] = value.dump();
+      try {
+        metadata[key] = value.dump();
+      } catch (const nlohmann::json::type_error& e) {
+        throw ValueError(
+            fmt::format("save: {}: attachment '{}' holds a string that is not valid UTF-8 ({})", path, key, e.what()));
+      }
       names.push_back(key);
     }
     metadata["attachments"] = names.dump();

@@ -101,3 +101,36 @@ TEST(Npz, ADecompressionBombIsRefusedWithTheRatio) {
 
 }  // namespace
 }  // namespace deepfin
+
+namespace deepfin {
+namespace {
+
+// Found by fuzzing: a zero dimension let the element count pass as 0, and the
+// strides of the remaining dimensions then overflowed int64 (UBSan).
+TEST(DeclaredShapes, AZeroDimensionDoesNotHideDimensionsThatOverflow) {
+  TempDir dir;
+  const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 5555555555555552, 5555555555), }";
+  std::string bytes = "\x93NUMPY\x01";
+  bytes.push_back('\0');
+  testing::le(bytes, dict.size() + 1, 2);
+  testing::write_bytes(dir.file("z.npy"), bytes + dict + "\n");
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_npy(dir.file("z.npy")); },
+                                     {"z.npy", "declared shape (0, 5555555555555552, 5555555555) is too large"}));
+  EXPECT_THROW(Tensor::empty({0, int64_t{1} << 62, int64_t{1} << 62}), ValueError);
+  EXPECT_EQ(Tensor::empty({0, 3}).numel(), 0);  // an ordinary empty array is still fine
+}
+
+// Found by fuzzing: a metadata value that is not UTF-8 made the JSON writer throw
+// its own exception, which the command line calls an internal error.
+TEST(ModelFileHeader, MetadataThatIsNotUtf8IsAValueError) {
+  TempDir dir;
+  EXPECT_TRUE(throws_with<ValueError>(
+      [&] {
+        io::save_safetensors(dir.file("m.safetensors"), {{"w", ones({1})}}, {{"note", "caf\xe9"}});
+      },
+      {"m.safetensors", "not valid UTF-8"}));
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+}  // namespace
+}  // namespace deepfin
