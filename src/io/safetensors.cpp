@@ -22,6 +22,16 @@ constexpr const char* kMetadataKey = "__metadata__";
 // writers have none), so a flipped bit in a weight is an error, not a worse model.
 constexpr const char* kChecksumKey = "deepfin_crc32";
 
+uint32_t crc32_of(const void* data, size_t size);
+
+// The metadata's checksum: every entry but the checksums themselves, in key order.
+std::string metadata_crc(const std::map<std::string, std::string>& metadata) {
+  std::string all;
+  for (const auto& [key, value] : metadata)
+    if (key != kChecksumKey) all.append(key).append(1, '\0').append(value).append(1, '\0');
+  return fmt::format("{:08x}", crc32_of(all.data(), all.size()));
+}
+
 uint32_t crc32_of(const void* data, size_t size) {
   uLong crc = crc32(0L, Z_NULL, 0);
   const auto* p = static_cast<const Bytef*>(data);
@@ -125,6 +135,7 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
     checksums[name] = fmt::format("{:08x}", crc);
     offset += bytes;
   }
+  checksums[kMetadataKey] = metadata_crc(metadata);  // a threshold or a scaler is as much the model as a weight
   nlohmann::ordered_json meta(metadata);
   meta[kChecksumKey] = checksums.dump();
   // __metadata__ first, as the reference writer puts it.
@@ -222,6 +233,13 @@ SafetensorsFile load_safetensors(const std::string& path) {
     checksums = parse_json_text(it->second, path + ": metadata '" + kChecksumKey + "'");
     if (!checksums.is_object()) throw FileError(fmt::format("{}: metadata '{}' is not an object", path, kChecksumKey));
     out.metadata.erase(it);
+    const auto stored = checksums.find(kMetadataKey);
+    if (stored == checksums.end() || !stored->is_string() || stored->get<std::string>() != metadata_crc(out.metadata))
+      throw FileError(
+          fmt::format("{}: the metadata (model config, preprocessing, threshold ...) is corrupt or was "
+                      "edited: its CRC-32 does not match",
+                      path));
+    checksums.erase(stored);
   }
   for (const Entry& e : entries) {
     Tensor t = Tensor::empty(e.shape, e.dtype);

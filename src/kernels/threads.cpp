@@ -11,11 +11,15 @@
 namespace deepfin {
 namespace {
 
+// More threads than this is a typo (an OpenMP runtime asked for 10^7 threads fails
+// with its own message, or not at all); oversubscription past the cores only slows.
+constexpr long kMaxThreads = 1024;
+
 int initial_threads() {
   if (const char* env = std::getenv("DEEPFIN_NUM_THREADS")) {
     char* end = nullptr;
     const long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n > 0) return static_cast<int>(n);
+    if (end != env && *end == '\0' && n > 0 && n <= kMaxThreads) return static_cast<int>(n);
   }
   return omp_get_num_procs();
 }
@@ -32,7 +36,9 @@ int& thread_count() {
 }  // namespace
 
 void set_num_threads(int n) {
-  if (n <= 0) throw ValueError("set_num_threads: thread count must be positive, got " + std::to_string(n));
+  if (n <= 0 || n > kMaxThreads)
+    throw ValueError("set_num_threads: thread count must lie in [1, " + std::to_string(kMaxThreads) + "], got " +
+                     std::to_string(n));
   thread_count() = n;
   omp_set_num_threads(n);
 }

@@ -3,11 +3,13 @@
 // the atomic write (temporary file in the target directory, renamed into place).
 #include <fmt/format.h>
 #include <plstream.h>
-#include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string_view>
 
@@ -56,6 +58,21 @@ bool device_available(plstream& pls, const char* device) {
   return false;
 }
 
+// A PNG ends with its IEND chunk; an SVG with its closing tag.
+bool ends_complete(const std::string& file, const char* device) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : 0;
+  if (size < 8) return false;
+  const std::streamoff tail = std::min<std::streamoff>(size, 64);
+  std::string end(static_cast<size_t>(tail), '\0');
+  in.seekg(size - tail);
+  in.read(end.data(), tail);
+  if (!in) return false;
+  if (std::string_view(device) == "pngcairo") return end.ends_with(std::string("IEND\xAE\x42\x60\x82", 8));
+  while (!end.empty() && std::isspace(static_cast<unsigned char>(end.back()))) end.pop_back();
+  return end.ends_with("</svg>");
+}
+
 void draw(const Figure& figure, const char* device, const std::string& file, const std::string& target) {
   PLINT error_code = 0;
   std::array<char, 1024> error_message{};
@@ -95,9 +112,10 @@ void Figure::save(const std::string& path) const {
   } catch (const PlplotFatal& e) {
     throw FileError(fmt::format("cannot write figure '{}': PLplot: {}", path, e.what()));
   }
-  struct stat info {};
-  if (::stat(temp.temp_path().c_str(), &info) != 0 || info.st_size == 0)
-    throw FileError(fmt::format("cannot write figure '{}': PLplot wrote nothing", path));
+  // PLplot's drivers do not report failed writes (a full disk, a file-size limit): a
+  // figure is committed only if it ends as its format must.
+  if (!ends_complete(temp.temp_path(), device))
+    throw FileError(fmt::format("cannot write figure '{}': the image came out incomplete (disk full?)", path));
   temp.commit();
 }
 

@@ -7,6 +7,7 @@
 
 #include "deepfin/autograd/node.h"
 #include "deepfin/core/error.h"
+#include "deepfin/data/tabular/arff.h"
 #include "deepfin/nn/layers/categorical_embedding.h"
 
 namespace deepfin::tabular {
@@ -164,6 +165,11 @@ std::vector<RowExplanation> TabularModel::explain(const data::Table& rows, const
   return out;
 }
 
+data::Table TabularModel::read_rows(const std::string& path) const {
+  const bool arff = path.size() >= 5 && path.compare(path.size() - 5, 5, ".arff") == 0;
+  return arff ? data::read_arff(path) : data::read_csv(path, csv_options_);
+}
+
 void TabularModel::save(const std::string& path) const {
   model_->set_attachment(kAttachment, nlohmann::json{{"preprocessor", preprocessor_.to_json()},
                                                      {"baseline", baseline_},
@@ -176,7 +182,11 @@ void TabularModel::save(const std::string& path) const {
                                                      {"scorecard",
                                                       {{"base_score", scorecard_.base_score},
                                                        {"base_odds", scorecard_.base_odds},
-                                                       {"points_to_double_odds", scorecard_.points_to_double_odds}}}});
+                                                       {"points_to_double_odds", scorecard_.points_to_double_odds}}},
+                                                     {"rows",
+                                                      {{"delimiter", std::string(1, csv_options_.delimiter)},
+                                                       {"encoding", csv_options_.encoding},
+                                                       {"missing_values", csv_options_.missing_values}}}});
   model_->save(path);
 }
 
@@ -202,6 +212,15 @@ TabularModel TabularModel::load(const std::string& path) {
     out.scorecard_ = {.base_score = card.at("base_score").get<double>(),
                       .base_odds = card.at("base_odds").get<double>(),
                       .points_to_double_odds = card.at("points_to_double_odds").get<double>()};
+    if (attached.contains("rows")) {  // files from before it was saved read rows with the defaults
+      const nlohmann::json& rows = attached.at("rows");
+      const std::string delimiter = rows.at("delimiter").get<std::string>();
+      out.csv_options_.encoding = rows.at("encoding").get<std::string>();
+      out.csv_options_.missing_values = rows.at("missing_values").get<std::vector<std::string>>();
+      if (delimiter.size() != 1 || (out.csv_options_.encoding != "utf-8" && out.csv_options_.encoding != "latin-1"))
+        throw FileError(fmt::format("{}: malformed tabular metadata: bad rows delimiter or encoding", path));
+      out.csv_options_.delimiter = delimiter[0];
+    }
     return out;
   } catch (const nlohmann::json::exception& e) {
     throw FileError(fmt::format("{}: malformed tabular metadata: {}", path, e.what()));

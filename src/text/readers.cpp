@@ -4,24 +4,14 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include "deepfin/core/error.h"
 #include "deepfin/data/tabular/csv.h"
+#include "deepfin/io/read_file.h"
 #include "text/utf8.h"
 
 namespace deepfin::text {
 namespace {
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(fmt::format("{}: cannot open the file for reading", path));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw FileError(fmt::format("{}: read error", path));
-  return std::move(buffer).str();
-}
 
 std::string_view trim(std::string_view s) {
   const auto is_blank = [](char c) {
@@ -38,16 +28,22 @@ Encoding parse_encoding(const std::string& name) {
   if (name == "auto") return Encoding::automatic;
   if (name == "utf-8" || name == "utf8" || name == "UTF-8") return Encoding::utf8;
   if (name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "ISO-8859-1") return Encoding::latin1;
-  throw ValueError(fmt::format("read_phrasebank: unknown encoding '{}' (expected auto, utf-8 or latin-1)", name));
+  throw ValueError(fmt::format("text reader: unknown encoding '{}' (expected auto, utf-8 or latin-1)", name));
 }
 
 constexpr std::array<std::string_view, 3> kPhrasebankLabels = {"positive", "negative", "neutral"};
 
 }  // namespace
 
-LabelledText read_text_csv(const std::string& path, const std::string& text_column, const std::string& label_column) {
+LabelledText read_text_csv(const std::string& path, const std::string& text_column, const std::string& label_column,
+                           const std::string& encoding) {
+  const Encoding requested = parse_encoding(encoding);
+  const std::string bytes = io::read_file(path);
+  const bool latin1 =
+      requested == Encoding::latin1 || (requested == Encoding::automatic && detail::first_invalid_utf8(bytes) >= 0);
   // Nothing counts as missing: the text "NA" is a text, and an empty cell is reported below.
-  const data::Table table = data::read_csv(path, {.missing_values = {}});
+  const data::Table table =
+      data::parse_csv(bytes, path, {.missing_values = {}, .encoding = latin1 ? "latin-1" : "utf-8"});
   const int64_t text_index = table.column_index(text_column), label_index = table.column_index(label_column);
   const data::TableColumn &texts = table.columns[static_cast<size_t>(text_index)],
                           &labels = table.columns[static_cast<size_t>(label_index)];
@@ -62,12 +58,13 @@ LabelledText read_text_csv(const std::string& path, const std::string& text_colu
     out.texts.push_back(*text);
     out.labels.emplace_back(trim(*label));
   }
+  if (out.texts.empty()) throw FileError(fmt::format("{}: no texts (the file has a header and no rows)", path));
   return out;
 }
 
 LabelledText read_phrasebank(const std::string& path, std::string encoding) {
   const Encoding requested = parse_encoding(encoding);
-  std::string bytes = read_bytes(path);
+  std::string bytes = io::read_file(path);
   const int64_t first_invalid = detail::first_invalid_utf8(bytes);
   const bool latin1 = requested == Encoding::latin1 || (requested == Encoding::automatic && first_invalid >= 0);
   if (requested == Encoding::utf8 && first_invalid >= 0) {
@@ -104,6 +101,7 @@ LabelledText read_phrasebank(const std::string& path, std::string encoding) {
     out.labels.emplace_back(label);
     out.lines.push_back(line);
   }
+  if (out.texts.empty()) throw FileError(fmt::format("{}: no sentences (the file is empty or blank)", path));
   return out;
 }
 

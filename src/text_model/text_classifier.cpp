@@ -187,6 +187,12 @@ TextClassifier TextClassifier::load(const std::string& path) {
                       "with (fingerprint {} expected, {} found)",
                       path, attached.at("fingerprint").get<std::string>(), tokenizer.fingerprint()));
     const int64_t max_length = attached.at("max_length").get<int64_t>();
+    // The ids the model takes are (N, max_length): anything else is a corrupt file, and
+    // is found here rather than after encoding texts into a buffer of that size.
+    if (sequential->input_shape() != Shape{max_length})
+      throw FileError(
+          fmt::format("{}: malformed text metadata: max_length {} does not match the model's input shape {}", path,
+                      max_length, shape_str(sequential->input_shape())));
     std::vector<std::shared_ptr<models::Sequential>> members{sequential};
     const nlohmann::json others = attached.value("ensemble", nlohmann::json::array());
     for (size_t m = 1; m <= others.size(); ++m)

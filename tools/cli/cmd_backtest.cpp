@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <filesystem>
 
 #include "commands.h"
 #include "deepfin/backtest/forecast_metrics.h"
@@ -58,8 +57,7 @@ int run_forecast(const RunContext& ctx, const JobSpec& job, uint64_t seed, bool 
                   walk_forward ? fmt::format("walk-forward ({}), retrained every {}", spec.window, spec.retrain_every)
                                : std::string("one fit on the span before")),
       nlohmann::json{
-          {"event", "data"}, {"rows", n}, {"samples", data.num_samples}, {"test", data.num_samples - initial}}
-          .dump());
+          {"event", "data"}, {"rows", n}, {"samples", data.num_samples}, {"test", data.num_samples - initial}});
 
   ForecastModel forecaster(job, data);
   backtest::WalkForwardOptions wf;
@@ -75,9 +73,8 @@ int run_forecast(const RunContext& ctx, const JobSpec& job, uint64_t seed, bool 
         set_random_seed(seed + static_cast<uint64_t>(fold));
         nn::clear_session();
         forecaster.fit(begin, end, 0);
-        print_event(
-            ctx, fmt::format("fold {}: trained on samples [{}, {})", ++fold, begin, end),
-            nlohmann::json{{"event", "fold"}, {"fold", fold}, {"train_begin", begin}, {"train_end", end}}.dump());
+        print_event(ctx, fmt::format("fold {}: trained on samples [{}, {})", ++fold, begin, end),
+                    nlohmann::json{{"event", "fold"}, {"fold", fold}, {"train_begin", begin}, {"train_end", end}});
       },
       [&](int64_t begin, int64_t end) { return forecaster.predict(begin, end); });
 
@@ -132,7 +129,7 @@ int run_forecast(const RunContext& ctx, const JobSpec& job, uint64_t seed, bool 
         {"turnover", strategy.turnover}}},
       {"buy_and_hold",
        {{"cumulative_return", hold.cumulative_return}, {"sharpe", hold.sharpe}, {"max_drawdown", hold.max_drawdown}}}};
-  print_event(ctx, table, event.dump());
+  print_event(ctx, table, event);
 
   const std::string dir = job_report_dir(job);
   create_output_dir(dir, "the report");
@@ -152,19 +149,17 @@ int run_forecast(const RunContext& ctx, const JobSpec& job, uint64_t seed, bool 
       csv += fmt::format("{},{},{},{:.6f},{:.8f},{}\n",
                          data.series.dates[data.target_time(first + static_cast<int64_t>(i))], previous[i], actual[i],
                          predicted[i], forecast[i], strategy.positions[i]);
-    const auto parent = std::filesystem::path(job.output.predictions).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    create_parent_dir(job.output.predictions);
     io::write_file_atomic(job.output.predictions, csv);
   }
   if (!job.output.model.empty()) {
-    const auto parent = std::filesystem::path(job.output.model).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    create_parent_dir(job.output.model);
     forecaster.model().set_attachment("forecast", forecaster.preprocessing_json());
     forecaster.model().save(job.output.model);
   }
   print_event(
       ctx, fmt::format("wrote {}/{} with forecast.png and equity.png", dir, walk_forward ? "backtest.md" : "test.md"),
-      nlohmann::json{{"event", "report"}, {"path", dir}}.dump());
+      nlohmann::json{{"event", "report"}, {"path", dir}});
   return 0;
 }
 

@@ -36,7 +36,7 @@ CvResult cross_validate(const RunContext& ctx, const JobSpec& job, int folds, ui
       line += fmt::format(" {} {:.4f}", name, value);
       event[name] = value;
     }
-    print_event(ctx, line, event.dump());
+    print_event(ctx, line, event);
     result.folds.push_back(std::move(m));
   }
   for (const auto& [name, unused] : result.folds.front()) {
@@ -77,8 +77,7 @@ int run_cv(const RunContext& ctx, const std::string& job_path, int folds) {
                             folds, job_path, acc, acc_sd, f1, f1_sd, floors),
                 nlohmann::json{{"event", "cv"},
                                {"accuracy", {{"mean", acc}, {"std", acc_sd}}},
-                               {"macro_f1", {{"mean", f1}, {"std", f1_sd}}}}
-                    .dump());
+                               {"macro_f1", {{"mean", f1}, {"std", f1_sd}}}});
     return 0;
   }
   const CvResult cv = cross_validate(ctx, job, folds, seed);
@@ -92,7 +91,7 @@ int run_cv(const RunContext& ctx, const std::string& job_path, int folds) {
     table += fmt::format("  {:<18} {:>8.4f} {:>8.4f}   {}\n", name, ms.first, ms.second, floor);
     event[name] = {{"mean", ms.first}, {"std", ms.second}};
   }
-  print_event(ctx, table, event.dump());
+  print_event(ctx, table, event);
   return 0;
 }
 

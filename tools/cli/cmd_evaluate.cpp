@@ -34,7 +34,7 @@ int run_evaluate(const RunContext& ctx, const std::string& model_path, const std
     j[key] = value;
     line += fmt::format("{}{}: {:.4f}", line.empty() ? "" : " - ", key, value);
   }
-  print_event(ctx, line, j.dump());
+  print_event(ctx, line, j);
   return 0;
 }
 

@@ -31,7 +31,7 @@ nlohmann::json to_json(const tabular::RowExplanation& e, const tabular::TabularM
 int run_explain(const RunContext& ctx, const ExplainArgs& args) {
   ctx.apply({}, {}, args.format == "json");
   const tabular::TabularModel model = tabular::TabularModel::load(args.model);
-  const data::Table rows = read_rows_file(args.rows);
+  const data::Table rows = model.read_rows(args.rows);
   tabular::ExplainOptions options;
   options.integration.steps = args.steps;
   options.integration.rule = explain::integration_rule_from_string(args.rule);

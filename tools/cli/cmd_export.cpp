@@ -3,12 +3,11 @@
 // seed example starts from.
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "commands.h"
 #include "deepfin/data/fashion_mnist.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/ops/shape_ops.h"
+#include "output_paths.h"
 
 namespace deepfin::cli {
 
@@ -21,7 +20,7 @@ Command add_export_command(CLI::App& app, const RunContext& ctx) {
             data::FashionMnistOptions options;
             options.one_hot = false;
             const data::Dataset d = data::load_fashion_mnist(options);
-            std::filesystem::create_directories(*dir);
+            create_output_dir(*dir, "the export");
             const Tensor x = concat({d.x_train, d.x_test}, 0);
             const Tensor y = concat({d.y_train, d.y_test}, 0);
             io::save_npy(*dir + "/data.npy", x);

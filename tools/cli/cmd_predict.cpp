@@ -9,6 +9,7 @@
 #include "deepfin/io/npy.h"
 #include "deepfin/models/model.h"
 #include "deepfin/text_model/text_classifier.h"
+#include "output_paths.h"
 #include "tabular_commands.h"
 
 namespace deepfin::cli {
@@ -33,7 +34,7 @@ int run_predict_text(const RunContext& ctx, const std::string& model_path, const
   if (truncated > 0)
     table += fmt::format("note: {} text(s) were longer than the model's {} tokens and were cut\n", truncated,
                          classifier.max_length());
-  print_event(ctx, table, nlohmann::json{{"event", "predict"}, {"predictions", rows}}.dump());
+  print_event(ctx, table, nlohmann::json{{"event", "predict"}, {"predictions", rows}});
   return 0;
 }
 
@@ -44,12 +45,12 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
   ctx.apply({}, {}, tabular && out.empty());  // scores on stdout stay a clean CSV
   if (tabular) {
     const tabular::TabularModel model = tabular::TabularModel::load(model_path);
-    const data::Table rows = read_rows_file(in);
+    const data::Table rows = model.read_rows(in);
     const std::vector<double> p = model.predict_proba(rows, batch_size);
     write_scores_csv(model, rows, p, out);
     if (!out.empty())
       print_event(ctx, fmt::format("wrote {} scores to {}", p.size(), out),
-                  nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}}.dump());
+                  nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}});
     return 0;
   }
   if (out.empty()) throw ConfigError("predict: -o/--output is required for .npy input");
@@ -59,7 +60,7 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
   const Tensor y = model->predict(x, batch_size);
   io::save_npy(out, y);
   print_event(ctx, fmt::format("wrote predictions {} to {}", shape_str(y.shape()), out),
-              nlohmann::json{{"event", "predict"}, {"shape", y.shape()}, {"path", out}}.dump());
+              nlohmann::json{{"event", "predict"}, {"shape", y.shape()}, {"path", out}});
   return 0;
 }
 
@@ -79,6 +80,7 @@ Command add_predict_command(CLI::App& app, const RunContext& ctx) {
   sub->add_option("-o,--output", args->out, "where to write the outputs (.npy; .csv for tabular, default stdout)");
   sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
   return {sub, [&ctx, args] {
+            prepare_output_file(args->out, "-o/--output");  // before any work, as train does
             if (!args->texts.empty()) return run_predict_text(ctx, args->model, args->texts);
             if (args->in.empty()) throw ConfigError("predict: give an input file or --text \"a message\"");
             return run_predict(ctx, args->model, args->in, args->out, args->batch_size);

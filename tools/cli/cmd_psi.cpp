@@ -49,7 +49,7 @@ int run_psi(const RunContext& ctx, const std::string& expected_path, const std::
                              {"contribution", b.contribution}});
   }
   text += "bands: < 0.1 stable, 0.1-0.25 moderate shift, >= 0.25 significant shift; empty bins count as 1e-4";
-  print_event(ctx, text, event.dump());
+  print_event(ctx, text, event);
   return 0;
 }
 

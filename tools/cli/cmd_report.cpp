@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <filesystem>
 #include <set>
 
 #include "commands.h"
@@ -114,12 +113,11 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
 
   report::write_credit_report(data, dir);
   if (!job.output.model.empty()) {
-    const auto parent = std::filesystem::path(job.output.model).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    create_parent_dir(job.output.model);
     model.save(job.output.model);
   }
   print_event(ctx, fmt::format("wrote {}/report.md (and its figures)", dir),
-              nlohmann::json{{"event", "report"}, {"path", dir + "/report.md"}}.dump());
+              nlohmann::json{{"event", "report"}, {"path", dir + "/report.md"}});
   return 0;
 }
 

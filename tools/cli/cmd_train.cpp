@@ -2,8 +2,6 @@
 // save it, then predict the test set and report its metrics.
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "commands.h"
 #include "dataset_source.h"
 #include "deepfin/io/npy.h"
@@ -28,11 +26,6 @@ double predict_accuracy(const Tensor& probs, const Tensor& y) {
   return accuracy.result();
 }
 
-void ensure_parent_dir(const std::string& path) {
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
-}
-
 int run_train(const RunContext& ctx, const std::string& job_path) {
   const JobSpec job = load_job_file(job_path);
   prepare_job_outputs(job, job.data.tabular() || job.data.series() || job.data.text());
@@ -48,8 +41,7 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
               nlohmann::json{{"event", "data"},
                              {"source", job.data.source},
                              {"train", data.x_train.shape()},
-                             {"test", data.x_test.shape()}}
-                  .dump());
+                             {"test", data.x_test.shape()}});
 
   auto model = model_from_json(job.model);
   model->compile(compile_options_from_json(job.compile));
@@ -62,13 +54,13 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
     fit.callbacks.push_back(std::make_shared<JsonEpochLogger>());
   }
   for (const auto& path : {job.output.model, job.output.predictions, job.output.history_csv})
-    if (!path.empty()) ensure_parent_dir(path);
+    if (!path.empty()) create_parent_dir(path);
   model->fit(data.x_train, data.y_train, fit);
 
   if (!job.output.model.empty()) {
     model->save(job.output.model);
     print_event(ctx, "saved model to " + job.output.model,
-                nlohmann::json{{"event", "saved"}, {"path", job.output.model}}.dump());
+                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
   }
   const train::Logs test_logs = model->evaluate(data.x_test, data.y_test, 256);
   const Tensor probs = model->predict(data.x_test, 256);
@@ -82,7 +74,7 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
   const double acc = predict_accuracy(probs, data.y_test);
   report["predict_accuracy"] = acc;
   line += fmt::format(" | test accuracy (predict) {:.4f}", acc);
-  print_event(ctx, line, report.dump());
+  print_event(ctx, line, report);
   return 0;
 }
 

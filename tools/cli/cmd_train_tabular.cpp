@@ -3,21 +3,15 @@
 // credit metrics beside the floors the job names.
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "deepfin/data/tabular/arff.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/io/atomic_file.h"
+#include "output_paths.h"
 #include "tabular_commands.h"
 #include "tabular_job.h"
 
 namespace deepfin::cli {
-
-data::Table read_rows_file(const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
-  return ext == ".arff" ? data::read_arff(path) : data::read_csv(path);
-}
 
 void write_scores_csv(const tabular::TabularModel& model, const data::Table& rows, const std::vector<double>& p,
                       const std::string& path) {
@@ -28,8 +22,7 @@ void write_scores_csv(const tabular::TabularModel& model, const data::Table& row
   if (path.empty()) {
     fmt::print("{}", out);
   } else {
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    create_parent_dir(path);
     io::write_file_atomic(path, out);
   }
 }
@@ -61,8 +54,7 @@ int run_train_tabular(const RunContext& ctx, const JobSpec& job, uint64_t seed) 
                              {"rows", table.num_rows()},
                              {"positives", positives},
                              {"train", train.num_rows()},
-                             {"test", test.num_rows()}}
-                  .dump());
+                             {"test", test.num_rows()}});
 
   TabularFit fitted = fit_tabular(job, train, seed, ctx.json() ? 0 : -1);
   tabular::TabularModel& model = fitted.model;
@@ -75,13 +67,12 @@ int run_train_tabular(const RunContext& ctx, const JobSpec& job, uint64_t seed) 
   print_event(ctx,
               fmt::format("test ({} rows, decision threshold {:.3f}):\n{}", test.num_rows(), model.threshold(),
                           format_metrics_table(metrics, job.floors)),
-              report.dump());
+              report);
   if (!job.output.model.empty()) {
-    const auto parent = std::filesystem::path(job.output.model).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    create_parent_dir(job.output.model);
     model.save(job.output.model);
     print_event(ctx, "saved model to " + job.output.model,
-                nlohmann::json{{"event", "saved"}, {"path", job.output.model}}.dump());
+                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
   }
   if (!job.output.predictions.empty()) write_scores_csv(model, test, p, job.output.predictions);
   return 0;

@@ -3,8 +3,6 @@
 // matrix on the test texts (the official split, or a stratified share).
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/report/confusion_figure.h"
@@ -26,7 +24,7 @@ int run_train_text(const RunContext& ctx, const JobSpec& job, uint64_t seed) {
   print_event(ctx,
               fmt::format("data: {} training texts from {}, {} test texts from {}", train.size(), train.source,
                           test.size(), test.source),
-              nlohmann::json{{"event", "data"}, {"train", train.size()}, {"test", test.size()}}.dump());
+              nlohmann::json{{"event", "data"}, {"train", train.size()}, {"test", test.size()}});
   TextFit fitted = fit_text(job, train, ctx.json() ? 0 : -1);
   const text::TextClassifier& classifier = fitted.classifier;
   if (!ctx.json()) fmt::print("{}\n", classifier.model().summary());
@@ -34,12 +32,12 @@ int run_train_text(const RunContext& ctx, const JobSpec& job, uint64_t seed) {
     print_event(ctx,
                 fmt::format("ensemble: {} models of this architecture, their probabilities averaged",
                             classifier.members().size()),
-                nlohmann::json{{"event", "ensemble"}, {"members", classifier.members().size()}}.dump());
+                nlohmann::json{{"event", "ensemble"}, {"members", classifier.members().size()}});
   if (fitted.truncated > 0)
     print_event(ctx,
                 fmt::format("note: {} training texts were longer than max_length {} tokens and were cut",
                             fitted.truncated, job.text.max_length),
-                nlohmann::json{{"event", "note"}, {"truncated", fitted.truncated}}.dump());
+                nlohmann::json{{"event", "note"}, {"truncated", fitted.truncated}});
   const metrics::ClassReport report = evaluate_text(classifier, test);
   std::string floor_text;
   for (const auto& [k, v] : job.floors.items())
@@ -48,7 +46,7 @@ int run_train_text(const RunContext& ctx, const JobSpec& job, uint64_t seed) {
               fmt::format("test ({} texts, tokenizer vocabulary {}):\n{}  accuracy {:.4f}  macro-F1 {:.4f}\n{}",
                           test.size(), classifier.tokenizer().vocab_size(), metrics::format_report(report),
                           report.accuracy, report.macro_f1, floor_text),
-              nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}}.dump());
+              nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
 
   const std::string dir = job_report_dir(job);
   create_output_dir(dir, "the report");
@@ -59,11 +57,10 @@ int run_train_text(const RunContext& ctx, const JobSpec& job, uint64_t seed) {
                                     job.file.filename().string(), train.source, train.size(), test.source, test.size(),
                                     metrics::format_report(report), report.accuracy, report.macro_f1));
   if (!job.output.model.empty()) {
-    const auto parent = std::filesystem::path(job.output.model).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    create_parent_dir(job.output.model);
     classifier.save(job.output.model);
     print_event(ctx, "saved model to " + job.output.model,
-                nlohmann::json{{"event", "saved"}, {"path", job.output.model}}.dump());
+                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
   }
   return 0;
 }
@@ -79,12 +76,11 @@ CvTextResult cross_validate_text(const RunContext& ctx, const JobSpec& job, int 
     const auto report = evaluate_text(fitted.classifier, select_texts(all, parts[k].test));
     out.accuracy.push_back(report.accuracy);
     out.macro_f1.push_back(report.macro_f1);
-    print_event(
-        ctx,
-        fmt::format("fold {:>2}/{}: accuracy {:.4f} macro-F1 {:.4f}", k + 1, parts.size(), report.accuracy,
-                    report.macro_f1),
-        nlohmann::json{{"event", "fold"}, {"fold", k + 1}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}}
-            .dump());
+    print_event(ctx,
+                fmt::format("fold {:>2}/{}: accuracy {:.4f} macro-F1 {:.4f}", k + 1, parts.size(), report.accuracy,
+                            report.macro_f1),
+                nlohmann::json{
+                    {"event", "fold"}, {"fold", k + 1}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
   }
   return out;
 }

@@ -20,6 +20,7 @@ ForecastData load_forecast_data(const ForecastSpec& spec) {
   options.date_format = spec.date_format;
   options.missing = data::missing_policy_from_string(spec.missing);
   options.order = data::date_order_policy_from_string(spec.date_order);
+  options.csv.encoding = spec.encoding;
   ForecastData d;
   d.series = data::read_series_csv(spec.path, options);
   d.price = d.series.column(spec.target);

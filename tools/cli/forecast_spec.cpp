@@ -23,7 +23,8 @@ void require_one_of(const std::string& value, const std::set<std::string>& allow
 ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& file) {
   ForecastSpec s;
   const nlohmann::json data = job.value("data", nlohmann::json::object());
-  check_keys(data, {"source", "path", "date_column", "columns", "target", "missing", "date_format", "date_order"},
+  check_keys(data,
+             {"source", "path", "date_column", "columns", "target", "missing", "date_format", "date_order", "encoding"},
              "data", file);
   s.path = get_or<std::string>(data, "path", "", "data", file);
   s.target = get_or<std::string>(data, "target", "", "data", file);
@@ -38,6 +39,8 @@ ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& f
   require_one_of(s.date_format, {"iso", "decimal_year"}, "[data] date_format", file);
   s.date_order = get_or<std::string>(data, "date_order", s.date_order, "data", file);
   require_one_of(s.date_order, {"error", "drop"}, "[data] date_order", file);
+  s.encoding = get_or<std::string>(data, "encoding", s.encoding, "data", file);
+  require_one_of(s.encoding, {"utf-8", "latin-1"}, "[data] encoding", file);
 
   const nlohmann::json features = job.value("features", nlohmann::json::object());
   check_keys(features, {"rolling_mean", "rolling_volatility"}, "features", file);

@@ -19,6 +19,7 @@ struct ForecastSpec {
   std::string missing = "drop";      // "drop" | "ffill"
   std::string date_format = "iso";   // "iso" | "decimal_year"
   std::string date_order = "error";  // "error" | "drop"
+  std::string encoding = "utf-8";    // "utf-8" | "latin-1" (the CSV reader's encodings)
   // [features] (per column, from log returns; all causal)
   std::vector<int64_t> rolling_mean;        // windows of the rolling mean of log returns
   std::vector<int64_t> rolling_volatility;  // windows of the rolling std of log returns

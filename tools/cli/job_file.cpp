@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <cmath>
 #include <set>
-#include <sstream>
 
 #include "deepfin/core/error.h"
+#include "deepfin/io/read_file.h"
 #include "table_keys.h"
 #include "toml_json.h"
 
@@ -123,6 +123,19 @@ DataSpec parse_data(const nlohmann::json& d, const std::string& file) {
   return s;
 }
 
+// TOML has nan and inf literals; no setting of a job means them (a base_score of
+// nan saved a model that could not score, an epsilon of inf one that never learned).
+void check_finite_numbers(const nlohmann::json& value, const std::string& key_path, const std::string& file) {
+  if (value.is_number_float() && !std::isfinite(value.get<double>()))
+    throw ConfigError(fmt::format("{}: {} = {}: numbers in a job must be finite", file, key_path,
+                                  std::isnan(value.get<double>()) ? "nan" : "inf"));
+  if (value.is_object())
+    for (const auto& [key, item] : value.items())
+      check_finite_numbers(item, key_path.empty() ? key : key_path + "." + key, file);
+  if (value.is_array())
+    for (size_t i = 0; i < value.size(); ++i) check_finite_numbers(value[i], fmt::format("{}[{}]", key_path, i), file);
+}
+
 }  // namespace
 
 JobSpec parse_job(const std::string& toml_text, const std::string& name) {
@@ -134,6 +147,7 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
     throw ConfigError(fmt::format("{}:{}:{}: {}", name, where.line, where.column, e.description()));
   }
   const nlohmann::json j = toml_to_json(table);
+  check_finite_numbers(j, "", name);
   check_keys(j,
              {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors",
               "features", "window", "backtest", "text"},
@@ -193,11 +207,7 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 }
 
 JobSpec load_job_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw FileError(fmt::format("cannot open job file {}", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_job(buffer.str(), path);
+  return parse_job(io::read_file(path), path);
 }
 
 }  // namespace deepfin::cli

@@ -41,6 +41,11 @@ void create_output_dir(const std::string& dir, const std::string& what) {
                                 ec ? ec.message() : "a file of that name is in the way"));
 }
 
+void create_parent_dir(const std::string& file) {
+  const fs::path parent = fs::path(file).parent_path();
+  if (!parent.empty()) create_output_dir(parent.string(), "'" + file + "'");
+}
+
 void prepare_output_file(const std::string& path, const std::string& what) {
   if (path.empty()) return;
   std::error_code ec;

@@ -17,6 +17,8 @@ void prepare_output_file(const std::string& path, const std::string& what);
 void prepare_output_dir(const std::string& dir, const std::string& what);
 // Makes the folder (and its parents) when the job gets to writing; FileError as above.
 void create_output_dir(const std::string& dir, const std::string& what);
+// Makes the folder `file` goes into (nothing for a bare file name).
+void create_parent_dir(const std::string& file);
 
 // Every output of the job ([output] model, predictions, history_csv and, when
 // `with_report`, the report folder).

@@ -33,8 +33,10 @@ uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_
   return s;
 }
 
-void print_event(const RunContext& ctx, const std::string& text, const std::string& json_line) {
-  fmt::print("{}\n", ctx.json() ? json_line : text);
+void print_event(const RunContext& ctx, const std::string& text, const nlohmann::json& event) {
+  // Paths and texts come from the user and need not be UTF-8; JSON output replaces
+  // what is not (U+FFFD) rather than failing after the work is done.
+  fmt::print("{}\n", ctx.json() ? event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : text);
   std::fflush(stdout);
 }
 

@@ -2,6 +2,7 @@
 // Options every subcommand shares (--threads, --seed, --log-format) and the
 // run header that states what is in effect.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,6 @@ struct RunContext {
 };
 
 // Prints one line (text) or one JSON object (json) describing an event.
-void print_event(const RunContext& ctx, const std::string& text, const std::string& json_line);
+void print_event(const RunContext& ctx, const std::string& text, const nlohmann::json& event);
 
 }  // namespace deepfin::cli

@@ -13,8 +13,6 @@ namespace deepfin::cli {
 
 // deepfin train on a csv/arff job: stratified train/test split, fit, held-out credit metrics, save.
 int run_train_tabular(const RunContext& ctx, const JobSpec& job, uint64_t seed);
-// The rows of a CSV (or .arff) file to score or explain, read as the training file was.
-data::Table read_rows_file(const std::string& path);
 // id,line,probability,decision,points for every row; to `path` (atomic) or stdout when empty.
 void write_scores_csv(const tabular::TabularModel& model, const data::Table& rows, const std::vector<double>& p,
                       const std::string& path);

@@ -56,13 +56,17 @@ nlohmann::json tabular_fit_json(const JobSpec& job, const std::vector<int64_t>& 
 
 }  // namespace
 
-data::Table read_job_table(const DataSpec& spec) {
-  if (spec.source == "arff") return data::read_arff(spec.path);
+data::CsvOptions job_csv_options(const DataSpec& spec) {
   data::CsvOptions options;
   options.delimiter = spec.delimiter.at(0);
   options.missing_values = spec.missing_values;
   options.encoding = spec.encoding;
-  return data::read_csv(spec.path, options);
+  return options;
+}
+
+data::Table read_job_table(const DataSpec& spec) {
+  if (spec.source == "arff") return data::read_arff(spec.path);
+  return data::read_csv(spec.path, job_csv_options(spec));
 }
 
 data::PreprocessOptions preprocess_options(const JobSpec& job) {
@@ -129,6 +133,7 @@ TabularFit fit_tabular(const JobSpec& job, const data::Table& train, uint64_t se
   train::History history = model->fit(x, y, fit);
 
   tabular::TabularModel trained(std::move(pre), model);
+  trained.set_csv_options(job_csv_options(job.data));
   trained.set_baseline_from(fit_rows);
   trained.set_scorecard({.base_score = job.decision.base_score,
                          .base_odds = job.decision.base_odds,

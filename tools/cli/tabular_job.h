@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/tabular/preprocessor.h"
 #include "deepfin/data/tabular/table.h"
 #include "deepfin/metrics/credit/decision.h"
@@ -18,6 +19,8 @@
 namespace deepfin::cli {
 
 // The whole table a job names (csv or arff), read with its options.
+// The job's [data] cell-reading settings (delimiter, encoding, missing-value markers).
+data::CsvOptions job_csv_options(const DataSpec& spec);
 data::Table read_job_table(const DataSpec& spec);
 data::PreprocessOptions preprocess_options(const JobSpec& job);
 // 0/1 class of every row (1 = positive label); ConfigError (naming the line) for a missing target.

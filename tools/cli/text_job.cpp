@@ -36,7 +36,7 @@ nlohmann::json sized_model(const JobSpec& job, int64_t vocab_size, int64_t class
 
 text::LabelledText read_labelled(const TextSpec& spec, const std::string& path) {
   if (spec.format == "phrasebank") return text::read_phrasebank(path, spec.encoding);
-  return text::read_text_csv(path, spec.text_column, spec.label_column);
+  return text::read_text_csv(path, spec.text_column, spec.label_column, spec.encoding);
 }
 
 text::LabelledText select_texts(const text::LabelledText& all, const std::vector<int64_t>& rows) {

@@ -21,7 +21,9 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   s.test = get_or<std::string>(data, "test", "", "data", file);
   s.text_column = get_or<std::string>(data, "text_column", s.text_column, "data", file);
   s.label_column = get_or<std::string>(data, "label_column", s.label_column, "data", file);
-  s.encoding = get_or<std::string>(data, "encoding", s.encoding, "data", file);
+  // PhraseBank files come in both encodings, so they are detected; a CSV is UTF-8 unless
+  // the job says otherwise, and a stray byte in it is an error, not a re-reading as Latin-1.
+  s.encoding = get_or<std::string>(data, "encoding", s.format == "phrasebank" ? "auto" : "utf-8", "data", file);
   if (s.encoding != "auto" && s.encoding != "utf-8" && s.encoding != "latin-1")
     throw ConfigError(
         fmt::format("{}: [data] encoding must be \"auto\", \"utf-8\" or \"latin-1\", got \"{}\"", file, s.encoding));
@@ -50,6 +52,13 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
     throw ConfigError(fmt::format("{}: [text] ensemble must lie in [1, 64], got {}", file, s.ensemble));
   if (s.vocab_size < 16 || s.max_length < 1 || s.min_frequency < 1)
     throw ConfigError(fmt::format("{}: [text] needs vocab_size >= 16, max_length >= 1 and min_frequency >= 1", file));
+  // Texts are encoded as (N, max_length) ids: a typo'd 10^9 would take N x 8 GB.
+  constexpr int64_t kMaxLength = 65536;
+  if (s.max_length > kMaxLength || s.vocab_size > (int64_t{1} << 24))
+    throw ConfigError(
+        fmt::format("{}: [text] max_length {} or vocab_size {} is beyond the limits ({} tokens, 2^24 "
+                    "entries)",
+                    file, s.max_length, s.vocab_size, kMaxLength));
   if (!(s.confidence_threshold >= 0 && s.confidence_threshold <= 1))
     throw ConfigError(fmt::format("{}: [text] confidence_threshold must lie in [0, 1]", file));
   return s;

@@ -14,7 +14,7 @@ struct TextSpec {
   std::string train;           // file of training texts
   std::string test;            // optional file of test texts (an official split); else test_split of train
   std::string text_column = "text", label_column = "label";
-  std::string encoding = "auto";  // phrasebank: "auto" | "utf-8" | "latin-1"
+  std::string encoding = "auto";  // "auto" (UTF-8 unless the file is not) | "utf-8" | "latin-1"; csv: utf-8
   double test_split = 0.2;        // stratified, when there is no test file
   // [text]
   int64_t vocab_size = 8000;

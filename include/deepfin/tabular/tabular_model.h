@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/tabular/preprocessor.h"
 #include "deepfin/data/tabular/table.h"
 #include "deepfin/explain/integrated_gradients.h"
@@ -73,6 +74,14 @@ class TabularModel {
   // taken as 1e-6 and 1 - 1e-6, so the points stay finite.
   double points(double probability) const;
 
+  // How rows files are read: the training file's delimiter, encoding and missing-value
+  // markers, saved with the model so that scoring reads cells exactly as training did
+  // (a "?" that meant missing in training must not become an unseen category).
+  void set_csv_options(const data::CsvOptions& options) { csv_options_ = options; }
+  const data::CsvOptions& csv_options() const { return csv_options_; }
+  // Rows to score: an .arff file, or CSV read with csv_options().
+  data::Table read_rows(const std::string& path) const;
+
   const data::TabularPreprocessor& preprocessor() const { return preprocessor_; }
   models::Sequential& model() const { return *model_; }
   const std::shared_ptr<models::Sequential>& model_ptr() const { return model_; }
@@ -91,6 +100,7 @@ class TabularModel {
   std::string calibration_ = "none";
   metrics::PlattScaling platt_{};
   metrics::IsotonicCalibration isotonic_{};
+  data::CsvOptions csv_options_{};
   // Applies the calibration map to a network probability.
   double calibrated(double p) const;
 };

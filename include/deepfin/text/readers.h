@@ -17,10 +17,13 @@ struct LabelledText {
   int64_t size() const { return static_cast<int64_t>(texts.size()); }
 };
 
-// The two named columns of a UTF-8 CSV file (data/tabular/csv.h rules: quoted fields may hold commas,
-// quotes and line breaks). Nothing is read as missing: an empty text or label is a FileError naming
-// "path:line"; a missing column is a NotFoundError naming the columns there are.
-LabelledText read_text_csv(const std::string& path, const std::string& text_column, const std::string& label_column);
+// The two named columns of a CSV file (data/tabular/csv.h rules: quoted fields may hold commas,
+// quotes and line breaks). `encoding`: "utf-8", "latin-1" or "auto" (UTF-8 if the whole file is
+// valid UTF-8, else Latin-1). Nothing is read as missing: an empty text or label is a FileError
+// naming "path:line", as is a file without rows; a missing column is a NotFoundError naming the
+// columns there are.
+LabelledText read_text_csv(const std::string& path, const std::string& text_column, const std::string& label_column,
+                           const std::string& encoding = "utf-8");
 
 // The Financial PhraseBank format: one `sentence@label` per line, split on the LAST '@' (a sentence may
 // hold '@'), label positive, negative or neutral; blank lines are skipped, spaces around both parts

@@ -9,6 +9,7 @@
 
 #include "data/tabular/text_input.h"
 #include "deepfin/core/error.h"
+#include "deepfin/io/read_file.h"
 
 namespace deepfin::data {
 namespace {
@@ -63,7 +64,7 @@ class ArffParser {
       throw FileError(
           fmt::format("{}:{}: no @data section (an ARFF file declares its attributes, then '@data', "
                       "then the rows)",
-                      source_, line_));
+                      source_, std::max<int64_t>(line_, 1)));
     return std::move(table_);
   }
 
@@ -262,7 +263,7 @@ Table parse_arff(std::string_view text, const std::string& source_name) {
 }
 
 Table read_arff(const std::string& path) {
-  return parse_arff(detail::read_text_file(path), path);
+  return parse_arff(io::read_file(path), path);
 }
 
 }  // namespace deepfin::data

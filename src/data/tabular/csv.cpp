@@ -8,6 +8,7 @@
 
 #include "data/tabular/text_input.h"
 #include "deepfin/core/error.h"
+#include "deepfin/io/read_file.h"
 
 namespace deepfin::data {
 namespace {
@@ -251,7 +252,7 @@ Table parse_csv(std::string_view text, const std::string& source_name, const Csv
 
 Table read_csv(const std::string& path, const CsvOptions& options) {
   check_options(options);
-  return parse_csv(detail::read_text_file(path), path, options);
+  return parse_csv(io::read_file(path), path, options);
 }
 
 }  // namespace deepfin::data

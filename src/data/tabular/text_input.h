@@ -1,17 +1,13 @@
 #pragma once
-// Internal helpers shared by the CSV and ARFF readers: whole-file reads, UTF-8
-// validation, Latin-1 conversion, and turning a byte offset into line:column
-// for error messages. Columns count characters (UTF-8 code points), not bytes,
-// so they match what an editor shows.
+// Internal helpers shared by the CSV and ARFF readers: UTF-8 validation, Latin-1 conversion, and turning a byte offset
+// into line:column for error messages. Columns count characters (UTF-8 code points), not bytes, so they match what an
+// editor shows.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace deepfin::data::detail {
-
-// The whole file; FileError naming the path if it cannot be opened or read.
-std::string read_text_file(const std::string& path);
 
 // Byte offset of the first byte that does not start a valid UTF-8 sequence
 // (overlong forms, surrogates and code points past U+10FFFF are invalid), or npos.

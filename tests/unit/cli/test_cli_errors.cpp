@@ -57,7 +57,14 @@ class CliErrors : public ::testing::Test {
 TEST_F(CliErrors, MissingJobFile) {
   RunResult r = run_cli("train " + (dir_ / "nope.toml").string());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("deepfin: error: cannot open job file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("deepfin: error: cannot open " + (dir_ / "nope.toml").string() + ": No such file"),
+            std::string::npos)
+      << r.output;
+  // A folder given as the job file was read as an empty job ("missing required table [data]").
+  RunResult folder = run_cli("train " + dir_.string());
+  EXPECT_EQ(folder.exit_code, 1);
+  EXPECT_NE(folder.output.find("cannot read " + dir_.string() + ": it is a folder, not a file"), std::string::npos)
+      << folder.output;
 }
 
 TEST_F(CliErrors, TruncatedNpyIsNamedAndNoModelIsWritten) {

@@ -49,7 +49,9 @@ TEST(ModelFileChecksum, FilesFromOtherWritersHaveNoneAndLoad) {
 TEST(ModelFileChecksum, AChecksumTableThatDoesNotMatchTheTensorsIsRefused) {
   TempDir dir;
   const std::string header =
-      R"({"__metadata__":{"deepfin_crc32":"{\"other\":\"00000000\"}"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+      // The metadata's own CRC is that of nothing (it holds no other entry): 00000000.
+      R"({"__metadata__":{"deepfin_crc32":"{\"__metadata__\":\"00000000\",\"other\":\"00000000\"}"},)"
+      R"("w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
   std::string bytes;
   testing::le(bytes, header.size(), 8);
   const float one = 1;
@@ -61,6 +63,20 @@ TEST(ModelFileChecksum, AChecksumTableThatDoesNotMatchTheTensorsIsRefused) {
         io::save_safetensors(dir.file("u.safetensors"), {}, {{"deepfin_crc32", "x"}});
       },
       {"reserved"}));
+}
+
+TEST(ModelFileChecksum, AnEditedMetadataValueIsCaught) {
+  // A decision threshold or a scaler is as much the model as a weight.
+  TempDir dir;
+  const std::string path = dir.file("m.safetensors");
+  io::save_safetensors(path, {{"w", ones({2})}}, {{"threshold", "0.35"}});
+  std::string bytes = testing::read_bytes(path);
+  const size_t at = bytes.find("0.35");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 2] = '9';  // 0.95: same length, so every offset still holds
+  testing::write_bytes(path, bytes);
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_safetensors(path); },
+                                     {"m.safetensors", "metadata", "corrupt or was edited"}));
 }
 
 TEST(ModelFileHeader, TheWriterRefusesWhatReadersWouldRefuse) {

@@ -1,0 +1,69 @@
+// Text inputs that once gave the wrong message or none: a folder or an empty file
+// given as training texts (read as "no labels", without the file's name), a Latin-1
+// CSV when the job says so, and a text model whose max_length does not match its
+// model (found only after encoding a buffer of that size).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "deepfin/core/error.h"
+#include "deepfin/io/safetensors.h"
+#include "deepfin/nn/layers.h"
+#include "deepfin/text/readers.h"
+#include "deepfin/text_model/text_classifier.h"
+#include "scratch_dir.h"
+
+namespace deepfin::text {
+namespace {
+
+std::string message_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(BadTextFiles, AFolderOrAnEmptyFileIsNamed) {
+  testing::ScratchDir dir;
+  const std::string folder = dir.sub("");
+  EXPECT_NE(message_of([&] { read_phrasebank(folder); }).find("it is a folder, not a file"), std::string::npos);
+  EXPECT_NE(message_of([&] { read_text_csv(folder, "text", "label"); }).find("it is a folder"), std::string::npos);
+  const std::string empty = dir.write("empty.txt", "\n  \n");
+  EXPECT_NE(message_of([&] { read_phrasebank(empty); }).find("empty.txt: no sentences"), std::string::npos);
+  const std::string header = dir.write("header.csv", "text,label\n");
+  EXPECT_NE(message_of([&] { read_text_csv(header, "text", "label"); }).find("header.csv: no texts"),
+            std::string::npos);
+}
+
+TEST(BadTextFiles, ACsvIsReadInTheEncodingTheJobNames) {
+  testing::ScratchDir dir;
+  const std::string path = dir.write("latin1.csv", "text,label\n\"caf\xe9 card\",lost\n\"pay\",transfer\n");
+  EXPECT_NE(message_of([&] { read_text_csv(path, "text", "label"); }).find("invalid UTF-8"), std::string::npos);
+  EXPECT_EQ(read_text_csv(path, "text", "label", "latin-1").texts.front(), "caf\xc3\xa9 card");
+  EXPECT_EQ(read_text_csv(path, "text", "label", "auto").texts.front(), "caf\xc3\xa9 card");
+}
+
+TEST(BadTextFiles, AMaxLengthThatDoesNotMatchTheModelIsRefusedOnLoad) {
+  testing::ScratchDir dir;
+  const std::vector<std::string> texts = {"my card was stolen", "send money", "card lost", "send it"};
+  Tokenizer tokenizer = Tokenizer::train(texts, {.vocab_size = 60, .min_frequency = 1});
+  auto model = std::make_shared<models::Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::Embedding(tokenizer.vocab_size(), 4), layers::GlobalAveragePooling1D(),
+      layers::Dense(2, {.activation = "softmax"})});
+  model->build(Shape{8});
+  TextClassifier(tokenizer, LabelEncoder::fit({"a", "b"}), 8, model).save(dir.sub("m.safetensors"));
+  io::SafetensorsFile file = io::load_safetensors(dir.sub("m.safetensors"));
+  nlohmann::json text = nlohmann::json::parse(file.metadata.at("text"));
+  text["max_length"] = int64_t{1} << 33;
+  file.metadata["text"] = text.dump();
+  io::save_safetensors(dir.sub("edited.safetensors"), file.tensors, file.metadata);
+  EXPECT_NE(message_of([&] {
+              TextClassifier::load(dir.sub("edited.safetensors"));
+            }).find("max_length 8589934592 does not match the model's input shape (8,)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace deepfin::text
