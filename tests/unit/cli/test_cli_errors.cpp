@@ -122,6 +122,25 @@ TEST_F(CliErrors, NaNInTheInputs) {
   EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
 }
 
+TEST_F(CliErrors, AnNpzWithoutTheNamedArraysOrWithNaNIsNamed) {
+  const std::string npz = (dir_ / "d.npz").string();
+  const std::string npz_job = "[data]\nsource = \"npz\"\npath = \"" + npz +
+                              "\"\n[model]\nclass_name = \"Sequential\"\n" + std::string(kDense) +
+                              "[compile]\nloss = \"categorical_crossentropy\"\n[output]\nmodel = \"" +
+                              (dir_ / "model.safetensors").string() + "\"\n";
+  deepfin::io::save_npz(npz, {{"a", deepfin::ones({10, 4})}, {"b", deepfin::zeros({10})}});
+  RunResult missing = run_cli("train " + write("job.toml", npz_job));
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("no array named 'x' (it has: a, b)"), std::string::npos) << missing.output;
+  deepfin::Tensor x = deepfin::ones({10, 4});
+  x.data<float>()[13] = std::numeric_limits<float>::quiet_NaN();
+  deepfin::io::save_npz(npz, {{"x", x}, {"y", deepfin::zeros({10})}});
+  RunResult nan = run_cli("train " + write("job.toml", npz_job));
+  EXPECT_EQ(nan.exit_code, 1) << nan.output;
+  EXPECT_NE(nan.output.find("x contains NaN at flat index"), std::string::npos) << nan.output;  // rows are split first
+  EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
+}
+
 TEST_F(CliErrors, MissingDataPackageSaysWhatToInstall) {
   const std::string text =
       "[data]\nsource = \"fashion_mnist\"\npath = \"" + (dir_ / "none").string() +

@@ -82,6 +82,13 @@ TEST_F(CliForecast, SeriesShorterThanTheWindowIsNamed) {
   EXPECT_FALSE(fs::exists(dir_ / "report"));
 }
 
+TEST_F(CliForecast, ASingleRowIsNamedWithWhatAWindowNeeds) {
+  deepfin::testing::CliResult r = run("train " + write("job.toml", job(write("p.csv", prices(1, 1)))));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("p.csv: the series has 1 rows"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("m.safetensors")));
+}
+
 TEST_F(CliForecast, HorizonBeyondTheDataIsNamed) {
   deepfin::testing::CliResult r =
       run("train " + write("job.toml", job(write("p.csv", prices(40, 1)), "sequence_length = 5\nhorizon = 50\n")));

@@ -62,6 +62,14 @@ class CliTabular : public deepfin::testing::CliFixture {
   }
 };
 
+TEST_F(CliTabular, ASingleRowIsOneClassAndSaysSo) {
+  const deepfin::testing::CliResult r =
+      run("train " + write("job.toml", job(write("one.csv", "income,debt,housing,phone,status\n50,10,own,yes,bad\n"))));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("one.csv: column 'status' has one class only"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("model.safetensors")));
+}
+
 TEST_F(CliTabular, TrainReportsCreditMetricsAndSavesTheModel) {
   const std::string model = trained_model();
   ASSERT_TRUE(fs::exists(model));

@@ -92,6 +92,14 @@ TEST_F(CliText, EmptyAndLongTextsHaveADefinedBehaviour) {
   EXPECT_NE(long_text.out.find("longer than the model's 12 tokens"), std::string::npos) << long_text.out;
 }
 
+TEST_F(CliText, ASingleTextCannotBeSplitAndSaysSo) {
+  deepfin::testing::CliResult r =
+      run("train " + write("job.toml", job(write("train.csv", "text,category\n\"my card\",lost_card\n"), "")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("has 1 row; a split needs at least 2 per class"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("m.safetensors")));
+}
+
 TEST_F(CliText, UnknownTestLabelIsNamedWithItsLine) {
   std::string test = intents_csv(3, 5);
   test += "\"how do i close my account\",close_account\n";

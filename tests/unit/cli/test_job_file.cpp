@@ -42,6 +42,12 @@ TEST(JobFile, SyntaxErrorsNameFileLineAndColumn) {
   EXPECT_NE(msg.find("job.toml:2:"), std::string::npos) << msg;
 }
 
+TEST(JobFile, EmptyAndNonUtf8JobsAreNamed) {
+  EXPECT_NE(error_of("").find("job.toml: missing required table [data]"), std::string::npos);
+  const std::string latin1 = error_of("[data]\nsource = \"np\xff\"\n");
+  EXPECT_NE(latin1.find("job.toml:2:"), std::string::npos) << latin1;
+}
+
 TEST(JobFile, UnknownKeysAreErrors) {
   const std::string msg = error_of(std::string(kMinimal) + "[fit]\nepoch = 3\n");
   EXPECT_NE(msg.find("unknown key 'epoch'"), std::string::npos) << msg;

@@ -150,3 +150,40 @@ TEST(ModelFileHeader, MetadataThatIsNotUtf8IsAValueError) {
 
 }  // namespace
 }  // namespace deepfin
+
+namespace deepfin {
+namespace {
+
+// Sizes declared in a header are checked against the file before anything that size is allocated.
+TEST(DeclaredShapes, HeadersThatDeclareMoreThanTheFileHoldsFailFast) {
+  TempDir dir;
+  const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }";
+  std::string npy = "\x93NUMPY\x01";
+  npy.push_back('\0');
+  testing::le(npy, dict.size() + 1, 2);
+  testing::write_bytes(dir.file("big.npy"), npy + dict + "\n" + std::string(8, '\0'));
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_npy(dir.file("big.npy")); },
+                                     {"big.npy", "truncated", "8000000000000 data bytes"}));
+  std::string idx = std::string("\0\0\x08\x02", 4);
+  testing::be(idx, 0x7fffffff, 4);
+  testing::be(idx, 0x7fffffff, 4);
+  testing::write_bytes(dir.file("big.idx"), idx + std::string(10, '\0'));
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_idx(dir.file("big.idx")); }, {"big.idx", "too large"}));
+  std::string negative = std::string("\0\0\x08\x01", 4);
+  testing::be(negative, 0x80000000u, 4);
+  testing::write_bytes(dir.file("neg.idx"), negative);
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_idx(dir.file("neg.idx")); }, {"neg.idx", "negative"}));
+}
+
+TEST(ModelFileHeader, AHeaderThatIsNotUtf8IsNamed) {
+  TempDir dir;
+  const std::string header = "{\"w\xff\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+  std::string bytes;
+  testing::le(bytes, header.size(), 8);
+  testing::write_bytes(dir.file("u.safetensors"), bytes + header + std::string(4, '\0'));
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_safetensors(dir.file("u.safetensors")); },
+                                     {"u.safetensors", "not valid JSON"}));
+}
+
+}  // namespace
+}  // namespace deepfin

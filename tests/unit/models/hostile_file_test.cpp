@@ -47,6 +47,14 @@ TEST(HostileModelFile, AnInflatedInputShapeFailsFastWithoutAllocating) {
   }
 }
 
+TEST(HostileModelFile, ATruncatedOrOverflowingAttachmentIsRefused) {
+  for (const char* value : {"{\"preprocessor\": ", "{\"threshold\": 1e999}"}) {
+    const std::string path = edited_seed_cnn("tabular", value);
+    EXPECT_THROW_WITH(models::load_model(path), FileError, "metadata 'tabular': not valid JSON");
+    std::filesystem::remove(path);
+  }
+}
+
 TEST(HostileModelFile, DeeplyNestedAttachmentIsRefused) {
   const std::string path = edited_seed_cnn("tabular", std::string(1000000, '[') + std::string(1000000, ']'));
   EXPECT_THROW_WITH(models::load_model(path), FileError, "nests more than 256 levels");

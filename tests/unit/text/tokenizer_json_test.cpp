@@ -78,6 +78,11 @@ TEST(TokenizerJson, EachBadKeyIsNamed) {
   j = good;
   j["normalizer"]["lowercase"] = "yes";
   expect_file_error(j, "key 'normalizer.lowercase'");
+  expect_file_error(nlohmann::json::object(), "missing key");  // empty
+  j = good;
+  j["vocab"][7] = "\xff";  // a vocabulary entry that is not UTF-8
+  j.erase("fingerprint");
+  expect_file_error(j, "UTF-8");
   j = good;
   j["vocab"].push_back("zzz");  // edited after saving
   expect_file_error(j, "key 'fingerprint'");
