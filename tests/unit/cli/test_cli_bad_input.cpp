@@ -207,4 +207,12 @@ TEST_F(CliBadInput, AThreadCountBeyondReasonIsRefused) {
   EXPECT_NE(r.err.find("thread count must lie in [1, 1024], got 100000"), std::string::npos) << r.err;
 }
 
+TEST_F(CliBadInput, AnUnreadableJobFileIsNamed) {
+  const std::string j = write("job.toml", job(write("c.csv", credit_csv()), path("m.safetensors")));
+  ::chmod(j.c_str(), 0);
+  const auto r = run("train " + j, as_unprivileged());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot open " + j + ": Permission denied"), std::string::npos) << r.err;
+}
+
 }  // namespace

@@ -141,6 +141,35 @@ TEST_F(CliErrors, AnNpzWithoutTheNamedArraysOrWithNaNIsNamed) {
   EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
 }
 
+TEST_F(CliErrors, ASingleSampleCannotBeSplitAndSaysSo) {
+  write_data(dir_, 1, 1);
+  RunResult r = run_cli("train " + write("job.toml", job(kDense)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("of 1 samples leaves an empty train or test set"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
+}
+
+TEST_F(CliErrors, PredictArgumentsThatAreFoldersOrMissingAreNamed) {
+  write_data(dir_, 10, 10);
+  std::string sparse = job(kDense, "sparse_categorical_crossentropy");
+  sparse.insert(sparse.find('\n') + 1, "one_hot = false\n");  // integer labels as they are
+  const RunResult trained = run_cli("train " + write("job.toml", sparse));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  const std::string model = (dir_ / "model.safetensors").string(), x = (dir_ / "x.npy").string();
+  RunResult folder_model = run_cli("predict " + dir_.string() + " " + x + " -o " + (dir_ / "p.npy").string());
+  EXPECT_EQ(folder_model.exit_code, 1);
+  EXPECT_NE(folder_model.output.find(dir_.string()), std::string::npos) << folder_model.output;
+  RunResult folder_out = run_cli("predict " + model + " " + x + " -o " + dir_.string());
+  EXPECT_EQ(folder_out.exit_code, 1);
+  EXPECT_NE(folder_out.output.find("it is a folder"), std::string::npos) << folder_out.output;
+  RunResult no_output = run_cli("predict " + model + " " + x);
+  EXPECT_EQ(no_output.exit_code, 1);
+  EXPECT_NE(no_output.output.find("-o/--output is required for .npy input"), std::string::npos) << no_output.output;
+  RunResult nothing = run_cli("predict " + model);
+  EXPECT_EQ(nothing.exit_code, 1);
+  EXPECT_NE(nothing.output.find("give an input file or --text"), std::string::npos) << nothing.output;
+}
+
 TEST_F(CliErrors, MissingDataPackageSaysWhatToInstall) {
   const std::string text =
       "[data]\nsource = \"fashion_mnist\"\npath = \"" + (dir_ / "none").string() +

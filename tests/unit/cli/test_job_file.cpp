@@ -48,6 +48,14 @@ TEST(JobFile, EmptyAndNonUtf8JobsAreNamed) {
   EXPECT_NE(latin1.find("job.toml:2:"), std::string::npos) << latin1;
 }
 
+TEST(JobFile, TextSizesBeyondTheLimitsAreRefused) {
+  const std::string text_job =
+      "[data]\nsource = \"text\"\ntrain = \"t.csv\"\n[model]\nclass_name = \"Sequential\"\n"
+      "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\n";
+  EXPECT_NE(error_of(text_job + "max_length = 100000\n").find("max_length 100000 or vocab_size"), std::string::npos);
+  EXPECT_NE(error_of(text_job + "vocab_size = 100000000\n").find("vocab_size 100000000"), std::string::npos);
+}
+
 TEST(JobFile, UnknownKeysAreErrors) {
   const std::string msg = error_of(std::string(kMinimal) + "[fit]\nepoch = 3\n");
   EXPECT_NE(msg.find("unknown key 'epoch'"), std::string::npos) << msg;

@@ -1,10 +1,8 @@
 // Every reader of a file from outside, given a folder or a file it may not read:
 // one FileError that names the path and the reason (not an empty table, not a
-// message about something else). Permission is tested in a child process that
-// drops root's privileges, since root reads files whatever their mode.
+// message about something else). Permission is tested as nobody (testing/unprivileged.h).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -20,6 +18,7 @@
 #include "deepfin/io/idx.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/io/safetensors.h"
+#include "testing/unprivileged.h"
 
 namespace deepfin {
 namespace {
@@ -53,29 +52,6 @@ std::string message_of(const Reader& reader, const std::string& path) {
   return "(no error)";
 }
 
-// The same, run in a child process as user 65534 (nobody) when this process is root.
-std::string message_as_unprivileged(const Reader& reader, const std::string& path) {
-  int fds[2];
-  if (::pipe(fds) != 0) return "(pipe failed)";
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(fds[0]);
-    if (::geteuid() == 0 && (::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0))
-      ::_exit(2);
-    const std::string msg = message_of(reader, path);
-    [[maybe_unused]] const ssize_t n = ::write(fds[1], msg.data(), msg.size());
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string msg;
-  std::array<char, 4096> buf{};
-  for (ssize_t n; (n = ::read(fds[0], buf.data(), buf.size())) > 0;) msg.append(buf.data(), static_cast<size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return msg;
-}
-
 class UnreadableInputs : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -103,7 +79,7 @@ TEST_F(UnreadableInputs, AFileWithoutReadPermissionIsNamedByEveryReader) {
   ::chmod(path.c_str(), 0);
   ::chmod(dir_.c_str(), 0755);
   for (const Reader& reader : kReaders) {
-    const std::string msg = message_as_unprivileged(reader, path);
+    const std::string msg = testing::run_unprivileged([&] { return message_of(reader, path); });
     EXPECT_NE(msg.find(path), std::string::npos) << reader.name << ": " << msg;
     EXPECT_NE(msg.find("Permission denied"), std::string::npos) << reader.name << ": " << msg;
   }

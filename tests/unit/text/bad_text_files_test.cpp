@@ -3,6 +3,7 @@
 // CSV when the job says so, and a text model whose max_length does not match its
 // model (found only after encoding a buffer of that size).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "deepfin/text/readers.h"
 #include "deepfin/text_model/text_classifier.h"
 #include "scratch_dir.h"
+#include "testing/unprivileged.h"
 
 namespace deepfin::text {
 namespace {
@@ -37,12 +39,52 @@ TEST(BadTextFiles, AFolderOrAnEmptyFileIsNamed) {
             std::string::npos);
 }
 
+TEST(BadTextFiles, TruncatedAndUnreadableFilesAreNamed) {
+  testing::ScratchDir dir;
+  const std::string cut = dir.write("cut.csv", "text,label\n\"my card was st");
+  EXPECT_NE(message_of([&] { read_text_csv(cut, "text", "label"); }).find("cut.csv"), std::string::npos);
+  const std::string csv = dir.write("secret.csv", "text,label\nhi,a\n");
+  const std::string bank = dir.write("secret.txt", "Profit rose .@positive\n");
+  ::chmod(csv.c_str(), 0);
+  ::chmod(bank.c_str(), 0);
+  ::chmod(dir.sub("").c_str(), 0755);
+  const std::string csv_msg =
+      deepfin::testing::run_unprivileged([&] { return message_of([&] { read_text_csv(csv, "text", "label"); }); });
+  EXPECT_NE(csv_msg.find(csv + ": Permission denied"), std::string::npos) << csv_msg;
+  const std::string bank_msg =
+      deepfin::testing::run_unprivileged([&] { return message_of([&] { read_phrasebank(bank); }); });
+  EXPECT_NE(bank_msg.find(bank + ": Permission denied"), std::string::npos) << bank_msg;
+}
+
 TEST(BadTextFiles, ACsvIsReadInTheEncodingTheJobNames) {
   testing::ScratchDir dir;
   const std::string path = dir.write("latin1.csv", "text,label\n\"caf\xe9 card\",lost\n\"pay\",transfer\n");
   EXPECT_NE(message_of([&] { read_text_csv(path, "text", "label"); }).find("invalid UTF-8"), std::string::npos);
   EXPECT_EQ(read_text_csv(path, "text", "label", "latin-1").texts.front(), "caf\xc3\xa9 card");
   EXPECT_EQ(read_text_csv(path, "text", "label", "auto").texts.front(), "caf\xc3\xa9 card");
+}
+
+TEST(BadTextFiles, ATruncatedOrDeeplyNestedTokenizerIsRefusedOnLoad) {
+  testing::ScratchDir dir;
+  const std::vector<std::string> texts = {"my card was stolen", "send money", "card lost", "send it"};
+  Tokenizer tokenizer = Tokenizer::train(texts, {.vocab_size = 60, .min_frequency = 1});
+  auto model = std::make_shared<models::Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::Embedding(tokenizer.vocab_size(), 4), layers::GlobalAveragePooling1D(),
+      layers::Dense(2, {.activation = "softmax"})});
+  model->build(Shape{8});
+  TextClassifier(tokenizer, LabelEncoder::fit({"a", "b"}), 8, model).save(dir.sub("m.safetensors"));
+  const io::SafetensorsFile file = io::load_safetensors(dir.sub("m.safetensors"));
+  const std::string text = file.metadata.at("text");
+  for (const std::string& edited :
+       {text.substr(0, text.size() / 2), std::string(100000, '[') + std::string(100000, ']')}) {
+    std::map<std::string, std::string> metadata = file.metadata;
+    metadata["text"] = edited;
+    io::save_safetensors(dir.sub("edited.safetensors"), file.tensors, metadata);
+    const std::string msg = message_of([&] { TextClassifier::load(dir.sub("edited.safetensors")); });
+    EXPECT_TRUE(msg.find("metadata 'text': not valid JSON") != std::string::npos ||
+                msg.find("nests more than 256 levels") != std::string::npos)
+        << msg;
+  }
 }
 
 TEST(BadTextFiles, AMaxLengthThatDoesNotMatchTheModelIsRefusedOnLoad) {
