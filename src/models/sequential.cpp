@@ -22,9 +22,14 @@ std::unique_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
   std::vector<std::shared_ptr<nn::Layer>> layers;
   for (const auto& serialized : config.value("layers", nlohmann::json::array()))
     layers.push_back(nn::layer_from_config(serialized));
-  auto model = std::make_unique<Sequential>(std::move(layers), config.value("name", std::string()));
-  if (!model->built() && config.contains("build_input_shape")) model->build(config["build_input_shape"].get<Shape>());
-  return model;
+  try {
+    auto model = std::make_unique<Sequential>(std::move(layers), config.value("name", std::string()));
+    if (!model->built() && config.contains("build_input_shape"))
+      model->build(config["build_input_shape"].get<Shape>());
+    return model;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(fmt::format("Sequential: name or build_input_shape has the wrong type: {}", e.what()));
+  }
 }
 
 void Sequential::add(std::shared_ptr<nn::Layer> layer) {

@@ -9,13 +9,20 @@
 namespace deepfin::cli {
 
 std::shared_ptr<models::Model> model_from_json(const nlohmann::json& tree) {
-  const std::string class_name = tree.value("class_name", "");
-  if (class_name != "Sequential")
-    throw ConfigError(fmt::format("[model] class_name \"{}\" is not a model class (known: Sequential)", class_name));
-  return models::Sequential::from_config(tree.at("config"));
+  // A value of the wrong JSON type anywhere in the tree (class_name = { ... }) is the
+  // job's error, named as such, not the JSON library's.
+  try {
+    const nlohmann::json& class_name = tree.at("class_name");
+    if (!class_name.is_string() || class_name.get<std::string>() != "Sequential")
+      throw ConfigError(
+          fmt::format("[model] class_name {} is not a model class (known: \"Sequential\")", class_name.dump()));
+    return models::Sequential::from_config(tree.at("config"));
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(fmt::format("[model] has a value of the wrong type or a missing key: {}", e.what()));
+  }
 }
 
-models::CompileOptions compile_options_from_json(const nlohmann::json& compile) {
+models::CompileOptions compile_options_from_json(const nlohmann::json& compile) try {
   models::CompileOptions options;
   if (compile.contains("optimizer")) options.optimizer = optim::from_config(compile.at("optimizer"));
   const nlohmann::json& loss = compile.at("loss");
@@ -27,6 +34,8 @@ models::CompileOptions compile_options_from_json(const nlohmann::json& compile) 
     options.metrics = compile.at("metrics").get<std::vector<std::string>>();
   }
   return options;
+} catch (const nlohmann::json::exception& e) {
+  throw ConfigError(fmt::format("[compile] has a value of the wrong type or a missing key: {}", e.what()));
 }
 
 }  // namespace deepfin::cli

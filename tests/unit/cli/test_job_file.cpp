@@ -2,6 +2,7 @@
 
 #include "deepfin/core/error.h"
 #include "job_file.h"
+#include "model_builder.h"
 
 namespace deepfin::cli {
 namespace {
@@ -54,6 +55,30 @@ TEST(JobFile, TextSizesBeyondTheLimitsAreRefused) {
       "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\n";
   EXPECT_NE(error_of(text_job + "max_length = 100000\n").find("max_length 100000 or vocab_size"), std::string::npos);
   EXPECT_NE(error_of(text_job + "vocab_size = 100000000\n").find("vocab_size 100000000"), std::string::npos);
+}
+
+// Found by fuzzing: a table where a string belongs escaped as nlohmann's type_error.
+TEST(JobFile, ModelAndCompileValuesOfTheWrongTypeAreConfigErrors) {
+  const auto config_error = [](const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no ConfigError)");
+  };
+  EXPECT_NE(config_error([] {
+              model_from_json({{"class_name", {{"units", 16}}}, {"config", nlohmann::json::object()}});
+            }).find("[model] class_name {\"units\":16} is not a model class"),
+            std::string::npos);
+  EXPECT_NE(config_error([] {
+              model_from_json({{"class_name", "Sequential"}, {"config", {{"name", 3}}}});
+            }).find("Sequential: name or build_input_shape has the wrong type"),
+            std::string::npos);
+  EXPECT_NE(config_error([] {
+              compile_options_from_json({{"loss", "mse"}, {"metrics", {1, 2}}});
+            }).find("[compile] has a value of the wrong type"),
+            std::string::npos);
 }
 
 TEST(JobFile, UnknownKeysAreErrors) {
