@@ -18,6 +18,14 @@ namespace {
 using testing::TempDir;
 using testing::throws_with;
 
+// A version 1.0 .npy preamble and header dictionary, as numpy lays them out (unpadded).
+std::string npy_header(const std::string& dict) {
+  std::string bytes = "\x93NUMPY\x01";
+  bytes.push_back('\0');
+  testing::le(bytes, dict.size() + 1, 2);
+  return bytes + dict + "\n";
+}
+
 uint64_t header_length(const std::string& bytes) {
   uint64_t n;
   std::memcpy(&n, bytes.data(), 8);
@@ -115,21 +123,12 @@ TEST(Npz, ADecompressionBombIsRefusedWithTheRatio) {
   EXPECT_EQ(io::load_npz(dir.file("small.npz")).at("x").numel(), 1000);
 }
 
-}  // namespace
-}  // namespace deepfin
-
-namespace deepfin {
-namespace {
-
 // Found by fuzzing: a zero dimension let the element count pass as 0, and the
 // strides of the remaining dimensions then overflowed int64 (UBSan).
 TEST(DeclaredShapes, AZeroDimensionDoesNotHideDimensionsThatOverflow) {
   TempDir dir;
   const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 5555555555555552, 5555555555), }";
-  std::string bytes = "\x93NUMPY\x01";
-  bytes.push_back('\0');
-  testing::le(bytes, dict.size() + 1, 2);
-  testing::write_bytes(dir.file("z.npy"), bytes + dict + "\n");
+  testing::write_bytes(dir.file("z.npy"), npy_header(dict));
   EXPECT_TRUE(throws_with<FileError>([&] { io::load_npy(dir.file("z.npy")); },
                                      {"z.npy", "declared shape (0, 5555555555555552, 5555555555) is too large"}));
   EXPECT_THROW(Tensor::empty({0, int64_t{1} << 62, int64_t{1} << 62}), ValueError);
@@ -148,20 +147,11 @@ TEST(ModelFileHeader, MetadataThatIsNotUtf8IsAValueError) {
   EXPECT_TRUE(dir.entries().empty());
 }
 
-}  // namespace
-}  // namespace deepfin
-
-namespace deepfin {
-namespace {
-
 // Sizes declared in a header are checked against the file before anything that size is allocated.
 TEST(DeclaredShapes, HeadersThatDeclareMoreThanTheFileHoldsFailFast) {
   TempDir dir;
   const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }";
-  std::string npy = "\x93NUMPY\x01";
-  npy.push_back('\0');
-  testing::le(npy, dict.size() + 1, 2);
-  testing::write_bytes(dir.file("big.npy"), npy + dict + "\n" + std::string(8, '\0'));
+  testing::write_bytes(dir.file("big.npy"), npy_header(dict) + std::string(8, '\0'));
   EXPECT_TRUE(throws_with<FileError>([&] { io::load_npy(dir.file("big.npy")); },
                                      {"big.npy", "truncated", "8000000000000 data bytes"}));
   std::string idx = std::string("\0\0\x08\x02", 4);

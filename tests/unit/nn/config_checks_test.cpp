@@ -8,21 +8,13 @@
 #include "deepfin/models/sequential.h"
 #include "deepfin/nn/registry.h"
 #include "deepfin/nn/weight_budget.h"
+#include "testing/error_message.h"
 
 namespace deepfin {
 namespace {
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 TEST(LayerConfigChecks, AnUnknownKeyIsNamedWithTheKnownOnes) {
-  const std::string e = error_of([] {
+  const std::string e = deepfin::testing::error_message([] {
     nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 4}, {"activaton", "relu"}}}});
   });
   EXPECT_NE(e.find("unknown config key 'activaton'"), std::string::npos) << e;
@@ -30,7 +22,7 @@ TEST(LayerConfigChecks, AnUnknownKeyIsNamedWithTheKnownOnes) {
 }
 
 TEST(LayerConfigChecks, ANumberTheLayerCannotTakeAsGivenIsRefused) {
-  const std::string e = error_of([] {
+  const std::string e = deepfin::testing::error_message([] {
     nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 2.5}}}});
   });
   EXPECT_NE(e.find("units = 2.5 cannot be used as given (it would become 2)"), std::string::npos) << e;
@@ -48,7 +40,9 @@ TEST(LayerConfigChecks, ANumberTheLayerCannotTakeAsGivenIsRefused) {
 }
 
 TEST(LayerConfigChecks, SequentialConfigKeysAreChecked) {
-  const std::string e = error_of([] { models::Sequential::from_config({{"layer", nlohmann::json::array()}}); });
+  const std::string e = deepfin::testing::error_message([] {
+    models::Sequential::from_config({{"layer", nlohmann::json::array()}});
+  });
   EXPECT_NE(e.find("unknown config key 'layer'"), std::string::npos) << e;
 }
 
@@ -57,16 +51,17 @@ TEST(WeightBudget, AWeightBeyondTheLimitIsRefusedBeforeAllocating) {
     return nlohmann::json{
         {"layers", {{{"class_name", "Dense"}, {"config", {{"units", units}, {"input_shape", {28}}}}}}}};
   };
-  const std::string e = error_of([&] { models::Sequential::from_config(dense(2147483648LL)); });
+  const std::string e = deepfin::testing::error_message([&] { models::Sequential::from_config(dense(2147483648LL)); });
   EXPECT_NE(e.find("Dense"), std::string::npos) << e;
   EXPECT_NE(e.find("weight 'kernel' of shape (28, 2147483648) would take 224.0 GiB"), std::string::npos) << e;
-  const std::string overflow = error_of([&] { models::Sequential::from_config(dense(4611686018427387904LL)); });
+  const std::string overflow =
+      deepfin::testing::error_message([&] { models::Sequential::from_config(dense(4611686018427387904LL)); });
   EXPECT_NE(overflow.find("more than 2^63 bytes"), std::string::npos) << overflow;
 }
 
 TEST(WeightBudget, AScopeBoundsTheTotalOfAllWeights) {
   nn::WeightBudgetScope scope(1000, "test budget");
-  const std::string e = error_of([] {
+  const std::string e = deepfin::testing::error_message([] {
     models::Sequential::from_config(
         {{"layers",
           {{{"class_name", "Dense"}, {"config", {{"units", 10}, {"input_shape", {10}}}}},  // 440 bytes

@@ -13,18 +13,10 @@
 #include "deepfin/data/tabular/preprocessor.h"
 #include "deepfin/data/timeseries/series.h"
 #include "deepfin/io/idx.h"
+#include "testing/error_message.h"
 
 namespace deepfin::data {
 namespace {
-
-std::string error_message(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 PreprocessOptions arff_credit() {
   PreprocessOptions o;
@@ -36,29 +28,37 @@ PreprocessOptions arff_credit() {
 const char* kArffHead = "@relation credit\n@attribute class {good,bad}\n@attribute amount numeric\n@data\n";
 
 TEST(ArffEdges, EmptySingleRowNonFiniteAndHugeCategories) {
-  EXPECT_NE(error_message([] { parse_arff("", "e.arff"); }).find("e.arff:1: no @data section"), std::string::npos);
-  const Table one = parse_arff(std::string(kArffHead) + "bad,12\n", "one.arff");
-  EXPECT_NE(error_message([&] { TabularPreprocessor::fit(one, arff_credit()); }).find("one class only"),
+  EXPECT_NE(deepfin::testing::error_message([] { parse_arff("", "e.arff"); }).find("e.arff:1: no @data section"),
             std::string::npos);
+  const Table one = parse_arff(std::string(kArffHead) + "bad,12\n", "one.arff");
+  EXPECT_NE(
+      deepfin::testing::error_message([&] { TabularPreprocessor::fit(one, arff_credit()); }).find("one class only"),
+      std::string::npos);
   const Table nan = parse_arff(std::string(kArffHead) + "bad,12\ngood,nan\nbad,inf\n", "nan.arff");
-  EXPECT_NE(error_message([&] { TabularPreprocessor::fit(nan, arff_credit()); }).find("not a finite number"),
+  EXPECT_NE(deepfin::testing::error_message([&] {
+              TabularPreprocessor::fit(nan, arff_credit());
+            }).find("not a finite number"),
             std::string::npos);
   const std::string long_value(5000, 'x');
   const Table huge = parse_arff(
       "@relation c\n@attribute class {good,bad}\n@attribute note string\n@data\nbad,'" + long_value + "'\ngood,b\n",
       "huge.arff");
-  EXPECT_NE(
-      error_message([&] { TabularPreprocessor::fit(huge, arff_credit()); }).find("a category value of 5000 bytes"),
-      std::string::npos);
+  EXPECT_NE(deepfin::testing::error_message([&] {
+              TabularPreprocessor::fit(huge, arff_credit());
+            }).find("a category value of 5000 bytes"),
+            std::string::npos);
 }
 
 TEST(SeriesEdges, EmptyTruncatedAndLatin1Files) {
-  EXPECT_NE(error_message([] { series_from_table(parse_csv("", "e.csv")); }).find("e.csv"), std::string::npos);
-  EXPECT_NE(error_message([] { series_from_table(parse_csv("date,close\n", "h.csv")); }).find("no rows"),
+  EXPECT_NE(deepfin::testing::error_message([] { series_from_table(parse_csv("", "e.csv")); }).find("e.csv"),
             std::string::npos);
+  EXPECT_NE(
+      deepfin::testing::error_message([] { series_from_table(parse_csv("date,close\n", "h.csv")); }).find("no rows"),
+      std::string::npos);
   const std::string text = "date,close\n2020-01-02,10\n2020-01-03,11\n2020-01-06,12\n";
   for (size_t cut : {size_t{14}, size_t{27}, size_t{33}}) {  // inside a date, after a comma, inside a number
-    const std::string msg = error_message([&] { series_from_table(parse_csv(text.substr(0, cut), "cut.csv")); });
+    const std::string msg =
+        deepfin::testing::error_message([&] { series_from_table(parse_csv(text.substr(0, cut), "cut.csv")); });
     if (msg != "(no error)") {
       EXPECT_NE(msg.find("cut.csv"), std::string::npos) << cut << ": " << msg;
     }
@@ -67,7 +67,8 @@ TEST(SeriesEdges, EmptyTruncatedAndLatin1Files) {
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "prices.csv").string();
   std::ofstream(path, std::ios::binary) << "date,M\xfcnchen\n2020-01-02,10\n2020-01-03,11\n";
-  EXPECT_NE(error_message([&] { read_series_csv(path); }).find("encoding = \"latin-1\""), std::string::npos);
+  EXPECT_NE(deepfin::testing::error_message([&] { read_series_csv(path); }).find("encoding = \"latin-1\""),
+            std::string::npos);
   SeriesOptions latin1;
   latin1.csv.encoding = "latin-1";
   EXPECT_EQ(read_series_csv(path, latin1).names.front(), "M\xc3\xbcnchen");
