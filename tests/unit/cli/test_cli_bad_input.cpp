@@ -180,6 +180,11 @@ TEST_F(CliBadInput, PredictChecksItsOutputBeforeScoringAndKeepsNonUtf8PathsInJso
   EXPECT_EQ(locked.exit_code, 1);
   EXPECT_NE(locked.err.find("for -o/--output"), std::string::npos) << locked.err;
   ::chmod(path("locked").c_str(), 0755);
+  ::chmod(path("m.safetensors").c_str(), 0);  // a model the user may not read
+  const auto unreadable = run("predict " + path("m.safetensors") + " " + rows, as_unprivileged());
+  EXPECT_EQ(unreadable.exit_code, 1);
+  EXPECT_NE(unreadable.err.find(path("m.safetensors") + ": Permission denied"), std::string::npos) << unreadable.err;
+  ::chmod(path("m.safetensors").c_str(), 0644);
   // A Latin-1 file name: the scores are written and the JSON event replaces the byte (it once threw, exit 3).
   const auto latin1 =
       run("--log-format json predict " + path("m.safetensors") + " " + rows + " -o '" + path("caf\xe9.csv") + "'");

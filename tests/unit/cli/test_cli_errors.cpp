@@ -149,6 +149,17 @@ TEST_F(CliErrors, ASingleSampleCannotBeSplitAndSaysSo) {
   EXPECT_FALSE(fs::exists(dir_ / "model.safetensors"));
 }
 
+TEST_F(CliErrors, ASingleSampleInAnNpzCannotBeSplitEither) {
+  const std::string npz = (dir_ / "d.npz").string();
+  deepfin::io::save_npz(npz, {{"x", deepfin::ones({1, 4})}, {"y", deepfin::zeros({1}, deepfin::DType::int64)}});
+  std::string j = job(kDense);
+  j.replace(j.find("source = \"npy\""), 14, "source = \"npz\"\npath = \"" + npz + "\"");
+  j.erase(j.find("x = \""), j.find("[model]") - j.find("x = \""));
+  RunResult r = run_cli("train " + write("job.toml", j));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("of 1 samples leaves an empty train or test set"), std::string::npos) << r.output;
+}
+
 TEST_F(CliErrors, PredictArgumentsThatAreFoldersOrMissingAreNamed) {
   write_data(dir_, 10, 10);
   std::string sparse = job(kDense, "sparse_categorical_crossentropy");

@@ -100,6 +100,14 @@ TEST_F(CliText, ASingleTextCannotBeSplitAndSaysSo) {
   EXPECT_FALSE(fs::exists(path("m.safetensors")));
 }
 
+TEST_F(CliText, ASinglePhrasebankSentenceCannotBeSplitEither) {
+  std::string j = job(write("one.txt", "Profit rose .@positive\n"), "");
+  j.replace(j.find("source = \"text\"\n"), 16, "source = \"text\"\nformat = \"phrasebank\"\n");
+  deepfin::testing::CliResult r = run("train " + write("job.toml", j));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("has 1 row; a split needs at least 2 per class"), std::string::npos) << r.err;
+}
+
 TEST_F(CliText, UnknownTestLabelIsNamedWithItsLine) {
   std::string test = intents_csv(3, 5);
   test += "\"how do i close my account\",close_account\n";

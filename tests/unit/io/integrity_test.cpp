@@ -173,6 +173,13 @@ TEST(ModelFileHeader, AHeaderThatIsNotUtf8IsNamed) {
   testing::write_bytes(dir.file("u.safetensors"), bytes + header + std::string(4, '\0'));
   EXPECT_TRUE(throws_with<FileError>([&] { io::load_safetensors(dir.file("u.safetensors")); },
                                      {"u.safetensors", "not valid JSON"}));
+  // The same inside an attachment's text (the header is one JSON document).
+  const std::string attachment = "{\"__metadata__\":{\"tabular\":\"{\\\"a\\\":\\\"\xff\\\"}\"}}";
+  std::string with_attachment;
+  testing::le(with_attachment, attachment.size(), 8);
+  testing::write_bytes(dir.file("a.safetensors"), with_attachment + attachment);
+  EXPECT_TRUE(throws_with<FileError>([&] { io::load_safetensors(dir.file("a.safetensors")); },
+                                     {"a.safetensors", "not valid JSON"}));
 }
 
 }  // namespace
