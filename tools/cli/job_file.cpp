@@ -138,6 +138,10 @@ void check_finite_numbers(const nlohmann::json& value, const std::string& key_pa
 
 }  // namespace
 
+namespace {
+JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name);
+}  // namespace
+
 JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   toml::table table;
   try {
@@ -148,6 +152,18 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   }
   const nlohmann::json j = toml_to_json(table);
   check_finite_numbers(j, "", name);
+  // Every key is read with a type check where it is read; this is the net under them,
+  // so that a value of the wrong type anywhere (source = {}) is the job's error.
+  try {
+    return parse_job_tables(j, name);
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(fmt::format("{}: a value has the wrong type: {}", name, e.what()));
+  }
+}
+
+namespace {
+
+JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   check_keys(j,
              {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors",
               "features", "window", "backtest", "text"},
@@ -158,7 +174,7 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 
   JobSpec spec;
   spec.file = name;
-  const std::string source = j.at("data").value("source", std::string());
+  const std::string source = get_or<std::string>(j.at("data"), "source", "", "data", name);
   if (source != "text" && j.contains("text"))
     throw ConfigError(fmt::format("{}: [text] applies to text data only", name));
   if (source == "series") {
@@ -187,7 +203,22 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
              "fit", name);
   // Whole numbers, checked here where the file is known (2.5 epochs is an error, not 2).
   for (const char* key : {"epochs", "batch_size", "verbose"}) get_or<int>(spec.fit, key, 0, "fit", name);
-  if (spec.fit.contains("early_stopping") && spec.fit.at("early_stopping").is_object())
+  // The recipes read these later without a file name at hand: their types are checked here.
+  get_or<double>(spec.fit, "validation_split", 0.0, "fit", name);
+  get_or<bool>(spec.fit, "shuffle", true, "fit", name);
+  get_or<std::string>(spec.fit, "validation", "", "fit", name);
+  if (spec.fit.contains("class_weight") && !spec.fit.at("class_weight").is_string())
+    get_or<std::map<std::string, double>>(spec.fit, "class_weight", {}, "fit", name);
+  if (spec.fit.contains("early_stopping")) {
+    const nlohmann::json& es = spec.fit.at("early_stopping");
+    if (!es.is_object()) throw ConfigError(fmt::format("{}: [fit] early_stopping must be a table", name));
+    check_keys(es, {"monitor", "mode", "patience", "min_delta", "restore_best_weights"}, "fit.early_stopping", name);
+    get_or<std::string>(es, "monitor", "", "fit.early_stopping", name);
+    get_or<std::string>(es, "mode", "", "fit.early_stopping", name);
+    get_or<double>(es, "min_delta", 0.0, "fit.early_stopping", name);
+    get_or<bool>(es, "restore_best_weights", false, "fit.early_stopping", name);
+  }
+  if (spec.fit.contains("early_stopping"))
     get_or<int>(spec.fit.at("early_stopping"), "patience", 0, "fit.early_stopping", name);
   const nlohmann::json out = j.value("output", nlohmann::json::object());
   check_keys(out, {"model", "predictions", "history_csv", "report"}, "output", name);
@@ -205,6 +236,8 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   if (j.contains("threads")) spec.threads = get_or<int>(j, "threads", 0, "top level", name);
   return spec;
 }
+
+}  // namespace
 
 JobSpec load_job_file(const std::string& path) {
   return parse_job(io::read_file(path), path);

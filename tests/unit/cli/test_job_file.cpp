@@ -81,6 +81,14 @@ TEST(JobFile, ModelAndCompileValuesOfTheWrongTypeAreConfigErrors) {
             std::string::npos);
 }
 
+TEST(JobFile, AValueOfTheWrongTypeAnywhereIsAConfigError) {
+  // Found by fuzzing: source = {} escaped as nlohmann's type_error.
+  const std::string job =
+      "[data]\nsource = {}\n[model]\nclass_name = \"Sequential\"\nconfig = { layers = [] }\n[compile]\nloss = "
+      "\"mse\"\n";
+  EXPECT_NE(error_of(job).find("[data] source has the wrong type"), std::string::npos) << error_of(job);
+}
+
 TEST(JobFile, UnknownKeysAreErrors) {
   const std::string msg = error_of(std::string(kMinimal) + "[fit]\nepoch = 3\n");
   EXPECT_NE(msg.find("unknown key 'epoch'"), std::string::npos) << msg;
