@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/integral_range.h"
 #include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
 #include "deepfin/core/random.h"
@@ -99,6 +100,7 @@ double Tensor::item() const {
 
 template <class T>
 std::vector<T> Tensor::to_vector() const {
+  if constexpr (std::is_integral_v<T>) detail::check_integral_range(*this, "to_vector");
   std::vector<T> out(static_cast<size_t>(numel()));
   const kernels::StridedLayout layout{static_cast<int>(dim()), shape().data(), strides().data()};
   dispatch_dtype(dtype(), [&](auto tag) {

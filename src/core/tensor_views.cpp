@@ -5,6 +5,7 @@
 #include <numeric>
 #include <optional>
 
+#include "core/integral_range.h"
 #include "deepfin/autograd/node.h"
 #include "deepfin/core/tensor.h"
 #include "kernels/cpu/ref/strided.h"
@@ -71,6 +72,7 @@ Tensor Tensor::clone() const {
 
 Tensor Tensor::to(DType target) const {
   if (target == dtype()) return *this;
+  if (!is_floating(target)) detail::check_integral_range(*this, "to(int64)");
   Tensor out = Tensor::empty(shape(), target, device());
   dispatch_dtype(dtype(), [&](auto src_tag) {
     using S = decltype(src_tag);

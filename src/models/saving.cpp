@@ -185,6 +185,10 @@ std::shared_ptr<Model> load_model(const std::string& path) {
     } catch (const nlohmann::json::exception& e) {
       throw FileError(fmt::format("load_model: '{}' has a malformed compile_config: {}", path, e.what()));
     }
+    for (const auto& [name, t] : optimizer_state)
+      if (const int64_t bad = detail::first_nonfinite(t); bad >= 0)
+        throw FileError(
+            fmt::format("load_model: '{}' optimizer state '{}' holds NaN or Inf (element {})", path, name, bad));
     if (!optimizer_state.empty()) model->optimizer().set_state(optimizer_state);
   }
   return model;

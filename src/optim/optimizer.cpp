@@ -142,8 +142,9 @@ void Optimizer::set_state(const std::vector<std::pair<std::string, Tensor>>& sta
   if (state.size() != slot_names_.size() + 1)
     throw ValueError(owner + ": expected " + std::to_string(slot_names_.size() + 1) + " entries, got " +
                      std::to_string(state.size()));
-  if (state[0].first != "iterations" || state[0].second.numel() != 1)
-    throw ValueError(owner + ": the first entry must be 'iterations' with one element");
+  if (state[0].first != "iterations" || state[0].second.numel() != 1 || state[0].second.dtype() != DType::int64 ||
+      state[0].second.to_vector<int64_t>()[0] < 0)
+    throw ValueError(owner + ": the first entry must be 'iterations', one int64 count >= 0");
   int64_t n = -1;
   std::vector<std::vector<float>> slots;
   for (size_t i = 0; i < slot_names_.size(); ++i) {

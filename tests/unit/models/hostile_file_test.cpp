@@ -55,6 +55,26 @@ TEST(HostileModelFile, ATruncatedOrOverflowingAttachmentIsRefused) {
   }
 }
 
+// Found by fuzzing: an optimizer step count stored as 4e228 (F64) was cast to int64,
+// which is undefined behaviour; float-to-integer conversions now check the range.
+TEST(HostileModelFile, AnOptimizerStepCountThatIsNotAnInt64IsRefused) {
+  models::Sequential model({layers::Dense(2, {.input_shape = {3}})});
+  model.compile({.optimizer = "adam", .loss = "mse"});
+  const std::string path = temp_path("opt.safetensors"), edited = temp_path("opt_edited.safetensors");
+  model.save(path);
+  io::SafetensorsFile file = io::load_safetensors(path);
+  for (auto& [name, t] : file.tensors)
+    if (name == "optimizer/iterations") t = from_vector(std::vector<double>{4.4e228}, {1});
+  io::save_safetensors(edited, file.tensors, file.metadata);
+  EXPECT_THROW_WITH(models::load_model(edited), ValueError, "'iterations', one int64 count");
+  EXPECT_THROW_WITH(from_vector(std::vector<double>{4.4e228}, {1}).to(DType::int64), ValueError,
+                    "element 0 is 4.4e+228, which has no int64");
+  EXPECT_THROW_WITH(from_vector(std::vector<double>{std::nan("")}, {1}).to_vector<int64_t>(), ValueError,
+                    "has no int64 value");
+  std::filesystem::remove(path);
+  std::filesystem::remove(edited);
+}
+
 TEST(HostileModelFile, DeeplyNestedAttachmentIsRefused) {
   const std::string path = edited_seed_cnn("tabular", std::string(1000000, '[') + std::string(1000000, ']'));
   EXPECT_THROW_WITH(models::load_model(path), FileError, "nests more than 256 levels");
