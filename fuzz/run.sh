@@ -4,7 +4,8 @@
 # timeout-*) land in build/fuzz/findings/<target>/; each one fixed becomes a file in
 # fuzz/regressions/<target>/, which the test suite replays.
 #   fuzz/run.sh [-t SECONDS] [-j PARALLEL] [--merge] [TARGET...]   (default: all, 600 s, 2 at a time)
-# --merge adds the new inputs that reach new code to fuzz/corpus/<target>/ (libFuzzer -merge=1).
+# --merge rewrites fuzz/corpus/<target>/ (besides its seed-* files) as the smallest set of inputs
+# covering what the corpus and the run reached (libFuzzer -set_cover_merge=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=600 parallel=2 merge=0 targets=()
@@ -34,7 +35,14 @@ run_one() {
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$findings/" >"build/fuzz/logs/$t.log" 2>&1 || true
   if [ "$merge" = 1 ]; then
-    "build/fuzz/fuzz_$t" -merge=1 "fuzz/corpus/$t" "$work" -rss_limit_mb=2048 -timeout=10 >/dev/null 2>&1 || true
+    # The smallest set of inputs that covers what the corpus and this run's finds cover
+    # (libFuzzer's greedy set cover); the seeds stay as they are.
+    local merged="build/fuzz/merged/$t"
+    rm -rf "$merged" && mkdir -p "$merged"
+    "build/fuzz/fuzz_$t" -set_cover_merge=1 "$merged" "fuzz/corpus/$t" "$work" -rss_limit_mb=2048 -timeout=10 \
+      >/dev/null 2>&1 || true
+    find "fuzz/corpus/$t" -type f ! -name 'seed-*' -delete
+    find "$merged" -type f -exec cp -n {} "fuzz/corpus/$t/" \;
   fi
   local stats
   stats=$(grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov: " "build/fuzz/logs/$t.log" |
