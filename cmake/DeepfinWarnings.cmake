@@ -36,6 +36,9 @@ if(DEEPFIN_FUZZ)
     message(FATAL_ERROR "DEEPFIN_FUZZ needs clang (libFuzzer); use the fuzz preset")
   endif()
   target_compile_options(deepfin_flags INTERFACE -fsanitize=fuzzer-no-link)
+  # libFuzzer's convention: checks a mutation cannot pass (checksums) become
+  # non-fatal, so mutated model files still reach the code behind them.
+  target_compile_definitions(deepfin_flags INTERFACE FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
 endif()
 
 # clang reads GCC's loop pragmas (ivdep) as unknown, and at -O1 under the

@@ -39,10 +39,18 @@ run_one() {
     # (libFuzzer's greedy set cover); the seeds stay as they are.
     local merged="build/fuzz/merged/$t"
     rm -rf "$merged" && mkdir -p "$merged"
-    "build/fuzz/fuzz_$t" -set_cover_merge=1 "$merged" "fuzz/corpus/$t" "$work" -rss_limit_mb=2048 -timeout=10 \
-      >/dev/null 2>&1 || true
-    find "fuzz/corpus/$t" -type f ! -name 'seed-*' -delete
-    find "$merged" -type f -exec cp -n {} "fuzz/corpus/$t/" \;
+    # Replaced only when the merge succeeded and kept something: a crash must not wipe the corpus.
+    if "build/fuzz/fuzz_$t" -set_cover_merge=1 "$merged" "fuzz/corpus/$t" "$work" -rss_limit_mb=2048 -timeout=10 \
+      >"build/fuzz/logs/$t.merge.log" 2>&1 && [ -n "$(ls -A "$merged")" ]; then
+      find "fuzz/corpus/$t" -type f ! -name 'seed-*' -delete
+      for f in "$merged"/*; do  # the seeds are already there under their own names
+        local seen=0
+        for s in fuzz/corpus/"$t"/seed-*; do cmp -s "$f" "$s" && seen=1 && break; done
+        [ "$seen" = 1 ] || cp "$f" "fuzz/corpus/$t/"
+      done
+    else
+      echo "$t: merge failed, fuzz/corpus/$t left as it was (build/fuzz/logs/$t.merge.log)"
+    fi
   fi
   local stats
   stats=$(grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov: " "build/fuzz/logs/$t.log" |

@@ -58,13 +58,16 @@ int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op) {
 void check_shape_valid(const Shape& shape, const char* op) {
   for (int64_t d : shape)
     if (d < 0) throw ValueError(std::string(op) + ": negative dimension in shape " + shape_str(shape));
-  // 2^48 bytes is far beyond any machine's memory: refuse before size arithmetic can wrap.
-  // Zero dimensions are left out of the product, so (0, 2^62, 2^62) is refused too: its
-  // strides would overflow even though it holds no element.
+  // Refused before size arithmetic can wrap.
+  if (!shape_within_limit(shape))
+    throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " is too large to allocate");
+}
+
+bool shape_within_limit(const Shape& shape) {
   int64_t product = 1;
   for (int64_t d : shape)
-    if (d > 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 45)))
-      throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " is too large to allocate");
+    if (d > 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 45))) return false;
+  return true;
 }
 
 }  // namespace deepfin

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -39,16 +40,28 @@ void sync_dir(const std::string& dir) {
   ::close(fd);
 }
 
+// Temporary files carry a marker no user file is likely to have, so the clean-up
+// below can never take someone's ".model.tmp-backup".
+constexpr const char* kTempMarker = ".deepfin-tmp-";
+
+bool mkstemp_suffix(const std::string& name, size_t prefix_size) {
+  if (name.size() != prefix_size + 6) return false;
+  for (size_t i = prefix_size; i < name.size(); ++i)
+    if (!std::isalnum(static_cast<unsigned char>(name[i]))) return false;
+  return true;
+}
+
 // A writer holds an exclusive flock on its temporary file for as long as it lives;
 // the kernel drops the lock when the process dies, however it dies. A temporary file
 // of the same target that can be locked was therefore left by a writer that was
-// killed (SIGKILL, power loss) and is removed. Files of live writers stay.
+// killed (SIGKILL, power loss) and is removed. Files of live writers stay, and on a
+// file system without flock (some NFS and Lustre mounts) nothing is removed.
 void remove_stale_temps(const std::string& dir, const std::string& prefix) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;  // the mkstemp below reports an unusable directory
   while (const dirent* entry = ::readdir(d)) {
     const std::string name = entry->d_name;
-    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (name.compare(0, prefix.size(), prefix) != 0 || !mkstemp_suffix(name, prefix.size())) continue;
     const std::string path = dir + "/" + name;
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) continue;
@@ -63,18 +76,25 @@ void remove_stale_temps(const std::string& dir, const std::string& prefix) {
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   if (path_.empty() || path_.back() == '/') throw FileError("cannot write '" + path_ + "': not a file path");
-  const std::string dir = parent_dir(path_), prefix = "." + base_name(path_) + ".tmp-";
+  const std::string dir = parent_dir(path_), prefix = "." + base_name(path_) + kTempMarker;
   remove_stale_temps(dir, prefix);
-  // Between mkstemp and flock another writer's clean-up could take the new file for a
-  // stale one; it is then unlinked (st_nlink 0) and a fresh one is made.
   for (int attempt = 0; attempt < 3 && fd_ < 0; ++attempt) {
     std::string templ = dir + "/" + prefix + "XXXXXX";
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
-    fd_ = ::mkstemp(buf.data());
+    // O_CLOEXEC: a child process must not inherit the descriptor, and with it the lock.
+    fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
     if (fd_ < 0) throw_errno("create a temporary file for", path_);
+    const bool locked = ::flock(fd_, LOCK_EX | LOCK_NB) == 0;
+    const bool held_by_another = !locked && errno == EWOULDBLOCK;
+    if (!locked && !held_by_another) {
+      temp_path_ = buf.data();  // no flock on this file system (ENOLCK, ENOSYS ...): write without it
+      break;
+    }
+    // Between mkstemp and flock another writer's clean-up may have taken the new file for
+    // a stale one: it is then locked by that writer or unlinked (st_nlink 0). Try again.
     struct stat info {};
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0 || ::fstat(fd_, &info) != 0 || info.st_nlink == 0) {
+    if (held_by_another || ::fstat(fd_, &info) != 0 || info.st_nlink == 0) {
       ::close(fd_);
       fd_ = -1;
       continue;

@@ -12,17 +12,6 @@ namespace deepfin::io::detail {
 
 static_assert(std::endian::native == std::endian::little, "deepfin's file readers assume a little-endian host");
 
-Bytes read_file_bytes(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  Bytes bytes;
-  unsigned char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) bytes.insert(bytes.end(), buf, buf + n);
-  if (std::ferror(f.get())) throw FileError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-  return bytes;
-}
-
 InputFile::InputFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
   if (!file_) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   if (::fseeko(file_, 0, SEEK_END) != 0) {
@@ -84,10 +73,8 @@ uint32_t ByteReader::u32be(const char* what) {
 }
 
 void check_declared_shape(const Shape& shape, const std::string& where) {
-  int64_t product = 1;
-  for (int64_t d : shape)
-    if (d > 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 45)))
-      throw FileError(fmt::format("{}: declared shape {} is too large (corrupt header?)", where, shape_str(shape)));
+  if (!shape_within_limit(shape))
+    throw FileError(fmt::format("{}: declared shape {} is too large (corrupt header?)", where, shape_str(shape)));
 }
 
 void byteswap_elements(void* data, size_t count, size_t elem_size) {

@@ -12,11 +12,6 @@
 
 namespace deepfin::io::detail {
 
-using Bytes = std::vector<unsigned char>;
-
-// The whole file; FileError naming the path if it cannot be opened or read.
-Bytes read_file_bytes(const std::string& path);
-
 // A read-only file for formats that locate their data through a header, so big
 // payloads go straight into tensor storage instead of through a whole-file buffer.
 class InputFile {

@@ -1,6 +1,7 @@
 #include "deepfin/io/npy.h"
 
 #include "deepfin/io/atomic_file.h"
+#include "deepfin/io/read_file.h"
 #include "io/bytes.h"
 #include "io/npy_format.h"
 #include "io/zip_archive.h"
@@ -8,8 +9,8 @@
 namespace deepfin::io {
 
 Tensor load_npy(const std::string& path) {
-  const detail::Bytes bytes = detail::read_file_bytes(path);
-  return detail::decode_npy(bytes.data(), bytes.size(), path);
+  const std::string bytes = read_file(path);
+  return detail::decode_npy(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), path);
 }
 
 void save_npy(const std::string& path, const Tensor& tensor) {
@@ -18,7 +19,7 @@ void save_npy(const std::string& path, const Tensor& tensor) {
 }
 
 std::map<std::string, Tensor> load_npz(const std::string& path) {
-  const detail::Bytes bytes = detail::read_file_bytes(path);
+  const std::string bytes = read_file(path);
   std::map<std::string, Tensor> out;
   for (const detail::ZipMember& m : detail::read_zip(bytes, path)) {
     std::string name = m.name;

@@ -98,7 +98,9 @@ struct CentralEntry {
 
 }  // namespace
 
-std::vector<ZipMember> read_zip(const Bytes& file, const std::string& path) {
+std::vector<ZipMember> read_zip(const std::string& file_text, const std::string& path) {
+  const std::basic_string_view<unsigned char> file(reinterpret_cast<const unsigned char*>(file_text.data()),
+                                                   file_text.size());
   if (file.size() < kEndRecordSize)
     throw FileError(
         fmt::format("{}: not a zip/.npz archive (only {} bytes, no end-of-directory record)", path, file.size()));

@@ -16,7 +16,7 @@ struct ZipMember {
 
 // Reads every member (stored or deflated), checking bounds and CRC-32.
 // FileError names `path` (and the member) for any malformed or unsupported archive.
-std::vector<ZipMember> read_zip(const Bytes& file, const std::string& path);
+std::vector<ZipMember> read_zip(const std::string& file, const std::string& path);
 
 // Lays out an archive; `compress` deflates each member. ValueError past the
 // 4 GiB / 65535-member limits of a non-ZIP64 archive.

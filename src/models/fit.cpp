@@ -130,8 +130,8 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
       if (!std::isfinite(loss))
         throw ValueError(fmt::format(
             "fit: the loss became {} at epoch {}, batch {}: training diverged, and the weights of model '{}' are no "
-            "longer usable. Lower the learning rate, scale the inputs, or add TerminateOnNaN to stop without an "
-            "error",
+            "longer usable. Lower the learning rate or scale the inputs (from C++, a TerminateOnNaN callback "
+            "stops training without an error)",
             std::isnan(loss) ? "NaN" : "infinite", epoch + 1, batch->index + 1, name_));
     }
     logs = current_logs(seen ? loss_sum / static_cast<double>(seen) : 0.0);

@@ -30,7 +30,7 @@ std::string weight_key(const nn::Layer& layer, const nn::Weight& w) {
 // Metadata keys the file format itself uses; attachments may not take them.
 bool is_reserved_key(const std::string& key) {
   return key == "deepfin_format" || key == "deepfin_version" || key == "model_config" || key == "compile_config" ||
-         key == "attachments";
+         key == "attachments" || key == "deepfin_crc32";  // the last: io/safetensors.cpp's checksums
 }
 
 nlohmann::json parse_metadata(const io::SafetensorsFile& file, const std::string& key, const std::string& path) {
@@ -80,7 +80,12 @@ void Model::save(const std::string& path) const {
     }
     metadata["attachments"] = names.dump();
   }
-  for (const auto& [name, t] : attached_tensors_) tensors.emplace_back(kAttachedPrefix + name, t);
+  for (const auto& [name, t] : attached_tensors_) {
+    if (const int64_t bad = detail::first_nonfinite(t); bad >= 0)  // e.g. a diverged ensemble member
+      throw ValueError(fmt::format("save: {}: attached tensor '{}' holds NaN or Inf (element {}); nothing was written",
+                                   path, name, bad));
+    tensors.emplace_back(kAttachedPrefix + name, t);
+  }
   if (compiled()) {
     metadata["compile_config"] = compile_config().dump();
     for (auto& [name, t] : optimizer_->state()) tensors.emplace_back("optimizer/" + name, t);
@@ -154,8 +159,11 @@ std::shared_ptr<Model> load_model(const std::string& path) {
   for (const auto& [name, t] : file.tensors) {
     by_name[name] = t;
     if (name.rfind("optimizer/", 0) == 0) optimizer_state.emplace_back(name.substr(10), t);
-    if (name.rfind(attached_prefix, 0) == 0 && name.size() > attached_prefix.size())
+    if (name.rfind(attached_prefix, 0) == 0 && name.size() > attached_prefix.size()) {
+      if (const int64_t bad = detail::first_nonfinite(t); bad >= 0)
+        throw FileError(fmt::format("load_model: '{}' tensor '{}' holds NaN or Inf (element {})", path, name, bad));
       attached[name.substr(attached_prefix.size())] = t;
+    }
   }
   model->set_attached_tensors(std::move(attached));
   for (const auto& layer : model->layers()) {

@@ -62,38 +62,57 @@ bool is_common_key(const std::string& key) {
   return key == "name" || key == "trainable" || key == "dtype" || key == "input_shape";
 }
 
-bool numbers_differ(const nlohmann::json& given, const nlohmann::json& used) {
-  const double a = given.get<double>(), b = used.get<double>();
-  return std::abs(a - b) > 1e-6 * std::max(std::abs(a), std::abs(b));
+// A fractional number where the layer keeps an integer (units = 2.5, read as 2). The
+// values are walked side by side: a scalar given for a list the layer keeps
+// (kernel_size = 2.5 -> [2]) is compared with each element, objects key by key.
+bool fraction_where_integer(const nlohmann::json& given, const nlohmann::json& taken) {
+  if (given.is_number_float() && taken.is_number_integer())
+    return given.get<double>() != std::floor(given.get<double>());
+  if (given.is_number() && taken.is_array()) {
+    for (const auto& t : taken)
+      if (fraction_where_integer(given, t)) return true;
+    return false;
+  }
+  if (given.is_array() && taken.is_array() && given.size() == taken.size()) {
+    for (size_t i = 0; i < given.size(); ++i)
+      if (fraction_where_integer(given[i], taken[i])) return true;
+    return false;
+  }
+  if (given.is_object() && taken.is_object()) {
+    for (const auto& [key, value] : given.items())
+      if (taken.contains(key) && fraction_where_integer(value, taken.at(key))) return true;
+  }
+  return false;
+}
+
+// Casting a double beyond int64 is undefined behaviour, and layers read their sizes
+// with get<int64_t>(): such numbers are refused before any layer reads them.
+void check_number_magnitudes(const nlohmann::json& value, const std::string& class_name, const std::string& key) {
+  if (value.is_number_float() && !(std::abs(value.get<double>()) < 9.2e18))
+    throw ConfigError(fmt::format("layer {}: {} = {} is out of range", class_name, key, value.dump()));
+  if (value.is_array() || value.is_object())
+    for (const auto& [k, v] : value.items()) check_number_magnitudes(v, class_name, key);
 }
 
 // A layer's get_config names every option it has, with the values it took. A key
-// it does not name was ignored (a typo such as "activaton"), and a number it does
-// not repeat was converted on the way (units = 2.5 read as 2): both are errors
-// rather than a silently different model.
+// it does not name was ignored (a typo such as "activaton"), and a fraction where it
+// keeps a whole number was truncated on the way (units = 2.5 read as 2): both are
+// errors rather than a silently different model. A key given as null sets nothing
+// (Keras writes "input_length": null), so it is let through.
 void check_config_was_used(const Layer& layer, const nlohmann::json& given) {
   const nlohmann::json used = layer.get_config();
   const std::string where = fmt::format("{} '{}'", layer.class_name(), layer.name());
   for (const auto& [key, value] : given.items()) {
+    if (value.is_null()) continue;
     if (!used.contains(key)) {
       if (is_common_key(key)) continue;
       std::vector<std::string> known;
       for (const auto& [k, v] : used.items()) known.push_back(k);
       throw ConfigError(fmt::format("{}: unknown config key '{}' (known: {})", where, key, fmt::join(known, ", ")));
     }
-    const nlohmann::json& taken = used.at(key);
-    bool differs = false;
-    if (value.is_number() && taken.is_number()) {
-      differs = numbers_differ(value, taken);
-    } else if (value.is_array() && taken.is_array() && value.size() == taken.size()) {
-      for (size_t i = 0; i < value.size(); ++i)
-        if (value[i].is_number() && taken[i].is_number()) differs = differs || numbers_differ(value[i], taken[i]);
-    }
-    if (differs)
-      throw ConfigError(
-          fmt::format("{}: {} = {} cannot be used as given (it would become {}); give a whole number "
-                      "where a count or size is meant",
-                      where, key, value.dump(), taken.dump()));
+    if (fraction_where_integer(value, used.at(key)))
+      throw ConfigError(fmt::format("{}: {} = {} must be a whole number (the layer would use {})", where, key,
+                                    value.dump(), used.at(key).dump()));
   }
 }
 
@@ -138,6 +157,7 @@ std::shared_ptr<Layer> layer_from_config(const nlohmann::json& serialized) {
   const nlohmann::json config = serialized.value("config", nlohmann::json::object());
   if (!config.is_object())
     throw ConfigError(fmt::format("layer {}: \"config\" must be an object, got {}", class_name, config.dump()));
+  for (const auto& [key, value] : config.items()) check_number_magnitudes(value, class_name, key);
   try {
     std::shared_ptr<Layer> layer = factory(config);
     check_config_was_used(*layer, config);

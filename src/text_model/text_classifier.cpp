@@ -7,6 +7,7 @@
 #include <map>
 
 #include "deepfin/core/error.h"
+#include "deepfin/nn/weight_budget.h"
 #include "deepfin/ops/elementwise.h"
 
 namespace deepfin::text {
@@ -194,6 +195,13 @@ TextClassifier TextClassifier::load(const std::string& path) {
           fmt::format("{}: malformed text metadata: max_length {} does not match the model's input shape {}", path,
                       max_length, shape_str(sequential->input_shape())));
     std::vector<std::shared_ptr<models::Sequential>> members{sequential};
+    // The members' weights come from the attached tensors: building them may not create
+    // more than those hold (+16 MiB, so a missing tensor is named rather than budgeted).
+    int64_t attached_bytes = 0;
+    for (const auto& [name, t] : model->attached_tensors())
+      attached_bytes += t.numel() * static_cast<int64_t>(dtype_size(t.dtype()));
+    nn::WeightBudgetScope budget(attached_bytes + (int64_t{16} << 20),
+                                 fmt::format("the ensemble members in '{}' hold {} bytes", path, attached_bytes));
     const nlohmann::json others = attached.value("ensemble", nlohmann::json::array());
     for (size_t m = 1; m <= others.size(); ++m)
       members.push_back(load_member(others.at(m - 1), m, max_length, model->attached_tensors(), path));

@@ -28,7 +28,7 @@ double predict_accuracy(const Tensor& probs, const Tensor& y) {
 
 int run_train(const RunContext& ctx, const std::string& job_path) {
   const JobSpec job = load_job_file(job_path);
-  prepare_job_outputs(job, job.data.tabular() || job.data.series() || job.data.text());
+  prepare_job_outputs(job, job.data.series() || job.data.text());  // a tabular train writes no report
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   if (job.data.tabular()) return run_train_tabular(ctx, job, seed);
   if (job.data.series()) return run_forecast(ctx, job, seed, false);

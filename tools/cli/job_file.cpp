@@ -213,13 +213,12 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
     const nlohmann::json& es = spec.fit.at("early_stopping");
     if (!es.is_object()) throw ConfigError(fmt::format("{}: [fit] early_stopping must be a table", name));
     check_keys(es, {"monitor", "mode", "patience", "min_delta", "restore_best_weights"}, "fit.early_stopping", name);
+    get_or<int>(es, "patience", 0, "fit.early_stopping", name);
     get_or<std::string>(es, "monitor", "", "fit.early_stopping", name);
     get_or<std::string>(es, "mode", "", "fit.early_stopping", name);
     get_or<double>(es, "min_delta", 0.0, "fit.early_stopping", name);
     get_or<bool>(es, "restore_best_weights", false, "fit.early_stopping", name);
   }
-  if (spec.fit.contains("early_stopping"))
-    get_or<int>(spec.fit.at("early_stopping"), "patience", 0, "fit.early_stopping", name);
   const nlohmann::json out = j.value("output", nlohmann::json::object());
   check_keys(out, {"model", "predictions", "history_csv", "report"}, "output", name);
   spec.output.model = get_or<std::string>(out, "model", "", "output", name);

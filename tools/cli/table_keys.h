@@ -30,8 +30,13 @@ template <class T>
 std::string integer_problem(const nlohmann::json& value) {
   static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
   if (value.is_number_float()) {
+    // Range first: casting a double outside T's range is undefined behaviour.
     const double d = value.get<double>();
-    return std::isfinite(d) && d == std::floor(d) ? "" : "must be a whole number";
+    if (!std::isfinite(d) || d != std::floor(d)) return "must be a whole number";
+    if (std::is_unsigned_v<T> && d < 0) return "must not be negative";
+    const double lowest = static_cast<double>(std::numeric_limits<T>::min());
+    const double past_max = 2.0 * (static_cast<double>(std::numeric_limits<T>::max() / 2 + 1));  // exactly 2^bits
+    return d >= lowest && d < past_max ? "" : "is out of range";
   }
   if (!value.is_number_integer()) return "must be an integer";
   if (value.is_number_unsigned()) {

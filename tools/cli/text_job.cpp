@@ -16,7 +16,7 @@ namespace deepfin::cli {
 namespace {
 
 // Sizes the job leaves to the data: the vocabulary and the number of classes.
-nlohmann::json sized_model(const JobSpec& job, int64_t vocab_size, int64_t classes) {
+nlohmann::json sized_model(const JobSpec& job, int64_t vocab_size, int64_t classes) try {
   nlohmann::json model = job.model;
   nlohmann::json& layers = model["config"]["layers"];
   if (!layers.is_array() || layers.empty())
@@ -30,6 +30,8 @@ nlohmann::json sized_model(const JobSpec& job, int64_t vocab_size, int64_t class
   nlohmann::json& last = layers.back()["config"];
   if (!last.contains("units") || last["units"] == 0) last["units"] = classes;
   return model;
+} catch (const nlohmann::json::exception& e) {  // config = "x", layers = ["Dense"]
+  throw ConfigError(fmt::format("{}: [model] has a value of the wrong type: {}", job.file.string(), e.what()));
 }
 
 }  // namespace

@@ -23,4 +23,9 @@ int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op);
 // Checks every dimension is >= 0; ValueError names `op`.
 void check_shape_valid(const Shape& shape, const char* op);
 
+// Whether the nonzero dimensions multiply to at most 2^45 elements (more than any
+// machine holds). Zero dimensions are left out: (0, 2^62, 2^62) holds no element,
+// yet its strides would overflow.
+bool shape_within_limit(const Shape& shape);
+
 }  // namespace deepfin

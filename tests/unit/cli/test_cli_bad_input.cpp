@@ -42,7 +42,7 @@ class CliBadInput : public deepfin::testing::CliFixture {
   // No file in the folder whose name marks an unfinished write.
   bool no_temporaries(const fs::path& dir) {
     for (const auto& e : fs::recursive_directory_iterator(dir))
-      if (e.path().filename().string().find(".tmp-") != std::string::npos) return false;
+      if (e.path().filename().string().find(".deepfin-tmp-") != std::string::npos) return false;
     return true;
   }
 };
@@ -103,7 +103,7 @@ TEST_F(CliBadInput, NumbersThatWouldBeConvertedAreRefused) {
   EXPECT_NE(epochs.err.find("[fit] epochs must be a whole number (got 2.5)"), std::string::npos) << epochs.err;
   const auto units = run("train " + write("c.toml", job(data, path("m.safetensors"), "", "units = 8.5")));
   EXPECT_EQ(units.exit_code, 1);
-  EXPECT_NE(units.err.find("units = 8.5 cannot be used as given"), std::string::npos) << units.err;
+  EXPECT_NE(units.err.find("units = 8.5 must be a whole number"), std::string::npos) << units.err;
   EXPECT_FALSE(fs::exists(path("m.safetensors")));
 }
 
@@ -218,6 +218,16 @@ TEST_F(CliBadInput, AnUnreadableJobFileIsNamed) {
   const auto r = run("train " + j, as_unprivileged());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot open " + j + ": Permission denied"), std::string::npos) << r.err;
+}
+
+TEST_F(CliBadInput, ACreditTrainNeedsNoReportFolder) {
+  // Credit train writes no report, so a file named "report" where the default report
+  // folder would go is no reason to refuse it.
+  std::string j = job(write("c.csv", credit_csv()), path("m.safetensors"));
+  j.erase(j.find("report = "));
+  write("report", "a file");
+  const auto r = run("train " + write("job.toml", j), "cd " + dir_.string() + " && ");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace

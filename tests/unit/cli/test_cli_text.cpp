@@ -108,6 +108,16 @@ TEST_F(CliText, ASinglePhrasebankSentenceCannotBeSplitEither) {
   EXPECT_NE(r.err.find("has 1 row; a split needs at least 2 per class"), std::string::npos) << r.err;
 }
 
+TEST_F(CliText, AModelTreeOfTheWrongTypeIsAConfigError) {
+  // Once "internal error": the text recipe sizes the model's first and last layers itself.
+  std::string j = job(write("train.csv", intents_csv(5, 1)), "");
+  j.replace(j.find("[model]"), std::string::npos,
+            "[model]\nclass_name = \"Sequential\"\nconfig = \"x\"\n[compile]\nloss = \"mse\"\n");
+  deepfin::testing::CliResult r = run("train " + write("job.toml", j));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("[model] has a value of the wrong type"), std::string::npos) << r.err;
+}
+
 TEST_F(CliText, UnknownTestLabelIsNamedWithItsLine) {
   std::string test = intents_csv(3, 5);
   test += "\"how do i close my account\",close_account\n";

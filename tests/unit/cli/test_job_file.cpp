@@ -89,6 +89,13 @@ TEST(JobFile, AValueOfTheWrongTypeAnywhereIsAConfigError) {
   EXPECT_NE(error_of(job).find("[data] source has the wrong type"), std::string::npos) << error_of(job);
 }
 
+TEST(JobFile, WholeFloatsBeyondTheIntegerRangeAreRefused) {
+  // 1e10 epochs is whole but not an int: the cast would be undefined behaviour.
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nepochs = 1e10\n").find("[fit] epochs is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of("seed = -1.0\n" + std::string(kMinimal)).find("seed must not be negative"), std::string::npos);
+}
+
 TEST(JobFile, UnknownKeysAreErrors) {
   const std::string msg = error_of(std::string(kMinimal) + "[fit]\nepoch = 3\n");
   EXPECT_NE(msg.find("unknown key 'epoch'"), std::string::npos) << msg;

@@ -32,7 +32,7 @@ void killed_writer(const std::string& path) {
 
 size_t temporaries(const TempDir& dir) {
   size_t n = 0;
-  for (const std::string& name : dir.entries()) n += name.find(".tmp-") != std::string::npos;
+  for (const std::string& name : dir.entries()) n += name.find(".deepfin-tmp-") != std::string::npos;
   return n;
 }
 
@@ -64,12 +64,12 @@ TEST(StaleTemporaries, ALiveWritersFileIsKept) {
 TEST(StaleTemporaries, OtherTargetsAndOtherFilesAreLeftAlone) {
   TempDir dir;
   killed_writer(dir.file("a.bin"));
-  testing::write_bytes(dir.file(".b.bin.tmp-notmine"), "user file");
+  testing::write_bytes(dir.file(".b.bin.tmp-backup"), "user file");
   io::write_file_atomic(dir.file("b.bin"), "b");
-  EXPECT_EQ(temporaries(dir), 2u);  // a.bin's leftover (another target) and the user's own file
+  EXPECT_EQ(temporaries(dir), 1u);  // a.bin's leftover (another target); the user's file is no temporary
   io::write_file_atomic(dir.file("a.bin"), "a");
-  EXPECT_EQ(temporaries(dir), 1u);
-  EXPECT_EQ(testing::read_bytes(dir.file(".b.bin.tmp-notmine")), "user file");
+  EXPECT_EQ(temporaries(dir), 0u);
+  EXPECT_EQ(testing::read_bytes(dir.file(".b.bin.tmp-backup")), "user file");
 }
 
 }  // namespace

@@ -25,7 +25,24 @@ TEST(LayerConfigChecks, ANumberTheLayerCannotTakeAsGivenIsRefused) {
   const std::string e = deepfin::testing::error_message([] {
     nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 2.5}}}});
   });
-  EXPECT_NE(e.find("units = 2.5 cannot be used as given (it would become 2)"), std::string::npos) << e;
+  EXPECT_NE(e.find("units = 2.5 must be a whole number (the layer would use 2)"), std::string::npos) << e;
+  // A scalar for a list the layer keeps, a fraction hidden in a large count, a number out of int64's range.
+  const std::string kernel = deepfin::testing::error_message([] {
+    nn::layer_from_config({{"class_name", "Conv1D"}, {"config", {{"filters", 2}, {"kernel_size", 2.5}}}});
+  });
+  EXPECT_NE(kernel.find("kernel_size = 2.5 must be a whole number"), std::string::npos) << kernel;
+  EXPECT_NE(deepfin::testing::error_message([] {
+              nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 1000000.5}}}});
+            }).find("must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(deepfin::testing::error_message([] {
+              nn::layer_from_config({{"class_name", "Dense"}, {"config", {{"units", 1e20}}}});
+            }).find("units = 1e+20 is out of range"),
+            std::string::npos);
+  // null sets nothing, as Keras writes it.
+  EXPECT_TRUE(nn::layer_from_config({{"class_name", "Embedding"},
+                                     {"config", {{"input_dim", 10}, {"output_dim", 4}, {"input_length", nullptr}}}}) !=
+              nullptr);
   // The common keys and every key get_config names are accepted.
   auto layer = nn::layer_from_config({{"class_name", "Dense"},
                                       {"config",
