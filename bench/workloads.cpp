@@ -1,10 +1,13 @@
 // The deepfin side of bench/run.py: runs one named workload and prints one
 // JSON line with its timings. The PyTorch twin is bench/torch_workloads.py;
-// both build the same models on the same shapes with the same batch sizes.
+// both build the same models on the same real data (bench/bench_data.py's .npy
+// files), with the same batch sizes and the same subnormal handling.
 //
-//   bench_workloads WORKLOAD [--threads N] [--repeats R]
+//   bench_workloads WORKLOAD --data DIR [--threads N] [--repeats R] [--ftz]
 //   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1
 //              lstm_train lstm_predict_b1 transformer_train transformer_predict_b1 peak
+// --ftz sets flush-to-zero and denormals-are-zero before any thread starts (the
+// threads inherit it), as torch.set_flush_denormal(True) does on the other side.
 #include <deepfin/deepfin.h>
 #include <immintrin.h>
 #include <omp.h>
@@ -55,9 +58,10 @@ std::shared_ptr<Sequential> seed_cnn() {
   return m;
 }
 
-std::shared_ptr<Sequential> mlp() {
+// Credit scoring: the Lending Club rows' encoded features -> 64 -> 32 -> P(bad).
+std::shared_ptr<Sequential> mlp(int64_t features) {
   auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
-      layers::Dense(64, {.activation = "relu", .input_shape = {30}}),
+      layers::Dense(64, {.activation = "relu", .input_shape = {features}}),
       layers::Dense(32, {.activation = "relu"}),
       layers::Dense(1, {.activation = "sigmoid"}),
   });
@@ -65,22 +69,22 @@ std::shared_ptr<Sequential> mlp() {
   return m;
 }
 
-// Investment analysis: LSTM(64) over 60-step windows of 8 features, one
-// regression output (next-period return), MSE + Adam.
-std::shared_ptr<Sequential> lstm_forecaster() {
+// Investment analysis: LSTM(64) over the S&P 500's 60-day feature windows, one
+// regression output (next day's return), MSE + Adam.
+std::shared_ptr<Sequential> lstm_forecaster(const Shape& window) {
   auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
-      layers::LSTM(64, {.input_shape = {60, 8}}),
+      layers::LSTM(64, {.input_shape = window}),
       layers::Dense(1),
   });
   m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "mse"});
   return m;
 }
 
-// Text classification (financial news sentiment): 64 token ids from a 10,000
-// word vocabulary -> learned positions -> 2 post-norm encoder blocks (4 heads,
-// d_model 128, FFN 256, gelu, dropout 0.1: torch's default) -> mean over the
-// sequence -> 3 classes. Sparse categorical cross-entropy + Adam.
-constexpr int64_t kVocabulary = 10000, kSequence = 64, kModelDim = 128;
+// Customer-message routing (Banking77): 64 word ids (vocabulary below 10,000)
+// -> learned positions -> 2 post-norm encoder blocks (4 heads, d_model 128,
+// FFN 256, gelu, dropout 0.1: torch's default) -> mean over the sequence -> 77
+// intents. Sparse categorical cross-entropy + Adam.
+constexpr int64_t kVocabulary = 10000, kSequence = 64, kModelDim = 128, kIntents = 77;
 
 std::shared_ptr<Sequential> transformer_classifier() {
   const nn::TransformerEncoderOptions block{.dropout = 0.1, .activation = "gelu"};
@@ -90,36 +94,28 @@ std::shared_ptr<Sequential> transformer_classifier() {
       layers::TransformerEncoder(4, 256, block),
       layers::TransformerEncoder(4, 256, block),
       layers::GlobalAveragePooling1D(),
-      layers::Dense(3, {.activation = "softmax"}),
+      layers::Dense(kIntents, {.activation = "softmax"}),
   });
   m->compile({.optimizer = optim::Adam({.learning_rate = 0.001}), .loss = "sparse_categorical_crossentropy"});
   return m;
 }
 
-// (n, kSequence) int64 token ids in [1, kVocabulary), from a fixed LCG.
-Tensor token_ids(int64_t n) {
-  std::vector<int64_t> ids(static_cast<size_t>(n * kSequence));
-  uint64_t s = 12345;
-  for (auto& id : ids) {
-    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-    id = 1 + static_cast<int64_t>((s >> 33) % (kVocabulary - 1));
-  }
-  return from_vector(ids, {n, kSequence});
+// The first `n` samples of a prepared array.
+Tensor head(const Tensor& t, int64_t n) {
+  return t.slice(0, 0, std::min(n, t.shape()[0])).contiguous();
 }
 
-// One fit() epoch over `n` random samples; work = samples.
-void train_rows(const char* name, std::shared_ptr<Sequential> model, const Shape& x_shape, const Tensor& y,
-                int64_t batch, int repeats) {
-  Tensor x = rand_uniform(x_shape, 0.0, 1.0);
-  const int64_t n = x_shape[0];
-  auto fit_once = [&] { model->fit(x, y, {.epochs = 1, .batch_size = batch, .verbose = 0}); };
-  print_result(name, "samples", static_cast<double>(n), time_calls(fit_once, repeats));
+// `epochs` fit() epochs per timed call; work = samples seen.
+void train_rows(const char* name, const std::shared_ptr<Sequential>& model, const Tensor& x, const Tensor& y,
+                int64_t batch, int epochs, int repeats) {
+  auto fit_once = [&] { model->fit(x, y, {.epochs = epochs, .batch_size = batch, .verbose = 0}); };
+  print_result(name, "samples", static_cast<double>(x.shape()[0] * epochs), time_calls(fit_once, repeats));
 }
 
-void predict_rows(const char* name, std::shared_ptr<Sequential> model, const Shape& x_shape, int repeats) {
-  Tensor x = rand_uniform(x_shape, 0.0, 1.0);
-  auto once = [&] { model->predict(x, x_shape[0]); };
-  print_result(name, "samples", static_cast<double>(x_shape[0]), time_calls(once, repeats));
+// One predict() call on the first `n` samples; work = n.
+void predict_rows(const char* name, const std::shared_ptr<Sequential>& model, const Tensor& x, int repeats) {
+  auto once = [&] { model->predict(x, x.shape()[0]); };
+  print_result(name, "samples", static_cast<double>(x.shape()[0]), time_calls(once, repeats));
 }
 
 // FMA peak of this machine with the current thread count: independent
@@ -171,57 +167,61 @@ void peak(int repeats) {
   print_result("peak", "flop", flops, time_calls(once, repeats));
 }
 
+// Loads DIR/NAME.npy, written by bench/bench_data.py.
+Tensor load_prepared(const std::string& dir, const std::string& name) {
+  return io::load_npy(dir + "/" + name + ".npy");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
   use_passive_openmp_waiting(argv);
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_workloads WORKLOAD [--threads N] [--repeats R]\n");
+    std::fprintf(stderr, "usage: bench_workloads WORKLOAD --data DIR [--threads N] [--repeats R] [--ftz]\n");
     return 2;
   }
   const std::string w = argv[1];
+  std::string dir;
   int repeats = 5;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads")) set_num_threads(std::atoi(argv[i + 1]));
-    if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
+  for (int i = 2; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (!std::strcmp(argv[i], "--ftz")) _mm_setcsr(_mm_getcsr() | 0x8040);  // FTZ | DAZ
+    if (!std::strcmp(argv[i], "--threads") && has_value) set_num_threads(std::atoi(argv[++i]));
+    if (!std::strcmp(argv[i], "--repeats") && has_value) repeats = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--data") && has_value) dir = argv[++i];
   }
   set_random_seed(1);
   if (w == "cnn_train") {
-    const int64_t n = 3200;
-    Tensor labels = from_vector(std::vector<int64_t>(n, 3), {n});
-    train_rows("cnn_train", seed_cnn(), {n, 28, 28, 1}, one_hot(labels, 10), 32, repeats);
+    Tensor x = head(load_prepared(dir, "fashion_x_train"), 6400), y = head(load_prepared(dir, "fashion_y_train"), 6400);
+    train_rows("cnn_train", seed_cnn(), x, one_hot(y, 10), 32, 1, repeats);
   } else if (w == "cnn_predict_b1") {
     auto m = seed_cnn();
-    Tensor x = rand_uniform({1, 28, 28, 1}, 0.0, 1.0);
+    Tensor x = head(load_prepared(dir, "fashion_x_test"), 1);
     print_result("cnn_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 60));
   } else if (w == "cnn_predict_b1000") {
-    predict_rows("cnn_predict_b1000", seed_cnn(), {1000, 28, 28, 1}, repeats);
+    predict_rows("cnn_predict_b1000", seed_cnn(), head(load_prepared(dir, "fashion_x_test"), 1000), repeats);
   } else if (w == "mlp_train") {
-    const int64_t n = 25600;
-    train_rows("mlp_train", mlp(), {n, 30}, rand_uniform({n, 1}, 0.0, 1.0).to(DType::float32), 256, repeats);
+    Tensor x = load_prepared(dir, "credit_x"), y = load_prepared(dir, "credit_y");
+    train_rows("mlp_train", mlp(x.shape()[1]), x, y, 256, 5, repeats);
   } else if (w == "mlp_predict_b1") {
-    auto m = mlp();
-    Tensor x = rand_uniform({1, 30}, 0.0, 1.0);
+    Tensor x = load_prepared(dir, "credit_x");
+    auto m = mlp(x.shape()[1]);
+    x = head(x, 1);
     print_result("mlp_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 400));
   } else if (w == "lstm_train") {
-    const int64_t n = 1280;
-    train_rows("lstm_train", lstm_forecaster(), {n, 60, 8}, rand_uniform({n, 1}, 0.0, 1.0).to(DType::float32), 64,
-               repeats);
+    Tensor x = load_prepared(dir, "sp500_x"), y = load_prepared(dir, "sp500_y");
+    train_rows("lstm_train", lstm_forecaster({x.shape()[1], x.shape()[2]}), x, y, 64, 1, repeats);
   } else if (w == "lstm_predict_b1") {
-    auto m = lstm_forecaster();
-    Tensor x = rand_uniform({1, 60, 8}, 0.0, 1.0);
+    Tensor x = load_prepared(dir, "sp500_x");
+    auto m = lstm_forecaster({x.shape()[1], x.shape()[2]});
+    x = head(x, 1);
     print_result("lstm_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 100));
   } else if (w == "transformer_train") {
-    const int64_t n = 640;
-    std::vector<int64_t> labels(n);
-    for (int64_t i = 0; i < n; ++i) labels[i] = i % 3;
-    auto m = transformer_classifier();
-    Tensor x = token_ids(n), y = from_vector(labels, {n});
-    auto fit_once = [&] { m->fit(x, y, {.epochs = 1, .batch_size = 32, .verbose = 0}); };
-    print_result("transformer_train", "samples", static_cast<double>(n), time_calls(fit_once, repeats));
+    Tensor x = head(load_prepared(dir, "banking77_x"), 640), y = head(load_prepared(dir, "banking77_y"), 640);
+    train_rows("transformer_train", transformer_classifier(), x, y, 32, 1, repeats);
   } else if (w == "transformer_predict_b1") {
     auto m = transformer_classifier();
-    Tensor x = token_ids(1);
+    Tensor x = head(load_prepared(dir, "banking77_x"), 1);
     print_result("transformer_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 100));
   } else if (w == "peak") {
     peak(repeats);
