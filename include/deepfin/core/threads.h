@@ -9,11 +9,13 @@ void set_num_threads(int n);
 int get_num_threads();
 
 // libgomp lets idle workers busy-wait for a long time (GOMP_SPINCOUNT) before
-// sleeping; on a machine with other load that makes parallel code 10x slower.
-// The wait policy can only be chosen before libgomp starts, so programs call
-// this first thing in main(): unless the user chose OMP_WAIT_POLICY or
-// GOMP_SPINCOUNT, it sets OMP_WAIT_POLICY=PASSIVE and re-executes the program
-// (once; a marker variable prevents loops). Returns only if no re-exec happened.
+// sleeping; on a machine with other load that makes parallel code 10x slower,
+// and sleeping at once makes every parallel region pay a futex wake-up. The
+// wait policy can only be chosen before libgomp starts, so programs call this
+// first thing in main(): unless the user chose OMP_WAIT_POLICY or
+// GOMP_SPINCOUNT, it sets a short spin (GOMP_SPINCOUNT=3000, then sleep) and
+// re-executes the program (once; a marker variable prevents loops). Returns
+// only if no re-exec happened.
 void use_passive_openmp_waiting(char** argv);
 
 // Below this many scalar operations a loop stays on one thread: waking a team

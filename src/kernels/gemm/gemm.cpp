@@ -16,9 +16,11 @@ namespace {
 std::atomic<GemmProvider> g_forced{GemmProvider::automatic};
 
 // Below this many multiply-adds a GEMM stays on one thread: waking the team
-// costs more than the work (about 100^3; measured with bench/run.py: at 2^18
-// the MLP row ran 4x slower on 2 threads than on 1).
-constexpr int64_t kGemmParallelWork = int64_t{1} << 20;
+// costs more than the work (about 160^3). Measured with bench/run.py: at 2^18
+// the MLP row ran 4x slower on 2 threads than on 1; at 2^20 the credit MLP
+// (256 x 119 x 64) still ran 2x slower on 2 threads; at 2^22 2 threads match 1
+// on the MLP and LSTM rows, and the CNN and Transformer rows lose nothing.
+constexpr int64_t kGemmParallelWork = int64_t{1} << 22;
 
 // Sets OpenMP's thread count for the calling thread (which OpenBLAS and oneDNN
 // read on every call) and restores it on exit.

@@ -44,9 +44,12 @@ std::vector<Conv2dGeometry> conv_geometries() {
                   g.pad_left = conv_pad_before(g.in_w, g.k_w, g.stride_w, g.dil_w, p);
                   if (g.out_h > 0 && g.out_w > 0) out.push_back(g);
                 }
-  // A pointwise case (no im2col) and the seed CNN's first layer.
+  // A pointwise case (no im2col), the seed CNN's first layer, and the other
+  // one-channel im2col fast paths (5 wide; 2 tall and 3 wide).
   out.push_back({2, 4, 3, 5, 1, 1, 6, 4, 3, 1, 1, 1, 1, 0, 0});
   out.push_back({4, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0});
+  out.push_back({2, 9, 11, 1, 5, 5, 3, 5, 7, 1, 1, 1, 1, 0, 0});
+  out.push_back({2, 6, 7, 1, 2, 3, 2, 5, 5, 1, 1, 1, 1, 0, 0});
   return out;
 }
 
