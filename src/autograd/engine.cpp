@@ -27,10 +27,16 @@ void accumulate(PendingGrad& slot, const Tensor& g) {
   add_into(slot.grad, g);
 }
 
+thread_local LeafGradientSink* t_sink = nullptr;
+
 void accumulate_leaf(const std::shared_ptr<TensorImpl>& leaf, const Tensor& g) {
   if (g.shape() != leaf->shape)
     throw ShapeError("backward: gradient of shape " + shape_str(g.shape()) + " for a leaf of shape " +
                      shape_str(leaf->shape));
+  if (t_sink) {
+    t_sink->accumulate(*leaf, g);
+    return;
+  }
   if (leaf->grad) {
     // Add in place: a model's gradient arena relies on .grad staying put.
     Tensor existing(leaf->grad);
@@ -41,6 +47,14 @@ void accumulate_leaf(const std::shared_ptr<TensorImpl>& leaf, const Tensor& g) {
 }
 
 }  // namespace
+
+LeafGradientRedirect::LeafGradientRedirect(LeafGradientSink* sink) : previous_(t_sink) {
+  t_sink = sink;
+}
+
+LeafGradientRedirect::~LeafGradientRedirect() {
+  t_sink = previous_;
+}
 
 void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph) {
   NoGradGuard no_grad;  // backward functions never build a graph of their own

@@ -24,6 +24,8 @@ int initial_threads() {
   return omp_get_num_procs();
 }
 
+thread_local bool t_serial = false;
+
 int& thread_count() {
   static int n = [] {
     const int t = initial_threads();
@@ -44,7 +46,15 @@ void set_num_threads(int n) {
 }
 
 int get_num_threads() {
-  return thread_count();
+  return t_serial ? 1 : thread_count();
+}
+
+ThreadLocalSerialScope::ThreadLocalSerialScope() : previous_(t_serial) {
+  t_serial = true;
+}
+
+ThreadLocalSerialScope::~ThreadLocalSerialScope() {
+  t_serial = previous_;
 }
 
 void use_passive_openmp_waiting(char** argv) {

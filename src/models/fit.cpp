@@ -33,6 +33,7 @@ Split split_tail(const Tensor& t, int64_t split_at) {
 
 double Model::train_step(const Tensor& x, const Tensor& y, const Tensor& w) {
   arena_.zero_grads();  // the engine accumulates into the arena's views
+  if (const int shards = training_shards(x.size(0)); shards > 1) return train_step_sharded(x, y, w, shards);
   Tensor y_pred;
   Tensor loss = compute_loss(x, y, w, /*training=*/true, &y_pred);
   if (loss.requires_grad()) loss.backward();

@@ -57,6 +57,10 @@ void ParameterArena::bind(const std::vector<Tensor>& weights) {
   dtype_ = dtype;
 }
 
+int64_t ParameterArena::offset_of(const TensorImpl& weight) const {
+  return params_ && weight.storage == params_ ? weight.offset : -1;
+}
+
 void* ParameterArena::params_data() const {
   return params_ ? params_->data() : nullptr;
 }

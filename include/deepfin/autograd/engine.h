@@ -7,4 +7,25 @@ namespace deepfin::autograd {
 
 void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph);
 
+// Where the gradients of leaves go, instead of their .grad. Batch-parallel
+// training gives each thread's shard of the batch its own gradient buffer.
+class LeafGradientSink {
+ public:
+  virtual ~LeafGradientSink() = default;
+  virtual void accumulate(const TensorImpl& leaf, const Tensor& grad) = 0;
+};
+
+// While alive, backward passes run on the calling thread send leaf gradients
+// to `sink` (other threads are unaffected).
+class LeafGradientRedirect {
+ public:
+  explicit LeafGradientRedirect(LeafGradientSink* sink);
+  ~LeafGradientRedirect();
+  LeafGradientRedirect(const LeafGradientRedirect&) = delete;
+  LeafGradientRedirect& operator=(const LeafGradientRedirect&) = delete;
+
+ private:
+  LeafGradientSink* previous_;
+};
+
 }  // namespace deepfin::autograd

@@ -6,7 +6,22 @@
 namespace deepfin {
 
 void set_num_threads(int n);
+// The count this thread may use: set_num_threads's, or 1 inside a ThreadLocalSerialScope.
 int get_num_threads();
+
+// While alive, get_num_threads() returns 1 on the calling thread only, so the
+// kernels it runs stay on it. Batch-parallel training gives each thread a shard
+// of the batch and runs it under this scope, instead of nesting OpenMP teams.
+class ThreadLocalSerialScope {
+ public:
+  ThreadLocalSerialScope();
+  ~ThreadLocalSerialScope();
+  ThreadLocalSerialScope(const ThreadLocalSerialScope&) = delete;
+  ThreadLocalSerialScope& operator=(const ThreadLocalSerialScope&) = delete;
+
+ private:
+  bool previous_;
+};
 
 // libgomp lets idle workers busy-wait for a long time (GOMP_SPINCOUNT) before
 // sleeping; on a machine with other load that makes parallel code 10x slower,

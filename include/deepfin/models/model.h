@@ -75,6 +75,11 @@ class Model : public train::TrainingModel {
   const std::shared_ptr<optim::Optimizer>& optimizer_ptr() const { return optimizer_; }
   const std::shared_ptr<losses::Loss>& loss() const { return loss_; }
   nn::ParameterArena& parameter_arena() { return arena_; }
+  // How many parts, one per thread, fit() splits a training batch of this size
+  // into. More than 1 only with several threads and layers that treat samples
+  // independently and draw no random numbers (batch_parallel.cpp); 1 means the
+  // step runs as a whole, with each op using the threads.
+  int training_shards(int64_t batch) const;
 
   // Extra JSON documents saved in the model file's metadata and restored by
   // load_model, e.g. the tabular preprocessing a model needs to read raw rows.
@@ -104,6 +109,8 @@ class Model : public train::TrainingModel {
   // Loss of one batch on the (possibly fused) path, plus the probabilities metrics see.
   Tensor compute_loss(const Tensor& x, const Tensor& y, const Tensor& w, bool training, Tensor* y_pred);
   double train_step(const Tensor& x, const Tensor& y, const Tensor& w);
+  // A training step over `shards` parts of the batch, one per thread (batch_parallel.cpp).
+  double train_step_sharded(const Tensor& x, const Tensor& y, const Tensor& w, int shards);
   train::Logs run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size);
   train::Logs current_logs(double mean_loss) const;
 
@@ -119,6 +126,7 @@ class Model : public train::TrainingModel {
   bool fused_ = false;
   std::vector<std::string> metric_names_;
   std::vector<std::shared_ptr<metrics::Metric>> metrics_;
+  std::vector<std::vector<float>> shard_grads_;  // gradient buffers of shards 1.., kept across steps
   std::map<std::string, nlohmann::json> attachments_;
   std::map<std::string, Tensor> attached_tensors_;
 };

@@ -42,6 +42,8 @@ class ParameterArena {
     check(dtype_of_v<T>);
     return static_cast<T*>(grads_data());
   }
+  // Where a bound weight's elements start in both arenas; -1 for any other tensor.
+  int64_t offset_of(const TensorImpl& weight) const;
   // Flat (size()) views of both arenas, without autograd.
   Tensor params_tensor() const;
   Tensor grads_tensor() const;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ std::vector<Pool2dGeometry> pool_geometries() {
               g.pad_left = conv_pad_before(g.in_w, g.pool_w, g.stride_w, 1, p);
               if (g.out_h > 0 && g.out_w > 0) out.push_back(g);
             }
+  // The seed CNN's pool: 2x2 windows tiling the image exactly (no cell uncovered).
+  out.push_back({2, 26, 26, 32, 2, 2, 2, 2, 0, 0, 13, 13});
   return out;
 }
 
@@ -83,6 +86,31 @@ TEST(PoolKernels, MaxGradientGoesToFirstMaximum) {
     std::vector<float> dx(4, -1);
     kernel(g, x.data(), dy.data(), dx.data());
     EXPECT_EQ(dx, (std::vector<float>{0, 3, 0, 0}));
+  }
+}
+
+// NaN: the forward chain keeps a NaN only when a window starts with one, and
+// then that cell takes the gradient; a later NaN never wins. Both kernels agree,
+// on the 2x2 fast path (16 channels: whole vectors) and on a 3x3 window.
+TEST(PoolKernels, NaNWindowsGiveTheReferenceGradient) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (const int64_t pool : {2, 3}) {
+    const int64_t c = 16, cells = pool * pool;
+    const Pool2dGeometry g{1, pool, pool, c, pool, pool, pool, pool, 0, 0, 1, 1};
+    std::vector<float> x(static_cast<size_t>(cells * c)), dy(static_cast<size_t>(c));
+    for (int64_t ch = 0; ch < c; ++ch) {
+      dy[ch] = static_cast<float>(ch + 1);
+      for (int64_t k = 0; k < cells; ++k) x[k * c + ch] = static_cast<float>((k * 7 + ch) % 5);
+      x[(ch % cells) * c + ch] = nan;  // the NaN moves through every cell of the window
+    }
+    std::vector<float> y_ref(c), y_opt(c), dx_ref(x.size(), -1), dx_opt(x.size(), -1);
+    max_pool2d_forward_slot<float>().reference()(g, x.data(), y_ref.data());
+    max_pool2d_forward_slot<float>().optimized()(g, x.data(), y_opt.data());
+    max_pool2d_backward_slot<float>().reference()(g, x.data(), dy.data(), dx_ref.data());
+    max_pool2d_backward_slot<float>().optimized()(g, x.data(), dy.data(), dx_opt.data());
+    for (int64_t ch = 0; ch < c; ++ch)
+      EXPECT_EQ(std::isnan(y_opt[ch]), std::isnan(y_ref[ch])) << "pool " << pool << " channel " << ch;
+    EXPECT_EQ(dx_opt, dx_ref) << "pool " << pool;
   }
 }
 

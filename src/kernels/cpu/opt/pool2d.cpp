@@ -40,6 +40,62 @@ void window_argmax(const Pool2dGeometry& g, const T* image, const PoolWindow& wi
   }
 }
 
+// 2x2 windows at stride 2 that lie inside the image (Keras's default pool):
+// the window's first maximum is found with the same strict `>` chain as
+// window_argmax, and its four gradient cells are written as selects, channel
+// by channel, with no index arrays. Cells no window covers (an odd last row or
+// column) are zeroed first.
+bool is_plain_2x2(const Pool2dGeometry& g) {
+  return g.pool_h == 2 && g.pool_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_top == 0 && g.pad_left == 0 &&
+         2 * g.out_h <= g.in_h && 2 * g.out_w <= g.in_w;
+}
+
+// One window's four gradient cells, for every channel. The pointers never
+// alias (inputs and outputs are separate tensors); saying so, and keeping the
+// body branch-free, lets the compiler run it on whole vectors of channels.
+template <class T>
+inline void window_2x2_backward(const T* __restrict p0, const T* __restrict p1, const T* __restrict p2,
+                                const T* __restrict p3, const T* __restrict grad, T* __restrict d0, T* __restrict d1,
+                                T* __restrict d2, T* __restrict d3, int64_t channels) {
+#pragma omp simd
+  for (int64_t c = 0; c < channels; ++c) {
+    // The maximum by the forward pass's strict `>` chain (NaN only if p0 is NaN,
+    // and then p0 wins, as there); the first cell equal to it takes the gradient.
+    T best = p0[c];
+    best = p1[c] > best ? p1[c] : best;
+    best = p2[c] > best ? p2[c] : best;
+    best = p3[c] > best ? p3[c] : best;
+    const T g = grad[c];
+    const bool first = p0[c] == best || best != best;
+    d0[c] = first ? g : T(0);
+    T rest = first ? T(0) : g;
+    d1[c] = p1[c] == best ? rest : T(0);
+    rest = p1[c] == best ? T(0) : rest;
+    d2[c] = p2[c] == best ? rest : T(0);
+    d3[c] = p2[c] == best ? T(0) : rest;
+  }
+}
+
+template <class T>
+void max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* x, const T* dy, T* dx) {
+  const int64_t C = g.channels, row = g.in_w * C, image_size = g.in_h * row;
+  const bool uncovered = 2 * g.out_h != g.in_h || 2 * g.out_w != g.in_w;
+#pragma omp parallel for if (worth_parallel(pool_work(g)))
+  for (int64_t n = 0; n < g.batch; ++n) {
+    const T* image = x + n * image_size;
+    T* grad_image = dx + n * image_size;
+    if (uncovered) std::fill(grad_image, grad_image + image_size, T(0));
+    for (int64_t oh = 0; oh < g.out_h; ++oh)
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        const int64_t base = 2 * oh * row + 2 * ow * C;
+        const T* p = image + base;
+        T* d = grad_image + base;
+        window_2x2_backward(p, p + C, p + row, p + row + C, dy + ((n * g.out_h + oh) * g.out_w + ow) * C, d, d + C,
+                            d + row, d + row + C, C);
+      }
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -72,6 +128,7 @@ void max_pool2d_backward(const Pool2dGeometry& g, const T* x, const T* dy, T* dx
   // pixels: the gradient is written pixel by pixel as a vectorizable select
   // instead of scattered channel by channel.
   const bool disjoint = g.stride_h >= g.pool_h && g.stride_w >= g.pool_w;
+  if (is_plain_2x2(g)) return max_pool2d_backward_2x2(g, x, dy, dx);
 #pragma omp parallel if (worth_parallel(pool_work(g)))
   {
     std::vector<T> best(C);
