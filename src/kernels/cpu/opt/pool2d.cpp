@@ -76,6 +76,19 @@ inline void window_2x2_backward(const T* __restrict p0, const T* __restrict p1, 
   }
 }
 
+// One window's maximum for every channel, by the same strict `>` chain.
+template <class T>
+inline void window_2x2_max(const T* __restrict p0, const T* __restrict p1, const T* __restrict p2,
+                           const T* __restrict p3, T* __restrict out, int64_t channels) {
+#pragma omp simd
+  for (int64_t c = 0; c < channels; ++c) {
+    T best = p0[c];
+    best = p1[c] > best ? p1[c] : best;
+    best = p2[c] > best ? p2[c] : best;
+    out[c] = p3[c] > best ? p3[c] : best;
+  }
+}
+
 template <class T>
 void max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* x, const T* dy, T* dx) {
   const int64_t C = g.channels, row = g.in_w * C, image_size = g.in_h * row;
@@ -101,6 +114,17 @@ void max_pool2d_backward_2x2(const Pool2dGeometry& g, const T* x, const T* dy, T
 template <class T>
 void max_pool2d_forward(const Pool2dGeometry& g, const T* x, T* y) {
   const int64_t C = g.channels;
+  if (is_plain_2x2(g)) {
+    const int64_t row = g.in_w * C;
+#pragma omp parallel for collapse(2) if (worth_parallel(pool_work(g)))
+    for (int64_t n = 0; n < g.batch; ++n)
+      for (int64_t oh = 0; oh < g.out_h; ++oh)
+        for (int64_t ow = 0; ow < g.out_w; ++ow) {
+          const T* p = x + n * g.in_h * row + 2 * oh * row + 2 * ow * C;
+          window_2x2_max(p, p + C, p + row, p + row + C, y + ((n * g.out_h + oh) * g.out_w + ow) * C, C);
+        }
+    return;
+  }
 #pragma omp parallel for collapse(2) if (worth_parallel(pool_work(g)))
   for (int64_t n = 0; n < g.batch; ++n) {
     for (int64_t oh = 0; oh < g.out_h; ++oh) {
