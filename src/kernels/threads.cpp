@@ -66,6 +66,8 @@ void use_passive_openmp_waiting(char** argv) {
   // 30,000 spins 15,600/s, libgomp's default 300,000 spins 7,500/s; with both
   // cores loaded by other work, 3,000 spins is no slower than PASSIVE.
   setenv("GOMP_SPINCOUNT", "3000", 1);
+  // LLVM's libomp (clang builds) ignores GOMP_SPINCOUNT and spins 200 ms by default.
+  setenv("KMP_BLOCKTIME", "0", 0);
   setenv("DEEPFIN_REEXECUTED", "1", 1);
   execv("/proc/self/exe", argv);
   // exec failed (no /proc): carry on with libgomp's default waiting.

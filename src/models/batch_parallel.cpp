@@ -75,12 +75,22 @@ class ShardGradients : public autograd::LeafGradientSink {
 
 }  // namespace
 
-int Model::training_shards(int64_t batch) const {
-  const int threads = get_num_threads();
-  if (threads < 2 || batch < 2 * kMinShardSamples || arena_.size() == 0) return 1;
+bool Model::layers_allow_shards() const {
+  // Inside someone else's parallel region the team would be 1 thread.
+  if (arena_.size() == 0 || omp_in_parallel()) return false;
   for (const auto& layer : layers())
-    if (!is_sample_independent(*layer)) return 1;
+    if (!is_sample_independent(*layer)) return false;
+  return true;
+}
+
+int Model::shards_for(int64_t batch) const {
+  const int threads = get_num_threads();
+  if (threads < 2 || batch < 2 * kMinShardSamples) return 1;
   return static_cast<int>(std::min<int64_t>(threads, batch / kMinShardSamples));
+}
+
+int Model::training_shards(int64_t batch) const {
+  return layers_allow_shards() ? shards_for(batch) : 1;
 }
 
 double Model::train_step_sharded(const Tensor& x, const Tensor& y, const Tensor& w, int shards) {
@@ -92,9 +102,10 @@ double Model::train_step_sharded(const Tensor& x, const Tensor& y, const Tensor&
   std::vector<double> losses(y_parts.size(), 0.0);
   std::vector<std::exception_ptr> errors(y_parts.size());
 
+  // OpenMP may start fewer threads than asked (OMP_DYNAMIC, OMP_THREAD_LIMIT):
+  // each thread then takes every team-size-th shard, so every shard runs.
 #pragma omp parallel num_threads(shards)
-  {
-    const int k = omp_get_thread_num();
+  for (int k = omp_get_thread_num(); k < shards; k += omp_get_num_threads()) {
     try {
       ThreadLocalSerialScope serial;
       const int64_t begin = n * k / shards, end = n * (k + 1) / shards;

@@ -33,7 +33,7 @@ Split split_tail(const Tensor& t, int64_t split_at) {
 
 double Model::train_step(const Tensor& x, const Tensor& y, const Tensor& w) {
   arena_.zero_grads();  // the engine accumulates into the arena's views
-  if (const int shards = training_shards(x.size(0)); shards > 1) return train_step_sharded(x, y, w, shards);
+  if (const int shards = shardable_ ? shards_for(x.size(0)) : 1; shards > 1) return train_step_sharded(x, y, w, shards);
   Tensor y_pred;
   Tensor loss = compute_loss(x, y, w, /*training=*/true, &y_pred);
   if (loss.requires_grad()) loss.backward();
@@ -113,6 +113,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   callbacks.set_params(params);
 
   stop_training = false;
+  shardable_ = layers_allow_shards();
   train::Logs logs;
   callbacks.on_train_begin(logs);
   for (int epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {

@@ -8,14 +8,15 @@
 namespace deepfin::models {
 namespace {
 
-// For a non-decreasing f, max(f(x)) = f(max(x)), the same cell wins each window,
-// and the gradients agree too (where relu is flat, both orders pass 0). So an
-// activation just before a max-pool can run after it, on a quarter of the values
-// for 2x2 windows: the seed CNN's relu passes then touch 1/4 of the conv output.
+// max(relu(x)) = relu(max(x)): where the window's maximum is positive the same
+// cell wins in both orders, and where it is not, relu's gradient is 0 in both.
+// So a relu just before a max-pool runs after it, on a quarter of the values for
+// 2x2 windows (the seed CNN's relu passes touch 1/4 of the conv output). Only
+// relu: sigmoid and tanh round distinct large inputs to equal outputs, and the
+// tie would then send the gradient to another cell. With NaN in the conv output
+// (weights already broken) the two orders can differ.
 bool activation_moves_past_pool(const nn::Layer& layer, const nn::Layer& next) {
-  const std::string& f = layer.activation();
-  return (f == "relu" || f == "sigmoid" || f == "tanh") && next.class_name() == "MaxPooling2D" &&
-         next.activation() == "linear";
+  return layer.activation() == "relu" && next.class_name() == "MaxPooling2D" && next.activation() == "linear";
 }
 
 }  // namespace

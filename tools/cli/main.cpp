@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   CLI::App app{"deepfin: deep learning for financial technology (Keras-like models, fast CPU kernels)", "deepfin"};
   app.set_version_flag("--version", DEEPFIN_VERSION);
   app.require_subcommand(1);
+  // Global options may follow the subcommand too (`deepfin train job.toml --threads 1`):
+  // subcommands created below inherit this and pass options they do not know up to here.
+  app.fallthrough();
   RunContext ctx;
   app.add_option("--threads", ctx.threads, "worker threads (default: DEEPFIN_NUM_THREADS or all cores)")
       ->check(CLI::PositiveNumber);

@@ -9,9 +9,11 @@ namespace deepfin {
 class Generator {
  public:
   explicit Generator(uint64_t seed = 0) : engine_(seed), seed_(seed) {}
+  // Also drops a pending Box-Muller value: after seed(s) the draws depend on s alone.
   void seed(uint64_t s) {
     engine_.seed(s);
     seed_ = s;
+    has_spare_ = false;
   }
   uint64_t initial_seed() const { return seed_; }
   std::mt19937_64& engine() { return engine_; }

@@ -28,9 +28,10 @@ class ThreadLocalSerialScope {
 // and sleeping at once makes every parallel region pay a futex wake-up. The
 // wait policy can only be chosen before libgomp starts, so programs call this
 // first thing in main(): unless the user chose OMP_WAIT_POLICY or
-// GOMP_SPINCOUNT, it sets a short spin (GOMP_SPINCOUNT=3000, then sleep) and
-// re-executes the program (once; a marker variable prevents loops). Returns
-// only if no re-exec happened.
+// GOMP_SPINCOUNT, it sets a short spin (GOMP_SPINCOUNT=3000, then sleep; for
+// LLVM's libomp KMP_BLOCKTIME=0, sleep at once, unless set) and re-executes the
+// program (once; a marker variable prevents loops). Returns only if no re-exec
+// happened.
 void use_passive_openmp_waiting(char** argv);
 
 // Below this many scalar operations a loop stays on one thread: waking a team

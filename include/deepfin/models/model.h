@@ -109,7 +109,10 @@ class Model : public train::TrainingModel {
   // Loss of one batch on the (possibly fused) path, plus the probabilities metrics see.
   Tensor compute_loss(const Tensor& x, const Tensor& y, const Tensor& w, bool training, Tensor* y_pred);
   double train_step(const Tensor& x, const Tensor& y, const Tensor& w);
-  // A training step over `shards` parts of the batch, one per thread (batch_parallel.cpp).
+  // Batch-parallel steps (batch_parallel.cpp): whether every layer allows them
+  // (fit() asks once), how many shards a batch of this size gets, and a step over them.
+  bool layers_allow_shards() const;
+  int shards_for(int64_t batch) const;
   double train_step_sharded(const Tensor& x, const Tensor& y, const Tensor& w, int shards);
   train::Logs run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size);
   train::Logs current_logs(double mean_loss) const;
@@ -127,6 +130,7 @@ class Model : public train::TrainingModel {
   std::vector<std::string> metric_names_;
   std::vector<std::shared_ptr<metrics::Metric>> metrics_;
   std::vector<std::vector<float>> shard_grads_;  // gradient buffers of shards 1.., kept across steps
+  bool shardable_ = false;                       // layers_allow_shards(), for the fit() under way
   std::map<std::string, nlohmann::json> attachments_;
   std::map<std::string, Tensor> attached_tensors_;
 };

@@ -203,6 +203,19 @@ TEST_F(CliErrors, CorruptedModelFile) {
   EXPECT_FALSE(fs::exists(dir_ / "out.npy"));
 }
 
+TEST_F(CliErrors, GlobalOptionsMayFollowTheSubcommand) {
+  // Parsed as global options, the run reaches the model file and names it.
+  const std::string missing = (dir_ / "missing.safetensors").string();
+  RunResult r = run_cli("summary " + missing + " --threads 1 --seed 3 --log-format text");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("missing.safetensors"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("not expected"), std::string::npos) << r.output;
+  // And they are checked there as they are in front.
+  RunResult bad = run_cli("summary " + missing + " --threads 0");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("--threads"), std::string::npos) << bad.output;
+}
+
 TEST_F(CliErrors, BadFlagIsAUsageError) {
   RunResult r = run_cli("--threads 0 summary x");
   EXPECT_NE(r.exit_code, 0);

@@ -1,9 +1,14 @@
-// Sequential runs an activation that sits just before a max-pool after the pool
-// instead (max(f(x)) = f(max(x)) for a non-decreasing f). The outputs and every
-// gradient must be those of the layers run one by one in their written order,
-// including windows whose values are all negative (relu's flat part) and ties.
+// Sequential runs a relu that sits just before a max-pool after the pool instead
+// (max(relu(x)) = relu(max(x))). The outputs and every gradient must be those of
+// the layers run one by one in their written order, including windows whose
+// values are all negative (relu's flat part) and ties. Other activations stay
+// where they are written.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "deepfin/autograd/node.h"
 #include "model_test_util.h"
 
 namespace deepfin {
@@ -34,12 +39,39 @@ Result run(Sequential& model, const Tensor& x_in, const Tensor& probe, bool laye
   return r;
 }
 
+// Whether the graph behind `out` applies `activation` directly to a max-pool's output.
+bool activation_after_pool(const Tensor& out, const std::string& activation) {
+  std::vector<const Node*> stack{out.grad_fn().get()};
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    if (!node) continue;
+    for (const auto& edge : node->next_edges()) {
+      if (std::string(node->name()) == activation && edge.node && std::string(edge.node->name()) == "max_pool2d")
+        return true;
+      stack.push_back(edge.node.get());
+    }
+  }
+  return false;
+}
+
+Sequential conv_pool_dense(const std::string& activation) {
+  set_random_seed(4);
+  return Sequential({layers::Conv2D(3, {2, 2}, {.activation = activation, .input_shape = {7, 7, 2}}),
+                     layers::MaxPooling2D({2, 2}), layers::Flatten(), layers::Dense(2)});
+}
+
+TEST(ActivationPastPool, OnlyReluMoves) {
+  const Tensor x = ones({1, 7, 7, 2});
+  Sequential relu = conv_pool_dense("relu"), sigmoid = conv_pool_dense("sigmoid");
+  EXPECT_TRUE(activation_after_pool(relu.call(x, /*training=*/true), "relu"));
+  EXPECT_FALSE(activation_after_pool(sigmoid.call(x, /*training=*/true), "sigmoid"));
+}
+
 class ActivationPastPool : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ActivationPastPool, GivesTheOutputsAndGradientsOfTheWrittenOrder) {
-  set_random_seed(4);
-  Sequential model({layers::Conv2D(3, {2, 2}, {.activation = GetParam(), .input_shape = {7, 7, 2}}),
-                    layers::MaxPooling2D({2, 2}), layers::Flatten(), layers::Dense(2)});
+  Sequential model = conv_pool_dense(GetParam());
   // Few distinct values, half of them negative: windows with ties, and windows
   // where relu makes everything 0.
   Generator gen(8);

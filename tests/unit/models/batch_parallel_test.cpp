@@ -90,6 +90,48 @@ TEST(BatchParallel, ASplitStepMatchesTheWholeBatch) {
   }
 }
 
+// A regression model of the other allowed layers, trained with sample weights:
+// the shard losses must still add up to the weighted batch loss.
+std::shared_ptr<Sequential> recurrent_regressor(uint64_t seed) {
+  set_random_seed(seed);
+  auto m = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+      layers::LSTM(5, {.return_sequences = true, .input_shape = {4, 3}}), layers::LayerNormalization(), layers::GRU(3),
+      layers::Dense(2, {.activation = "tanh"})});
+  m->compile({.optimizer = optim::SGD({.learning_rate = 0.1}), .loss = "mse", .metrics = {"mae"}});
+  return m;
+}
+
+TEST(BatchParallel, UnequalShardsWithSampleWeightsMatchTheWholeBatch) {
+  const int64_t n = 17;  // on 3 threads, at least 8 samples a shard: 2 unequal shards, of 8 and 9
+  Generator gen(3);
+  std::vector<float> x(static_cast<size_t>(n * 12)), y(static_cast<size_t>(n * 2)), w(static_cast<size_t>(n));
+  for (auto& v : x) v = static_cast<float>(gen.normal(0.0, 1.0));
+  for (auto& v : y) v = static_cast<float>(gen.uniform(-0.5, 0.5));
+  for (auto& v : w) v = static_cast<float>(gen.uniform(0.1, 2.0));
+  const Tensor xt = from_vector(x, {n, 4, 3}), yt = from_vector(y, {n, 2}), wt = from_vector(w, {n});
+  History whole, split;
+  std::vector<Tensor> whole_weights, split_weights;
+  {
+    ThreadCount one(1);
+    auto m = recurrent_regressor(6);
+    whole = m->fit(xt, yt, {.epochs = 2, .batch_size = n, .shuffle = false, .sample_weight = wt, .verbose = 0});
+    whole_weights = m->get_weights();
+  }
+  {
+    ThreadCount three(3);
+    auto m = recurrent_regressor(6);
+    ASSERT_EQ(m->training_shards(n), 2);
+    split = m->fit(xt, yt, {.epochs = 2, .batch_size = n, .shuffle = false, .sample_weight = wt, .verbose = 0});
+    split_weights = m->get_weights();
+  }
+  for (const char* key : {"loss", "mae"})
+    for (size_t e = 0; e < 2; ++e) EXPECT_NEAR(split.history[key][e], whole.history[key][e], 1e-6) << key << e;
+  for (size_t i = 0; i < whole_weights.size(); ++i) {
+    const auto a = whole_weights[i].to_vector<double>(), b = split_weights[i].to_vector<double>();
+    for (size_t j = 0; j < a.size(); ++j) EXPECT_NEAR(b[j], a[j], 1e-6) << "weight " << i << " element " << j;
+  }
+}
+
 TEST(BatchParallel, RunsRepeatBitForBit) {
   ThreadCount two(2);
   const Images data = images(96);
