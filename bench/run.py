@@ -19,7 +19,7 @@ tools ship; --ftz flushes them to zero on both sides (PyTorch's
 set_flush_denormal, MXCSR FTZ|DAZ in bench_workloads) and skips the seed-job rows,
 whose deepfin side is the unmodified CLI.
 
-    bench/run.py                 # all rows, about 12 minutes
+    bench/run.py                 # all rows, about 15 minutes
     bench/run.py --rows cnn_train,mlp_train --rounds 3
 """
 import argparse
