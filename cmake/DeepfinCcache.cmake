@@ -1,8 +1,9 @@
 # ccache as the compiler launcher when it is installed (scripts/setup.sh installs it).
 # CCACHE_BASEDIR makes the cached objects independent of where the tree lives, so a
 # clean clone in another folder reuses what the working tree compiled; NOHASHDIR does
-# the same for the -g builds (asan). The precompiled headers need the pch_defines and
-# time_macros sloppiness, or ccache refuses to cache anything that uses them.
+# the same for the -g builds (asan). With ccache the precompiled headers are off
+# (DeepfinPch.cmake says why); the sloppiness still lets a build that turns them
+# on (-DDEEPFIN_PCH=ON) use the cache in its own folder.
 option(DEEPFIN_CCACHE "Use ccache as the compiler launcher when it is installed" ON)
 find_program(DEEPFIN_CCACHE_PROGRAM ccache)
 if(DEEPFIN_CCACHE AND DEEPFIN_CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)

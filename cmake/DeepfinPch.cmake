@@ -4,7 +4,15 @@
 #   deepfin_kernels   -> every library floor and the command line (-O3 in release)
 #   deepfin_testing   -> every test program  (-O1, plus GoogleTest)
 # Building one per target instead cost about 25 s of CPU per test program.
-option(DEEPFIN_PCH "Precompile heavy third-party headers" ON)
+# Not with ccache: ccache keys every object compiled against a precompiled header
+# on the .gch file's bytes, which hold the tree's absolute paths, so a clean clone
+# in another folder would miss the cache for every file. There ccache does the job.
+if(CMAKE_CXX_COMPILER_LAUNCHER MATCHES "ccache")
+  set(deepfin_pch_default OFF)
+else()
+  set(deepfin_pch_default ON)
+endif()
+option(DEEPFIN_PCH "Precompile heavy third-party headers" ${deepfin_pch_default})
 
 # deepfin_precompile(target [headers...]) gives target its own precompiled header;
 # deepfin_precompile(target REUSE_FROM owner) makes it use owner's.

@@ -2,6 +2,7 @@
 // config and save/load round trips, gradients, and a tiny training run.
 #include "deepfin/nn/layers/categorical_embedding.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>

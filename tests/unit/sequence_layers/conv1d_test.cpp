@@ -1,5 +1,6 @@
 // Conv1D: a hand-computed case, a brute-force reference over a grid of paddings,
 // strides and dilations, float64 gradient checks, config round trip and errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
