@@ -148,10 +148,8 @@ template <class T>
 void max_pool2d_backward(const Pool2dGeometry& g, const T* x, const T* dy, T* dx) {
   const int64_t C = g.channels;
   const int64_t image_size = g.in_h * g.in_w * C;
-  // Windows that cannot overlap (the usual stride == pool size) own their
-  // pixels: the gradient is written pixel by pixel as a vectorizable select
-  // instead of scattered channel by channel.
-  const bool disjoint = g.stride_h >= g.pool_h && g.stride_w >= g.pool_w;
+  // Other geometries: each window's first maximum gets its gradient added
+  // (windows may overlap), into an image zeroed just before, in cache.
   if (is_plain_2x2(g)) return max_pool2d_backward_2x2(g, x, dy, dx);
 #pragma omp parallel if (worth_parallel(pool_work(g)))
   {
@@ -161,22 +159,12 @@ void max_pool2d_backward(const Pool2dGeometry& g, const T* x, const T* dy, T* dx
     for (int64_t n = 0; n < g.batch; ++n) {
       const T* image = x + n * image_size;
       T* grad_image = dx + n * image_size;
-      std::fill(grad_image, grad_image + image_size, T(0));  // per image: in cache, and threaded
+      std::fill(grad_image, grad_image + image_size, T(0));
       for (int64_t oh = 0; oh < g.out_h; ++oh)
         for (int64_t ow = 0; ow < g.out_w; ++ow) {
-          const PoolWindow win = pool_window(g, oh, ow);
-          window_argmax(g, image, win, best.data(), where.data());
+          window_argmax(g, image, pool_window(g, oh, ow), best.data(), where.data());
           const T* grad = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
-          if (!disjoint) {
-            for (int64_t c = 0; c < C; ++c) grad_image[where[c]] += grad[c];
-            continue;
-          }
-          for (int64_t ih = win.h0; ih < win.h1; ++ih)
-            for (int64_t iw = win.w0; iw < win.w1; ++iw) {
-              const int64_t base = (ih * g.in_w + iw) * C;
-              T* px = grad_image + base;
-              for (int64_t c = 0; c < C; ++c) px[c] = where[c] == base + c ? grad[c] : T(0);
-            }
+          for (int64_t c = 0; c < C; ++c) grad_image[where[c]] += grad[c];
         }
     }
   }
