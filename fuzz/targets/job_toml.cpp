@@ -2,15 +2,15 @@
 // then what `deepfin train` builds from it before reading any data: the model from
 // its {class_name, config} tree (layer registry, shapes, weight budget) and the
 // compile options (optimizer, loss and metric registries).
+#include "deepfin/tasks/job_file.h"
+#include "deepfin/tasks/model_factory.h"
 #include "fuzz_target.h"
-#include "job_file.h"
-#include "model_builder.h"
 
 DEEPFIN_FUZZ_TARGET(job_toml) {
   return deepfin::fuzz::run_target("job_toml", [&] {
-    const deepfin::cli::JobSpec job =
-        deepfin::cli::parse_job(std::string(deepfin::fuzz::as_text(data, size)), "fuzz.toml");
-    auto model = deepfin::cli::model_from_json(job.model);
-    model->compile(deepfin::cli::compile_options_from_json(job.compile));
+    const deepfin::tasks::JobSpec job =
+        deepfin::tasks::parse_job(std::string(deepfin::fuzz::as_text(data, size)), "fuzz.toml");
+    auto model = deepfin::tasks::model_from_json(job.model);
+    model->compile(deepfin::tasks::compile_options_from_json(job.compile));
   });
 }

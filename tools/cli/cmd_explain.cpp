@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "tabular_commands.h"
+#include "deepfin/tabular/tabular_model.h"
 
 namespace deepfin::cli {
 namespace {

@@ -6,8 +6,8 @@
 #include "commands.h"
 #include "deepfin/data/fashion_mnist.h"
 #include "deepfin/io/npy.h"
+#include "deepfin/io/output_paths.h"
 #include "deepfin/ops/shape_ops.h"
-#include "output_paths.h"
 
 namespace deepfin::cli {
 
@@ -20,7 +20,7 @@ Command add_export_command(CLI::App& app, const RunContext& ctx) {
             data::FashionMnistOptions options;
             options.one_hot = false;
             const data::Dataset d = data::load_fashion_mnist(options);
-            create_output_dir(*dir, "the export");
+            io::create_output_dir(*dir, "the export");
             const Tensor x = concat({d.x_train, d.x_test}, 0);
             const Tensor y = concat({d.y_train, d.y_test}, 0);
             io::save_npy(*dir + "/data.npy", x);

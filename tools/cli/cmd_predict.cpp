@@ -6,11 +6,12 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "deepfin/io/atomic_file.h"
 #include "deepfin/io/npy.h"
+#include "deepfin/io/output_paths.h"
 #include "deepfin/models/model.h"
+#include "deepfin/tasks/credit_task.h"
 #include "deepfin/text_model/text_classifier.h"
-#include "output_paths.h"
-#include "tabular_commands.h"
 
 namespace deepfin::cli {
 namespace {
@@ -47,10 +48,15 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
     const tabular::TabularModel model = tabular::TabularModel::load(model_path);
     const data::Table rows = model.read_rows(in);
     const std::vector<double> p = model.predict_proba(rows, batch_size);
-    write_scores_csv(model, rows, p, out);
-    if (!out.empty())
-      print_event(ctx, fmt::format("wrote {} scores to {}", p.size(), out),
-                  nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}});
+    const std::string csv = tasks::scores_csv(model, rows, p);
+    if (out.empty()) {
+      fmt::print("{}", csv);
+      return 0;
+    }
+    io::create_parent_dir(out);
+    io::write_file_atomic(out, csv);
+    print_event(ctx, fmt::format("wrote {} scores to {}", p.size(), out),
+                nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}});
     return 0;
   }
   if (out.empty()) throw ConfigError("predict: -o/--output is required for .npy input");
@@ -80,7 +86,7 @@ Command add_predict_command(CLI::App& app, const RunContext& ctx) {
   sub->add_option("-o,--output", args->out, "where to write the outputs (.npy; .csv for tabular, default stdout)");
   sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
   return {sub, [&ctx, args] {
-            prepare_output_file(args->out, "-o/--output");  // before any work, as train does
+            io::prepare_output_file(args->out, "-o/--output");  // before any work, as train does
             if (!args->texts.empty()) return run_predict_text(ctx, args->model, args->texts);
             if (args->in.empty()) throw ConfigError("predict: give an input file or --text \"a message\"");
             return run_predict(ctx, args->model, args->in, args->out, args->batch_size);

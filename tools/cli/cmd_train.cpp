@@ -1,40 +1,23 @@
-// deepfin train JOB.toml: load the data, build and compile the model, fit it,
-// save it, then predict the test set and report its metrics.
+// deepfin train JOB.toml: the job's task fits its model, saves it, and reports
+// the held-out metrics. Array jobs (images, .npy/.npz) are handled here; credit,
+// text and forecasting jobs in their own files.
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "dataset_source.h"
 #include "deepfin/io/npy.h"
-#include "deepfin/metrics/accuracy.h"
-#include "deepfin/models/model.h"
-#include "fit_options.h"
-#include "forecast_commands.h"
-#include "job_file.h"
+#include "deepfin/io/output_paths.h"
+#include "deepfin/tasks/image_task.h"
+#include "deepfin/tasks/job_file.h"
+#include "deepfin/tasks/job_outputs.h"
+#include "job_commands.h"
 #include "json_logger.h"
-#include "model_builder.h"
-#include "output_paths.h"
-#include "tabular_commands.h"
-#include "text_commands.h"
 
 namespace deepfin::cli {
 namespace {
 
-// Accuracy of the predictions, chosen by Keras's rule (categorical, sparse or binary).
-double predict_accuracy(const Tensor& probs, const Tensor& y) {
-  metrics::Accuracy accuracy(metrics::AccuracyKind::automatic);
-  accuracy.update_state(y, probs);
-  return accuracy.result();
-}
-
-int run_train(const RunContext& ctx, const std::string& job_path) {
-  const JobSpec job = load_job_file(job_path);
-  prepare_job_outputs(job, job.data.series() || job.data.text());  // a tabular train writes no report
-  const uint64_t seed = ctx.apply(job.threads, job.seed);
-  if (job.data.tabular()) return run_train_tabular(ctx, job, seed);
-  if (job.data.series()) return run_forecast(ctx, job, seed, false);
-  if (job.data.text()) return run_train_text(ctx, job, seed);
-
-  const data::Dataset data = load_job_data(job.data, seed);
+int train_arrays(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) {
+  const tasks::ImageTask task(job);
+  const data::Dataset data = task.load_data(seed);
   print_event(ctx,
               fmt::format("data: {} train {}, test {}", job.data.source, shape_str(data.x_train.shape()),
                           shape_str(data.x_test.shape())),
@@ -42,43 +25,56 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
                              {"source", job.data.source},
                              {"train", data.x_train.shape()},
                              {"test", data.x_test.shape()}});
-
-  auto model = model_from_json(job.model);
-  model->compile(compile_options_from_json(job.compile));
-  if (!model->built()) model->build(Shape(data.x_train.shape().begin() + 1, data.x_train.shape().end()));
+  auto model = task.build_model(data);
   if (!ctx.json()) fmt::print("{}\n", model->summary());
-
-  models::FitOptions fit = fit_options_from_json(job.fit, data, job.output.history_csv);
-  if (ctx.json()) {
-    fit.verbose = 0;
-    fit.callbacks.push_back(std::make_shared<JsonEpochLogger>());
-  }
   for (const auto& path : {job.output.model, job.output.predictions, job.output.history_csv})
-    if (!path.empty()) create_parent_dir(path);
-  model->fit(data.x_train, data.y_train, fit);
-
+    if (!path.empty()) io::create_parent_dir(path);
+  if (ctx.json()) {
+    task.fit(*model, data, {std::make_shared<JsonEpochLogger>()}, 0);
+  } else {
+    task.fit(*model, data);
+  }
   if (!job.output.model.empty()) {
     model->save(job.output.model);
     print_event(ctx, "saved model to " + job.output.model,
                 nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
   }
-  const train::Logs test_logs = model->evaluate(data.x_test, data.y_test, 256);
-  const Tensor probs = model->predict(data.x_test, 256);
-  if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, probs);
+  const tasks::ImageEvaluation test = task.evaluate(*model, data);
+  if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, test.probabilities);
   nlohmann::json report = {{"event", "test"}};
   std::string line = "test:";
-  for (const auto& [key, value] : test_logs) {
+  for (const auto& [key, value] : test.logs) {
     report[key] = value;
     line += fmt::format(" {} {:.4f}", key, value);
   }
-  const double acc = predict_accuracy(probs, data.y_test);
-  report["predict_accuracy"] = acc;
-  line += fmt::format(" | test accuracy (predict) {:.4f}", acc);
+  report["predict_accuracy"] = test.predict_accuracy;
+  line += fmt::format(" | test accuracy (predict) {:.4f}", test.predict_accuracy);
   print_event(ctx, line, report);
   return 0;
 }
 
+int run_train(const RunContext& ctx, const std::string& job_path) {
+  const tasks::JobSpec job = tasks::load_job_file(job_path);
+  tasks::prepare_job_outputs(job, job.data.series() || job.data.text());  // a credit train writes no report
+  const uint64_t seed = ctx.apply(job.threads, job.seed);
+  if (job.data.tabular()) return train_credit(ctx, job, seed);
+  if (job.data.series()) return run_forecast(ctx, job, seed, false);
+  if (job.data.text()) return train_text(ctx, job, seed);
+  return train_arrays(ctx, job, seed);
+}
+
 }  // namespace
+
+tasks::Progress printer(const RunContext& ctx) {
+  return [&ctx](const std::string& text, const nlohmann::json& event) { print_event(ctx, text, event); };
+}
+
+std::string floors_text(const tasks::JobSpec& job) {
+  std::string out;
+  for (const auto& [metric, unused] : job.floors.items())
+    out += fmt::format("  floor {}: {}\n", metric, job.floor_of(metric));
+  return out;
+}
 
 Command add_train_command(CLI::App& app, const RunContext& ctx) {
   auto* sub = app.add_subcommand("train", "train the model a job file describes");

@@ -1,0 +1,95 @@
+#pragma once
+// The credit (risk and loan assessment) task: a CSV or ARFF table of applicants
+// in, a TabularModel out. It owns the recipe every front door shares: the
+// stratified test split, preprocessing and model fitted on the training part
+// only, a stratified validation part for early stopping, calibration and the
+// cost-minimizing threshold, the held-out credit metrics, k-fold
+// cross-validation and the Markdown report.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "deepfin/data/tabular/csv.h"
+#include "deepfin/data/tabular/preprocessor.h"
+#include "deepfin/data/tabular/table.h"
+#include "deepfin/metrics/credit/decision.h"
+#include "deepfin/tabular/tabular_model.h"
+#include "deepfin/tasks/fold_summary.h"
+#include "deepfin/tasks/job_spec.h"
+#include "deepfin/tasks/progress.h"
+#include "deepfin/train/callback.h"
+
+namespace deepfin::tasks {
+
+struct CreditFit {
+  tabular::TabularModel model;
+  train::History history;
+};
+
+// The job's table and its stratified train/test split.
+struct CreditSplit {
+  data::Table all, train, test;
+  std::vector<int64_t> classes;  // of `all`, 1 = the positive (adverse) label
+};
+
+struct CreditCvResult {
+  std::vector<std::map<std::string, double>> folds;  // credit metrics per fold
+  std::map<std::string, MeanStd> summary;            // per metric
+  std::vector<int64_t> epochs;                       // epochs trained per fold (early stopping may stop sooner)
+};
+
+struct CreditReportOptions {
+  std::string dir;             // where report.md and its figures go
+  int folds = 10;              // cross-validation folds for the metric spread; 0: none
+  int64_t explain_rows = 200;  // held-out rows explained for the global attributions
+};
+
+class CreditTask {
+ public:
+  // ConfigError unless the job's data is a csv or arff table.
+  explicit CreditTask(JobSpec job);
+  const JobSpec& job() const { return job_; }
+
+  // The whole table the job names, read with its [data] options.
+  data::Table read_table() const;
+  // 0/1 class of every row (1 = positive label); ConfigError (naming the line) for a missing target.
+  std::vector<int64_t> classes(const data::Table& table) const;
+  // The table, split stratified into train and test ([data] test_split) with `seed`.
+  CreditSplit split(uint64_t seed) const;
+
+  // Fits preprocessing and model on `train` only. A stratified validation part is
+  // held out of `train` when [fit] sets validation_split (early stopping watches
+  // it); the cost-minimizing threshold is chosen on it (or on `train` without one)
+  // unless [decision] fixes the threshold. verbose overrides [fit] verbose if >= 0.
+  CreditFit fit(const data::Table& train, uint64_t seed, int verbose = -1) const;
+
+  // Held-out credit metrics of `model` on labelled rows (see credit_metrics).
+  std::map<std::string, double> evaluate(const tabular::TabularModel& model, const data::Table& rows) const;
+  metrics::CostMatrix costs() const;
+
+  // Stratified k-fold cross-validation; every fold fits its own preprocessing and
+  // model on the other folds only, from seed + k.
+  CreditCvResult cross_validate(int folds, uint64_t seed, const Progress& progress = {}) const;
+
+  // Cross-validation (options.folds > 0), one fit on the train split, and the
+  // report (data summary, metrics beside the floors, held-out ROC / KS /
+  // calibration / score figures, PSI, global attributions) written to options.dir.
+  // Returns the fitted model so that it can be saved.
+  CreditFit write_report(const CreditReportOptions& options, uint64_t seed, const Progress& progress = {}) const;
+
+ private:
+  JobSpec job_;
+};
+
+// Held-out quality of positive-class probabilities: auc, gini, ks, pr_auc,
+// log_loss, brier, accuracy@0.5, and at the decision threshold accuracy@threshold
+// and mean_cost (expected cost per applicant under the cost matrix).
+std::map<std::string, double> credit_metrics(const std::vector<double>& probabilities, const std::vector<int>& labels,
+                                             double threshold, const metrics::CostMatrix& costs);
+
+// "row,line,probability,decision,points" for every scored row, as CSV text.
+std::string scores_csv(const tabular::TabularModel& model, const data::Table& rows, const std::vector<double>& p);
+
+}  // namespace deepfin::tasks

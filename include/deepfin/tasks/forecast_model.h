@@ -1,0 +1,61 @@
+#pragma once
+// The forecasting task's data and model: a dated price series, its causal
+// features (log returns, rolling means and volatilities), the windows, and a
+// sequence model fitted to the next log return. Every fit uses only samples whose
+// targets lie before the points it is asked to predict; scalers are refitted
+// on each training span.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "deepfin/data/timeseries/scaler.h"
+#include "deepfin/data/timeseries/series.h"
+#include "deepfin/models/model.h"
+#include "deepfin/tasks/job_spec.h"
+
+namespace deepfin::tasks {
+
+// The series and everything computed from it. Sample s has its last input at
+// time last_input(s) and its target (the log return over `horizon` steps) at
+// target_time(s).
+struct ForecastData {
+  data::TimeSeries series;
+  std::vector<std::string> feature_names;
+  data::Columns features;     // [F][T]; NaN during warm-up
+  std::vector<double> price;  // the target column [T]
+  std::vector<double> label;  // [T]: log(P_t / P_{t - horizon}); NaN for t < horizon
+  int64_t sequence_length = 0, horizon = 1;
+  int64_t first_last_input = 0;  // last_input(0)
+  int64_t num_samples = 0;
+  int64_t last_input(int64_t s) const { return first_last_input + s; }
+  int64_t target_time(int64_t s) const { return first_last_input + s + horizon; }
+};
+
+// ValueError (naming the lengths) when the series is too short for the window.
+ForecastData load_forecast_data(const ForecastSpec& spec);
+
+// One model and its scalers, refitted on a span of samples.
+class ForecastModel {
+ public:
+  // Keeps a reference to `data`, which must outlive it.
+  ForecastModel(JobSpec job, const ForecastData& data) : job_(std::move(job)), data_(data) {}
+  // Fits scalers and a fresh model on samples [begin, end); verbose overrides [fit] verbose if >= 0.
+  void fit(int64_t begin, int64_t end, int verbose = -1);
+  // Forecast log returns of samples [begin, end).
+  std::vector<double> predict(int64_t begin, int64_t end) const;
+  models::Model& model() const { return *model_; }
+  const std::shared_ptr<models::Model>& model_ptr() const { return model_; }
+  // Scalers and feature layout, for the model file.
+  nlohmann::json preprocessing_json() const;
+
+ private:
+  Tensor windows_x(int64_t begin, int64_t end, Tensor* y) const;
+  JobSpec job_;
+  const ForecastData& data_;
+  std::shared_ptr<models::Model> model_;
+  data::StandardScaler scaler_;
+  double label_mean_ = 0, label_scale_ = 1;
+  data::Columns scaled_;
+};
+
+}  // namespace deepfin::tasks

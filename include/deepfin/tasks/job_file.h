@@ -1,0 +1,15 @@
+#pragma once
+// Job files (TOML) into JobSpecs. Every key is checked: a typo is an error, not
+// a silent default. Errors (ConfigError / FileError) name the file, the line
+// where TOML reports one, the table and the key.
+#include <string>
+
+#include "deepfin/tasks/job_spec.h"
+
+namespace deepfin::tasks {
+
+JobSpec load_job_file(const std::string& path);
+// Same, from TOML text (for tests and programs that hold the text); `name` is used in messages.
+JobSpec parse_job(const std::string& toml_text, const std::string& name);
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,156 @@
+#pragma once
+// What a job asks for, as typed values: the data, the model (the same
+// {class_name, config} tree that save() writes), compile and fit options, and
+// where outputs go. A job file (TOML, job_file.h) parses into a JobSpec once;
+// C++ programs (and the Python module) may fill one in directly.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "deepfin/train/early_stopping.h"
+
+namespace deepfin::tasks {
+
+struct DataSpec {
+  std::string source;       // "fashion_mnist" | "npy" | "npz" | "csv" | "arff" | "series" | "text"
+  std::string x, y;         // npy: file paths; npz: member names (default "x", "y")
+  std::string path;         // npz: archive path; fashion_mnist: package directory override
+  double test_split = 0.2;  // npy/npz: share held out as the test set
+  bool stratify = false;
+  bool one_hot = true;       // integer labels -> one-hot (categorical_crossentropy)
+  bool normalize = true;     // fashion_mnist: scale pixels to [0, 1]
+  int64_t limit_train = -1;  // use only the first N training samples (quick runs)
+  int64_t limit_test = -1;
+  // csv / arff (tabular): path is the file; the label column and the value that
+  // means positive (adverse: bad, default); columns to leave out or keep;
+  // kind overrides (numeric | categorical | boolean); how cells are read.
+  std::string target, positive_label;
+  std::vector<std::string> drop, keep;
+  std::map<std::string, std::string> kinds;
+  std::vector<std::string> missing_values = {"", "NA"};
+  std::string delimiter = ",";
+  std::string encoding = "utf-8";
+
+  bool tabular() const { return source == "csv" || source == "arff"; }
+  bool series() const { return source == "series"; }
+  bool text() const { return source == "text"; }
+};
+
+// [preprocess] (tabular jobs): fitted on the training part only.
+struct PreprocessSpec {
+  std::string categorical = "one_hot";  // or "embedding" (a CategoricalEmbedding layer is put first)
+  std::string imputation = "median";    // or "mean"
+  bool missing_indicators = true;
+};
+
+// [decision] (tabular jobs): when a score means "adverse", and how scores map to points.
+struct DecisionSpec {
+  std::optional<double> threshold;   // absent: the threshold minimizing the expected cost on validation data
+  std::string calibration = "none";  // "platt" | "isotonic": fitted on the validation part
+  double cost_false_negative = 5.0;  // approving an applicant who defaults (German Credit's 5:1)
+  double cost_false_positive = 1.0;  // declining one who would have repaid
+  double base_score = 600, base_odds = 50, points_to_double_odds = 20;
+};
+
+// [fit]. Which data each epoch is validated on depends on the task: `validation`
+// unset means the task's default (image jobs: the test set; credit, text and
+// forecast jobs: a held-out share of the training data when validation_split > 0).
+struct FitSpec {
+  enum class Validation { task_default, test, split, none };
+  int epochs = 1;
+  int64_t batch_size = 32;
+  bool shuffle = true;
+  int verbose = 1;
+  double validation_split = 0.0;
+  Validation validation = Validation::task_default;
+  bool balanced_class_weight = false;        // scikit-learn's n_samples / (n_classes * n_c)
+  std::map<int64_t, double> class_weight{};  // explicit weights (when not balanced)
+  std::optional<train::EarlyStoppingOptions> early_stopping{};
+};
+
+// The text part ([data] source = "text", [text]): which labelled texts to read,
+// how the tokenizer is trained, and the confidence below which a message goes to a person.
+struct TextSpec {
+  // [data]
+  std::string format = "csv";  // "csv" (text and label columns) | "phrasebank" (sentence@label lines)
+  std::string train;           // file of training texts
+  std::string test;            // optional file of test texts (an official split); else test_split of train
+  std::string text_column = "text", label_column = "label";
+  std::string encoding = "auto";  // "auto" (UTF-8 unless the file is not) | "utf-8" | "latin-1"; csv: utf-8
+  double test_split = 0.2;        // stratified, when there is no test file
+  // [text]
+  int64_t vocab_size = 8000;
+  int64_t min_frequency = 2;
+  int64_t max_length = 64;
+  bool lowercase = true;
+  bool strip_accents = false;
+  double confidence_threshold = 0.5;
+  int64_t ngrams = 1;              // 2 or 3: hashed word n-grams appended to the tokens
+  int64_t ngram_buckets = 100000;  // hash buckets for them
+  int64_t ensemble = 1;            // models trained one after another (different initial weights and
+                                   // shuffles), their probabilities averaged
+};
+
+// The forecasting part ([data] source = "series", [features], [window],
+// [backtest]): which price series to read, the causal features built from it,
+// the windows a sequence model sees, and how the walk-forward backtest and the
+// long/flat strategy run.
+struct ForecastSpec {
+  // [data]
+  std::string path;
+  std::string date_column;           // empty: the first column
+  std::vector<std::string> columns;  // value columns read (empty: all); features are built for each
+  std::string target;                // the series to forecast (one of columns)
+  std::string missing = "drop";      // "drop" | "ffill"
+  std::string date_format = "iso";   // "iso" | "decimal_year"
+  std::string date_order = "error";  // "error" | "drop"
+  std::string encoding = "utf-8";    // "utf-8" | "latin-1" (the CSV reader's encodings)
+  // [features] (per column, from log returns; all causal)
+  std::vector<int64_t> rolling_mean;        // windows of the rolling mean of log returns
+  std::vector<int64_t> rolling_volatility;  // windows of the rolling std of log returns
+  // [window]
+  int64_t sequence_length = 60;
+  int64_t horizon = 1;  // forecast the log return from t to t + horizon
+  // [backtest]
+  double test_fraction = 0.2;        // the last share of the series is the test span
+  std::string window = "expanding";  // "expanding" | "rolling"
+  int64_t rolling_size = 0;          // rolling: training samples
+  int64_t retrain_every = 63;        // k: refit after every k test points
+  double cost_bps = 5.0;             // transaction cost per unit of position change, basis points
+  double threshold = 0.0;            // long when the forecast log return exceeds this
+  int periods_per_year = 252;
+};
+
+struct OutputSpec {
+  std::string model;        // .safetensors path; empty: not saved
+  std::string predictions;  // test-set predictions (.npy, or .csv for credit and forecast jobs); empty: none
+  std::string history_csv;  // per-epoch log; empty: none
+  std::string report;       // report folder; empty: report/<job name>
+};
+
+struct JobSpec {
+  std::filesystem::path file;  // the job file, or a name for a job built in code
+  DataSpec data;
+  nlohmann::json model;    // {"class_name": "Sequential", "config": {"layers": [...]}}
+  nlohmann::json compile;  // {"optimizer": ..., "loss": ..., "metrics": [...]}
+  FitSpec fit;
+  OutputSpec output;
+  PreprocessSpec preprocess;
+  DecisionSpec decision;
+  ForecastSpec forecast;                             // source = "series"
+  TextSpec text;                                     // source = "text"
+  nlohmann::json floors = nlohmann::json::object();  // [floors] metric -> "0.788 (logistic regression)", for reports
+  std::optional<uint64_t> seed;
+  std::optional<int> threads;
+
+  // [output] report, else report/<job file name without extension>.
+  std::string report_dir() const;
+  // The floor a job names for a metric, as text ("" when none).
+  std::string floor_of(const std::string& metric) const;
+};
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,70 @@
+#pragma once
+// The text task (financial text analysis, customer-service routing): labelled
+// texts in, a TextClassifier out. It owns the recipe every front door shares:
+// the tokenizer trained on the training texts only, the vocabulary and class
+// count filled into the model, "balanced" class weights, a stratified
+// validation part, ensembles, and accuracy / macro-F1 / per-class report on
+// held-out texts, with k-fold cross-validation and the Markdown report.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "deepfin/metrics/classification.h"
+#include "deepfin/tasks/fold_summary.h"
+#include "deepfin/tasks/job_spec.h"
+#include "deepfin/tasks/progress.h"
+#include "deepfin/text/readers.h"
+#include "deepfin/text_model/text_classifier.h"
+#include "deepfin/train/callback.h"
+
+namespace deepfin::tasks {
+
+struct TextFit {
+  text::TextClassifier classifier;
+  train::History history;  // of the first ensemble member
+  int64_t truncated = 0;   // training texts cut to max_length
+};
+
+struct TextSplit {
+  text::LabelledText train, test;
+};
+
+struct TextCvResult {
+  std::vector<double> accuracy, macro_f1;  // per fold
+  MeanStd accuracy_summary, macro_f1_summary;
+};
+
+class TextTask {
+ public:
+  // ConfigError unless the job's data is text.
+  explicit TextTask(JobSpec job);
+  const JobSpec& job() const { return job_; }
+
+  // The texts of one file (csv or phrasebank format, as [data] says).
+  text::LabelledText read(const std::string& path) const;
+  // The job's training and test texts: its test file, or a stratified share of the training file.
+  TextSplit split(uint64_t seed) const;
+
+  // Trains the tokenizer on `train` texts, fills the first Embedding's input_dim and
+  // the last Dense's units when the job leaves them 0, and fits the model ([text]
+  // ensemble > 1: that many models, averaged). verbose overrides [fit] verbose if >= 0.
+  TextFit fit(const text::LabelledText& train, int verbose = -1) const;
+
+  // ConfigError naming the file and line of a test label the model never saw.
+  metrics::ClassReport evaluate(const text::TextClassifier& classifier, const text::LabelledText& test) const;
+
+  // Stratified k-fold cross-validation over the training file; each fold trains
+  // its own tokenizer and model from seed + k.
+  TextCvResult cross_validate(int folds, uint64_t seed, const Progress& progress = {}) const;
+
+  // report.md and confusion.png in `dir`.
+  void write_report(const std::string& dir, const TextSplit& split, const metrics::ClassReport& report) const;
+
+ private:
+  JobSpec job_;
+};
+
+// The rows `rows` of `all`, in that order.
+text::LabelledText select_texts(const text::LabelledText& all, const std::vector<int64_t>& rows);
+
+}  // namespace deepfin::tasks

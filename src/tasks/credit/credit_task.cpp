@@ -1,0 +1,162 @@
+// The credit task's data and fit: the table, its classes, the stratified splits,
+// and one fit of preprocessing, model, calibration and threshold.
+#include "deepfin/tasks/credit_task.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "deepfin/core/error.h"
+#include "deepfin/data/tabular/arff.h"
+#include "deepfin/data/tabular/stratified.h"
+#include "deepfin/metrics/credit/credit.h"
+#include "deepfin/nn/layers/categorical_embedding.h"
+#include "deepfin/tasks/fit_setup.h"
+#include "deepfin/tasks/model_factory.h"
+
+namespace deepfin::tasks {
+namespace {
+
+data::CsvOptions csv_options(const DataSpec& spec) {
+  data::CsvOptions options;
+  options.delimiter = spec.delimiter.at(0);
+  options.missing_values = spec.missing_values;
+  options.encoding = spec.encoding;
+  return options;
+}
+
+data::PreprocessOptions preprocess_options(const JobSpec& job) {
+  data::PreprocessOptions o;
+  o.target = job.data.target;
+  o.positive_label = job.data.positive_label;
+  o.drop = job.data.drop;
+  o.keep = job.data.keep;
+  for (const auto& [column, kind] : job.data.kinds) o.kinds[column] = data::column_kind_from_string(kind);
+  o.categorical = data::categorical_encoding_from_string(job.preprocess.categorical);
+  o.imputation = data::numeric_imputation_from_string(job.preprocess.imputation);
+  o.missing_indicators = job.preprocess.missing_indicators;
+  return o;
+}
+
+// The job's Sequential model, with a CategoricalEmbedding layer put first when
+// categorical columns are embedded.
+std::shared_ptr<models::Sequential> build_model(const JobSpec& job, const data::TabularPreprocessor& pre) {
+  auto model = sequential_from_json(job.model, job, "tabular");
+  if (pre.options().categorical == data::CategoricalEncoding::embedding) {
+    std::vector<nn::CategoricalSlot> slots;
+    for (const auto& s : pre.embedding_slots())
+      slots.push_back({.feature = s.feature, .cardinality = s.cardinality, .output_dim = 0});
+    if (!slots.empty()) {
+      std::vector<std::shared_ptr<nn::Layer>> layers = {layers::CategoricalEmbedding(slots)};
+      for (const auto& layer : model->layers()) layers.push_back(layer);
+      model = std::make_shared<models::Sequential>(layers, model->name());
+    }
+  }
+  return model;
+}
+
+std::vector<int> to_int_labels(const std::vector<int64_t>& classes) {
+  return {classes.begin(), classes.end()};
+}
+
+}  // namespace
+
+CreditTask::CreditTask(JobSpec job) : job_(std::move(job)) {
+  if (!job_.data.tabular())
+    throw ConfigError(fmt::format("{}: the credit task works on csv and arff data (source is \"{}\")",
+                                  job_.file.string(), job_.data.source));
+}
+
+data::Table CreditTask::read_table() const {
+  if (job_.data.source == "arff") return data::read_arff(job_.data.path);
+  return data::read_csv(job_.data.path, csv_options(job_.data));
+}
+
+std::vector<int64_t> CreditTask::classes(const data::Table& table) const {
+  const data::TableColumn& target = table.columns.at(table.column_index(job_.data.target));
+  std::vector<int64_t> classes(table.num_rows());
+  int64_t positives = 0;
+  for (int64_t r = 0; r < table.num_rows(); ++r) {
+    if (!target.values[r])
+      throw ConfigError(fmt::format("{}: the target '{}' is missing", table.where(r), job_.data.target));
+    classes[r] = *target.values[r] == job_.data.positive_label ? 1 : 0;
+    positives += classes[r];
+  }
+  if (positives == 0)
+    throw ConfigError(fmt::format("{}: the positive label '{}' never occurs in column '{}'", table.source,
+                                  job_.data.positive_label, job_.data.target));
+  if (positives == table.num_rows())
+    throw ConfigError(fmt::format("{}: column '{}' has one class only: every row is '{}'", table.source,
+                                  job_.data.target, job_.data.positive_label));
+  return classes;
+}
+
+CreditSplit CreditTask::split(uint64_t seed) const {
+  CreditSplit s;
+  s.all = read_table();
+  s.classes = classes(s.all);
+  const data::FoldIndices parts = data::stratified_split(s.classes, job_.data.test_split, seed);
+  s.train = s.all.select_rows(parts.train);
+  s.test = s.all.select_rows(parts.test);
+  return s;
+}
+
+metrics::CostMatrix CreditTask::costs() const {
+  return {.false_negative = job_.decision.cost_false_negative, .false_positive = job_.decision.cost_false_positive};
+}
+
+CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) const {
+  data::Table fit_rows = train, validation_rows;
+  if (job_.fit.validation_split > 0.0) {
+    const data::FoldIndices parts = data::stratified_split(classes(train), job_.fit.validation_split, seed + 7);
+    fit_rows = train.select_rows(parts.train);
+    validation_rows = train.select_rows(parts.test);
+  }
+  const bool has_validation = validation_rows.num_rows() > 0;
+  auto pre = data::TabularPreprocessor::fit(fit_rows, preprocess_options(job_));
+  auto model = build_model(job_, pre);
+  model->compile(compile_options_from_json(job_.compile));
+  const Tensor x = pre.transform(fit_rows), y = pre.target(fit_rows);
+  if (!model->built()) model->build(Shape{x.size(1)});
+
+  // The stratified part held out above is the validation data (not Keras's last rows).
+  FitSpec spec = job_.fit;
+  spec.validation_split = 0.0;
+  std::optional<std::pair<Tensor, Tensor>> validation;
+  if (has_validation) validation = std::make_pair(pre.transform(validation_rows), pre.target(validation_rows));
+  train::History history =
+      model->fit(x, y, fit_options(spec, validation, classes(fit_rows), job_.output.history_csv, verbose));
+
+  tabular::TabularModel trained(std::move(pre), model);
+  trained.set_csv_options(csv_options(job_.data));
+  trained.set_baseline_from(fit_rows);
+  trained.set_scorecard({.base_score = job_.decision.base_score,
+                         .base_odds = job_.decision.base_odds,
+                         .points_to_double_odds = job_.decision.points_to_double_odds});
+  if (job_.decision.calibration != "none") {
+    if (!has_validation)
+      throw ConfigError(
+          fmt::format("{}: [decision] calibration = \"{}\" is fitted on held-out rows: set [fit] "
+                      "validation_split",
+                      job_.file.string(), job_.decision.calibration));
+    trained.calibrate(validation_rows, job_.decision.calibration);
+  }
+  if (job_.decision.threshold) {
+    trained.set_threshold(*job_.decision.threshold);
+  } else if (has_validation) {
+    // The threshold that minimizes the expected cost on rows the model did not fit.
+    const std::vector<double> p = trained.predict_proba(validation_rows);
+    const auto best = metrics::min_cost_threshold(p, to_int_labels(classes(validation_rows)), costs());
+    trained.set_threshold(std::clamp(best.threshold, 1e-6, 1.0 - 1e-6));
+  } else {
+    // No held-out rows to choose on: the Bayes threshold FP / (FP + FN), right for calibrated probabilities.
+    trained.set_threshold(metrics::bayes_threshold(costs()));
+  }
+  return {std::move(trained), std::move(history)};
+}
+
+std::map<std::string, double> CreditTask::evaluate(const tabular::TabularModel& model, const data::Table& rows) const {
+  return credit_metrics(model.predict_proba(rows), to_int_labels(classes(rows)), model.threshold(), costs());
+}
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,125 @@
+#include "deepfin/tasks/forecast_model.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "deepfin/core/error.h"
+#include "deepfin/data/timeseries/transforms.h"
+#include "deepfin/data/timeseries/windows.h"
+#include "deepfin/tasks/fit_setup.h"
+#include "deepfin/tasks/model_factory.h"
+
+namespace deepfin::tasks {
+
+ForecastData load_forecast_data(const ForecastSpec& spec) {
+  data::SeriesOptions options;
+  options.date_column = spec.date_column;
+  options.value_columns = spec.columns;
+  options.date_format = spec.date_format;
+  options.missing = data::missing_policy_from_string(spec.missing);
+  options.order = data::date_order_policy_from_string(spec.date_order);
+  options.csv.encoding = spec.encoding;
+  ForecastData d;
+  d.series = data::read_series_csv(spec.path, options);
+  d.price = d.series.column(spec.target);
+  for (double p : d.price)
+    if (!(p > 0))
+      throw ValueError(
+          fmt::format("{}: column '{}' holds {}, but log returns need positive prices", spec.path, spec.target, p));
+  // Per value column: its log return and rolling statistics of it, all causal.
+  for (size_t c = 0; c < d.series.names.size(); ++c) {
+    const std::string& name = d.series.names[c];
+    const std::vector<double> r = data::log_returns(d.series.values[c]);
+    d.features.push_back(r);
+    d.feature_names.push_back(name + " log return");
+    for (int64_t w : spec.rolling_mean) {
+      d.features.push_back(data::rolling_mean(r, w));
+      d.feature_names.push_back(fmt::format("{} mean {}", name, w));
+    }
+    for (int64_t w : spec.rolling_volatility) {
+      d.features.push_back(data::rolling_volatility(r, w));
+      d.feature_names.push_back(fmt::format("{} volatility {}", name, w));
+    }
+  }
+  const int64_t n = d.series.length();
+  d.label.assign(n, std::nan(""));
+  for (int64_t t = spec.horizon; t < n; ++t) d.label[t] = std::log(d.price[t] / d.price[t - spec.horizon]);
+  d.sequence_length = spec.sequence_length;
+  d.horizon = spec.horizon;
+  const int64_t warm_up = data::first_complete_row(d.features);
+  d.first_last_input = warm_up + spec.sequence_length - 1;
+  d.num_samples = n - spec.horizon - d.first_last_input;
+  if (d.num_samples < 2)
+    throw ValueError(fmt::format(
+        "{}: the series has {} rows; after a warm-up of {} rows, a window of {} steps plus horizon {} needs at least "
+        "{} rows (and more to train on)",
+        spec.path, n, warm_up, spec.sequence_length, spec.horizon, warm_up + spec.sequence_length + spec.horizon + 1));
+  return d;
+}
+
+Tensor ForecastModel::windows_x(int64_t begin, int64_t end, Tensor* y) const {
+  data::WindowOptions w;
+  w.sequence_length = data_.sequence_length;
+  w.horizon = data_.horizon;
+  w.begin = data_.target_time(begin);
+  w.end = data_.target_time(end - 1) + 1;
+  std::vector<double> label(data_.label.size());
+  for (size_t t = 0; t < label.size(); ++t) label[t] = (data_.label[t] - label_mean_) / label_scale_;
+  data::Windows windows = data::make_windows(scaled_, {label}, w);
+  if (windows.x.size(0) != end - begin)
+    throw ValueError(fmt::format("forecast: expected {} windows for samples [{}, {}), made {}", end - begin, begin, end,
+                                 windows.x.size(0)));
+  if (y) *y = windows.y;
+  return windows.x;
+}
+
+void ForecastModel::fit(int64_t begin, int64_t end, int verbose) {
+  // Statistics of the training span only: the inputs of its first window up to its last target.
+  const int64_t first_input = data_.last_input(begin) - data_.sequence_length + 1;
+  scaler_.fit(data_.features, first_input, data_.last_input(end - 1) + 1);
+  scaled_ = scaler_.transform(data_.features);
+  double sum = 0, sq = 0;
+  for (int64_t s = begin; s < end; ++s) sum += data_.label[data_.target_time(s)];
+  label_mean_ = sum / static_cast<double>(end - begin);
+  for (int64_t s = begin; s < end; ++s) sq += std::pow(data_.label[data_.target_time(s)] - label_mean_, 2);
+  label_scale_ = std::sqrt(sq / static_cast<double>(end - begin));
+  if (!(label_scale_ > 0)) label_scale_ = 1;
+
+  Tensor y;
+  const Tensor x = windows_x(begin, end, &y);
+  model_ = model_from_json(job_.model);
+  model_->compile(compile_options_from_json(job_.compile));
+  // Keras's validation_split, the last share of the training span, when set: the
+  // test span comes after it, and validating on it would train on the future.
+  if (job_.fit.validation == FitSpec::Validation::test)
+    throw ConfigError(
+        fmt::format("{}: [fit] validation = \"test\" would train on the test span; use "
+                    "validation_split (the last share of the training span) or \"none\"",
+                    job_.file.string()));
+  FitSpec spec = job_.fit;
+  if (spec.validation == FitSpec::Validation::none) spec.validation_split = 0.0;
+  model_->fit(x, y, fit_options(spec, std::nullopt, {}, "", verbose));
+}
+
+std::vector<double> ForecastModel::predict(int64_t begin, int64_t end) const {
+  const Tensor x = windows_x(begin, end, nullptr);
+  std::vector<double> out = model_->predict(x, 256).to_vector<double>();
+  if (static_cast<int64_t>(out.size()) != end - begin)
+    throw ShapeError(
+        fmt::format("forecast: the model must output one value per window (Dense(1) last), got {} "
+                    "values for {} windows",
+                    out.size(), end - begin));
+  for (double& v : out) v = v * label_scale_ + label_mean_;
+  return out;
+}
+
+nlohmann::json ForecastModel::preprocessing_json() const {
+  return {
+      {"features", data_.feature_names},
+      {"scaler", scaler_.to_json()},
+      {"label", {{"kind", "log_return"}, {"horizon", data_.horizon}, {"mean", label_mean_}, {"scale", label_scale_}}},
+      {"sequence_length", data_.sequence_length}};
+}
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,136 @@
+// The forecasting task's run: walk-forward (or one) fit over the series, the
+// forecasts against the random walk and "always up", and the long/flat strategy.
+#include "deepfin/tasks/forecast_task.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "deepfin/backtest/walk_forward.h"
+#include "deepfin/core/error.h"
+#include "deepfin/core/random.h"
+#include "deepfin/nn/layer.h"
+#include "deepfin/tasks/forecast_model.h"
+
+namespace deepfin::tasks {
+namespace {
+
+std::string metrics_row(const std::string& name, const backtest::ForecastMetrics& m) {
+  const std::string direction =
+      m.moves > 0 ? fmt::format("{:.1f} %", 100.0 * m.directional_accuracy) : "n/a (no moves)";
+  return fmt::format("| {} | {:.4f} | {:.4f} | {:.3f} % | {} |\n", name, m.mae, m.rmse, m.mape, direction);
+}
+
+std::string strategy_row(const std::string& name, const backtest::StrategyResult& r) {
+  return fmt::format("| {} | {:+.1f} % | {:+.1f} % | {:.2f} | {:.1f} % | {:.1f} | {:.0f} % |\n", name,
+                     100.0 * r.cumulative_return, 100.0 * r.annualized_return, r.sharpe, 100.0 * r.max_drawdown,
+                     r.turnover, 100.0 * r.exposure);
+}
+
+// The first sample whose target lies in the test span (the last test_fraction of the rows).
+int64_t first_test_sample(const ForecastSpec& spec, const ForecastData& data) {
+  const int64_t n = data.series.length();
+  const int64_t test_start = n - static_cast<int64_t>(std::llround(spec.test_fraction * static_cast<double>(n)));
+  int64_t initial = 0;
+  while (initial < data.num_samples && data.target_time(initial) < test_start) ++initial;
+  if (initial < 1 || initial >= data.num_samples)
+    throw ValueError(
+        fmt::format("{}: no training samples before the test span (series {} rows, test from row {}, "
+                    "first target at row {}); lower test_fraction or sequence_length",
+                    spec.path, n, test_start, data.target_time(0)));
+  return initial;
+}
+
+// The points, the metrics and the strategy of the forecasts of samples [first, num_samples).
+void score(const ForecastSpec& spec, const ForecastData& data, const std::vector<double>& forecast, ForecastResult& r) {
+  const int64_t first = data.num_samples - static_cast<int64_t>(forecast.size());
+  std::vector<double> asset_returns;
+  r.equity_days.push_back(data.series.time[data.last_input(first)]);
+  for (size_t i = 0; i < forecast.size(); ++i) {
+    const int64_t s = first + static_cast<int64_t>(i);
+    const double prev = data.price[data.last_input(s)];
+    r.previous.push_back(prev);
+    r.actual.push_back(data.price[data.target_time(s)]);
+    r.predicted.push_back(prev * std::exp(forecast[i]));
+    asset_returns.push_back(data.price[data.last_input(s) + 1] / prev - 1.0);  // the next period's return
+    r.days.push_back(data.series.time[data.target_time(s)]);
+    r.dates.push_back(data.series.dates[data.target_time(s)]);
+    r.equity_days.push_back(data.series.time[data.last_input(s) + 1]);
+  }
+  r.forecast_log_return = forecast;
+  r.model = backtest::forecast_metrics(r.actual, r.predicted, r.previous);
+  r.random_walk = backtest::random_walk_baseline(r.actual, r.previous);
+  r.always_up = backtest::always_up_baseline(r.actual, r.previous);
+  const backtest::StrategyOptions so{.cost_per_turnover = spec.cost_bps / 1e4,
+                                     .periods_per_year = spec.periods_per_year};
+  r.strategy = backtest::long_flat(asset_returns, forecast, spec.threshold, so);
+  r.buy_and_hold = backtest::buy_and_hold(asset_returns, so);
+
+  std::string& t = r.summary;
+  t = fmt::format("forecasts of {} on {} test points ({} .. {}), horizon {}:\n", spec.target, r.actual.size(),
+                  data.series.dates[data.target_time(first)], data.series.dates.back(), spec.horizon);
+  t += "| forecast | MAE | RMSE | MAPE | directional accuracy |\n|---|---|---|---|---|\n";
+  t += metrics_row("model", r.model) + metrics_row("random walk (tomorrow = today)", r.random_walk) +
+       metrics_row("always up", r.always_up);
+  t += "verdict: " + backtest::verdict(r.model, r.random_walk, r.always_up) + "\n\n";
+  t += fmt::format("long/flat on the forecasts (long when the forecast log return > {}), {} bp per unit traded:\n",
+                   spec.threshold, spec.cost_bps);
+  t += "| strategy | cumulative | annualized | Sharpe | max drawdown | turnover | time long |\n"
+       "|---|---|---|---|---|---|---|\n";
+  t += strategy_row("long/flat (model)", r.strategy) + strategy_row("buy and hold", r.buy_and_hold);
+}
+
+}  // namespace
+
+ForecastTask::ForecastTask(JobSpec job) : job_(std::move(job)) {
+  if (!job_.data.series())
+    throw ConfigError(fmt::format("{}: the forecasting task works on series data (source is \"{}\")",
+                                  job_.file.string(), job_.data.source));
+}
+
+ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progress& progress) const {
+  const ForecastSpec& spec = job_.forecast;
+  const ForecastData data = load_forecast_data(spec);
+  const int64_t n = data.series.length();
+  const int64_t initial = first_test_sample(spec, data);
+  report_progress(
+      progress,
+      fmt::format("data: {} rows of {} from {} ({} .. {}); {} features; {} windows of {} steps; test: the last "
+                  "{} points, {}",
+                  n, spec.target, data.series.source, data.series.dates.front(), data.series.dates.back(),
+                  data.features.size(), data.num_samples, spec.sequence_length, data.num_samples - initial,
+                  walk_forward ? fmt::format("walk-forward ({}), retrained every {}", spec.window, spec.retrain_every)
+                               : std::string("one fit on the span before")),
+      nlohmann::json{
+          {"event", "data"}, {"rows", n}, {"samples", data.num_samples}, {"test", data.num_samples - initial}});
+
+  ForecastModel forecaster(job_, data);
+  backtest::WalkForwardOptions wf;
+  wf.initial_train = initial;
+  wf.retrain_every = walk_forward ? spec.retrain_every : data.num_samples;
+  wf.window = spec.window == "rolling" ? backtest::WindowKind::rolling : backtest::WindowKind::expanding;
+  wf.rolling_size = spec.rolling_size;
+  wf.gap = spec.horizon - 1;  // a training target may not lie in the test span
+  int fold = 0;
+  const std::vector<double> forecast = backtest::run_walk_forward(
+      data.num_samples, wf,
+      [&](int64_t begin, int64_t end) {
+        set_random_seed(seed + static_cast<uint64_t>(fold));
+        nn::clear_session();
+        forecaster.fit(begin, end, 0);
+        ++fold;
+        report_progress(progress, fmt::format("fold {}: trained on samples [{}, {})", fold, begin, end),
+                        nlohmann::json{{"event", "fold"}, {"fold", fold}, {"train_begin", begin}, {"train_end", end}});
+      },
+      [&](int64_t begin, int64_t end) { return forecaster.predict(begin, end); });
+
+  ForecastResult r;
+  r.walk_forward = walk_forward;
+  r.source = data.series.source;
+  score(spec, data, forecast, r);
+  forecaster.model().set_attachment("forecast", forecaster.preprocessing_json());
+  r.fitted = forecaster.model_ptr();
+  return r;
+}
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,15 @@
+#pragma once
+// The parsers of the job file's task-specific tables, each given the whole job as
+// JSON; ConfigError names the file, the table and the key.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "deepfin/tasks/job_spec.h"
+
+namespace deepfin::tasks {
+
+TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);
+ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& file);
+FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file);
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,72 @@
+#pragma once
+// Shared checks for the tables of a job file: every key known, every value of the
+// right type, each failure a ConfigError naming the file, the table and the key.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <type_traits>
+
+#include "deepfin/core/error.h"
+
+namespace deepfin::tasks {
+
+inline void check_keys(const nlohmann::json& table, const std::set<std::string>& known, const std::string& where,
+                       const std::string& file) {
+  for (const auto& [key, value] : table.items()) {
+    if (known.count(key)) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw ConfigError(fmt::format("{}: unknown key '{}' in [{}] (known: {})", file, key, where, list));
+  }
+}
+
+// An integer setting read exactly: nlohmann's get<int>() truncates 2.5 to 2 and
+// wraps -1 to 2^64-1 for unsigned types. Empty string when `value` is a T, else why not.
+template <class T>
+std::string integer_problem(const nlohmann::json& value) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+  if (value.is_number_float()) {
+    // Range first: casting a double outside T's range is undefined behaviour.
+    const double d = value.get<double>();
+    if (!std::isfinite(d) || d != std::floor(d)) return "must be a whole number";
+    if (std::is_unsigned_v<T> && d < 0) return "must not be negative";
+    const double lowest = static_cast<double>(std::numeric_limits<T>::min());
+    const double past_max = 2.0 * (static_cast<double>(std::numeric_limits<T>::max() / 2 + 1));  // exactly 2^bits
+    return d >= lowest && d < past_max ? "" : "is out of range";
+  }
+  if (!value.is_number_integer()) return "must be an integer";
+  if (value.is_number_unsigned()) {
+    return value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<T>::max()) ? "is too large" : "";
+  }
+  const int64_t v = value.get<int64_t>();
+  if (std::is_unsigned_v<T> && v < 0) return "must not be negative";
+  if constexpr (std::is_signed_v<T>) {
+    if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) return "is out of range";
+  } else {
+    if (static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max())) return "is too large";
+  }
+  return "";
+}
+
+// table[key] as T, or `fallback` when absent.
+template <class T>
+T get_or(const nlohmann::json& table, const std::string& key, T fallback, const std::string& where,
+         const std::string& file) {
+  if (!table.contains(key)) return fallback;
+  const nlohmann::json& value = table.at(key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (const std::string problem = integer_problem<T>(value); !problem.empty())
+      throw ConfigError(fmt::format("{}: [{}] {} {} (got {})", file, where, key, problem, value.dump()));
+  }
+  try {
+    return value.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(fmt::format("{}: [{}] {} has the wrong type ({})", file, where, key, value.dump()));
+  }
+}
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,169 @@
+// The text task's data and fit: labelled texts, their stratified splits, and one
+// fit of tokenizer, labels and model (or an ensemble of models).
+#include "deepfin/tasks/text_task.h"
+
+#include <fmt/format.h>
+
+#include "deepfin/core/error.h"
+#include "deepfin/core/random.h"
+#include "deepfin/data/tabular/stratified.h"
+#include "deepfin/ops/shape_ops.h"
+#include "deepfin/tasks/fit_setup.h"
+#include "deepfin/tasks/model_factory.h"
+
+namespace deepfin::tasks {
+namespace {
+
+// Sizes the job leaves to the data: the vocabulary and the number of classes.
+nlohmann::json sized_model(const JobSpec& job, int64_t vocab_size, int64_t classes) try {
+  nlohmann::json model = job.model;
+  nlohmann::json& layers = model["config"]["layers"];
+  if (!layers.is_array() || layers.empty())
+    throw ConfigError(fmt::format("{}: [model] needs layers", job.file.string()));
+  for (auto& layer : layers) {
+    if (layer.value("class_name", "") != "Embedding") continue;
+    nlohmann::json& config = layer["config"];
+    if (!config.contains("input_dim") || config["input_dim"] == 0) config["input_dim"] = vocab_size;
+    break;
+  }
+  nlohmann::json& last = layers.back()["config"];
+  if (!last.contains("units") || last["units"] == 0) last["units"] = classes;
+  return model;
+} catch (const nlohmann::json::exception& e) {  // config = "x", layers = ["Dense"]
+  throw ConfigError(fmt::format("{}: [model] has a value of the wrong type: {}", job.file.string(), e.what()));
+}
+
+std::vector<int64_t> label_classes(const std::vector<std::string>& labels) {
+  return text::LabelEncoder::fit(labels).encode(labels);
+}
+
+Tensor rows_of(const Tensor& t, const std::vector<int64_t>& rows) {
+  return gather(t, from_vector(rows, {static_cast<int64_t>(rows.size())}), 0);
+}
+
+}  // namespace
+
+text::LabelledText select_texts(const text::LabelledText& all, const std::vector<int64_t>& rows) {
+  text::LabelledText out;
+  out.source = all.source;
+  for (int64_t r : rows) {
+    out.texts.push_back(all.texts[r]);
+    out.labels.push_back(all.labels[r]);
+    out.lines.push_back(all.lines[r]);
+  }
+  return out;
+}
+
+TextTask::TextTask(JobSpec job) : job_(std::move(job)) {
+  if (!job_.data.text())
+    throw ConfigError(
+        fmt::format("{}: the text task works on text data (source is \"{}\")", job_.file.string(), job_.data.source));
+  if (job_.fit.validation == FitSpec::Validation::test)
+    throw ConfigError(
+        fmt::format("{}: [fit] validation = \"test\" is not available for text jobs; use "
+                    "validation_split or \"none\"",
+                    job_.file.string()));
+}
+
+text::LabelledText TextTask::read(const std::string& path) const {
+  const TextSpec& spec = job_.text;
+  if (spec.format == "phrasebank") return text::read_phrasebank(path, spec.encoding);
+  return text::read_text_csv(path, spec.text_column, spec.label_column, spec.encoding);
+}
+
+TextSplit TextTask::split(uint64_t seed) const {
+  text::LabelledText all = read(job_.text.train);
+  if (!job_.text.test.empty()) return {std::move(all), read(job_.text.test)};
+  const auto parts = data::stratified_split(label_classes(all.labels), job_.text.test_split, seed);
+  return {select_texts(all, parts.train), select_texts(all, parts.test)};
+}
+
+TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
+  const TextSpec& spec = job_.text;
+  text::TokenizerOptions options;
+  options.vocab_size = spec.vocab_size;
+  options.min_frequency = spec.min_frequency;
+  options.normalizer.lowercase = spec.lowercase;
+  options.normalizer.strip_accents = spec.strip_accents;
+  text::Tokenizer tokenizer = text::Tokenizer::train(train.texts, options);
+  text::LabelEncoder labels = text::LabelEncoder::fit(train.labels);
+  const text::NgramOptions ngrams{.order = spec.ngrams, .buckets = spec.ngrams > 1 ? spec.ngram_buckets : 0};
+  const nlohmann::json model_json = sized_model(job_, tokenizer.vocab_size() + ngrams.buckets, labels.num_classes());
+  auto new_model = [&] {
+    auto model = sequential_from_json(model_json, job_, "text");
+    model->compile(compile_options_from_json(job_.compile));
+    if (!model->built()) model->build(Shape{spec.max_length});
+    return model;
+  };
+  text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, new_model());
+  classifier.set_threshold(spec.confidence_threshold);
+  classifier.set_ngrams(ngrams);
+
+  int64_t truncated = 0;
+  Tensor x = classifier.encode(train.texts, &truncated);
+  const std::vector<int64_t> ids = labels.encode(train.labels);
+  Tensor y = from_vector(ids, {static_cast<int64_t>(ids.size())});
+  // Keras holds out the last rows, but labelled text files are often sorted by
+  // label (Banking77 is), which would leave whole classes out of training. A
+  // validation share is held out stratified at random instead.
+  FitSpec spec_fit = job_.fit;
+  std::optional<std::pair<Tensor, Tensor>> validation;
+  if (spec_fit.validation != FitSpec::Validation::none && spec_fit.validation_split > 0) {
+    const auto parts = data::stratified_split(ids, spec_fit.validation_split, default_generator().next_u64());
+    validation = std::make_pair(rows_of(x, parts.test), rows_of(y, parts.test));
+    x = rows_of(x, parts.train);
+    y = rows_of(y, parts.train);
+  }
+  spec_fit.validation_split = 0.0;
+  // Members are trained one after another from the one random stream, so each
+  // starts from other weights and sees other shuffles; the run stays reproducible.
+  // Balanced class weights count every training text (the validation share too).
+  train::History history =
+      classifier.model().fit(x, y, fit_options(spec_fit, validation, ids, job_.output.history_csv, verbose));
+  for (int64_t m = 1; m < spec.ensemble; ++m) {
+    classifier.add_member(new_model());
+    classifier.members().back()->fit(x, y, fit_options(spec_fit, validation, ids, "", verbose));
+  }
+  return TextFit{std::move(classifier), std::move(history), truncated};
+}
+
+metrics::ClassReport TextTask::evaluate(const text::TextClassifier& classifier, const text::LabelledText& test) const {
+  const text::LabelEncoder& labels = classifier.labels();
+  std::vector<int64_t> truth;
+  for (size_t i = 0; i < test.labels.size(); ++i) {
+    bool known = false;
+    for (const auto& c : labels.classes) known |= c == test.labels[i];
+    if (!known)
+      throw ConfigError(fmt::format("{}:{}: label '{}' does not occur in the training data ({} labels known)",
+                                    test.source, test.lines[i], test.labels[i], labels.num_classes()));
+    truth.push_back(labels.encode(test.labels[i]));
+  }
+  std::vector<int64_t> predicted;
+  for (const auto& p : classifier.predict(test.texts)) predicted.push_back(labels.encode(p.label));
+  return metrics::classification_report(truth, predicted, labels.classes);
+}
+
+TextCvResult TextTask::cross_validate(int folds, uint64_t seed, const Progress& progress) const {
+  const text::LabelledText all = read(job_.text.train);
+  const auto parts = data::stratified_kfold(label_classes(all.labels), folds, seed);
+  TextCvResult out;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    set_random_seed(seed + k);
+    nn::clear_session();
+    TextFit fitted = fit(select_texts(all, parts[k].train), 0);
+    const auto report = evaluate(fitted.classifier, select_texts(all, parts[k].test));
+    out.accuracy.push_back(report.accuracy);
+    out.macro_f1.push_back(report.macro_f1);
+    report_progress(
+        progress,
+        fmt::format("fold {:>2}/{}: accuracy {:.4f} macro-F1 {:.4f}", k + 1, parts.size(), report.accuracy,
+                    report.macro_f1),
+        nlohmann::json{
+            {"event", "fold"}, {"fold", k + 1}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
+  }
+  out.accuracy_summary = mean_std(out.accuracy);
+  out.macro_f1_summary = mean_std(out.macro_f1);
+  return out;
+}
+
+}  // namespace deepfin::tasks

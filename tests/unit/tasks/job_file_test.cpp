@@ -1,0 +1,223 @@
+#include "deepfin/tasks/job_file.h"
+
+#include <gtest/gtest.h>
+
+#include "deepfin/core/error.h"
+#include "deepfin/tasks/model_factory.h"
+
+namespace deepfin::tasks {
+namespace {
+
+const char* kMinimal = R"(
+[data]
+source = "npy"
+x = "x.npy"
+y = "y.npy"
+[model]
+class_name = "Sequential"
+config = { layers = [] }
+[compile]
+loss = "mse"
+)";
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_job(text, "job.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(JobFile, ParsesAMinimalJob) {
+  JobSpec job = parse_job(kMinimal, "job.toml");
+  EXPECT_EQ(job.data.source, "npy");
+  EXPECT_EQ(job.data.x, "x.npy");
+  EXPECT_DOUBLE_EQ(job.data.test_split, 0.2);
+  EXPECT_EQ(job.model["class_name"], "Sequential");
+  EXPECT_EQ(job.compile["loss"], "mse");
+  EXPECT_FALSE(job.seed.has_value());
+}
+
+TEST(JobFile, SyntaxErrorsNameFileLineAndColumn) {
+  const std::string msg = error_of("[data]\nsource = \n");
+  EXPECT_NE(msg.find("job.toml:2:"), std::string::npos) << msg;
+}
+
+TEST(JobFile, EmptyAndNonUtf8JobsAreNamed) {
+  EXPECT_NE(error_of("").find("job.toml: missing required table [data]"), std::string::npos);
+  const std::string latin1 = error_of("[data]\nsource = \"np\xff\"\n");
+  EXPECT_NE(latin1.find("job.toml:2:"), std::string::npos) << latin1;
+}
+
+TEST(JobFile, TextSizesBeyondTheLimitsAreRefused) {
+  const std::string text_job =
+      "[data]\nsource = \"text\"\ntrain = \"t.csv\"\n[model]\nclass_name = \"Sequential\"\n"
+      "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\n";
+  EXPECT_NE(error_of(text_job + "max_length = 100000\n").find("max_length 100000 or vocab_size"), std::string::npos);
+  EXPECT_NE(error_of(text_job + "vocab_size = 100000000\n").find("vocab_size 100000000"), std::string::npos);
+}
+
+// Found by fuzzing: a table where a string belongs escaped as nlohmann's type_error.
+TEST(JobFile, ModelAndCompileValuesOfTheWrongTypeAreConfigErrors) {
+  const auto config_error = [](const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no ConfigError)");
+  };
+  EXPECT_NE(config_error([] {
+              model_from_json({{"class_name", {{"units", 16}}}, {"config", nlohmann::json::object()}});
+            }).find("[model] class_name {\"units\":16} is not a model class"),
+            std::string::npos);
+  EXPECT_NE(config_error([] {
+              model_from_json({{"class_name", "Sequential"}, {"config", {{"name", 3}}}});
+            }).find("Sequential: name or build_input_shape has the wrong type"),
+            std::string::npos);
+  EXPECT_NE(config_error([] {
+              compile_options_from_json({{"loss", "mse"}, {"metrics", {1, 2}}});
+            }).find("[compile] has a value of the wrong type"),
+            std::string::npos);
+}
+
+TEST(JobFile, AValueOfTheWrongTypeAnywhereIsAConfigError) {
+  // Found by fuzzing: source = {} escaped as nlohmann's type_error.
+  const std::string job =
+      "[data]\nsource = {}\n[model]\nclass_name = \"Sequential\"\nconfig = { layers = [] }\n[compile]\nloss = "
+      "\"mse\"\n";
+  EXPECT_NE(error_of(job).find("[data] source has the wrong type"), std::string::npos) << error_of(job);
+}
+
+TEST(JobFile, WholeFloatsBeyondTheIntegerRangeAreRefused) {
+  // 1e10 epochs is whole but not an int: the cast would be undefined behaviour.
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nepochs = 1e10\n").find("[fit] epochs is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of("seed = -1.0\n" + std::string(kMinimal)).find("seed must not be negative"), std::string::npos);
+}
+
+TEST(JobFile, UnknownKeysAreErrors) {
+  const std::string msg = error_of(std::string(kMinimal) + "[fit]\nepoch = 3\n");
+  EXPECT_NE(msg.find("unknown key 'epoch'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("epochs"), std::string::npos) << msg;  // the known keys are listed
+}
+
+TEST(JobFile, MissingTablesAndBadValuesAreNamed) {
+  EXPECT_NE(error_of("[data]\nsource = \"npy\"\n").find("[model]"), std::string::npos);
+  EXPECT_NE(
+      error_of("[data]\nsource = \"parquet\"\n[model]\nclass_name=\"Sequential\"\nconfig={}\n[compile]\nloss=\"mse\"\n")
+          .find("source must be"),
+      std::string::npos);
+  std::string bad_split = kMinimal;
+  bad_split.replace(bad_split.find("y = \"y.npy\""), 11, "y = \"y.npy\"\ntest_split = 1.5");
+  EXPECT_NE(error_of(bad_split).find("test_split"), std::string::npos);
+}
+
+const char* kTabular = R"(
+[data]
+source = "csv"
+path = "credit.csv"
+target = "class"
+positive_label = "bad"
+kinds = { age = "numeric", job = "categorical" }
+[preprocess]
+categorical = "embedding"
+[model]
+class_name = "Sequential"
+config = { layers = [] }
+[compile]
+loss = "binary_crossentropy"
+[decision]
+threshold = 0.3
+cost_false_negative = 4.0
+)";
+
+TEST(JobFile, ParsesATabularJob) {
+  JobSpec job = parse_job(kTabular, "job.toml");
+  EXPECT_TRUE(job.data.tabular());
+  EXPECT_TRUE(job.data.stratify);  // tabular splits are stratified unless the job says otherwise
+  EXPECT_EQ(job.data.target, "class");
+  EXPECT_EQ(job.data.kinds.at("job"), "categorical");
+  EXPECT_EQ(job.preprocess.categorical, "embedding");
+  ASSERT_TRUE(job.decision.threshold.has_value());
+  EXPECT_DOUBLE_EQ(*job.decision.threshold, 0.3);
+  EXPECT_DOUBLE_EQ(job.decision.cost_false_negative, 4.0);
+  EXPECT_DOUBLE_EQ(job.decision.cost_false_positive, 1.0);
+}
+
+TEST(JobFile, TabularMistakesAreNamed) {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string text = kTabular;
+    text.replace(text.find(from), from.size(), to);
+    return error_of(text);
+  };
+  EXPECT_NE(with("target = \"class\"\n", "").find("needs path"), std::string::npos);
+  EXPECT_NE(with("job = \"categorical\"", "job = \"text\"").find("[data.kinds] job"), std::string::npos);
+  EXPECT_NE(with("categorical = \"embedding\"", "categorical = \"hash\"").find("[preprocess] categorical"),
+            std::string::npos);
+  EXPECT_NE(with("threshold = 0.3", "threshold = 1.5").find("[decision] threshold"), std::string::npos);
+  EXPECT_NE(with("threshold = 0.3", "thresold = 0.3").find("unknown key 'thresold'"), std::string::npos);
+  // Tabular tables in a job on arrays are mistakes, not silently ignored.
+  EXPECT_NE(error_of(std::string(kMinimal) + "[decision]\nthreshold = 0.5\n").find("csv and arff"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal).replace(std::string(kMinimal).find("y = \"y.npy\""), 11,
+                                                   "y = \"y.npy\"\ntarget = \"t\""))
+                .find("csv and arff data only"),
+            std::string::npos);
+}
+
+const char* kSeries = R"(
+[data]
+source = "series"
+path = "prices.csv"
+target = "close"
+date_order = "drop"
+[features]
+rolling_mean = [5]
+[window]
+sequence_length = 30
+[backtest]
+window = "rolling"
+rolling_size = 500
+retrain_every = 21
+[model]
+class_name = "Sequential"
+config = { layers = [] }
+[compile]
+loss = "mse"
+)";
+
+TEST(JobFile, ParsesASeriesJob) {
+  const JobSpec job = parse_job(kSeries, "job.toml");
+  EXPECT_TRUE(job.data.series());
+  EXPECT_EQ(job.forecast.target, "close");
+  EXPECT_EQ(job.forecast.date_order, "drop");
+  EXPECT_EQ(job.forecast.sequence_length, 30);
+  EXPECT_EQ(job.forecast.horizon, 1);
+  EXPECT_EQ(job.forecast.window, "rolling");
+  EXPECT_EQ(job.forecast.rolling_size, 500);
+  EXPECT_EQ(job.forecast.retrain_every, 21);
+  EXPECT_DOUBLE_EQ(job.forecast.test_fraction, 0.2);
+}
+
+TEST(JobFile, SeriesMistakesAreNamed) {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string text = kSeries;
+    text.replace(text.find(from), from.size(), to);
+    return error_of(text);
+  };
+  EXPECT_NE(with("rolling_size = 500", "").find("rolling_size >= 1"), std::string::npos);
+  EXPECT_NE(with("retrain_every = 21", "retrain_evry = 21").find("unknown key 'retrain_evry'"), std::string::npos);
+  EXPECT_NE(with("date_order = \"drop\"", "date_order = \"sort\"").find("[data] date_order"), std::string::npos);
+  EXPECT_NE(with("sequence_length = 30", "sequence_length = 0").find("[window]"), std::string::npos);
+  EXPECT_NE(with("target = \"close\"\n", "").find("needs path"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[window]\nsequence_length = 5\n").find("series data only"),
+            std::string::npos);
+}
+
+TEST(JobFile, MissingFileIsAFileError) {
+  EXPECT_THROW(load_job_file("/nonexistent/job.toml"), FileError);
+}
+
+}  // namespace
+}  // namespace deepfin::tasks
