@@ -31,6 +31,11 @@ struct ForecastData {
   int64_t target_time(int64_t s) const { return first_last_input + s + horizon; }
 };
 
+// The causal features of every value column of `series`: its log return, and the
+// rolling means and volatilities of it over the given windows; `names` receives their names.
+data::Columns series_features(const data::TimeSeries& series, const std::vector<int64_t>& rolling_mean,
+                              const std::vector<int64_t>& rolling_volatility, std::vector<std::string>* names);
+
 // ValueError (naming the lengths) when the series is too short for the window.
 ForecastData load_forecast_data(const ForecastSpec& spec);
 
@@ -45,7 +50,7 @@ class ForecastModel {
   std::vector<double> predict(int64_t begin, int64_t end) const;
   models::Model& model() const { return *model_; }
   const std::shared_ptr<models::Model>& model_ptr() const { return model_; }
-  // Scalers and feature layout, for the model file.
+  // Scalers, feature layout and feature recipe, for the model file (SavedForecaster reads them).
   nlohmann::json preprocessing_json() const;
 
  private:

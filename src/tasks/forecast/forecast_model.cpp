@@ -12,6 +12,27 @@
 
 namespace deepfin::tasks {
 
+data::Columns series_features(const data::TimeSeries& series, const std::vector<int64_t>& rolling_mean,
+                              const std::vector<int64_t>& rolling_volatility, std::vector<std::string>* names) {
+  // Per value column: its log return and rolling statistics of it, all causal.
+  data::Columns features;
+  for (size_t c = 0; c < series.names.size(); ++c) {
+    const std::string& name = series.names[c];
+    const std::vector<double> r = data::log_returns(series.values[c]);
+    features.push_back(r);
+    names->push_back(name + " log return");
+    for (int64_t w : rolling_mean) {
+      features.push_back(data::rolling_mean(r, w));
+      names->push_back(fmt::format("{} mean {}", name, w));
+    }
+    for (int64_t w : rolling_volatility) {
+      features.push_back(data::rolling_volatility(r, w));
+      names->push_back(fmt::format("{} volatility {}", name, w));
+    }
+  }
+  return features;
+}
+
 ForecastData load_forecast_data(const ForecastSpec& spec) {
   data::SeriesOptions options;
   options.date_column = spec.date_column;
@@ -27,21 +48,7 @@ ForecastData load_forecast_data(const ForecastSpec& spec) {
     if (!(p > 0))
       throw ValueError(
           fmt::format("{}: column '{}' holds {}, but log returns need positive prices", spec.path, spec.target, p));
-  // Per value column: its log return and rolling statistics of it, all causal.
-  for (size_t c = 0; c < d.series.names.size(); ++c) {
-    const std::string& name = d.series.names[c];
-    const std::vector<double> r = data::log_returns(d.series.values[c]);
-    d.features.push_back(r);
-    d.feature_names.push_back(name + " log return");
-    for (int64_t w : spec.rolling_mean) {
-      d.features.push_back(data::rolling_mean(r, w));
-      d.feature_names.push_back(fmt::format("{} mean {}", name, w));
-    }
-    for (int64_t w : spec.rolling_volatility) {
-      d.features.push_back(data::rolling_volatility(r, w));
-      d.feature_names.push_back(fmt::format("{} volatility {}", name, w));
-    }
-  }
+  d.features = series_features(d.series, spec.rolling_mean, spec.rolling_volatility, &d.feature_names);
   const int64_t n = d.series.length();
   d.label.assign(n, std::nan(""));
   for (int64_t t = spec.horizon; t < n; ++t) d.label[t] = std::log(d.price[t] / d.price[t - spec.horizon]);
@@ -119,7 +126,13 @@ nlohmann::json ForecastModel::preprocessing_json() const {
       {"features", data_.feature_names},
       {"scaler", scaler_.to_json()},
       {"label", {{"kind", "log_return"}, {"horizon", data_.horizon}, {"mean", label_mean_}, {"scale", label_scale_}}},
-      {"sequence_length", data_.sequence_length}};
+      {"sequence_length", data_.sequence_length},
+      // What SavedForecaster needs to build the same features from a raw series.
+      {"recipe",
+       {{"columns", data_.series.names},
+        {"target", job_.forecast.target},
+        {"rolling_mean", job_.forecast.rolling_mean},
+        {"rolling_volatility", job_.forecast.rolling_volatility}}}};
 }
 
 }  // namespace deepfin::tasks

@@ -97,6 +97,38 @@ TEST(JobFile, WholeFloatsBeyondTheIntegerRangeAreRefused) {
   EXPECT_NE(error_of("seed = -1.0\n" + std::string(kMinimal)).find("seed must not be negative"), std::string::npos);
 }
 
+TEST(JobFile, FitIsReadIntoTypedValues) {
+  const JobSpec job = parse_job(std::string(kMinimal) +
+                                    "[fit]\nepochs = 3\nbatch_size = 8\nvalidation = \"none\"\n"
+                                    "class_weight = { \"0\" = 1.0, \"1\" = 4.5 }\n"
+                                    "early_stopping = { patience = 2, monitor = \"val_auc\" }\n",
+                                "job.toml");
+  EXPECT_EQ(job.fit.epochs, 3);
+  EXPECT_EQ(job.fit.batch_size, 8);
+  EXPECT_EQ(job.fit.validation, FitSpec::Validation::none);
+  EXPECT_EQ(job.fit.class_weight, (std::map<int64_t, double>{{0, 1.0}, {1, 4.5}}));
+  EXPECT_FALSE(job.fit.balanced_class_weight);
+  ASSERT_TRUE(job.fit.early_stopping.has_value());
+  EXPECT_EQ(job.fit.early_stopping->patience, 2);
+  EXPECT_EQ(job.fit.early_stopping->monitor, "val_auc");
+  EXPECT_TRUE(
+      parse_job(std::string(kMinimal) + "[fit]\nclass_weight = \"balanced\"\n", "job.toml").fit.balanced_class_weight);
+}
+
+TEST(JobFile, FitMistakesNameTheFileAndTheKey) {
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nvalidation = \"train\"\n")
+                .find("job.toml: [fit] validation must be \"test\", \"split\" or \"none\""),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nclass_weight = { bad = 1.0 }\n")
+                .find("job.toml: [fit] class_weight keys must be class numbers"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nclass_weight = \"even\"\n").find("\"balanced\""),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nbatch_size = 0\n").find("must be positive"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nvalidation_split = 1.0\n").find("validation_split must lie"),
+            std::string::npos);
+}
+
 TEST(JobFile, UnknownKeysAreErrors) {
   const std::string msg = error_of(std::string(kMinimal) + "[fit]\nepoch = 3\n");
   EXPECT_NE(msg.find("unknown key 'epoch'"), std::string::npos) << msg;

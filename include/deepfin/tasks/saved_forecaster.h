@@ -1,0 +1,48 @@
+#pragma once
+// A forecasting model file, reloaded with nothing from its job file: the model,
+// its scalers, and the recipe of its features. Given the recent rows of the
+// series it was trained on (the same value columns), it forecasts the log return
+// over its horizon after the last row, as the scoring server and programs need.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "deepfin/data/timeseries/scaler.h"
+#include "deepfin/data/timeseries/series.h"
+#include "deepfin/models/model.h"
+
+namespace deepfin::tasks {
+
+struct NextForecast {
+  double log_return = 0;  // forecast log(P[t + horizon] / P[t]), t the last row
+  double price = 0;       // P[t] * exp(log_return)
+  std::string after;      // the date of the last row
+};
+
+class SavedForecaster {
+ public:
+  // FileError when the file holds no forecasting preprocessing.
+  static SavedForecaster load(const std::string& path);
+
+  // NotFoundError for a missing column; ValueError when the series is shorter
+  // than the feature warm-up plus the window (the message says how many rows it needs).
+  NextForecast next(const data::TimeSeries& recent) const;
+
+  int64_t sequence_length() const { return sequence_length_; }
+  int64_t horizon() const { return horizon_; }
+  const std::vector<std::string>& columns() const { return columns_; }
+  const std::string& target() const { return target_; }
+  models::Model& model() const { return *model_; }
+
+ private:
+  std::shared_ptr<models::Model> model_;
+  data::StandardScaler scaler_;
+  std::vector<std::string> columns_, feature_names_;
+  std::string target_;
+  std::vector<int64_t> rolling_mean_, rolling_volatility_;
+  int64_t sequence_length_ = 0, horizon_ = 1;
+  double label_mean_ = 0, label_scale_ = 1;
+};
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,78 @@
+#include "deepfin/tasks/saved_forecaster.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "deepfin/core/error.h"
+#include "deepfin/data/timeseries/transforms.h"
+#include "deepfin/data/timeseries/windows.h"
+#include "deepfin/tasks/forecast_model.h"
+
+namespace deepfin::tasks {
+
+SavedForecaster SavedForecaster::load(const std::string& path) {
+  SavedForecaster f;
+  f.model_ = models::load_model(path);
+  const nlohmann::json j = f.model_->attachment("forecast");
+  if (j.is_null() || !j.contains("recipe"))
+    throw FileError(
+        fmt::format("{}: not a forecasting model (no forecast preprocessing with a feature recipe; "
+                    "models saved before it was added need training again)",
+                    path));
+  try {
+    f.scaler_ = data::StandardScaler::from_json(j.at("scaler"));
+    f.feature_names_ = j.at("features").get<std::vector<std::string>>();
+    f.sequence_length_ = j.at("sequence_length").get<int64_t>();
+    f.horizon_ = j.at("label").at("horizon").get<int64_t>();
+    f.label_mean_ = j.at("label").at("mean").get<double>();
+    f.label_scale_ = j.at("label").at("scale").get<double>();
+    const nlohmann::json& r = j.at("recipe");
+    f.columns_ = r.at("columns").get<std::vector<std::string>>();
+    f.target_ = r.at("target").get<std::string>();
+    f.rolling_mean_ = r.at("rolling_mean").get<std::vector<int64_t>>();
+    f.rolling_volatility_ = r.at("rolling_volatility").get<std::vector<int64_t>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(fmt::format("{}: the forecast preprocessing is damaged: {}", path, e.what()));
+  }
+  if (f.sequence_length_ < 1 || static_cast<int64_t>(f.feature_names_.size()) != f.scaler_.num_columns())
+    throw FileError(fmt::format("{}: the forecast preprocessing is inconsistent ({} features, scaler of {})", path,
+                                f.feature_names_.size(), f.scaler_.num_columns()));
+  return f;
+}
+
+NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
+  // The model's columns, in its order, whatever else the series holds.
+  data::TimeSeries s;
+  s.source = recent.source;
+  s.dates = recent.dates;
+  s.time = recent.time;
+  s.lines = recent.lines;
+  for (const auto& name : columns_) {
+    s.names.push_back(name);
+    s.values.push_back(recent.column(name));
+  }
+  for (const auto& column : s.values)
+    for (double p : column)
+      if (!(p > 0)) throw ValueError(fmt::format("{}: log returns need positive prices, got {}", recent.source, p));
+  std::vector<std::string> names;
+  const data::Columns features = series_features(s, rolling_mean_, rolling_volatility_, &names);
+  const int64_t warm_up = data::first_complete_row(features);
+  if (recent.length() - warm_up < sequence_length_)
+    throw ValueError(
+        fmt::format("{}: {} rows are too few: the features need {} rows of warm-up and the window {} "
+                    "rows, {} in all",
+                    recent.source, recent.length(), warm_up, sequence_length_, warm_up + sequence_length_));
+  data::WindowOptions w;
+  w.sequence_length = sequence_length_;
+  w.horizon = horizon_;
+  const Tensor x = data::latest_window(scaler_.transform(features), w);
+  const double scaled = model_->predict(x, 1).to_vector<double>().at(0);
+  NextForecast out;
+  out.log_return = scaled * label_scale_ + label_mean_;
+  out.price = recent.column(target_).back() * std::exp(out.log_return);
+  out.after = recent.dates.empty() ? "" : recent.dates.back();
+  return out;
+}
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,119 @@
+// The text task from C++ with no job file and no CLI: labelled texts in a CSV,
+// the vocabulary and class count filled into the model, a stratified split, an
+// ensemble, cross-validation, and a saved classifier that reloads and predicts the same.
+#include "deepfin/tasks/text_task.h"
+
+#include <gtest/gtest.h>
+
+#include "deepfin/core/error.h"
+#include "deepfin/core/random.h"
+#include "deepfin/tasks/fit_setup.h"
+#include "task_test_files.h"
+
+namespace deepfin::tasks {
+namespace {
+
+class TextTaskApi : public testing::TaskFiles {
+ protected:
+  std::string messages() const {
+    const char* up[] = {"profit rose strongly", "sales grew this quarter", "shares jumped on earnings",
+                        "revenue rose again", "margins grew and profit jumped"};
+    const char* down[] = {"profit fell sharply", "sales dropped this quarter", "shares slumped on losses",
+                          "revenue fell again", "margins dropped and losses grew worse"};
+    std::string csv = "text,label\n";
+    for (int i = 0; i < 40; ++i) {
+      csv += std::string(up[i % 5]) + " " + std::to_string(i) + ",up\n";
+      csv += std::string(down[i % 5]) + " " + std::to_string(i) + ",down\n";
+    }
+    return csv;
+  }
+  JobSpec job() const {
+    JobSpec job;
+    job.file = "text_in_code";
+    job.data.source = "text";
+    job.text.train = write("messages.csv", messages());
+    job.text.vocab_size = 64;
+    job.text.min_frequency = 1;
+    job.text.max_length = 8;
+    job.text.test_split = 0.25;
+    job.model = {{"class_name", "Sequential"},
+                 {"config",
+                  {{"layers",
+                    {{{"class_name", "Embedding"}, {"config", {{"input_dim", 0}, {"output_dim", 8}}}},
+                     {{"class_name", "GlobalAveragePooling1D"}, {"config", nlohmann::json::object()}},
+                     {{"class_name", "Dense"}, {"config", {{"units", 0}, {"activation", "softmax"}}}}}}}}};
+    job.compile = {{"optimizer", {{"class_name", "Adam"}, {"config", {{"learning_rate", 0.05}}}}},
+                   {"loss", "sparse_categorical_crossentropy"}};
+    job.fit.epochs = 15;
+    job.fit.batch_size = 16;
+    job.fit.verbose = 0;
+    return job;
+  }
+};
+
+TEST_F(TextTaskApi, FitsAnEnsembleEvaluatesAndReloads) {
+  JobSpec spec = job();
+  spec.text.ensemble = 2;
+  spec.fit.balanced_class_weight = true;
+  spec.fit.validation_split = 0.2;
+  const TextTask task(spec);
+  set_random_seed(7);
+  const TextSplit data = task.split(7);
+  EXPECT_EQ(data.train.size(), 60u);
+  EXPECT_EQ(data.test.size(), 20u);
+  const TextFit fitted = task.fit(data.train);
+  EXPECT_EQ(fitted.classifier.members().size(), 2u);
+  EXPECT_EQ(fitted.classifier.labels().num_classes(), 2);
+  EXPECT_FALSE(fitted.history.history.at("val_loss").empty());  // the stratified validation part was used
+  const metrics::ClassReport report = task.evaluate(fitted.classifier, data.test);
+  EXPECT_GE(report.accuracy, 0.9);
+
+  fitted.classifier.save(path("text.safetensors"));
+  const text::TextClassifier reloaded = text::TextClassifier::load(path("text.safetensors"));
+  EXPECT_EQ(reloaded.predict_proba(data.test.texts).to_vector<float>(),
+            fitted.classifier.predict_proba(data.test.texts).to_vector<float>());
+  task.write_report(dir_.string(), data, report);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "report.md"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "confusion.png"));
+}
+
+TEST_F(TextTaskApi, CrossValidatesFoldByFold) {
+  const TextTask task(job());
+  const TextCvResult cv = task.cross_validate(4, 3);
+  ASSERT_EQ(cv.accuracy.size(), 4u);
+  EXPECT_EQ(cv.macro_f1.size(), 4u);
+  EXPECT_GT(cv.accuracy_summary.mean, 0.8);
+  EXPECT_EQ(cv.accuracy_summary.mean, mean_std(cv.accuracy).mean);
+}
+
+TEST_F(TextTaskApi, AnUnseenTestLabelIsNamedWithItsLine) {
+  const TextTask task(job());
+  set_random_seed(1);
+  const TextFit fitted = task.fit(task.read(job().text.train));
+  const text::LabelledText odd = task.read(write("odd.csv", "text,label\nprofit rose,up\nflat day,sideways\n"));
+  try {
+    task.evaluate(fitted.classifier, odd);
+    FAIL() << "an unseen label was scored";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("odd.csv:3: label 'sideways' does not occur in the training data"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(FitSetup, BalancedClassWeightsFollowScikitLearn) {
+  const auto w = balanced_class_weights({0, 0, 0, 1, 2, 2});
+  EXPECT_DOUBLE_EQ(w.at(0), 6.0 / (3 * 3));
+  EXPECT_DOUBLE_EQ(w.at(1), 6.0 / (3 * 1));
+  EXPECT_DOUBLE_EQ(w.at(2), 6.0 / (3 * 2));
+  FitSpec spec;
+  spec.balanced_class_weight = true;
+  spec.early_stopping = train::EarlyStoppingOptions{};
+  const models::FitOptions o = fit_options(spec, std::nullopt, {0, 1, 1, 1}, "", 0);
+  EXPECT_DOUBLE_EQ(o.class_weight.at(0), 2.0);
+  EXPECT_EQ(o.callbacks.size(), 1u);
+  EXPECT_EQ(o.verbose, 0);
+}
+
+}  // namespace
+}  // namespace deepfin::tasks
