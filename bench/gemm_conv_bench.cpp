@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "deepfin/core/random.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/ops/conv.h"
 #include "kernels/dispatch.h"
 #include "kernels/gemm.h"

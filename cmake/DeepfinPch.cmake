@@ -1,7 +1,7 @@
 # Precompiled headers for the heavy third-party headers most files include.
 # A precompiled header is only usable with the flags it was built with, so there
 # is one per flag set, built once and reused by every target of that set:
-#   deepfin_kernels   -> every library floor and the command line (-O3 in release)
+#   deepfin_base      -> every library floor and the command line (-O3 in release)
 #   deepfin_testing   -> every test program  (-O1, plus GoogleTest)
 # Building one per target instead cost about 25 s of CPU per test program.
 # Not with ccache: ccache keys every object compiled against a precompiled header

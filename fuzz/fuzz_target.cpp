@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::fuzz {
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::backtest::detail {
 

@@ -1,6 +1,6 @@
 #include "deepfin/core/dtype.h"
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin {
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "kernels/cpu/ref/strided.h"
+#include "kernels/strided.h"
 
 namespace deepfin::detail {
 

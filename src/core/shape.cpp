@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin {
 

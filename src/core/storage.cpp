@@ -1,7 +1,7 @@
 #include "deepfin/core/storage.h"
 
+#include "deepfin/base/error.h"
 #include "deepfin/core/allocator.h"
-#include "deepfin/core/error.h"
 
 namespace deepfin {
 

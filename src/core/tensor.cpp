@@ -6,10 +6,9 @@
 #include <cstring>
 
 #include "core/integral_range.h"
-#include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
 #include "deepfin/core/random.h"
-#include "kernels/cpu/ref/strided.h"
+#include "kernels/strided.h"
 
 namespace deepfin {
 
@@ -121,22 +120,6 @@ Tensor& Tensor::set_requires_grad(bool value) {
     throw Error("set_requires_grad(false): only leaf tensors can change requires_grad; use detach()");
   impl().requires_grad = value;
   return *this;
-}
-
-void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
-  if (!requires_grad())
-    throw Error("backward: tensor of shape " + shape_str(shape()) +
-                " does not require grad (no input had requires_grad, or it was computed under NoGradGuard)");
-  Tensor g = gradient;
-  if (!g.defined()) {
-    if (numel() != 1)
-      throw ShapeError("backward: a gradient must be given for a non-scalar output of shape " + shape_str(shape()));
-    g = ones(shape(), dtype());
-  } else if (g.shape() != shape()) {
-    throw ShapeError("backward: gradient shape " + shape_str(g.shape()) + " does not match output shape " +
-                     shape_str(shape()));
-  }
-  autograd::run_backward(*this, g, retain_graph);
 }
 
 Tensor Tensor::detach() const {

@@ -8,7 +8,7 @@
 #include "core/integral_range.h"
 #include "deepfin/autograd/node.h"
 #include "deepfin/core/tensor.h"
-#include "kernels/cpu/ref/strided.h"
+#include "kernels/strided.h"
 
 namespace deepfin {
 namespace {

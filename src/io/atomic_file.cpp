@@ -11,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::io {
 namespace {

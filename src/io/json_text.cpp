@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::io {
 

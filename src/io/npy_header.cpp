@@ -5,7 +5,7 @@
 #include <cctype>
 #include <limits>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::io::detail {
 namespace {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/atomic_file.h"
 
 namespace deepfin::io {

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::io {
 

@@ -8,7 +8,7 @@
 // (or set_reference_kernels_only(true)) makes every op run its reference kernel.
 #include <cstdint>
 
-#include "deepfin/core/device.h"
+#include "deepfin/base/device.h"
 
 namespace deepfin::kernels {
 

@@ -1,6 +1,6 @@
 #include "deepfin/losses/loss.h"
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/ops/losses.h"
 #include "deepfin/ops/shape_ops.h"
 

@@ -1,6 +1,6 @@
-#include "deepfin/core/error.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
 #include "deepfin/losses/loss.h"
-#include "optim/json_util.h"
 
 namespace deepfin::losses {
 
@@ -10,7 +10,7 @@ constexpr const char* kValidNames =
     "mae / mean_absolute_error, huber";
 
 std::shared_ptr<Loss> build(const std::string& name, bool from_logits, double delta) {
-  const std::string key = optim::detail::normalize_name(name);
+  const std::string key = config::normalize_name(name);
   if (key == "categoricalcrossentropy") return std::make_shared<CategoricalCrossentropy>(from_logits);
   if (key == "sparsecategoricalcrossentropy") return std::make_shared<SparseCategoricalCrossentropy>(from_logits);
   if (key == "binarycrossentropy") return std::make_shared<BinaryCrossentropy>(from_logits);
@@ -32,9 +32,8 @@ std::shared_ptr<Loss> from_config(const nlohmann::json& j) {
                       j.dump());
   const nlohmann::json config = j.value("config", nlohmann::json::object());
   const char* owner = "losses::from_config";
-  return build(j["class_name"].get<std::string>(),
-               optim::detail::config_value<bool>(config, "from_logits", false, owner),
-               optim::detail::config_value<double>(config, "delta", 1.0, owner));
+  return build(j["class_name"].get<std::string>(), config::value<bool>(config, "from_logits", false, owner),
+               config::value<double>(config, "delta", 1.0, owner));
 }
 
 nlohmann::json serialize(const Loss& loss) {

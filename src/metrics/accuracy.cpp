@@ -1,6 +1,6 @@
 #include "deepfin/metrics/accuracy.h"
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "metrics/host_batch.h"
 
 namespace deepfin::metrics {

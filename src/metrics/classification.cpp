@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "metrics/safe_ratio.h"
 
 namespace deepfin::metrics {

@@ -1,6 +1,6 @@
 #include "metrics/host_batch.h"
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::metrics::detail {
 

@@ -1,11 +1,11 @@
 #include "deepfin/metrics/registry.h"
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
 #include "deepfin/metrics/accuracy.h"
 #include "deepfin/metrics/auc.h"
 #include "deepfin/metrics/confusion.h"
 #include "deepfin/metrics/regression.h"
-#include "optim/json_util.h"
 
 namespace deepfin::metrics {
 
@@ -15,7 +15,7 @@ constexpr const char* kValidNames =
     "mse (mean_squared_error), mae (mean_absolute_error), rmse (root_mean_squared_error)";
 
 AccuracyKind accuracy_for(const std::string& loss_name, const Shape& output_shape) {
-  const std::string loss = optim::detail::normalize_name(loss_name);
+  const std::string loss = config::normalize_name(loss_name);
   if (loss == "sparsecategoricalcrossentropy") return AccuracyKind::sparse_categorical;
   if (loss == "categoricalcrossentropy") return AccuracyKind::categorical;
   if (loss == "binarycrossentropy") return AccuracyKind::binary;
@@ -25,7 +25,7 @@ AccuracyKind accuracy_for(const std::string& loss_name, const Shape& output_shap
 }  // namespace
 
 std::shared_ptr<Metric> get(const std::string& name, const std::string& loss_name, const Shape& output_shape) {
-  const std::string key = optim::detail::normalize_name(name);
+  const std::string key = config::normalize_name(name);
   if (key == "accuracy" || key == "acc") return std::make_shared<Accuracy>(accuracy_for(loss_name, output_shape), name);
   if (key == "categoricalaccuracy") return std::make_shared<Accuracy>(AccuracyKind::categorical, name);
   if (key == "sparsecategoricalaccuracy") return std::make_shared<Accuracy>(AccuracyKind::sparse_categorical, name);

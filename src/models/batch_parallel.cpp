@@ -11,7 +11,7 @@
 
 #include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/metrics/metric.h"
 #include "deepfin/models/model.h"
 #include "deepfin/nn/layer.h"

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::nn {
 namespace {

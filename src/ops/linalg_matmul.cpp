@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "deepfin/autograd/node.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/ops/linalg.h"
 #include "kernels/gemm.h"
 

@@ -5,9 +5,9 @@
 #include <numeric>
 #include <vector>
 
-#include "deepfin/core/error.h"
-#include "deepfin/core/threads.h"
-#include "optim/json_util.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::optim {
 
@@ -121,9 +121,9 @@ void Optimizer::apply_gradients(float* params, const float* grads, int64_t n) {
 nlohmann::json Optimizer::get_config() const {
   return {{"name", name_},
           {"learning_rate", schedule_ ? serialize_schedule(*schedule_) : nlohmann::json(learning_rate_)},
-          {"clipnorm", detail::null_if_zero(clip_.clipnorm)},
-          {"global_clipnorm", detail::null_if_zero(clip_.global_clipnorm)},
-          {"clipvalue", detail::null_if_zero(clip_.clipvalue)}};
+          {"clipnorm", config::null_if_zero(clip_.clipnorm)},
+          {"global_clipnorm", config::null_if_zero(clip_.global_clipnorm)},
+          {"clipvalue", config::null_if_zero(clip_.clipvalue)}};
 }
 
 std::vector<std::pair<std::string, Tensor>> Optimizer::state() const {

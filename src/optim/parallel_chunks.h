@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::optim::detail {
 

@@ -1,14 +1,14 @@
 #include "deepfin/optim/registry.h"
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
 #include "deepfin/optim/adam.h"
 #include "deepfin/optim/rmsprop.h"
 #include "deepfin/optim/sgd.h"
-#include "optim/json_util.h"
 
 namespace deepfin::optim {
 
-using detail::config_value;
+using config::value;
 using nlohmann::json;
 
 namespace {
@@ -20,44 +20,44 @@ Options common_options(const json& c, Options o, const char* owner) {
   if (c.contains("learning_rate") && c["learning_rate"].is_object())
     o.schedule = schedule_from_config(c["learning_rate"]);
   else
-    o.learning_rate = config_value<double>(c, "learning_rate", o.learning_rate, owner);
-  o.clipnorm = config_value<double>(c, "clipnorm", 0.0, owner);
-  o.clipvalue = config_value<double>(c, "clipvalue", 0.0, owner);
-  o.global_clipnorm = config_value<double>(c, "global_clipnorm", 0.0, owner);
+    o.learning_rate = value<double>(c, "learning_rate", o.learning_rate, owner);
+  o.clipnorm = value<double>(c, "clipnorm", 0.0, owner);
+  o.clipvalue = value<double>(c, "clipvalue", 0.0, owner);
+  o.global_clipnorm = value<double>(c, "global_clipnorm", 0.0, owner);
   return o;
 }
 
 template <class Options>
 Options adam_options(const json& c, Options o, const char* owner) {
   o = common_options(c, o, owner);
-  o.beta_1 = config_value<double>(c, "beta_1", o.beta_1, owner);
-  o.beta_2 = config_value<double>(c, "beta_2", o.beta_2, owner);
-  o.epsilon = config_value<double>(c, "epsilon", o.epsilon, owner);
-  o.amsgrad = config_value<bool>(c, "amsgrad", o.amsgrad, owner);
+  o.beta_1 = value<double>(c, "beta_1", o.beta_1, owner);
+  o.beta_2 = value<double>(c, "beta_2", o.beta_2, owner);
+  o.epsilon = value<double>(c, "epsilon", o.epsilon, owner);
+  o.amsgrad = value<bool>(c, "amsgrad", o.amsgrad, owner);
   return o;
 }
 
 std::shared_ptr<Optimizer> build(const std::string& name, const json& c) {
-  const std::string key = detail::normalize_name(name);
+  const std::string key = config::normalize_name(name);
   const char* owner = "optim::from_config";
   if (key == "sgd") {
     SGDOptions o = common_options(c, SGDOptions{}, owner);
-    o.momentum = config_value<double>(c, "momentum", o.momentum, owner);
-    o.nesterov = config_value<bool>(c, "nesterov", o.nesterov, owner);
+    o.momentum = value<double>(c, "momentum", o.momentum, owner);
+    o.nesterov = value<bool>(c, "nesterov", o.nesterov, owner);
     return SGD(o);
   }
   if (key == "adam") return Adam(adam_options(c, AdamOptions{}, owner));
   if (key == "adamw") {
     AdamWOptions o = adam_options(c, AdamWOptions{}, owner);
-    o.weight_decay = config_value<double>(c, "weight_decay", o.weight_decay, owner);
+    o.weight_decay = value<double>(c, "weight_decay", o.weight_decay, owner);
     return AdamW(o);
   }
   if (key == "rmsprop") {
     RMSpropOptions o = common_options(c, RMSpropOptions{}, owner);
-    o.rho = config_value<double>(c, "rho", o.rho, owner);
-    o.momentum = config_value<double>(c, "momentum", o.momentum, owner);
-    o.epsilon = config_value<double>(c, "epsilon", o.epsilon, owner);
-    o.centered = config_value<bool>(c, "centered", o.centered, owner);
+    o.rho = value<double>(c, "rho", o.rho, owner);
+    o.momentum = value<double>(c, "momentum", o.momentum, owner);
+    o.epsilon = value<double>(c, "epsilon", o.epsilon, owner);
+    o.centered = value<bool>(c, "centered", o.centered, owner);
     return RMSprop(o);
   }
   throw ConfigError("unknown optimizer '" + name + "'; valid names: " + kValidNames);

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "optim/parallel_chunks.h"
 
 namespace deepfin::optim {

@@ -4,12 +4,12 @@
 #include <cmath>
 #include <numbers>
 
-#include "deepfin/core/error.h"
-#include "optim/json_util.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::optim {
 
-using detail::config_value;
+using config::value;
 using nlohmann::json;
 
 namespace {
@@ -110,25 +110,24 @@ std::shared_ptr<LearningRateSchedule> schedule_from_config(const json& j) {
   const json config = j.value("config", json::object());
   const char* owner = "schedule_from_config";
   if (name == "ExponentialDecay")
-    return std::make_shared<ExponentialDecay>(config_value<double>(config, "initial_learning_rate", 0.0, owner),
-                                              config_value<int64_t>(config, "decay_steps", 0, owner),
-                                              config_value<double>(config, "decay_rate", 0.0, owner),
-                                              config_value<bool>(config, "staircase", false, owner));
+    return std::make_shared<ExponentialDecay>(
+        value<double>(config, "initial_learning_rate", 0.0, owner), value<int64_t>(config, "decay_steps", 0, owner),
+        value<double>(config, "decay_rate", 0.0, owner), value<bool>(config, "staircase", false, owner));
   if (name == "StepDecay")
-    return std::make_shared<StepDecay>(config_value<double>(config, "initial_learning_rate", 0.0, owner),
-                                       config_value<int64_t>(config, "step_size", 0, owner),
-                                       config_value<double>(config, "gamma", 0.1, owner));
+    return std::make_shared<StepDecay>(value<double>(config, "initial_learning_rate", 0.0, owner),
+                                       value<int64_t>(config, "step_size", 0, owner),
+                                       value<double>(config, "gamma", 0.1, owner));
   if (name == "PiecewiseConstantDecay")
-    return std::make_shared<PiecewiseConstantDecay>(config_value<std::vector<int64_t>>(config, "boundaries", {}, owner),
-                                                    config_value<std::vector<double>>(config, "values", {}, owner));
+    return std::make_shared<PiecewiseConstantDecay>(value<std::vector<int64_t>>(config, "boundaries", {}, owner),
+                                                    value<std::vector<double>>(config, "values", {}, owner));
   if (name == "CosineDecay") {
     CosineDecayOptions o;
-    o.alpha = config_value<double>(config, "alpha", 0.0, owner);
+    o.alpha = value<double>(config, "alpha", 0.0, owner);
     if (config.contains("warmup_target") && !config["warmup_target"].is_null())
-      o.warmup_target = config_value<double>(config, "warmup_target", 0.0, owner);
-    o.warmup_steps = config_value<int64_t>(config, "warmup_steps", 0, owner);
-    return std::make_shared<CosineDecay>(config_value<double>(config, "initial_learning_rate", 0.0, owner),
-                                         config_value<int64_t>(config, "decay_steps", 0, owner), o);
+      o.warmup_target = value<double>(config, "warmup_target", 0.0, owner);
+    o.warmup_steps = value<int64_t>(config, "warmup_steps", 0, owner);
+    return std::make_shared<CosineDecay>(value<double>(config, "initial_learning_rate", 0.0, owner),
+                                         value<int64_t>(config, "decay_steps", 0, owner), o);
   }
   throw ConfigError("schedule_from_config: unknown schedule '" + name +
                     "'; valid: ExponentialDecay, StepDecay, PiecewiseConstantDecay, CosineDecay");

@@ -1,7 +1,7 @@
 #include "deepfin/optim/sgd.h"
 
-#include "deepfin/core/error.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/error.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::optim {
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <utility>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::plot {
 namespace {

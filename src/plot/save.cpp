@@ -13,7 +13,7 @@
 #include <mutex>
 #include <string_view>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/plot/figure.h"
 #include "plot/render.h"

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <string_view>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/plot/figure.h"
 
 namespace deepfin::report {

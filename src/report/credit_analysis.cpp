@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::report::detail {
 namespace {

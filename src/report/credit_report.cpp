@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/atomic_file.h"
 #include "report/credit_analysis.h"
 #include "report/credit_figures.h"

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/plot/figure.h"
 
 namespace deepfin::report {

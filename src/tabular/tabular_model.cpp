@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "deepfin/autograd/node.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/arff.h"
 #include "deepfin/nn/layers/categorical_embedding.h"
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::text {
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "text/utf8.h"
 
 namespace deepfin::text {

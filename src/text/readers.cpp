@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/io/read_file.h"
 #include "text/utf8.h"

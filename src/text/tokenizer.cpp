@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "text/pretokenize.h"
 #include "text/utf8.h"
 #include "text/wordpiece_trainer.h"

@@ -3,7 +3,7 @@
 
 #include <optional>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/text/tokenizer.h"
 
 namespace deepfin::text {

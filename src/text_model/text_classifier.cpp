@@ -6,7 +6,7 @@
 #include <cctype>
 #include <map>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/nn/weight_budget.h"
 #include "deepfin/ops/elementwise.h"
 

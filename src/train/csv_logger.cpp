@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::train {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <iostream>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/optim/optimizer.h"
 
 namespace deepfin::train {

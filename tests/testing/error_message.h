@@ -3,7 +3,7 @@
 // error says: "(no error)" when it throws none (any other exception propagates).
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::testing {
 

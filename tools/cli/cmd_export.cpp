@@ -4,10 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "deepfin/data/fashion_mnist.h"
-#include "deepfin/io/npy.h"
-#include "deepfin/io/output_paths.h"
-#include "deepfin/ops/shape_ops.h"
+#include "deepfin/tasks/image_task.h"
 
 namespace deepfin::cli {
 
@@ -17,16 +14,8 @@ Command add_export_command(CLI::App& app, const RunContext& ctx) {
   sub->add_option("dir", *dir, "output directory")->required();
   return {sub, [&ctx, dir] {
             (void)ctx;
-            data::FashionMnistOptions options;
-            options.one_hot = false;
-            const data::Dataset d = data::load_fashion_mnist(options);
-            io::create_output_dir(*dir, "the export");
-            const Tensor x = concat({d.x_train, d.x_test}, 0);
-            const Tensor y = concat({d.y_train, d.y_test}, 0);
-            io::save_npy(*dir + "/data.npy", x);
-            io::save_npy(*dir + "/labels.npy", y);
-            fmt::print("wrote {}/data.npy {} and {}/labels.npy {}\n", *dir, shape_str(x.shape()), *dir,
-                       shape_str(y.shape()));
+            const auto [x, y] = tasks::export_fashion_mnist(*dir);
+            fmt::print("wrote {}/data.npy {} and {}/labels.npy {}\n", *dir, shape_str(x), *dir, shape_str(y));
             return 0;
           }};
 }

@@ -10,8 +10,8 @@
 #include <new>
 
 #include "commands.h"
-#include "deepfin/core/error.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/error.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/version.h"
 
 int main(int argc, char** argv) {

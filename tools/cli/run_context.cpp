@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "deepfin/base/threads.h"
 #include "deepfin/core/backend_info.h"
 #include "deepfin/core/random.h"
-#include "deepfin/core/threads.h"
 #include "deepfin/version.h"
 
 namespace deepfin::cli {

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <memory>
 
-#include "deepfin/core/device.h"
+#include "deepfin/base/device.h"
 
 namespace deepfin {
 

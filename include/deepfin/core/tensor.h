@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "deepfin/core/device.h"
+#include "deepfin/base/device.h"
 #include "deepfin/core/dtype.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/shape.h"
 #include "deepfin/core/storage.h"
 

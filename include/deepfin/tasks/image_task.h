@@ -5,6 +5,8 @@
 // set's loss, metrics and predictions.
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "deepfin/data/fashion_mnist.h"
@@ -41,6 +43,11 @@ class ImageTask {
  private:
   JobSpec job_;
 };
+
+// Writes Fashion-MNIST (train then test, 70,000 images) as DIR/data.npy, (N, 28, 28, 1)
+// float32 in [0, 1], and DIR/labels.npy, int64 class ids: the plain pair the seed
+// example starts from. Returns the two arrays' shapes.
+std::pair<Shape, Shape> export_fashion_mnist(const std::string& dir, const data::FashionMnistOptions& options = {});
 
 // Class ids of labels: int64 ids as they are, one-hot rows by their largest entry.
 std::vector<int64_t> class_ids(const Tensor& labels);

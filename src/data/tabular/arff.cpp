@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "data/tabular/text_input.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/read_file.h"
 
 namespace deepfin::data {

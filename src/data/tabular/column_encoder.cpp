@@ -7,7 +7,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data::detail {
 namespace {

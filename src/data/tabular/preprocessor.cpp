@@ -6,7 +6,7 @@
 #include <set>
 
 #include "column_encoder.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data {
 namespace {

@@ -2,7 +2,7 @@
 // prediction maps raw rows exactly as training did (bit-identical features).
 #include <fmt/format.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/preprocessor.h"
 
 namespace deepfin::data {

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 
 namespace deepfin::data {

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data::detail {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data {
 namespace {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data {
 namespace {

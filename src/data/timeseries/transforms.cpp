@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data {
 namespace {

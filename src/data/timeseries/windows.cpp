@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::data {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <atomic>
 
-#include "deepfin/core/error.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/error.h"
+#include "deepfin/base/threads.h"
 #include "kernels/dispatch.h"
 
 namespace deepfin::kernels {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "kernels/gemm.h"
 
 namespace deepfin::kernels::detail {

@@ -5,7 +5,7 @@
 #include <climits>
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "kernels/gemm.h"
 
 namespace deepfin::kernels::detail {

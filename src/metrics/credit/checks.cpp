@@ -6,7 +6,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::metrics::credit_detail {
 

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "checks.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "metrics/safe_ratio.h"
 
 namespace deepfin::metrics {

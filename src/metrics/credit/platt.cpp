@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "checks.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/metrics/credit/calibration.h"
 
 namespace deepfin::metrics {

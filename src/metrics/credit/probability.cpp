@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "checks.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::metrics {
 

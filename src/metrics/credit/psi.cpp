@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "checks.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::metrics {
 

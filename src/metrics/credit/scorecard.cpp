@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::metrics {
 

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/arff.h"
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/metrics/credit/credit.h"

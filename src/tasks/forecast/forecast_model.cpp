@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/timeseries/transforms.h"
 #include "deepfin/data/timeseries/windows.h"
 #include "deepfin/tasks/fit_setup.h"

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "deepfin/backtest/walk_forward.h"
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
 #include "deepfin/tasks/forecast_model.h"

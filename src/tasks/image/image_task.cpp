@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/metrics/accuracy.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/model_factory.h"

@@ -2,9 +2,9 @@
 // right type and range, checked here where the file is known.
 #include <fmt/format.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
 #include "spec_parsers.h"
-#include "table_keys.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -47,37 +47,37 @@ void parse_class_weight(const nlohmann::json& weights, FitSpec& s, const std::st
 train::EarlyStoppingOptions parse_early_stopping(const nlohmann::json& es, const std::string& file) {
   if (!es.is_object()) throw ConfigError(fmt::format("{}: [fit] early_stopping must be a table", file));
   const char* where = "fit.early_stopping";
-  check_keys(es, {"monitor", "mode", "patience", "min_delta", "restore_best_weights"}, where, file);
+  config::check_keys(es, {"monitor", "mode", "patience", "min_delta", "restore_best_weights"}, where, file);
   train::EarlyStoppingOptions e;
-  e.monitor = get_or<std::string>(es, "monitor", e.monitor, where, file);
-  e.mode = get_or<std::string>(es, "mode", e.mode, where, file);
-  e.patience = get_or<int>(es, "patience", e.patience, where, file);
-  e.min_delta = get_or<double>(es, "min_delta", e.min_delta, where, file);
-  e.restore_best_weights = get_or<bool>(es, "restore_best_weights", e.restore_best_weights, where, file);
+  e.monitor = config::get_or<std::string>(es, "monitor", e.monitor, where, file);
+  e.mode = config::get_or<std::string>(es, "mode", e.mode, where, file);
+  e.patience = config::get_or<int>(es, "patience", e.patience, where, file);
+  e.min_delta = config::get_or<double>(es, "min_delta", e.min_delta, where, file);
+  e.restore_best_weights = config::get_or<bool>(es, "restore_best_weights", e.restore_best_weights, where, file);
   return e;
 }
 
 }  // namespace
 
 FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file) {
-  check_keys(fit,
-             {"epochs", "batch_size", "validation", "validation_split", "shuffle", "verbose", "class_weight",
-              "early_stopping"},
-             "fit", file);
+  config::check_keys(fit,
+                     {"epochs", "batch_size", "validation", "validation_split", "shuffle", "verbose", "class_weight",
+                      "early_stopping"},
+                     "fit", file);
   FitSpec s;
   // Whole numbers, read exactly (2.5 epochs is an error, not 2).
-  s.epochs = get_or<int>(fit, "epochs", s.epochs, "fit", file);
-  s.batch_size = get_or<int64_t>(fit, "batch_size", s.batch_size, "fit", file);
-  s.verbose = get_or<int>(fit, "verbose", s.verbose, "fit", file);
+  s.epochs = config::get_or<int>(fit, "epochs", s.epochs, "fit", file);
+  s.batch_size = config::get_or<int64_t>(fit, "batch_size", s.batch_size, "fit", file);
+  s.verbose = config::get_or<int>(fit, "verbose", s.verbose, "fit", file);
   if (s.epochs <= 0 || s.batch_size <= 0)
     throw ConfigError(
         fmt::format("{}: [fit] epochs and batch_size must be positive (got {} and {})", file, s.epochs, s.batch_size));
-  s.shuffle = get_or<bool>(fit, "shuffle", s.shuffle, "fit", file);
-  s.validation_split = get_or<double>(fit, "validation_split", s.validation_split, "fit", file);
+  s.shuffle = config::get_or<bool>(fit, "shuffle", s.shuffle, "fit", file);
+  s.validation_split = config::get_or<double>(fit, "validation_split", s.validation_split, "fit", file);
   if (!(s.validation_split >= 0.0 && s.validation_split < 1.0))
     throw ConfigError(fmt::format("{}: [fit] validation_split must lie in [0, 1), got {}", file, s.validation_split));
   if (fit.contains("validation"))
-    s.validation = validation_from_string(get_or<std::string>(fit, "validation", "", "fit", file), file);
+    s.validation = validation_from_string(config::get_or<std::string>(fit, "validation", "", "fit", file), file);
   if (fit.contains("class_weight")) parse_class_weight(fit.at("class_weight"), s, file);
   if (fit.contains("early_stopping")) s.early_stopping = parse_early_stopping(fit.at("early_stopping"), file);
   return s;

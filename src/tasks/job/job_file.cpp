@@ -5,60 +5,60 @@
 #include <cmath>
 #include <set>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/config.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/read_file.h"
 #include "spec_parsers.h"
-#include "table_keys.h"
 #include "toml_json.h"
 
 namespace deepfin::tasks {
 namespace {
 
 void parse_tabular_data(const nlohmann::json& d, DataSpec& s, const std::string& file) {
-  s.target = get_or<std::string>(d, "target", "", "data", file);
-  s.positive_label = get_or<std::string>(d, "positive_label", "", "data", file);
+  s.target = config::get_or<std::string>(d, "target", "", "data", file);
+  s.positive_label = config::get_or<std::string>(d, "positive_label", "", "data", file);
   if (s.path.empty() || s.target.empty() || s.positive_label.empty())
     throw ConfigError(
         fmt::format("{}: [data] source \"{}\" needs path (the file), target (the label column) and positive_label (the "
                     "label value meaning adverse, e.g. \"bad\")",
                     file, s.source));
-  s.drop = get_or<std::vector<std::string>>(d, "drop", {}, "data", file);
-  s.keep = get_or<std::vector<std::string>>(d, "keep", {}, "data", file);
-  s.kinds = get_or<std::map<std::string, std::string>>(d, "kinds", {}, "data", file);
+  s.drop = config::get_or<std::vector<std::string>>(d, "drop", {}, "data", file);
+  s.keep = config::get_or<std::vector<std::string>>(d, "keep", {}, "data", file);
+  s.kinds = config::get_or<std::map<std::string, std::string>>(d, "kinds", {}, "data", file);
   for (const auto& [column, kind] : s.kinds)
     if (kind != "numeric" && kind != "categorical" && kind != "boolean")
       throw ConfigError(fmt::format(
           "{}: [data.kinds] {} = \"{}\": a kind is \"numeric\", \"categorical\" or \"boolean\"", file, column, kind));
-  s.missing_values = get_or<std::vector<std::string>>(d, "missing_values", s.missing_values, "data", file);
-  s.delimiter = get_or<std::string>(d, "delimiter", ",", "data", file);
+  s.missing_values = config::get_or<std::vector<std::string>>(d, "missing_values", s.missing_values, "data", file);
+  s.delimiter = config::get_or<std::string>(d, "delimiter", ",", "data", file);
   if (s.delimiter.size() != 1)
     throw ConfigError(fmt::format("{}: [data] delimiter must be one character, got \"{}\"", file, s.delimiter));
-  s.encoding = get_or<std::string>(d, "encoding", "utf-8", "data", file);
+  s.encoding = config::get_or<std::string>(d, "encoding", "utf-8", "data", file);
   if (s.encoding != "utf-8" && s.encoding != "latin-1")
     throw ConfigError(
         fmt::format("{}: [data] encoding must be \"utf-8\" or \"latin-1\", got \"{}\"", file, s.encoding));
 }
 
 PreprocessSpec parse_preprocess(const nlohmann::json& p, const std::string& file) {
-  check_keys(p, {"categorical", "imputation", "missing_indicators"}, "preprocess", file);
+  config::check_keys(p, {"categorical", "imputation", "missing_indicators"}, "preprocess", file);
   PreprocessSpec s;
-  s.categorical = get_or<std::string>(p, "categorical", s.categorical, "preprocess", file);
+  s.categorical = config::get_or<std::string>(p, "categorical", s.categorical, "preprocess", file);
   if (s.categorical != "one_hot" && s.categorical != "embedding")
     throw ConfigError(fmt::format("{}: [preprocess] categorical must be \"one_hot\" or \"embedding\", got \"{}\"", file,
                                   s.categorical));
-  s.imputation = get_or<std::string>(p, "imputation", s.imputation, "preprocess", file);
+  s.imputation = config::get_or<std::string>(p, "imputation", s.imputation, "preprocess", file);
   if (s.imputation != "median" && s.imputation != "mean")
     throw ConfigError(
         fmt::format("{}: [preprocess] imputation must be \"median\" or \"mean\", got \"{}\"", file, s.imputation));
-  s.missing_indicators = get_or<bool>(p, "missing_indicators", true, "preprocess", file);
+  s.missing_indicators = config::get_or<bool>(p, "missing_indicators", true, "preprocess", file);
   return s;
 }
 
 DecisionSpec parse_decision(const nlohmann::json& d, const std::string& file) {
-  check_keys(d,
-             {"threshold", "calibration", "cost_false_negative", "cost_false_positive", "base_score", "base_odds",
-              "points_to_double_odds"},
-             "decision", file);
+  config::check_keys(d,
+                     {"threshold", "calibration", "cost_false_negative", "cost_false_positive", "base_score",
+                      "base_odds", "points_to_double_odds"},
+                     "decision", file);
   DecisionSpec s;
   if (d.contains("threshold")) {
     const nlohmann::json& t = d.at("threshold");
@@ -71,29 +71,31 @@ DecisionSpec parse_decision(const nlohmann::json& d, const std::string& file) {
                                     file, t.dump()));
     }
   }
-  s.calibration = get_or<std::string>(d, "calibration", s.calibration, "decision", file);
+  s.calibration = config::get_or<std::string>(d, "calibration", s.calibration, "decision", file);
   if (s.calibration != "none" && s.calibration != "platt" && s.calibration != "isotonic")
     throw ConfigError(fmt::format("{}: [decision] calibration must be \"none\", \"platt\" or \"isotonic\", got \"{}\"",
                                   file, s.calibration));
-  s.cost_false_negative = get_or<double>(d, "cost_false_negative", s.cost_false_negative, "decision", file);
-  s.cost_false_positive = get_or<double>(d, "cost_false_positive", s.cost_false_positive, "decision", file);
+  s.cost_false_negative = config::get_or<double>(d, "cost_false_negative", s.cost_false_negative, "decision", file);
+  s.cost_false_positive = config::get_or<double>(d, "cost_false_positive", s.cost_false_positive, "decision", file);
   if (!(s.cost_false_negative > 0) || !(s.cost_false_positive > 0))
     throw ConfigError(fmt::format("{}: [decision] costs must be positive", file));
-  s.base_score = get_or<double>(d, "base_score", s.base_score, "decision", file);
-  s.base_odds = get_or<double>(d, "base_odds", s.base_odds, "decision", file);
-  s.points_to_double_odds = get_or<double>(d, "points_to_double_odds", s.points_to_double_odds, "decision", file);
+  s.base_score = config::get_or<double>(d, "base_score", s.base_score, "decision", file);
+  s.base_odds = config::get_or<double>(d, "base_odds", s.base_odds, "decision", file);
+  s.points_to_double_odds =
+      config::get_or<double>(d, "points_to_double_odds", s.points_to_double_odds, "decision", file);
   if (!(s.base_odds > 0) || !(s.points_to_double_odds > 0))
     throw ConfigError(fmt::format("{}: [decision] base_odds and points_to_double_odds must be positive", file));
   return s;
 }
 
 DataSpec parse_data(const nlohmann::json& d, const std::string& file) {
-  check_keys(d,
-             {"source", "x", "y", "path", "test_split", "stratify", "one_hot", "normalize", "limit_train", "limit_test",
-              "target", "positive_label", "drop", "keep", "kinds", "missing_values", "delimiter", "encoding"},
-             "data", file);
+  config::check_keys(
+      d,
+      {"source", "x", "y", "path", "test_split", "stratify", "one_hot", "normalize", "limit_train", "limit_test",
+       "target", "positive_label", "drop", "keep", "kinds", "missing_values", "delimiter", "encoding"},
+      "data", file);
   DataSpec s;
-  s.source = get_or<std::string>(d, "source", "", "data", file);
+  s.source = config::get_or<std::string>(d, "source", "", "data", file);
   if (s.source != "fashion_mnist" && s.source != "npy" && s.source != "npz" && !s.tabular())
     throw ConfigError(
         fmt::format("{}: [data] source must be \"fashion_mnist\", \"npy\", \"npz\", \"csv\", \"arff\", \"series\" or "
@@ -105,15 +107,15 @@ DataSpec parse_data(const nlohmann::json& d, const std::string& file) {
       if (d.contains(key))
         throw ConfigError(
             fmt::format("{}: [data] {} applies to csv and arff data only (source is \"{}\")", file, key, s.source));
-  s.x = get_or<std::string>(d, "x", s.source == "npz" ? "x" : "", "data", file);
-  s.y = get_or<std::string>(d, "y", s.source == "npz" ? "y" : "", "data", file);
-  s.path = get_or<std::string>(d, "path", "", "data", file);
-  s.test_split = get_or<double>(d, "test_split", 0.2, "data", file);
-  s.stratify = get_or<bool>(d, "stratify", s.tabular(), "data", file);
-  s.one_hot = get_or<bool>(d, "one_hot", true, "data", file);
-  s.normalize = get_or<bool>(d, "normalize", true, "data", file);
-  s.limit_train = get_or<int64_t>(d, "limit_train", -1, "data", file);
-  s.limit_test = get_or<int64_t>(d, "limit_test", -1, "data", file);
+  s.x = config::get_or<std::string>(d, "x", s.source == "npz" ? "x" : "", "data", file);
+  s.y = config::get_or<std::string>(d, "y", s.source == "npz" ? "y" : "", "data", file);
+  s.path = config::get_or<std::string>(d, "path", "", "data", file);
+  s.test_split = config::get_or<double>(d, "test_split", 0.2, "data", file);
+  s.stratify = config::get_or<bool>(d, "stratify", s.tabular(), "data", file);
+  s.one_hot = config::get_or<bool>(d, "one_hot", true, "data", file);
+  s.normalize = config::get_or<bool>(d, "normalize", true, "data", file);
+  s.limit_train = config::get_or<int64_t>(d, "limit_train", -1, "data", file);
+  s.limit_test = config::get_or<int64_t>(d, "limit_test", -1, "data", file);
   if (s.tabular()) parse_tabular_data(d, s, file);
   if (s.source == "npy" && (s.x.empty() || s.y.empty()))
     throw ConfigError(fmt::format("{}: [data] source \"npy\" needs both x and y file paths", file));
@@ -165,17 +167,17 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 namespace {
 
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
-  check_keys(j,
-             {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors",
-              "features", "window", "backtest", "text"},
-             "top level", name);
+  config::check_keys(j,
+                     {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision",
+                      "floors", "features", "window", "backtest", "text"},
+                     "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
       throw ConfigError(fmt::format("{}: missing required table [{}]", name, required));
 
   JobSpec spec;
   spec.file = name;
-  const std::string source = get_or<std::string>(j.at("data"), "source", "", "data", name);
+  const std::string source = config::get_or<std::string>(j.at("data"), "source", "", "data", name);
   if (source != "text" && j.contains("text"))
     throw ConfigError(fmt::format("{}: [text] applies to text data only", name));
   if (source == "series") {
@@ -195,23 +197,23 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   if (!spec.model.contains("class_name") || !spec.model.contains("config"))
     throw ConfigError(fmt::format("{}: [model] needs class_name and config (the tree that save() writes)", name));
   spec.compile = j.at("compile");
-  check_keys(spec.compile, {"optimizer", "loss", "metrics"}, "compile", name);
+  config::check_keys(spec.compile, {"optimizer", "loss", "metrics"}, "compile", name);
   if (!spec.compile.contains("loss")) throw ConfigError(fmt::format("{}: [compile] needs a loss", name));
   spec.fit = parse_fit_spec(j.value("fit", nlohmann::json::object()), name);
   const nlohmann::json out = j.value("output", nlohmann::json::object());
-  check_keys(out, {"model", "predictions", "history_csv", "report"}, "output", name);
-  spec.output.model = get_or<std::string>(out, "model", "", "output", name);
-  spec.output.predictions = get_or<std::string>(out, "predictions", "", "output", name);
-  spec.output.history_csv = get_or<std::string>(out, "history_csv", "", "output", name);
-  spec.output.report = get_or<std::string>(out, "report", "", "output", name);
+  config::check_keys(out, {"model", "predictions", "history_csv", "report"}, "output", name);
+  spec.output.model = config::get_or<std::string>(out, "model", "", "output", name);
+  spec.output.predictions = config::get_or<std::string>(out, "predictions", "", "output", name);
+  spec.output.history_csv = config::get_or<std::string>(out, "history_csv", "", "output", name);
+  spec.output.report = config::get_or<std::string>(out, "report", "", "output", name);
   for (const char* table : {"preprocess", "decision"})
     if (j.contains(table) && !spec.data.tabular())
       throw ConfigError(fmt::format("{}: [{}] applies to csv and arff data only", name, table));
   if (j.contains("preprocess")) spec.preprocess = parse_preprocess(j.at("preprocess"), name);
   if (j.contains("decision")) spec.decision = parse_decision(j.at("decision"), name);
   if (j.contains("floors")) spec.floors = j.at("floors");
-  if (j.contains("seed")) spec.seed = get_or<uint64_t>(j, "seed", 0, "top level", name);
-  if (j.contains("threads")) spec.threads = get_or<int>(j, "threads", 0, "top level", name);
+  if (j.contains("seed")) spec.seed = config::get_or<uint64_t>(j, "seed", 0, "top level", name);
+  if (j.contains("threads")) spec.threads = config::get_or<int>(j, "threads", 0, "top level", name);
   return spec;
 }
 

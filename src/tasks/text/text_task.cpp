@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/ops/shape_ops.h"

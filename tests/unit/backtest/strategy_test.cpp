@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::backtest {
 namespace {

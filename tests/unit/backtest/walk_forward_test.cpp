@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::backtest {
 namespace {

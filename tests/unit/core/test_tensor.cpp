@@ -3,7 +3,7 @@
 #include "deepfin/core/allocator.h"
 #include "deepfin/core/random.h"
 #include "deepfin/core/tensor.h"
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::testing {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "explain_test_util.h"
 
 namespace deepfin::explain {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/npy.h"
 #include "io_test_util.h"
 

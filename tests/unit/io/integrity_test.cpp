@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/json_text.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/io/safetensors.h"

@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/ew_slots.h"
 
 namespace deepfin::kernels {

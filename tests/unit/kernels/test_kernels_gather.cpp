@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/misc_slots.h"
 
 namespace deepfin::kernels {

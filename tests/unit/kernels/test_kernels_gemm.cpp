@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "kernels/gemm.h"
 
 namespace deepfin::kernels {

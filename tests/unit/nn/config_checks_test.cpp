@@ -3,7 +3,7 @@
 // before anything is allocated.
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/models/model.h"
 #include "deepfin/models/sequential.h"
 #include "deepfin/nn/registry.h"

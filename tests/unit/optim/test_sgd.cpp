@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/optim/sgd.h"
 #include "quadratic.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <thread>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/plot/figure.h"
 #include "plot_test_util.h"
 

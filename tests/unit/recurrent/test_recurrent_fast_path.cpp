@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/recurrent.h"
 #include "deepfin/ops/reductions.h"

@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "ops/recurrent_step_gemm.h"
 
 namespace deepfin::ops::detail {

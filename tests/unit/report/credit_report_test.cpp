@@ -7,7 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/metrics/credit/credit.h"
 #include "report_fixture.h"
 

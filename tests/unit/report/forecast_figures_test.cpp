@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::report {
 namespace {

@@ -1,7 +1,7 @@
 // Every way fitting or transforming can be handed bad input, and what the message says.
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/preprocessor.h"
 #include "tabular_test_util.h"
 

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/preprocessor.h"
 #include "tabular_test_util.h"
 

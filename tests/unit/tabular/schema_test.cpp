@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "tabular_test_util.h"
 
 namespace deepfin::data {

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "tabular_test_util.h"
 
 namespace deepfin::data {

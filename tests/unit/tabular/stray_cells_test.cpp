@@ -3,7 +3,7 @@
 // size of a document (it would make a model file no reader opens).
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/preprocessor.h"
 #include "tabular_test_util.h"
 

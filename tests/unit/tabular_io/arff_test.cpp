@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "testing/paths.h"
 #include "unit/io/io_test_util.h"

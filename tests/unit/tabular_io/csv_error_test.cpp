@@ -1,7 +1,7 @@
 // Every malformed CSV is a FileError naming source:line:column and what is wrong.
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "unit/io/io_test_util.h"
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/arff.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/tabular/preprocessor.h"

@@ -11,7 +11,7 @@
 #include <functional>
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/arff.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/timeseries/series.h"

@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
 #include "task_test_files.h"

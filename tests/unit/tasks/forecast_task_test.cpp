@@ -9,7 +9,7 @@
 #include <cmath>
 #include <random>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/timeseries/series.h"
 #include "deepfin/tasks/saved_forecaster.h"
 #include "task_test_files.h"

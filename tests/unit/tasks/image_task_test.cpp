@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/data/categorical.h"
 #include "deepfin/io/npy.h"

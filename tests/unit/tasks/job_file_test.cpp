@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/tasks/model_factory.h"
 
 namespace deepfin::tasks {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "task_test_files.h"

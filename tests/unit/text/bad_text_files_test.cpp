@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/safetensors.h"
 #include "deepfin/nn/layers.h"
 #include "deepfin/text/readers.h"

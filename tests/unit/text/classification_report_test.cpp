@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/metrics/classification.h"
 
 namespace deepfin::metrics {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "scratch_dir.h"
 
 namespace deepfin::report {

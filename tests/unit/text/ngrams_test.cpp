@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layers.h"
 #include "deepfin/text_model/text_classifier.h"

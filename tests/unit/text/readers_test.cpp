@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "scratch_dir.h"
 #include "testing/paths.h"
 #include "text/utf8.h"

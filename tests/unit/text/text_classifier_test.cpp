@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layers.h"
 #include "scratch_dir.h"

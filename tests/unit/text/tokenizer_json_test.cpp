@@ -1,7 +1,7 @@
 // Tokenizer JSON round trip, fingerprints, and the FileError for each bad key.
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/text/tokenizer.h"
 
 namespace deepfin::text {

@@ -11,7 +11,7 @@
 #include <random>
 #include <set>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin::text {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/timeseries/series.h"
 #include "testing/paths.h"

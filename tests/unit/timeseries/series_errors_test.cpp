@@ -1,7 +1,7 @@
 // Every bad series file is one clear error naming the file, the line and the column.
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/data/timeseries/series.h"
 #include "unit/io/io_test_util.h"

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "unit/io/io_test_util.h"
 

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 #include "unit/io/io_test_util.h"
 
 namespace deepfin::data {

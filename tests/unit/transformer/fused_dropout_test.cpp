@@ -8,7 +8,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "deepfin/ops/dropout.h"
 #include "kernels/cpu/opt/fused_dropout_opt.h"
 #include "kernels/fused_dropout_slots.h"

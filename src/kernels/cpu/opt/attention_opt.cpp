@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/cpu/opt/fast_math.h"
 #include "kernels/cpu/ref/attention_common.h"
 #include "kernels/cpu/ref/attention_ref.h"

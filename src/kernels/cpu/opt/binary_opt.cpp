@@ -3,7 +3,7 @@
 // for the common layouts: both contiguous, or one side a repeated scalar.
 #include <algorithm>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/cpu/opt/elementwise_opt.h"
 #include "kernels/cpu/opt/elementwise_parallel.h"
 #include "kernels/cpu/ref/elementwise_math.h"

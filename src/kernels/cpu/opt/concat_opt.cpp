@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::kernels::opt {
 

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/gemm.h"
 
 namespace deepfin::kernels {

@@ -1,6 +1,6 @@
 #include "kernels/cpu/opt/dropout_opt.h"
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::kernels::opt {
 

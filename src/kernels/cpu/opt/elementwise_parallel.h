@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::kernels::opt {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::kernels::opt {
 

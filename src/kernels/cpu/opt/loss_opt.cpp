@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/cpu/ref/loss_math.h"
 
 namespace deepfin::kernels::opt {

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 namespace deepfin::kernels::opt {
 namespace {

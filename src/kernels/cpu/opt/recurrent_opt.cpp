@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/cpu/opt/fast_math.h"
 #include "kernels/cpu/ref/recurrent_cell.h"
 

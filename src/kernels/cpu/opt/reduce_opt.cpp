@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/cpu/opt/elementwise_opt.h"
 #include "kernels/cpu/opt/elementwise_parallel.h"
 #include "kernels/cpu/ref/elementwise_ref.h"

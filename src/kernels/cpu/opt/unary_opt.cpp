@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 #include "kernels/cpu/opt/elementwise_opt.h"
 #include "kernels/cpu/opt/elementwise_parallel.h"
 #include "kernels/cpu/ref/elementwise_math.h"

@@ -1,6 +1,7 @@
 #pragma once
-// Shared checks for the tables of a job file: every key known, every value of the
-// right type, each failure a ConfigError naming the file, the table and the key.
+// The one way deepfin reads JSON configs (job-file tables, optimizer, loss and
+// metric configs): every key known, every value of the right type, integers read
+// exactly, and each failure a ConfigError that names where the value was.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -10,10 +11,11 @@
 #include <string>
 #include <type_traits>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
-namespace deepfin::tasks {
+namespace deepfin::config {
 
+// ConfigError "<file>: unknown key 'k' in [<where>] (known: ...)" for a key not in `known`.
 inline void check_keys(const nlohmann::json& table, const std::set<std::string>& known, const std::string& where,
                        const std::string& file) {
   for (const auto& [key, value] : table.items()) {
@@ -52,7 +54,7 @@ std::string integer_problem(const nlohmann::json& value) {
   return "";
 }
 
-// table[key] as T, or `fallback` when absent.
+// table[key] as T, or `fallback` when absent (job-file tables: "<file>: [<where>] <key> ...").
 template <class T>
 T get_or(const nlohmann::json& table, const std::string& key, T fallback, const std::string& where,
          const std::string& file) {
@@ -69,4 +71,35 @@ T get_or(const nlohmann::json& table, const std::string& key, T fallback, const 
   }
 }
 
-}  // namespace deepfin::tasks
+// A Keras-style config value ("<owner>: config key '<key>' ..."): a missing key and
+// JSON null fall back to `fallback`, as Keras writes optional values.
+template <class T>
+T value(const nlohmann::json& config, const char* key, T fallback, const std::string& owner) {
+  if (!config.is_object()) throw ConfigError(owner + ": config must be a JSON object");
+  auto it = config.find(key);
+  if (it == config.end() || it->is_null()) return fallback;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (const std::string problem = integer_problem<T>(*it); !problem.empty())
+      throw ConfigError(fmt::format("{}: config key '{}' {} (got {})", owner, key, problem, it->dump()));
+  }
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(fmt::format("{}: config key '{}' has the wrong type: {}", owner, key, it->dump()));
+  }
+}
+
+// JSON null for 0 ("not set"), the number otherwise, as Keras writes optional floats.
+inline nlohmann::json null_if_zero(double v) {
+  return v == 0.0 ? nlohmann::json(nullptr) : nlohmann::json(v);
+}
+
+// "Adam" -> "adam", "mean_squared_error" -> "meansquarederror": names compared case- and underscore-blind.
+inline std::string normalize_name(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    if (c != '_') out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+}  // namespace deepfin::config

@@ -1,3 +1,4 @@
+// Core reports on the kernels floor below it, through the kernels seam.
 #include "deepfin/core/backend_info.h"
 
 #include "kernels/dispatch.h"

@@ -1,4 +1,4 @@
-#include "kernels/cpu/ref/strided.h"
+#include "kernels/strided.h"
 
 #include <vector>
 

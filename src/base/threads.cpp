@@ -1,4 +1,4 @@
-#include "deepfin/core/threads.h"
+#include "deepfin/base/threads.h"
 
 #include <omp.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "deepfin/core/error.h"
+#include "deepfin/base/error.h"
 
 namespace deepfin {
 namespace {

@@ -1,0 +1,122 @@
+// The house's floors (docs/architecture.md): each folder of src/ and
+// include/deepfin/ may include only the floors below it, and the command line
+// only the library's upper floors. An upward include fails here, naming the file,
+// the line and the rule, so the map cannot drift from the code unnoticed.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "testing/paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Floors = std::set<std::string>;
+
+// What each floor may include besides itself. Keep in step with docs/architecture.md.
+const std::map<std::string, Floors>& allowed() {
+  static const Floors kTensor = {"base", "kernels", "core", "autograd"};
+  static const Floors kEngine = {"base", "kernels", "core", "autograd", "ops"};
+  static const Floors kModels = {"base",  "kernels", "core",    "autograd", "ops",   "io",     "data",
+                                 "optim", "losses",  "metrics", "nn",       "train", "models", "explain"};
+  static const std::map<std::string, Floors> rules = {
+      {"base", {}},
+      {"kernels", {"base"}},
+      {"core", kTensor},  // a Tensor carries its autograd node: core and autograd are one floor
+      {"autograd", kTensor},
+      {"ops", kEngine},
+      {"io", {"base", "core"}},
+      {"data", {"base", "core", "io"}},
+      {"optim", {"base", "core", "autograd"}},
+      {"losses", kEngine},
+      {"metrics", kEngine},
+      {"explain", kEngine},
+      {"backtest", {"base", "core"}},
+      {"plot", {"base", "core", "io"}},
+      {"text", {"base", "core", "io", "data"}},
+      {"nn", {"base", "kernels", "core", "autograd", "ops", "io", "data"}},
+      {"train", {"base", "kernels", "core", "autograd", "ops", "io", "data", "optim"}},
+      {"models", kModels},
+      {"tabular", kModels},
+      {"text_model",
+       [] {
+         Floors f = kModels;
+         f.insert("text");
+         return f;
+       }()},
+      {"report", {"base", "core", "io", "metrics", "plot"}},
+      {"tasks",
+       [] {
+         Floors f = kModels;
+         f.insert({"text", "text_model", "tabular", "backtest", "report", "plot"});
+         return f;
+       }()},
+      // The command line is thin: tasks and models, never the engine below them.
+      {"cli", {"base", "core", "io", "data", "metrics", "train", "models", "tabular", "text_model", "tasks"}},
+  };
+  return rules;
+}
+
+// The floor an include names: "deepfin/<floor>/..." (public) or "<floor>/..." (inside src/).
+std::string floor_of(const std::string& include) {
+  const std::string path = include.rfind("deepfin/", 0) == 0 ? include.substr(8) : include;
+  const auto slash = path.find('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+void check_tree(const fs::path& dir, const std::string& fixed_floor, std::vector<std::string>& problems) {
+  const std::regex include_line(R"re(^\s*#\s*include\s*"([^"]+)")re");
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".h" && ext != ".cpp") continue;
+    const std::string floor = !fixed_floor.empty() ? fixed_floor : fs::relative(entry.path(), dir).begin()->string();
+    const auto rule = allowed().find(floor);
+    if (rule == allowed().end()) {
+      if (entry.path().parent_path() != dir) problems.push_back(entry.path().string() + ": no rule for floor " + floor);
+      continue;
+    }
+    std::ifstream in(entry.path());
+    int line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++line_no;
+      std::smatch m;
+      if (!std::regex_search(line, m, include_line)) continue;
+      const std::string to = floor_of(m[1]);
+      if (to.empty() || to == floor || !allowed().count(to) || rule->second.count(to)) continue;
+      problems.push_back(fmt::format("{}:{}: {} includes \"{}\" ({} may not include {})", entry.path().string(),
+                                     line_no, floor, std::string(m[1]), floor, to));
+    }
+  }
+}
+
+TEST(FloorIncludes, NoFloorIncludesAHigherOne) {
+  const fs::path root = fs::path(deepfin::testing::test_data_dir()) / "..";
+  std::vector<std::string> problems;
+  check_tree(root / "include" / "deepfin", "", problems);
+  check_tree(root / "src", "", problems);
+  check_tree(root / "tools" / "cli", "cli", problems);
+  for (const auto& p : problems) ADD_FAILURE() << p;
+}
+
+TEST(FloorIncludes, OnlyTheEngineReachesBelowTheKernelSeam) {
+  // Core and ops call kernels through kernels/*.h (the dispatch seam); the
+  // providers under kernels/cpu/ and kernels/gemm/ are the kernels' own.
+  const fs::path root = fs::path(deepfin::testing::test_data_dir()) / "..";
+  const std::regex provider(R"(^\s*#\s*include\s*"kernels/(cpu|gemm|cuda)/)");
+  for (const auto& entry : fs::recursive_directory_iterator(root / "src")) {
+    if (fs::relative(entry.path(), root / "src").begin()->string() == "kernels") continue;
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);)
+      EXPECT_FALSE(std::regex_search(line, provider)) << entry.path() << ": " << line;
+  }
+}
+
+}  // namespace
