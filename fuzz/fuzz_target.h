@@ -8,7 +8,7 @@
 //
 // The same target functions run in two builds: as libFuzzer programs (preset
 // `fuzz`, clang) and inside the test suite, which replays every committed corpus
-// and regression file through them (tests/unit/fuzz_replay).
+// and regression file through them (tests/unit/fuzz).
 #include <cstddef>
 #include <cstdint>
 #include <functional>

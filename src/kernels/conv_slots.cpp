@@ -1,10 +1,10 @@
 // Registers the optimized conv/pool kernels over the reference ones.
 #include "kernels/conv_slots.h"
 
-#include "kernels/cpu/opt/conv2d_im2col.h"
-#include "kernels/cpu/opt/pool2d.h"
-#include "kernels/cpu/ref/conv2d.h"
-#include "kernels/cpu/ref/pool2d.h"
+#include "kernels/cpu/opt/conv2d_opt.h"
+#include "kernels/cpu/opt/pool2d_opt.h"
+#include "kernels/cpu/ref/conv2d_ref.h"
+#include "kernels/cpu/ref/pool2d_ref.h"
 
 namespace deepfin::kernels {
 

@@ -1,7 +1,7 @@
 // Point-wise activations: each is one unary kernel op with a fused backward.
 #include "deepfin/ops/activations.h"
 
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 

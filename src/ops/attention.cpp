@@ -1,4 +1,4 @@
-// ops::attention / attention_with_scores: argument checks, then the fused kernels
+// deepfin::attention / attention_with_scores: argument checks, then the fused kernels
 // (kernels/attention_slots.h) recorded as ONE autograd node that keeps q, k, v,
 // the output and the per-row log-sum-exp; backward recomputes the probabilities.
 #include "deepfin/ops/attention.h"
@@ -12,7 +12,7 @@
 #include "deepfin/core/random.h"
 #include "kernels/attention_slots.h"
 
-namespace deepfin::ops {
+namespace deepfin {
 namespace {
 
 constexpr const char* kOp = "attention";
@@ -190,4 +190,4 @@ std::pair<Tensor, Tensor> attention_with_scores(const Tensor& q, const Tensor& k
   return run(q, k, v, mask, o, true);
 }
 
-}  // namespace deepfin::ops
+}  // namespace deepfin

@@ -1,8 +1,8 @@
-// Helpers shared by the element-wise ops (see ew_internal.h).
+// Helpers shared by the element-wise ops (see elementwise_internal.h).
 #include <fmt/format.h>
 
 #include "deepfin/autograd/node.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin::ew {
 

@@ -1,7 +1,7 @@
 // Unary element-wise math and the scalar forms of add / mul / pow: each is one
 // unary kernel op whose backward kernel computes dy * f'(x).
 #include "deepfin/ops/elementwise.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 

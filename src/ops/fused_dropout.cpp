@@ -8,7 +8,7 @@
 #include "deepfin/autograd/node.h"
 #include "deepfin/ops/elementwise.h"
 #include "kernels/fused_dropout_slots.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 namespace {

@@ -5,7 +5,7 @@
 #include "deepfin/autograd/node.h"
 #include "deepfin/ops/normalization.h"
 #include "kernels/norm_slots.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 namespace {

@@ -1,4 +1,4 @@
-// ops::simple_rnn / lstm / gru: argument checks, then the fused sequence engine
+// deepfin::simple_rnn / lstm / gru: argument checks, then the fused sequence engine
 // (recurrent_forward.cpp, recurrent_backward.cpp) recorded as ONE autograd node
 // whose output packs [sequence, last_h, (last_c)]; the results are views of it.
 #include "deepfin/ops/recurrent.h"
@@ -8,7 +8,7 @@
 #include "deepfin/autograd/node.h"
 #include "ops/recurrent_internal.h"
 
-namespace deepfin::ops {
+namespace deepfin {
 namespace {
 
 using kernels::RnnActivation;
@@ -134,4 +134,4 @@ RecurrentResult gru(const Tensor& x, const Tensor& kernel, const Tensor& recurre
   return run(RnnCell::gru, x, kernel, recurrent_kernel, bias, h0, {}, mask, input_dropout, recurrent_dropout, o);
 }
 
-}  // namespace deepfin::ops
+}  // namespace deepfin

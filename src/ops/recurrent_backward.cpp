@@ -6,7 +6,7 @@
 #include "ops/recurrent_internal.h"
 #include "ops/recurrent_step_gemm.h"
 
-namespace deepfin::ops::detail {
+namespace deepfin::detail {
 namespace {
 
 // out[j] = sum over rows of m[r * width + j].
@@ -169,4 +169,4 @@ std::vector<Tensor> run_sequence_backward(const SequenceTape& tape, const Tensor
                            [&](auto tag) { return backward_typed<decltype(tag)>(tape, grad_packed, wanted); });
 }
 
-}  // namespace deepfin::ops::detail
+}  // namespace deepfin::detail

@@ -5,7 +5,7 @@
 #include "ops/recurrent_internal.h"
 #include "ops/recurrent_step_gemm.h"
 
-namespace deepfin::ops::detail {
+namespace deepfin::detail {
 namespace {
 
 // Copies `row` (width values) into each of `rows` rows of `dst`.
@@ -132,4 +132,4 @@ Tensor run_sequence_forward(const SequenceSpec& spec, const SequenceInputs& in, 
                            [&](auto tag) { return forward_typed<decltype(tag)>(spec, in, tape); });
 }
 
-}  // namespace deepfin::ops::detail
+}  // namespace deepfin::detail

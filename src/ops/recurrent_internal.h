@@ -1,5 +1,5 @@
 #pragma once
-// The engine behind ops::simple_rnn / lstm / gru: a forward that runs the whole
+// The engine behind deepfin::simple_rnn / lstm / gru: a forward that runs the whole
 // sequence (one input GEMM, then per step a recurrent GEMM and the fused step
 // kernel) and keeps what backward needs in a SequenceTape, and the backward
 // through time (per step in reverse: gate-gradient kernel and recurrent GEMM;
@@ -12,7 +12,7 @@
 #include "deepfin/core/tensor.h"
 #include "kernels/recurrent_slots.h"
 
-namespace deepfin::ops::detail {
+namespace deepfin::detail {
 
 struct SequenceSpec {
   kernels::RnnCell cell = kernels::RnnCell::simple;
@@ -55,4 +55,4 @@ Tensor run_sequence_forward(const SequenceSpec& spec, const SequenceInputs& in, 
 std::vector<Tensor> run_sequence_backward(const SequenceTape& tape, const Tensor& grad_packed,
                                           const std::vector<bool>& wanted);
 
-}  // namespace deepfin::ops::detail
+}  // namespace deepfin::detail

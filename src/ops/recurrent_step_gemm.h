@@ -13,7 +13,7 @@
 
 #include "kernels/gemm.h"
 
-namespace deepfin::ops::detail {
+namespace deepfin::detail {
 
 inline constexpr int64_t kStepGemmParallelWork = int64_t{1} << 22;
 
@@ -29,4 +29,4 @@ void step_gemm(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T
   }
 }
 
-}  // namespace deepfin::ops::detail
+}  // namespace deepfin::detail

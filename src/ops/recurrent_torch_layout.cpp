@@ -6,7 +6,7 @@
 #include "deepfin/ops/recurrent.h"
 #include "deepfin/ops/shape_ops.h"
 
-namespace deepfin::ops {
+namespace deepfin {
 namespace {
 
 // Torch GRU blocks [r, z, n] -> Keras [z, r, h] along `axis`.
@@ -39,4 +39,4 @@ KerasRecurrentWeights keras_weights_from_torch(RecurrentKind kind, const Tensor&
   return w;
 }
 
-}  // namespace deepfin::ops
+}  // namespace deepfin

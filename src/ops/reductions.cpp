@@ -7,7 +7,7 @@
 
 #include "deepfin/autograd/node.h"
 #include "deepfin/ops/elementwise.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 namespace {

@@ -8,7 +8,7 @@
 #include "deepfin/autograd/node.h"
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/reductions.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 namespace {

@@ -2,7 +2,7 @@
 // a hand-written backward that reads only the saved output.
 #include "deepfin/autograd/node.h"
 #include "deepfin/ops/activations.h"
-#include "ops/ew_internal.h"
+#include "ops/elementwise_internal.h"
 
 namespace deepfin {
 namespace {

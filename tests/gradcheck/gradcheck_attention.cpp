@@ -10,7 +10,7 @@
 namespace deepfin {
 namespace {
 
-using ops::AttentionOptions;
+using deepfin::AttentionOptions;
 using testing::gradcheck;
 using testing::random_double;
 
@@ -26,7 +26,7 @@ void check_attention(const AttentionCase& c, uint64_t seed) {
                              random_double({c.B, c.H, c.Tk, c.Dv}, gen)};
   const auto f = [&](const std::vector<Tensor>& x) {
     set_random_seed(1234);  // the dropout seed is drawn at forward time
-    return ops::attention(x[0], x[1], x[2], c.mask, c.options);
+    return deepfin::attention(x[0], x[1], x[2], c.mask, c.options);
   };
   EXPECT_TRUE(gradcheck(f, inputs));
 }

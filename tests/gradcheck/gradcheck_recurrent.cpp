@@ -10,7 +10,7 @@
 namespace deepfin {
 namespace {
 
-using ops::RecurrentOptions;
+using deepfin::RecurrentOptions;
 using testing::gradcheck;
 using testing::random_double;
 
@@ -28,7 +28,7 @@ int64_t gates(Kind k) {
 }
 
 // All outputs flattened side by side, so the checked sum sees each of them.
-Tensor packed_outputs(const ops::RecurrentResult& r, int64_t N) {
+Tensor packed_outputs(const deepfin::RecurrentResult& r, int64_t N) {
   std::vector<Tensor> parts{r.sequence.reshape({N, -1}), r.last_h};
   if (r.last_c.defined()) parts.push_back(r.last_c);
   return concat(parts, 1);
@@ -59,15 +59,15 @@ void check_recurrent(const RecurrentCase& c) {
   auto f = [&](const std::vector<Tensor>& in) {
     switch (c.kind) {
       case Kind::rnn:
-        return packed_outputs(ops::simple_rnn(in[0], in[1], in[2], in[3], in[4], mask, in_drop, rec_drop, c.options),
-                              c.N);
+        return packed_outputs(
+            deepfin::simple_rnn(in[0], in[1], in[2], in[3], in[4], mask, in_drop, rec_drop, c.options), c.N);
       case Kind::lstm:
-        return packed_outputs(ops::lstm(in[0], in[1], in[2], in[3], in[4], in[5], mask, in_drop, rec_drop, c.options),
-                              c.N);
+        return packed_outputs(
+            deepfin::lstm(in[0], in[1], in[2], in[3], in[4], in[5], mask, in_drop, rec_drop, c.options), c.N);
       case Kind::gru:
         break;
     }
-    return packed_outputs(ops::gru(in[0], in[1], in[2], in[3], in[4], mask, in_drop, rec_drop, c.options), c.N);
+    return packed_outputs(deepfin::gru(in[0], in[1], in[2], in[3], in[4], mask, in_drop, rec_drop, c.options), c.N);
   };
   EXPECT_TRUE(gradcheck(f, inputs));
 }
@@ -110,10 +110,12 @@ TEST(GradcheckRecurrentNoBias, LstmAndGruWithoutBias) {
   Generator gen(5);
   const Tensor x = random_double({2, 3, 2}, gen);
   auto lstm_f = [](const std::vector<Tensor>& in) {
-    return packed_outputs(ops::lstm(in[0], in[1], in[2], Tensor()), 2);
+    return packed_outputs(deepfin::lstm(in[0], in[1], in[2], Tensor()), 2);
   };
   EXPECT_TRUE(gradcheck(lstm_f, {x, random_double({2, 8}, gen), random_double({2, 8}, gen)}));
-  auto gru_f = [](const std::vector<Tensor>& in) { return packed_outputs(ops::gru(in[0], in[1], in[2], Tensor()), 2); };
+  auto gru_f = [](const std::vector<Tensor>& in) {
+    return packed_outputs(deepfin::gru(in[0], in[1], in[2], Tensor()), 2);
+  };
   EXPECT_TRUE(gradcheck(gru_f, {x, random_double({2, 6}, gen), random_double({2, 6}, gen)}));
 }
 

@@ -1,4 +1,4 @@
-// ops::attention vs torch's scaled-dot-product attention (plain, padding mask,
+// deepfin::attention vs torch's scaled-dot-product attention (plain, padding mask,
 // causal square and Tq != Tk, keys across the optimized kernel's block edge),
 // and MultiHeadAttention vs torch.nn.MultiheadAttention: the fixture holds
 // torch-layout in_proj / out_proj weights; nn::keras_mha_weights_from_torch
@@ -14,8 +14,8 @@ namespace {
 
 Tensor attention_op(const Inputs& in, const nlohmann::json& attrs) {
   if (attrs.at("op") == "attention")
-    return ops::attention(in.at("q"), in.at("k"), in.at("v"), optional_input(in, "mask"),
-                          {.causal = attrs.at("causal").get<bool>()});
+    return deepfin::attention(in.at("q"), in.at("k"), in.at("v"), optional_input(in, "mask"),
+                              {.causal = attrs.at("causal").get<bool>()});
   // multi_head_attention: self-attention with a key padding mask, or cross-attention with a causal mask.
   const Tensor& query = in.at("query");
   const int64_t E = query.size(2), heads = attrs.at("num_heads").get<int64_t>();

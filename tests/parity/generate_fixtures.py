@@ -327,7 +327,7 @@ def categorical_embedding_case():
 
 def recurrent_cases():
     """torch.nn.RNN(tanh) / LSTM / GRU, single layer, batch_first, with torch-layout weights as the
-    inputs. The C++ side converts them to Keras layout with ops::keras_weights_from_torch (see
+    inputs. The C++ side converts them to Keras layout with deepfin::keras_weights_from_torch (see
     docs/recurrent_layout.md), so the stored gradients stay in torch layout. The output packs
     cat([sequence, h_n, (c_n)], dim=1): (N, T + 1 or 2, U)."""
     module_functions = {torch.nn.RNN: torch._VF.rnn_tanh, torch.nn.LSTM: torch._VF.lstm, torch.nn.GRU: torch._VF.gru}
@@ -374,7 +374,7 @@ def recurrent_cases():
     return names
 
 
-# ---------------------------------------------------------------- attention (ops::attention, MultiHeadAttention)
+# ---------------------------------------------------------------- attention (deepfin::attention, MultiHeadAttention)
 
 def attention_reference(q, k, v, mask=None, causal=False):
     """softmax(q k^T / sqrt(Dk) + mask_bias) v written out; must agree with torch's own kernel."""
@@ -387,7 +387,7 @@ def attention_reference(q, k, v, mask=None, causal=False):
 
 
 def attention_cases():
-    """ops::attention vs torch.nn.functional._scaled_dot_product_attention (torch 1.13's name; a bool
+    """deepfin::attention vs torch.nn.functional._scaled_dot_product_attention (torch 1.13's name; a bool
     attn_mask is True where attending, is_causal is top-left aligned), and MultiHeadAttention vs
     torch.nn.MultiheadAttention(batch_first=True) with torch-layout in_proj / out_proj weights as the
     inputs; the C++ side converts them with nn::keras_mha_weights_from_torch (docs/attention_layout.md).

@@ -1,5 +1,5 @@
 // SimpleRNN / LSTM / GRU against torch.nn.RNN(tanh) / LSTM / GRU: the fixture holds
-// torch-layout weights; ops::keras_weights_from_torch converts them (gate blocks,
+// torch-layout weights; deepfin::keras_weights_from_torch converts them (gate blocks,
 // transposes, summed or stacked biases; docs/recurrent_layout.md), so the gradients
 // compared are torch's own. Output: [sequence, h_n, (c_n)] packed along time.
 #include <gtest/gtest.h>
@@ -13,20 +13,20 @@ namespace {
 
 Tensor recurrent_op(const Inputs& in, const nlohmann::json& attrs) {
   const std::string op = attrs.at("op");
-  const ops::RecurrentKind kind = op == "lstm"  ? ops::RecurrentKind::lstm
-                                  : op == "gru" ? ops::RecurrentKind::gru
-                                                : ops::RecurrentKind::simple_rnn;
-  const ops::KerasRecurrentWeights w =
-      ops::keras_weights_from_torch(kind, in.at("weight_ih"), in.at("weight_hh"), in.at("bias_ih"), in.at("bias_hh"));
+  const deepfin::RecurrentKind kind = op == "lstm"  ? deepfin::RecurrentKind::lstm
+                                      : op == "gru" ? deepfin::RecurrentKind::gru
+                                                    : deepfin::RecurrentKind::simple_rnn;
+  const deepfin::KerasRecurrentWeights w = deepfin::keras_weights_from_torch(
+      kind, in.at("weight_ih"), in.at("weight_hh"), in.at("bias_ih"), in.at("bias_hh"));
   const Tensor& x = in.at("x");
   const Tensor& h0 = in.at("h0");
-  ops::RecurrentResult r;
-  if (kind == ops::RecurrentKind::lstm)
-    r = ops::lstm(x, w.kernel, w.recurrent_kernel, w.bias, h0, in.at("c0"));
-  else if (kind == ops::RecurrentKind::gru)
-    r = ops::gru(x, w.kernel, w.recurrent_kernel, w.bias, h0);
+  deepfin::RecurrentResult r;
+  if (kind == deepfin::RecurrentKind::lstm)
+    r = deepfin::lstm(x, w.kernel, w.recurrent_kernel, w.bias, h0, in.at("c0"));
+  else if (kind == deepfin::RecurrentKind::gru)
+    r = deepfin::gru(x, w.kernel, w.recurrent_kernel, w.bias, h0);
   else
-    r = ops::simple_rnn(x, w.kernel, w.recurrent_kernel, w.bias, h0);
+    r = deepfin::simple_rnn(x, w.kernel, w.recurrent_kernel, w.bias, h0);
   std::vector<Tensor> parts{r.sequence, r.last_h.unsqueeze(1)};
   if (r.last_c.defined()) parts.push_back(r.last_c.unsqueeze(1));
   return concat(parts, 1);

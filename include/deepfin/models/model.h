@@ -103,7 +103,6 @@ class Model : public train::TrainingModel {
   void finish_build(const Shape& input_shape, const Shape& output_shape);
 
  private:
-  friend class ModelTrainer;
   void ensure_built_for(const Tensor& x, const char* op);
   void ensure_metrics();
   // Loss of one batch on the (possibly fused) path, plus the probabilities metrics see.

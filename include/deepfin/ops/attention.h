@@ -24,7 +24,7 @@
 
 #include "deepfin/core/tensor.h"
 
-namespace deepfin::ops {
+namespace deepfin {
 
 struct AttentionOptions {
   double scale = 0;  // 0: 1 / sqrt(Dk)
@@ -43,4 +43,4 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor
 std::pair<Tensor, Tensor> attention_with_scores(const Tensor& q, const Tensor& k, const Tensor& v,
                                                 const Tensor& mask = {}, const AttentionOptions& o = {});
 
-}  // namespace deepfin::ops
+}  // namespace deepfin

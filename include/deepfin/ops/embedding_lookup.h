@@ -1,6 +1,6 @@
 #pragma once
 // embedding_lookup(table, ids): rows of a (vocab, dim) table for int64 ids of any
-// shape, output ids.shape + (dim), as ops::embedding. The difference is backward:
+// shape, output ids.shape + (dim), as deepfin::embedding. The difference is backward:
 // when the table is a leaf (a layer's weight), its gradient rows are added
 // straight into table.grad() (created as zeros if missing), where the engine
 // would otherwise receive a dense (vocab, dim) gradient to zero, fill and add:

@@ -5,11 +5,11 @@
 //   dropout_add(x, residual, rate, training)          = residual + dropout(x)
 //   activation_dropout(x, activation, rate, training) = dropout(activation(x))
 //
-// Inverted dropout as ops::dropout (zero with probability `rate`, scale the rest
+// Inverted dropout as deepfin::dropout (zero with probability `rate`, scale the rest
 // by 1 / (1 - rate), identity when !training or rate == 0), but each element's
 // decision is a hash of (one 64-bit key drawn from `gen` or the default generator
 // per call, its flat index): backward recomputes it, the same seed gives the same
-// masks whatever the thread count, and the mask stream differs from ops::dropout's.
+// masks whatever the thread count, and the mask stream differs from deepfin::dropout's.
 #include <string>
 
 #include "deepfin/core/random.h"

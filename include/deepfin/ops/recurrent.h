@@ -26,7 +26,7 @@
 
 #include "deepfin/core/tensor.h"
 
-namespace deepfin::ops {
+namespace deepfin {
 
 struct RecurrentOptions {
   std::string activation = "tanh";               // candidate/output activation: tanh | relu | sigmoid | linear
@@ -64,4 +64,4 @@ struct KerasRecurrentWeights {
 KerasRecurrentWeights keras_weights_from_torch(RecurrentKind kind, const Tensor& weight_ih, const Tensor& weight_hh,
                                                const Tensor& bias_ih, const Tensor& bias_hh);
 
-}  // namespace deepfin::ops
+}  // namespace deepfin

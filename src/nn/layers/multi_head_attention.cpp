@@ -121,9 +121,9 @@ std::pair<Tensor, Tensor> MultiHeadAttention::run(const Tensor& query, const Ten
   const Tensor q = project(query, "query", key_dim_);
   const Tensor k = project(key, "key", key_dim_);
   const Tensor v = project(value, "value", value_dim_);
-  const ops::AttentionOptions o{.causal = causal, .dropout = options_.dropout, .training = training};
-  auto [o_heads, scores] = want_scores ? ops::attention_with_scores(q, k, v, op_mask, o)
-                                       : std::pair{ops::attention(q, k, v, op_mask, o), Tensor()};
+  const deepfin::AttentionOptions o{.causal = causal, .dropout = options_.dropout, .training = training};
+  auto [o_heads, scores] = want_scores ? deepfin::attention_with_scores(q, k, v, op_mask, o)
+                                       : std::pair{deepfin::attention(q, k, v, op_mask, o), Tensor()};
   const int64_t B = query.size(0), Tq = query.size(1);
   const Tensor merged = o_heads.permute({0, 2, 1, 3}).reshape({B, Tq, num_heads_ * value_dim_});
   const Tensor& out_kernel = weight("output_kernel");

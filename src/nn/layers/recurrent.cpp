@@ -36,7 +36,7 @@ Tensor dropout_mask(const Shape& shape, double rate, DType dtype) {
 
 }  // namespace
 
-RecurrentLayer::RecurrentLayer(const std::string& class_name, ops::RecurrentKind kind, int64_t units,
+RecurrentLayer::RecurrentLayer(const std::string& class_name, deepfin::RecurrentKind kind, int64_t units,
                                const RecurrentLayerOptions& options)
     : Layer(class_name, common_options(options)), kind_(kind), units_(units), options_(options) {
   if (units <= 0) throw ValueError(fmt::format("{} '{}': units must be positive, got {}", class_name, name(), units));
@@ -44,7 +44,7 @@ RecurrentLayer::RecurrentLayer(const std::string& class_name, ops::RecurrentKind
        {std::pair{options.dropout, "dropout"}, {options.recurrent_dropout, "recurrent_dropout"}})
     if (!(rate >= 0.0 && rate < 1.0))
       throw ValueError(fmt::format("{} '{}': {} must be in [0, 1), got {}", class_name, name(), what, rate));
-  if (kind == ops::RecurrentKind::gru && !options.reset_after)
+  if (kind == deepfin::RecurrentKind::gru && !options.reset_after)
     throw ConfigError(
         fmt::format("GRU '{}': reset_after = false is not supported (only the Keras 2/3 default, "
                     "reset_after = true)",
@@ -62,7 +62,7 @@ RecurrentLayer::RecurrentLayer(const std::string& class_name, ops::RecurrentKind
 }
 
 int64_t RecurrentLayer::gates() const {
-  return kind_ == ops::RecurrentKind::lstm ? 4 : kind_ == ops::RecurrentKind::gru ? 3 : 1;
+  return kind_ == deepfin::RecurrentKind::lstm ? 4 : kind_ == deepfin::RecurrentKind::gru ? 3 : 1;
 }
 
 Shape RecurrentLayer::compute_output_shape(const Shape& input_shape) const {
@@ -85,9 +85,9 @@ void RecurrentLayer::build_weights(const Shape& input_shape) {
     add_weight("recurrent_kernel", {U, GU}, options_.recurrent_initializer);
   }
   if (!options_.use_bias) return;
-  const Shape bias_shape = kind_ == ops::RecurrentKind::gru ? Shape{2, GU} : Shape{GU};
+  const Shape bias_shape = kind_ == deepfin::RecurrentKind::gru ? Shape{2, GU} : Shape{GU};
   const Tensor bias = add_weight("bias", bias_shape, options_.bias_initializer);
-  if (kind_ == ops::RecurrentKind::lstm && options_.unit_forget_bias) {
+  if (kind_ == deepfin::RecurrentKind::lstm && options_.unit_forget_bias) {
     std::vector<double> values = bias.detach().to_vector<double>();
     for (int64_t u = U; u < 2 * U; ++u) values[static_cast<size_t>(u)] = 1.0;
     assign_values(bias, from_vector(values, bias_shape));
@@ -119,7 +119,7 @@ Tensor RecurrentLayer::forward_masked(const Tensor& x, const Tensor& mask, bool 
 
 std::vector<Tensor> RecurrentLayer::run(const Tensor& x, const std::vector<Tensor>& initial_states, const Tensor& mask,
                                         bool training) {
-  const bool lstm = kind_ == ops::RecurrentKind::lstm;
+  const bool lstm = kind_ == deepfin::RecurrentKind::lstm;
   const size_t n_states = lstm ? 2 : 1;
   if (!initial_states.empty() && initial_states.size() != n_states)
     throw ValueError(fmt::format("{} '{}': expected {} initial state(s), got {}", class_name(), name(), n_states,
@@ -143,22 +143,22 @@ std::vector<Tensor> RecurrentLayer::run(const Tensor& x, const std::vector<Tenso
   if (training && options_.dropout > 0.0) in_drop = dropout_mask({N, x.size(2)}, options_.dropout, x.dtype());
   if (training && options_.recurrent_dropout > 0.0)
     rec_drop = dropout_mask({N, units_}, options_.recurrent_dropout, x.dtype());
-  const ops::RecurrentOptions o{.activation = options_.activation,
-                                .recurrent_activation = options_.recurrent_activation,
-                                .go_backwards = options_.go_backwards};
+  const deepfin::RecurrentOptions o{.activation = options_.activation,
+                                    .recurrent_activation = options_.recurrent_activation,
+                                    .go_backwards = options_.go_backwards};
   const Tensor h0 = initial_states.empty() ? Tensor() : initial_states[0];
   const Tensor bias = options_.use_bias ? weight_at(2) : Tensor();
-  ops::RecurrentResult r;
+  deepfin::RecurrentResult r;
   switch (kind_) {
-    case ops::RecurrentKind::lstm:
-      r = ops::lstm(x, weight_at(0), weight_at(1), bias, h0, initial_states.empty() ? Tensor() : initial_states[1],
-                    keep, in_drop, rec_drop, o);
+    case deepfin::RecurrentKind::lstm:
+      r = deepfin::lstm(x, weight_at(0), weight_at(1), bias, h0, initial_states.empty() ? Tensor() : initial_states[1],
+                        keep, in_drop, rec_drop, o);
       break;
-    case ops::RecurrentKind::gru:
-      r = ops::gru(x, weight_at(0), weight_at(1), bias, h0, keep, in_drop, rec_drop, o);
+    case deepfin::RecurrentKind::gru:
+      r = deepfin::gru(x, weight_at(0), weight_at(1), bias, h0, keep, in_drop, rec_drop, o);
       break;
-    case ops::RecurrentKind::simple_rnn:
-      r = ops::simple_rnn(x, weight_at(0), weight_at(1), bias, h0, keep, in_drop, rec_drop, o);
+    case deepfin::RecurrentKind::simple_rnn:
+      r = deepfin::simple_rnn(x, weight_at(0), weight_at(1), bias, h0, keep, in_drop, rec_drop, o);
       break;
   }
   // Keras's last output is the sequence's last entry (zeros for a fully masked row).
@@ -171,15 +171,15 @@ nlohmann::json RecurrentLayer::get_config() const {
   nlohmann::json c = Layer::get_config();
   c["units"] = units_;
   c["activation"] = options_.activation;
-  if (kind_ != ops::RecurrentKind::simple_rnn) c["recurrent_activation"] = options_.recurrent_activation;
+  if (kind_ != deepfin::RecurrentKind::simple_rnn) c["recurrent_activation"] = options_.recurrent_activation;
   c["use_bias"] = options_.use_bias;
   c["return_sequences"] = options_.return_sequences;
   c["return_state"] = options_.return_state;
   c["go_backwards"] = options_.go_backwards;
   c["dropout"] = options_.dropout;
   c["recurrent_dropout"] = options_.recurrent_dropout;
-  if (kind_ == ops::RecurrentKind::lstm) c["unit_forget_bias"] = options_.unit_forget_bias;
-  if (kind_ == ops::RecurrentKind::gru) c["reset_after"] = options_.reset_after;
+  if (kind_ == deepfin::RecurrentKind::lstm) c["unit_forget_bias"] = options_.unit_forget_bias;
+  if (kind_ == deepfin::RecurrentKind::gru) c["reset_after"] = options_.reset_after;
   c["kernel_initializer"] = options_.kernel_initializer;
   c["recurrent_initializer"] = options_.recurrent_initializer;
   c["bias_initializer"] = options_.bias_initializer;
@@ -213,11 +213,11 @@ RecurrentLayerOptions RecurrentLayer::options_from_config(const nlohmann::json& 
 }
 
 SimpleRNN::SimpleRNN(int64_t units, const RecurrentLayerOptions& options)
-    : RecurrentLayer("SimpleRNN", ops::RecurrentKind::simple_rnn, units, options) {}
+    : RecurrentLayer("SimpleRNN", deepfin::RecurrentKind::simple_rnn, units, options) {}
 LSTM::LSTM(int64_t units, const RecurrentLayerOptions& options)
-    : RecurrentLayer("LSTM", ops::RecurrentKind::lstm, units, options) {}
+    : RecurrentLayer("LSTM", deepfin::RecurrentKind::lstm, units, options) {}
 GRU::GRU(int64_t units, const RecurrentLayerOptions& options)
-    : RecurrentLayer("GRU", ops::RecurrentKind::gru, units, options) {}
+    : RecurrentLayer("GRU", deepfin::RecurrentKind::gru, units, options) {}
 
 std::shared_ptr<Layer> SimpleRNN::from_config(const nlohmann::json& c) {
   return std::make_shared<SimpleRNN>(c.at("units").get<int64_t>(), options_from_config(c));

@@ -53,7 +53,7 @@ class RecurrentLayer : public Layer {
                                        const Tensor& mask = {}, bool training = false);
 
  protected:
-  RecurrentLayer(const std::string& class_name, ops::RecurrentKind kind, int64_t units,
+  RecurrentLayer(const std::string& class_name, deepfin::RecurrentKind kind, int64_t units,
                  const RecurrentLayerOptions& options);
   static RecurrentLayerOptions options_from_config(const nlohmann::json& config);
   void build_weights(const Shape& input_shape) override;
@@ -66,7 +66,7 @@ class RecurrentLayer : public Layer {
                           bool training);
   int64_t gates() const;
 
-  ops::RecurrentKind kind_;
+  deepfin::RecurrentKind kind_;
   int64_t units_;
   RecurrentLayerOptions options_;
 };

@@ -6,7 +6,7 @@
 // any thread count.
 #include <cstdint>
 
-#include "kernels/ew_slots.h"
+#include "kernels/elementwise_slots.h"
 
 namespace deepfin::kernels::opt {
 

@@ -1,7 +1,7 @@
 // coalesce(): the shape simplification every broadcast kernel runs first.
 #include <cstddef>
 
-#include "kernels/ew_slots.h"
+#include "kernels/elementwise_slots.h"
 
 namespace deepfin::kernels {
 

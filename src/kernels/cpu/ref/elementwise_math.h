@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "kernels/ew_slots.h"
+#include "kernels/elementwise_slots.h"
 
 namespace deepfin::kernels::math {
 

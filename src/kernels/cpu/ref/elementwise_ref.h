@@ -3,7 +3,7 @@
 // written to be read and trusted. Optimized kernels are tested against these.
 #include <cstdint>
 
-#include "kernels/ew_slots.h"
+#include "kernels/elementwise_slots.h"
 
 namespace deepfin::kernels::ref {
 
