@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "deepfin/autograd/node.h"
-#include "kernels/misc_slots.h"
+#include "kernels/movement_slots.h"
 
 namespace deepfin {
 

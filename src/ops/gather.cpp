@@ -5,7 +5,7 @@
 
 #include "deepfin/autograd/node.h"
 #include "deepfin/ops/shape_ops.h"
-#include "kernels/misc_slots.h"
+#include "kernels/movement_slots.h"
 
 namespace deepfin {
 namespace {

@@ -7,7 +7,7 @@
 #include "deepfin/ops/losses.h"
 #include "deepfin/ops/reductions.h"
 #include "deepfin/ops/shape_ops.h"
-#include "kernels/misc_slots.h"
+#include "kernels/loss_slots.h"
 #include "ops/losses_internal.h"
 
 namespace deepfin {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "deepfin/ops/losses.h"
-#include "kernels/misc_slots.h"
+#include "kernels/loss_slots.h"
 #include "ops/losses_internal.h"
 
 namespace deepfin {

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "deepfin/ops/shape_ops.h"
-#include "kernels/misc_slots.h"
+#include "kernels/movement_slots.h"
 
 namespace deepfin {
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "kernels/misc_slots.h"
+#include "kernels/movement_slots.h"
 
 namespace deepfin::kernels {
 namespace {

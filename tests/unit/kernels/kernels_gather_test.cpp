@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "deepfin/base/threads.h"
-#include "kernels/misc_slots.h"
+#include "kernels/movement_slots.h"
 
 namespace deepfin::kernels {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/misc_slots.h"
+#include "kernels/loss_slots.h"
 
 namespace deepfin::kernels {
 namespace {

@@ -4,7 +4,7 @@
 // reference kernels (kernels/cpu/ref/loss_math.h); only the summation order differs.
 #include <cstdint>
 
-#include "kernels/misc_slots.h"
+#include "kernels/loss_slots.h"
 
 namespace deepfin::kernels::opt {
 

@@ -4,7 +4,7 @@
 // propagate into the loss (clamp lets NaN through).
 #include <cmath>
 
-#include "kernels/misc_slots.h"
+#include "kernels/loss_slots.h"
 
 namespace deepfin::kernels::loss_math {
 

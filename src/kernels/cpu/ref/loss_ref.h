@@ -3,7 +3,7 @@
 // See kernels/misc_slots.h for what each computes.
 #include <cstdint>
 
-#include "kernels/misc_slots.h"
+#include "kernels/loss_slots.h"
 
 namespace deepfin::kernels::ref {
 
