@@ -25,6 +25,7 @@
 #include "kernels/cpu/ref/loss_ref.h"
 #include "kernels/cpu/ref/pool2d_ref.h"
 #include "kernels/cpu/ref/recurrent_ref.h"
+#include "kernels/cpu/ref/rms_norm_ref.h"
 #include "kernels/elementwise_slots.h"
 #include "kernels/fused_dropout_slots.h"
 #include "kernels/kernel_table.h"

@@ -108,7 +108,7 @@
     &ref::pointwise_loss_backward<float>, &opt::pointwise_loss_backward<float>)                                        \
   X(pointwise_loss_backward_slot, PointwiseLossBackwardKernel, double, "pointwise_loss_backward",                      \
     &ref::pointwise_loss_backward<double>, &opt::pointwise_loss_backward<double>)                                      \
-  /* layer normalization (norm_slots.h): optimized float32 only */                                                     \
+  /* layer and RMS normalization (norm_slots.h): optimized float32 layer norm */                                       \
   X(layer_norm_forward_slot, LayerNormForwardFn, float, "layer_norm_forward", &ref::layer_norm_forward<float>,         \
     &opt::layer_norm_forward)                                                                                          \
   X(layer_norm_forward_slot, LayerNormForwardFn, double, "layer_norm_forward", &ref::layer_norm_forward<double>,       \
@@ -117,6 +117,10 @@
     &opt::layer_norm_backward)                                                                                         \
   X(layer_norm_backward_slot, LayerNormBackwardFn, double, "layer_norm_backward", &ref::layer_norm_backward<double>,   \
     nullptr)                                                                                                           \
+  X(rms_norm_forward_slot, RmsNormForwardFn, float, "rms_norm_forward", &ref::rms_norm_forward<float>, nullptr)        \
+  X(rms_norm_forward_slot, RmsNormForwardFn, double, "rms_norm_forward", &ref::rms_norm_forward<double>, nullptr)      \
+  X(rms_norm_backward_slot, RmsNormBackwardFn, float, "rms_norm_backward", &ref::rms_norm_backward<float>, nullptr)    \
+  X(rms_norm_backward_slot, RmsNormBackwardFn, double, "rms_norm_backward", &ref::rms_norm_backward<double>, nullptr)  \
   /* attention (attention_slots.h): optimized float32 only */                                                          \
   X(attention_forward_slot, AttentionForwardFn, float, "attention_forward", &ref::attention_forward<float>,            \
     &opt::attention_forward)                                                                                           \

@@ -13,4 +13,9 @@ namespace deepfin {
 // width, DTypeError for mixed or non-floating dtypes, ValueError for epsilon <= 0.
 Tensor layer_norm(const Tensor& x, const Tensor& gamma = {}, const Tensor& beta = {}, double epsilon = 1e-5);
 
+// RMS normalization over the last axis (Zhang & Sennrich 2019; the RMSNorm of
+// LLaMA-style decoders): y = x / sqrt(mean(x^2) + epsilon) * gamma, no centring and
+// no shift. gamma is (features,) or undefined (scale 1). Errors as layer_norm's.
+Tensor rms_norm(const Tensor& x, const Tensor& gamma = {}, double epsilon = 1e-6);
+
 }  // namespace deepfin
