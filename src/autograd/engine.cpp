@@ -2,6 +2,8 @@
 // so each node runs once, after every consumer of its output has contributed.
 #include "deepfin/autograd/engine.h"
 
+#include <fmt/format.h>
+
 #include <unordered_map>
 #include <vector>
 
@@ -31,8 +33,8 @@ thread_local LeafGradientSink* t_sink = nullptr;
 
 void accumulate_leaf(const std::shared_ptr<TensorImpl>& leaf, const Tensor& g) {
   if (g.shape() != leaf->shape)
-    throw ShapeError("backward: gradient of shape " + shape_str(g.shape()) + " for a leaf of shape " +
-                     shape_str(leaf->shape));
+    throw ShapeError(fmt::format("backward: gradient of shape {} for a leaf of shape {}", shape_str(g.shape()),
+                                 shape_str(leaf->shape)));
   if (t_sink) {
     t_sink->accumulate(*leaf, g);
     return;
@@ -89,12 +91,12 @@ void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph
     std::vector<Tensor> grads;
     if (grad_out.defined()) {
       if (grad_out.shape() != node->output_shape)
-        throw ShapeError(std::string("backward: ") + node->name() + " received a gradient of shape " +
-                         shape_str(grad_out.shape()) + ", expected " + shape_str(node->output_shape));
+        throw ShapeError(fmt::format("backward: {} received a gradient of shape {}, expected {}", node->name(),
+                                     shape_str(grad_out.shape()), shape_str(node->output_shape)));
       grads = node->backward(grad_out);
       if (grads.size() != node->next_edges().size())
-        throw Error(std::string("backward: ") + node->name() + " returned " + std::to_string(grads.size()) +
-                    " gradients for " + std::to_string(node->next_edges().size()) + " inputs");
+        throw Error(fmt::format("backward: {} returned {} gradients for {} inputs", node->name(), grads.size(),
+                                node->next_edges().size()));
     }
     const auto& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {

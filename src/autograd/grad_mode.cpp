@@ -1,4 +1,6 @@
 // Graph recording: the no-grad switch, and attaching nodes to op outputs.
+#include <fmt/format.h>
+
 #include "deepfin/autograd/node.h"
 
 namespace deepfin {
@@ -19,9 +21,10 @@ NoGradGuard::~NoGradGuard() {
 }
 
 void throw_graph_freed(const char* node_name) {
-  throw Error(std::string("backward through ") + node_name +
-              " a second time: its saved values were freed after the first backward; pass retain_graph=true to "
-              "the first backward() to keep them");
+  throw Error(
+      fmt::format("backward through {} a second time: its saved values were freed after the first backward; pass "
+                  "retain_graph=true to the first backward() to keep them",
+                  node_name));
 }
 
 bool any_requires_grad(const std::vector<Tensor>& inputs) {

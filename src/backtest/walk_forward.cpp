@@ -12,7 +12,7 @@ namespace deepfin::backtest {
 namespace {
 
 void check_options(int64_t num_samples, const WalkForwardOptions& o) {
-  const auto fail = [](const std::string& why) { throw ValueError("walk_forward_folds: " + why); };
+  const auto fail = [](const std::string& why) { throw ValueError(fmt::format("walk_forward_folds: {}", why)); };
   if (o.retrain_every < 1) fail(fmt::format("retrain_every is {}, expected >= 1", o.retrain_every));
   if (o.initial_train < 1 || o.initial_train >= num_samples) {
     fail(fmt::format("initial_train is {}, expected 1 <= initial_train < num_samples = {}", o.initial_train,

@@ -1,5 +1,6 @@
 #include "deepfin/base/threads.h"
 
+#include <fmt/format.h>
 #include <omp.h>
 #include <unistd.h>
 
@@ -39,8 +40,7 @@ int& thread_count() {
 
 void set_num_threads(int n) {
   if (n <= 0 || n > kMaxThreads)
-    throw ValueError("set_num_threads: thread count must lie in [1, " + std::to_string(kMaxThreads) + "], got " +
-                     std::to_string(n));
+    throw ValueError(fmt::format("set_num_threads: thread count must lie in [1, {}], got {}", kMaxThreads, n));
   thread_count() = n;
   omp_set_num_threads(n);
 }

@@ -1,5 +1,7 @@
 #include "deepfin/core/dtype.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 
 namespace deepfin {
@@ -20,11 +22,11 @@ DType dtype_from_name(const std::string& name) {
   if (name == "float32") return DType::float32;
   if (name == "float64") return DType::float64;
   if (name == "int64") return DType::int64;
-  throw ConfigError("unknown dtype '" + name + "' (expected float32, float64 or int64)");
+  throw ConfigError(fmt::format("unknown dtype '{}' (expected float32, float64 or int64)", name));
 }
 
 void throw_not_floating(const char* op, DType t) {
-  throw DTypeError(std::string(op) + ": expected a float32 or float64 tensor, got " + dtype_name(t));
+  throw DTypeError(fmt::format("{}: expected a float32 or float64 tensor, got {}", op, dtype_name(t)));
 }
 
 }  // namespace deepfin

@@ -1,5 +1,7 @@
 #include "deepfin/core/shape.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "deepfin/base/error.h"
@@ -10,7 +12,7 @@ int64_t shape_numel(const Shape& shape) {
   int64_t n = 1;
   for (int64_t d : shape)
     if (__builtin_mul_overflow(n, d, &n))
-      throw ValueError("shape " + shape_str(shape) + " has more elements than fit in 64 bits");
+      throw ValueError(fmt::format("shape {} has more elements than fit in 64 bits", shape_str(shape)));
   return n;
 }
 
@@ -28,7 +30,7 @@ Strides contiguous_strides(const Shape& shape) {
   Strides strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
     if (__builtin_mul_overflow(strides[i + 1], std::max<int64_t>(shape[i + 1], 1), &strides[i]))
-      throw ValueError("shape " + shape_str(shape) + " has more elements than fit in 64 bits");
+      throw ValueError(fmt::format("shape {} has more elements than fit in 64 bits", shape_str(shape)));
   return strides;
 }
 
@@ -39,8 +41,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
     const int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     const int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
     if (da != db && da != 1 && db != 1)
-      throw ShapeError(std::string(op) + ": shapes " + shape_str(a) + " and " + shape_str(b) +
-                       " cannot be broadcast together");
+      throw ShapeError(
+          fmt::format("{}: shapes {} and {} cannot be broadcast together", op, shape_str(a), shape_str(b)));
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -49,18 +51,17 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 int64_t normalize_axis(int64_t axis, int64_t ndim, const char* op) {
   const int64_t bound = std::max<int64_t>(ndim, 1);
   if (axis < -bound || axis >= bound)
-    throw IndexError(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a tensor with " +
-                     std::to_string(ndim) + " dimensions (valid: " + std::to_string(-bound) + " to " +
-                     std::to_string(bound - 1) + ")");
+    throw IndexError(fmt::format("{}: axis {} is out of range for a tensor with {} dimensions (valid: {} to {})", op,
+                                 axis, ndim, -bound, bound - 1));
   return axis < 0 ? axis + bound : axis;
 }
 
 void check_shape_valid(const Shape& shape, const char* op) {
   for (int64_t d : shape)
-    if (d < 0) throw ValueError(std::string(op) + ": negative dimension in shape " + shape_str(shape));
+    if (d < 0) throw ValueError(fmt::format("{}: negative dimension in shape {}", op, shape_str(shape)));
   // Refused before size arithmetic can wrap.
   if (!shape_within_limit(shape))
-    throw ValueError(std::string(op) + ": shape " + shape_str(shape) + " is too large to allocate");
+    throw ValueError(fmt::format("{}: shape {} is too large to allocate", op, shape_str(shape)));
 }
 
 bool shape_within_limit(const Shape& shape) {

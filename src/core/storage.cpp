@@ -1,12 +1,15 @@
 #include "deepfin/core/storage.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 #include "deepfin/core/allocator.h"
 
 namespace deepfin {
 
 Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
-  if (device.type != DeviceType::CPU) throw Error("Storage: device " + device.to_string() + " is not available");
+  if (device.type != DeviceType::CPU)
+    throw Error(fmt::format("Storage: device {} is not available", device.to_string()));
   data_ = CachingAllocator::instance().allocate(bytes);
 }
 

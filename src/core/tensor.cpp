@@ -1,6 +1,8 @@
 // Tensor basics: construction, element access and creation functions.
 #include "deepfin/core/tensor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -42,24 +44,23 @@ bool Tensor::is_contiguous() const {
 
 void Tensor::check_dtype(DType expected) const {
   if (dtype() != expected)
-    throw DTypeError(std::string("data<T>(): tensor has dtype ") + dtype_name(dtype()) + ", requested " +
-                     dtype_name(expected));
+    throw DTypeError(
+        fmt::format("data<T>(): tensor has dtype {}, requested {}", dtype_name(dtype()), dtype_name(expected)));
 }
 
 namespace {
 
 int64_t element_offset(const Tensor& t, const int64_t* index, size_t n) {
   if (static_cast<int64_t>(n) != t.dim())
-    throw IndexError("element access: " + std::to_string(n) + " indices given for a tensor with " +
-                     std::to_string(t.dim()) + " dimensions");
+    throw IndexError(fmt::format("element access: {} indices given for a tensor with {} dimensions", n, t.dim()));
   int64_t off = t.offset();
   for (size_t i = 0; i < n; ++i) {
     int64_t v = index[i];
     const int64_t size = t.shape()[i];
     if (v < 0) v += size;
     if (v < 0 || v >= size)
-      throw IndexError("element access: index " + std::to_string(index[i]) + " is out of bounds for axis " +
-                       std::to_string(i) + " with size " + std::to_string(size));
+      throw IndexError(
+          fmt::format("element access: index {} is out of bounds for axis {} with size {}", index[i], i, size));
     off += v * t.strides()[i];
   }
   return off;
@@ -92,8 +93,8 @@ void Tensor::set(const std::vector<int64_t>& index, double value) {
 
 double Tensor::item() const {
   if (numel() != 1)
-    throw ShapeError("item(): tensor of shape " + shape_str(shape()) + " has " + std::to_string(numel()) +
-                     " elements, expected exactly 1");
+    throw ShapeError(
+        fmt::format("item(): tensor of shape {} has {} elements, expected exactly 1", shape_str(shape()), numel()));
   return read_element(*this, offset());
 }
 
@@ -114,8 +115,8 @@ template std::vector<int64_t> Tensor::to_vector<int64_t>() const;
 
 Tensor& Tensor::set_requires_grad(bool value) {
   if (value && !is_floating(dtype()))
-    throw DTypeError(std::string("set_requires_grad: only float tensors can require gradients, got ") +
-                     dtype_name(dtype()));
+    throw DTypeError(
+        fmt::format("set_requires_grad: only float tensors can require gradients, got {}", dtype_name(dtype())));
   if (!value && impl().grad_fn)
     throw Error("set_requires_grad(false): only leaf tensors can change requires_grad; use detach()");
   impl().requires_grad = value;
@@ -177,7 +178,7 @@ template <class T>
 Tensor from_values(const std::vector<T>& values, const Shape& shape) {
   check_shape_valid(shape, "from_vector");
   if (shape_numel(shape) != static_cast<int64_t>(values.size()))
-    throw ShapeError("from_vector: " + std::to_string(values.size()) + " values cannot fill shape " + shape_str(shape));
+    throw ShapeError(fmt::format("from_vector: {} values cannot fill shape {}", values.size(), shape_str(shape)));
   Tensor t = Tensor::empty(shape, dtype_of_v<T>);
   if (!values.empty()) std::memcpy(t.raw_data(), values.data(), values.size() * sizeof(T));
   return t;

@@ -1,5 +1,7 @@
 // Views (reshape, permute, slice, broadcast, ...) and copies. Each shares or
 // copies storage and records its own small backward when gradients are on.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -91,22 +93,24 @@ Tensor Tensor::reshape(const Shape& requested) const {
   int64_t infer = -1, known = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1) {
-      if (infer >= 0) throw ShapeError("reshape: only one dimension can be -1, got " + shape_str(requested));
+      if (infer >= 0)
+        throw ShapeError(fmt::format("reshape: only one dimension can be -1, got {}", shape_str(requested)));
       infer = static_cast<int64_t>(i);
     } else if (shape[i] < 0) {
-      throw ShapeError("reshape: invalid target shape " + shape_str(requested));
+      throw ShapeError(fmt::format("reshape: invalid target shape {}", shape_str(requested)));
     } else {
       known *= shape[i];
     }
   }
   if (infer >= 0) {
     if (known == 0 || numel() % known != 0)
-      throw ShapeError("reshape: cannot reshape " + shape_str(this->shape()) + " into " + shape_str(requested));
+      throw ShapeError(
+          fmt::format("reshape: cannot reshape {} into {}", shape_str(this->shape()), shape_str(requested)));
     shape[infer] = numel() / known;
   }
   if (shape_numel(shape) != numel())
-    throw ShapeError("reshape: cannot reshape " + shape_str(this->shape()) + " (" + std::to_string(numel()) +
-                     " elements) into " + shape_str(requested));
+    throw ShapeError(fmt::format("reshape: cannot reshape {} ({} elements) into {}", shape_str(this->shape()), numel(),
+                                 shape_str(requested)));
   auto strides = view_strides(*this, shape);
   Tensor base = strides ? *this : contiguous();
   Tensor out = make_view(base, shape, strides ? *strides : contiguous_strides(shape), base.offset());
@@ -119,9 +123,7 @@ Tensor Tensor::flatten(int64_t start_axis, int64_t end_axis) const {
   if (dim() == 0) return reshape({1});
   const int64_t s = normalize_axis(start_axis, dim(), "flatten");
   const int64_t e = normalize_axis(end_axis, dim(), "flatten");
-  if (s > e)
-    throw IndexError("flatten: start axis " + std::to_string(start_axis) + " is after end axis " +
-                     std::to_string(end_axis));
+  if (s > e) throw IndexError(fmt::format("flatten: start axis {} is after end axis {}", start_axis, end_axis));
   Shape shape(this->shape().begin(), this->shape().begin() + s);
   int64_t merged = 1;
   for (int64_t i = s; i <= e; ++i) merged *= this->shape()[i];
@@ -132,14 +134,13 @@ Tensor Tensor::flatten(int64_t start_axis, int64_t end_axis) const {
 
 Tensor Tensor::permute(const std::vector<int64_t>& axes) const {
   if (static_cast<int64_t>(axes.size()) != dim())
-    throw ShapeError("permute: " + std::to_string(axes.size()) + " axes given for a tensor of shape " +
-                     shape_str(shape()));
+    throw ShapeError(fmt::format("permute: {} axes given for a tensor of shape {}", axes.size(), shape_str(shape())));
   Shape shape(axes.size());
   Strides strides(axes.size());
   std::vector<int64_t> inverse(axes.size(), -1);
   for (size_t i = 0; i < axes.size(); ++i) {
     const int64_t a = normalize_axis(axes[i], dim(), "permute");
-    if (inverse[a] >= 0) throw IndexError("permute: axis " + std::to_string(a) + " appears twice");
+    if (inverse[a] >= 0) throw IndexError(fmt::format("permute: axis {} appears twice", a));
     inverse[a] = static_cast<int64_t>(i);
     shape[i] = this->shape()[a];
     strides[i] = this->strides()[a];
@@ -159,7 +160,7 @@ Tensor Tensor::transpose(int64_t a, int64_t b) const {
 Tensor Tensor::slice(int64_t axis, int64_t start, int64_t stop, int64_t step) const {
   const int64_t ax = normalize_axis(axis, dim(), "slice");
   const int64_t n = shape()[ax];
-  if (step <= 0) throw ValueError("slice: step must be positive, got " + std::to_string(step));
+  if (step <= 0) throw ValueError(fmt::format("slice: step must be positive, got {}", step));
   // Python-style clamping of negative and out-of-range bounds.
   auto clampi = [n](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + n : v, 0, n); };
   const int64_t lo = clampi(start), hi = std::max(clampi(stop), clampi(start));
@@ -182,16 +183,14 @@ Tensor Tensor::select(int64_t axis, int64_t index) const {
   const int64_t ax = normalize_axis(axis, dim(), "select");
   const int64_t n = shape()[ax];
   if (index < -n || index >= n)
-    throw IndexError("select: index " + std::to_string(index) + " is out of bounds for axis " + std::to_string(ax) +
-                     " with size " + std::to_string(n));
+    throw IndexError(fmt::format("select: index {} is out of bounds for axis {} with size {}", index, ax, n));
   const int64_t i = index < 0 ? index + n : index;
   return slice(ax, i, i + 1).squeeze(ax);
 }
 
 Tensor Tensor::squeeze(int64_t axis) const {
   const int64_t ax = normalize_axis(axis, dim(), "squeeze");
-  if (shape()[ax] != 1)
-    throw ShapeError("squeeze: axis " + std::to_string(ax) + " of shape " + shape_str(shape()) + " is not 1");
+  if (shape()[ax] != 1) throw ShapeError(fmt::format("squeeze: axis {} of shape {} is not 1", ax, shape_str(shape())));
   Shape s = shape();
   s.erase(s.begin() + ax);
   return reshape(s);
@@ -208,7 +207,8 @@ Tensor Tensor::broadcast_to(const Shape& target) const {
   if (target == shape()) return *this;
   const Shape b = broadcast_shapes(shape(), target, "broadcast_to");
   if (b != target)
-    throw ShapeError("broadcast_to: shape " + shape_str(shape()) + " cannot be broadcast to " + shape_str(target));
+    throw ShapeError(
+        fmt::format("broadcast_to: shape {} cannot be broadcast to {}", shape_str(shape()), shape_str(target)));
   const size_t lead = target.size() - shape().size();
   Strides strides(target.size(), 0);
   for (size_t i = 0; i < shape().size(); ++i) strides[lead + i] = shape()[i] == 1 ? 0 : this->strides()[i];
@@ -222,7 +222,8 @@ Tensor sum_to_shape(const Tensor& t, const Shape& shape) {
   if (t.shape() == shape) return t;
   // Validates that `shape` broadcasts to t's shape.
   if (broadcast_shapes(shape, t.shape(), "sum_to_shape") != t.shape())
-    throw ShapeError("sum_to_shape: shape " + shape_str(t.shape()) + " cannot be summed to " + shape_str(shape));
+    throw ShapeError(
+        fmt::format("sum_to_shape: shape {} cannot be summed to {}", shape_str(t.shape()), shape_str(shape)));
   Tensor out = zeros(shape, t.dtype());
   // View `out` with t's shape (zero strides on summed axes) and accumulate.
   const size_t lead = t.shape().size() - shape.size();
@@ -241,7 +242,7 @@ Tensor sum_to_shape(const Tensor& t, const Shape& shape) {
 
 void add_into(Tensor& dst, const Tensor& src) {
   if (dst.dtype() != src.dtype())
-    throw DTypeError(std::string("add_into: dtype ") + dtype_name(src.dtype()) + " into " + dtype_name(dst.dtype()));
+    throw DTypeError(fmt::format("add_into: dtype {} into {}", dtype_name(src.dtype()), dtype_name(dst.dtype())));
   Tensor s = src.detach();
   if (s.shape() != dst.shape()) s = s.broadcast_to(dst.shape());
   s = s.contiguous();

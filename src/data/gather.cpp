@@ -1,5 +1,7 @@
 #include "data/gather.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <numeric>
 
@@ -25,7 +27,7 @@ Tensor gather_rows(const Tensor& t, const int64_t* rows, int64_t count) {
   char* dst = static_cast<char*>(out.raw_data());
   for (int64_t i = 0; i < count; ++i) {
     if (rows[i] < 0 || rows[i] >= n)
-      throw IndexError("gather_rows: row " + std::to_string(rows[i]) + " out of range [0, " + std::to_string(n) + ")");
+      throw IndexError(fmt::format("gather_rows: row {} out of range [0, {})", rows[i], n));
     std::memcpy(dst + i * row_bytes, src + rows[i] * row_bytes, row_bytes);
   }
   return out;

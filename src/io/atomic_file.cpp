@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,7 +30,7 @@ std::string base_name(const std::string& path) {
 }
 
 [[noreturn]] void throw_errno(const std::string& what, const std::string& path) {
-  throw FileError("cannot " + what + " " + path + ": " + std::strerror(errno));
+  throw FileError(fmt::format("cannot {} {}: {}", what, path, std::strerror(errno)));
 }
 
 // fsync on the directory makes the rename itself durable.
@@ -75,7 +76,7 @@ void remove_stale_temps(const std::string& dir, const std::string& prefix) {
 }  // namespace
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
-  if (path_.empty() || path_.back() == '/') throw FileError("cannot write '" + path_ + "': not a file path");
+  if (path_.empty() || path_.back() == '/') throw FileError(fmt::format("cannot write '{}': not a file path", path_));
   const std::string dir = parent_dir(path_), prefix = "." + base_name(path_) + kTempMarker;
   remove_stale_temps(dir, prefix);
   for (int attempt = 0; attempt < 3 && fd_ < 0; ++attempt) {
@@ -101,7 +102,7 @@ AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
     }
     temp_path_ = buf.data();
   }
-  if (fd_ < 0) throw FileError("cannot create a temporary file for " + path_ + ": it keeps disappearing");
+  if (fd_ < 0) throw FileError(fmt::format("cannot create a temporary file for {}: it keeps disappearing", path_));
   ::fchmod(fd_, 0644);  // mkstemp makes 0600; a saved model should be readable like any other file
 }
 
@@ -116,7 +117,7 @@ void AtomicFileWriter::discard() noexcept {
 }
 
 void AtomicFileWriter::write(const void* data, size_t size) {
-  if (fd_ < 0) throw FileError("cannot write " + path_ + ": the writer is already committed or closed");
+  if (fd_ < 0) throw FileError(fmt::format("cannot write {}: the writer is already committed or closed", path_));
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
     const ssize_t n = ::write(fd_, p, size);
@@ -131,7 +132,7 @@ void AtomicFileWriter::write(const void* data, size_t size) {
 }
 
 void AtomicFileWriter::commit() {
-  if (fd_ < 0) throw FileError("cannot commit " + path_ + ": the writer is already committed or closed");
+  if (fd_ < 0) throw FileError(fmt::format("cannot commit {}: the writer is already committed or closed", path_));
   if (::fsync(fd_) != 0) throw_errno("sync", path_);
   // Renamed while still open (and locked), so no clean-up can take it for a stale file.
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw_errno("rename the temporary file onto", path_);

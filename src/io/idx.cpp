@@ -105,13 +105,14 @@ Tensor load_idx(const std::string& path, DType out, int64_t limit) {
   GzFile gz(path);
   if (!gz.f) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   unsigned char magic[4];
-  if (read_some(gz, magic, 4, path) != 4) throw FileError(path + ": truncated: no complete 4-byte IDX magic");
+  if (read_some(gz, magic, 4, path) != 4)
+    throw FileError(fmt::format("{}: truncated: no complete 4-byte IDX magic", path));
   if (magic[0] != 0 || magic[1] != 0)
     throw FileError(fmt::format("{}: bad IDX magic {:02X} {:02X} {:02X} {:02X} (must start with two zero bytes)", path,
                                 magic[0], magic[1], magic[2], magic[3]));
   const IdxType type = idx_type(magic[2], path);
   const int ndim = magic[3];
-  if (ndim == 0) throw FileError(path + ": bad IDX header: zero dimensions");
+  if (ndim == 0) throw FileError(fmt::format("{}: bad IDX header: zero dimensions", path));
 
   std::vector<unsigned char> dims_raw(4 * static_cast<size_t>(ndim));
   if (read_some(gz, dims_raw.data(), dims_raw.size(), path) != dims_raw.size())

@@ -1,5 +1,7 @@
 #include "deepfin/io/npy.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/io/read_file.h"
 #include "io/bytes.h"
@@ -14,7 +16,7 @@ Tensor load_npy(const std::string& path) {
 }
 
 void save_npy(const std::string& path, const Tensor& tensor) {
-  if (!tensor.defined()) throw ValueError("save_npy: the tensor for " + path + " is undefined");
+  if (!tensor.defined()) throw ValueError(fmt::format("save_npy: the tensor for {} is undefined", path));
   write_file_atomic(path, detail::encode_npy(tensor));
 }
 
@@ -33,8 +35,8 @@ std::map<std::string, Tensor> load_npz(const std::string& path) {
 void save_npz(const std::string& path, const std::map<std::string, Tensor>& tensors, bool compressed) {
   std::vector<detail::ZipMember> members;
   for (const auto& [name, tensor] : tensors) {
-    if (name.empty()) throw ValueError("save_npz: empty array name for " + path);
-    if (!tensor.defined()) throw ValueError("save_npz: the tensor '" + name + "' for " + path + " is undefined");
+    if (name.empty()) throw ValueError(fmt::format("save_npz: empty array name for {}", path));
+    if (!tensor.defined()) throw ValueError(fmt::format("save_npz: the tensor '{}' for {} is undefined", name, path));
     members.push_back({name + ".npy", detail::encode_npy(tensor)});
   }
   write_file_atomic(path, detail::write_zip(members, compressed));

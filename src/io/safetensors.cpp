@@ -88,7 +88,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const nlohma
   uint64_t numel = 1;
   for (const auto& d : j["shape"]) {
     if (!d.is_number_unsigned() && !(d.is_number_integer() && d.get<int64_t>() >= 0))
-      throw fail("shape entries must be non-negative integers, got " + d.dump());
+      throw fail(fmt::format("shape entries must be non-negative integers, got {}", d.dump()));
     const uint64_t v = d.get<uint64_t>();
     if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) || (v != 0 && numel > (uint64_t{1} << 60) / v))
       throw fail("shape is too large");
@@ -98,7 +98,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const nlohma
   detail::check_declared_shape(e.shape, fmt::format("{}: tensor '{}'", path, name));
   for (const auto& o : j["data_offsets"])
     if (!o.is_number_unsigned() && !(o.is_number_integer() && o.get<int64_t>() >= 0))
-      throw fail("data_offsets must be non-negative integers, got " + o.dump());
+      throw fail(fmt::format("data_offsets must be non-negative integers, got {}", o.dump()));
   e.begin = j["data_offsets"][0].get<uint64_t>();
   e.end = j["data_offsets"][1].get<uint64_t>();
   if (e.begin > e.end) throw fail(fmt::format("data_offsets [{}, {}] are reversed", e.begin, e.end));
@@ -125,8 +125,8 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
   uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
     if (name == kMetadataKey) throw ValueError("save_safetensors: '__metadata__' is reserved, not a tensor name");
-    if (!seen.insert(name).second) throw ValueError("save_safetensors: duplicate tensor name '" + name + "'");
-    if (!t.defined()) throw ValueError("save_safetensors: tensor '" + name + "' is undefined");
+    if (!seen.insert(name).second) throw ValueError(fmt::format("save_safetensors: duplicate tensor name '{}'", name));
+    if (!t.defined()) throw ValueError(fmt::format("save_safetensors: tensor '{}' is undefined", name));
     const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype());
     header[name] = {
         {"dtype", safetensors_dtype(t.dtype())}, {"shape", t.shape()}, {"data_offsets", {offset, offset + bytes}}};
@@ -197,7 +197,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
   std::string text(header_len, '\0');
   file.read_at(8, text.data(), header_len, "header");
   const nlohmann::json header = parse_json_text(text, path + ": header");
-  if (!header.is_object()) throw FileError(path + ": header JSON is not an object");
+  if (!header.is_object()) throw FileError(fmt::format("{}: header JSON is not an object", path));
 
   SafetensorsFile out;
   const uint64_t data_start = 8 + header_len;
@@ -205,7 +205,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
   std::vector<Entry> entries;
   for (const auto& [key, value] : header.items()) {
     if (key == kMetadataKey) {
-      if (!value.is_object()) throw FileError(path + ": \"__metadata__\" must be an object of strings");
+      if (!value.is_object()) throw FileError(fmt::format("{}: \"__metadata__\" must be an object of strings", path));
       for (const auto& [mk, mv] : value.items()) {
         if (!mv.is_string()) throw FileError(fmt::format("{}: metadata value for '{}' is not a string", path, mk));
         out.metadata[mk] = mv.get<std::string>();

@@ -74,7 +74,7 @@ std::string inflate_raw(const unsigned char* in, size_t in_size, size_t out_size
         "{}: zip entry declares {} bytes from {} compressed ({:.0f}:1), over the {:.0f}:1 accepted for entries above "
         "{} MiB (a decompression bomb?); set DEEPFIN_MAX_INFLATE_RATIO to accept it",
         where, out_size, in_size, ratio, max_inflate_ratio(), kRatioFreeBytes >> 20));
-  if (inflateInit2(&s, -MAX_WBITS) != Z_OK) throw FileError(where + ": zlib inflateInit2 failed");
+  if (inflateInit2(&s, -MAX_WBITS) != Z_OK) throw FileError(fmt::format("{}: zlib inflateInit2 failed", where));
   std::string out(out_size, '\0');
   s.next_in = const_cast<Bytef*>(in);
   s.avail_in = static_cast<uInt>(in_size);
@@ -163,7 +163,7 @@ std::vector<ZipMember> read_zip(const std::string& file_text, const std::string&
   std::vector<ZipMember> members;
   for (const CentralEntry& e : entries) {
     const std::string where = path + ":" + e.name;
-    if (e.flags & 1) throw FileError(where + ": encrypted zip members are not supported");
+    if (e.flags & 1) throw FileError(fmt::format("{}: encrypted zip members are not supported", where));
     if (e.method != kStored && e.method != kDeflated)
       throw FileError(
           fmt::format("{}: unsupported zip compression method {} (only stored and deflate)", where, e.method));
@@ -188,7 +188,7 @@ std::vector<ZipMember> read_zip(const std::string& file_text, const std::string&
     } else {
       m.data = inflate_raw(payload, e.compressed_size, e.size, where);
     }
-    if (crc_of(m.data) != e.crc) throw FileError(where + ": corrupt: CRC-32 mismatch");
+    if (crc_of(m.data) != e.crc) throw FileError(fmt::format("{}: corrupt: CRC-32 mismatch", where));
     members.push_back(std::move(m));
   }
   return members;
@@ -200,11 +200,13 @@ std::string write_zip(const std::vector<ZipMember>& members, bool compress) {
     throw ValueError("save_npz: more than 65534 arrays needs ZIP64, which is not supported");
   std::string out, directory;
   for (const ZipMember& m : members) {
-    if (m.name.size() > 0xffff) throw ValueError("save_npz: array name too long: " + m.name.substr(0, 64) + "...");
+    if (m.name.size() > 0xffff)
+      throw ValueError(fmt::format("save_npz: array name too long: {}...", m.name.substr(0, 64)));
     const std::string payload = compress ? deflate_raw(m.data) : std::string();
     const std::string& stored = compress ? payload : m.data;
     if (m.data.size() > kLimit || stored.size() > kLimit || out.size() > kLimit)
-      throw ValueError("save_npz: archive over 4 GiB needs ZIP64, which is not supported (member " + m.name + ")");
+      throw ValueError(
+          fmt::format("save_npz: archive over 4 GiB needs ZIP64, which is not supported (member {})", m.name));
     const uint32_t crc = crc_of(m.data);
     const uint32_t offset = static_cast<uint32_t>(out.size());
     const uint16_t method = compress ? kDeflated : kStored;

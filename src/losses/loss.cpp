@@ -1,5 +1,7 @@
 #include "deepfin/losses/loss.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 #include "deepfin/ops/losses.h"
 #include "deepfin/ops/shape_ops.h"
@@ -46,8 +48,8 @@ Tensor SparseCategoricalCrossentropy::operator()(const Tensor& y_true, const Ten
   const Tensor labels = sparse_labels(y_true, y_pred);
   if (from_logits()) return sparse_softmax_cross_entropy(y_pred, labels, per_sample(w));
   if (!y_pred.defined() || y_pred.dim() < 2)
-    throw ShapeError("sparse_categorical_crossentropy: predictions must be (N, ..., C), got " +
-                     (y_pred.defined() ? shape_str(y_pred.shape()) : std::string("undefined")));
+    throw ShapeError(fmt::format("sparse_categorical_crossentropy: predictions must be (N, ..., C), got {}",
+                                 y_pred.defined() ? shape_str(y_pred.shape()) : std::string("undefined")));
   // On probabilities: the categorical loss against one-hot targets (one_hot checks the id range).
   return categorical_cross_entropy(y_pred, one_hot(labels, y_pred.size(-1), y_pred.dtype()), per_sample(w));
 }
@@ -67,7 +69,7 @@ Tensor MeanAbsoluteError::operator()(const Tensor& y_true, const Tensor& y_pred,
 }
 
 Huber::Huber(double delta) : Loss("huber", false), delta_(delta) {
-  if (!(delta > 0)) throw ValueError("Huber: delta must be > 0, got " + std::to_string(delta));
+  if (!(delta > 0)) throw ValueError(fmt::format("Huber: delta must be > 0, got {:.6f}", delta));
 }
 
 Tensor Huber::operator()(const Tensor& y_true, const Tensor& y_pred, const Tensor& w) const {

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
 #include "deepfin/losses/loss.h"
@@ -17,7 +19,7 @@ std::shared_ptr<Loss> build(const std::string& name, bool from_logits, double de
   if (key == "mse" || key == "meansquarederror") return std::make_shared<MeanSquaredError>();
   if (key == "mae" || key == "meanabsoluteerror") return std::make_shared<MeanAbsoluteError>();
   if (key == "huber" || key == "huberloss") return std::make_shared<Huber>(delta);
-  throw ConfigError("unknown loss '" + name + "'; valid names: " + kValidNames);
+  throw ConfigError(fmt::format("unknown loss '{}'; valid names: {}", name, kValidNames));
 }
 }  // namespace
 
@@ -28,8 +30,8 @@ std::shared_ptr<Loss> get(const std::string& name, bool from_logits) {
 std::shared_ptr<Loss> from_config(const nlohmann::json& j) {
   if (j.is_string()) return get(j.get<std::string>());
   if (!j.is_object() || !j.contains("class_name") || !j["class_name"].is_string())
-    throw ConfigError("losses::from_config: expected {\"class_name\": ..., \"config\": {...}} or a name, got " +
-                      j.dump());
+    throw ConfigError(fmt::format(
+        "losses::from_config: expected {{\"class_name\": ..., \"config\": {{...}}}} or a name, got {}", j.dump()));
   const nlohmann::json config = j.value("config", nlohmann::json::object());
   const char* owner = "losses::from_config";
   return build(j["class_name"].get<std::string>(), config::value<bool>(config, "from_logits", false, owner),

@@ -1,5 +1,7 @@
 #include "deepfin/metrics/accuracy.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 #include "metrics/host_batch.h"
 
@@ -50,15 +52,15 @@ void Accuracy::update_state(const Tensor& y_true, const Tensor& y_pred, const Te
     return;
   }
   if (y_pred.dim() < 2)
-    throw ShapeError(name() + ": y_pred must be (N, ..., C), got " + shape_str(y_pred.shape()) + " (y_true " +
-                     shape_str(y_true.shape()) + ")");
+    throw ShapeError(fmt::format("{}: y_pred must be (N, ..., C), got {} (y_true {})", name(),
+                                 shape_str(y_pred.shape()), shape_str(y_true.shape())));
   Shape row_shape(y_pred.shape().begin(), y_pred.shape().end() - 1);  // y_pred without the class axis
   Tensor t = y_true;
   if (kind == AccuracyKind::sparse_categorical && t.dim() == y_pred.dim() && t.size(-1) == 1) t = t.squeeze(-1);
   const Shape expected = kind == AccuracyKind::categorical ? y_pred.shape() : row_shape;
   if (t.shape() != expected)
-    throw ShapeError(name() + ": y_true " + shape_str(y_true.shape()) + " does not fit y_pred " +
-                     shape_str(y_pred.shape()) + " (expected y_true " + shape_str(expected) + ")");
+    throw ShapeError(fmt::format("{}: y_true {} does not fit y_pred {} (expected y_true {})", name(),
+                                 shape_str(y_true.shape()), shape_str(y_pred.shape()), shape_str(expected)));
   const size_t classes = static_cast<size_t>(y_pred.size(-1));
   const size_t rows = static_cast<size_t>(shape_numel(row_shape));
   const int64_t samples = y_pred.size(0);

@@ -1,19 +1,22 @@
 #include "metrics/host_batch.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 
 namespace deepfin::metrics::detail {
 
 void require_defined(const Tensor& y_true, const Tensor& y_pred, const std::string& metric) {
-  if (!y_true.defined() || !y_pred.defined()) throw ValueError(metric + ": y_true and y_pred are required");
+  if (!y_true.defined() || !y_pred.defined())
+    throw ValueError(fmt::format("{}: y_true and y_pred are required", metric));
 }
 
 std::vector<double> sample_weights(const Tensor& w, int64_t samples, const Shape& pred_shape,
                                    const std::string& metric) {
   if (!w.defined()) return std::vector<double>(static_cast<size_t>(samples), 1.0);
   if (w.numel() != samples || w.dim() > 2 || (w.dim() == 2 && w.size(1) != 1))
-    throw ShapeError(metric + ": sample_weight " + shape_str(w.shape()) +
-                     " must hold one weight per sample of y_pred " + shape_str(pred_shape));
+    throw ShapeError(fmt::format("{}: sample_weight {} must hold one weight per sample of y_pred {}", metric,
+                                 shape_str(w.shape()), shape_str(pred_shape)));
   return w.to_vector<double>();
 }
 
@@ -24,8 +27,8 @@ HostBatch elementwise_batch(const Tensor& y_true, const Tensor& y_pred, const Te
   if (t.dim() + 1 == y_pred.dim() && y_pred.size(-1) == 1) t = t.unsqueeze(-1);
   if (t.dim() == y_pred.dim() + 1 && t.size(-1) == 1) t = t.squeeze(-1);
   if (t.shape() != y_pred.shape())
-    throw ShapeError(metric + ": y_true " + shape_str(y_true.shape()) + " does not match y_pred " +
-                     shape_str(y_pred.shape()));
+    throw ShapeError(fmt::format("{}: y_true {} does not match y_pred {}", metric, shape_str(y_true.shape()),
+                                 shape_str(y_pred.shape())));
   HostBatch b;
   b.samples = y_pred.dim() == 0 ? 1 : y_pred.size(0);
   b.per_sample = b.samples > 0 ? y_pred.numel() / b.samples : 0;

@@ -1,5 +1,7 @@
 #include "deepfin/metrics/registry.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
 #include "deepfin/metrics/accuracy.h"
@@ -37,7 +39,7 @@ std::shared_ptr<Metric> get(const std::string& name, const std::string& loss_nam
   if (key == "mae" || key == "meanabsoluteerror") return std::make_shared<RegressionError>(ErrorKind::absolute, name);
   if (key == "rmse" || key == "rootmeansquarederror")
     return std::make_shared<RegressionError>(ErrorKind::root_squared, name);
-  throw ConfigError("unknown metric '" + name + "'; valid names: " + kValidNames);
+  throw ConfigError(fmt::format("unknown metric '{}'; valid names: {}", name, kValidNames));
 }
 
 }  // namespace deepfin::metrics

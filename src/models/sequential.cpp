@@ -27,7 +27,8 @@ Sequential::Sequential(std::vector<std::shared_ptr<nn::Layer>> layers, std::stri
 }
 
 std::unique_ptr<Sequential> Sequential::from_config(const nlohmann::json& config) {
-  if (!config.is_object()) throw ConfigError("Sequential: config must be an object, got " + config.dump());
+  if (!config.is_object())
+    throw ConfigError(fmt::format("Sequential: config must be an object, got {}", config.dump()));
   for (const auto& [key, value] : config.items())
     if (key != "name" && key != "layers" && key != "build_input_shape")
       throw ConfigError(

@@ -52,7 +52,8 @@ Initializer variance_scaling(double scale, const char* mode, bool uniform) {
 // Keras Orthogonal: QR of a normal matrix, made unique by the signs of R's diagonal.
 // Gram-Schmidt on the columns of the taller orientation gives the same Q.
 Tensor orthogonal(const Shape& shape, DType dtype) {
-  if (shape.size() < 2) throw ValueError("orthogonal initializer needs a shape of rank >= 2, got " + shape_str(shape));
+  if (shape.size() < 2)
+    throw ValueError(fmt::format("orthogonal initializer needs a shape of rank >= 2, got {}", shape_str(shape)));
   const int64_t cols = shape.back();
   const int64_t rows = shape_numel(shape) / std::max<int64_t>(cols, 1);
   const int64_t tall = std::max(rows, cols), narrow = std::min(rows, cols);

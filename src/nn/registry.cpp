@@ -140,7 +140,8 @@ std::vector<std::string> registered_layers() {
 
 std::shared_ptr<Layer> layer_from_config(const nlohmann::json& serialized) {
   if (!serialized.is_object() || !serialized.contains("class_name") || !serialized["class_name"].is_string())
-    throw ConfigError("layer_from_config: expected {\"class_name\": ..., \"config\": {...}}, got " + serialized.dump());
+    throw ConfigError(fmt::format("layer_from_config: expected {{\"class_name\": ..., \"config\": {{...}}}}, got {}",
+                                  serialized.dump()));
   const std::string class_name = serialized["class_name"].get<std::string>();
   LayerFactory factory;
   {

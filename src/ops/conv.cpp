@@ -4,6 +4,8 @@
 // input- and weight-gradient kernels, skipping what no input needs.
 #include "deepfin/ops/conv.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "deepfin/autograd/node.h"
@@ -13,35 +15,35 @@ namespace deepfin {
 namespace {
 
 std::string pair_str(const std::array<int64_t, 2>& p) {
-  return "(" + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ")";
+  return fmt::format("({}, {})", p[0], p[1]);
 }
 
 void check_conv_args(const Tensor& x, const Tensor& kernel, const Tensor& bias, const Conv2dOptions& o) {
   dispatch_floating("conv2d", x.dtype(), [](auto) {});
   if (kernel.dtype() != x.dtype() || (bias.defined() && bias.dtype() != x.dtype())) {
-    throw DTypeError(std::string("conv2d: x, kernel and bias must share a dtype, got x ") + dtype_name(x.dtype()) +
-                     ", kernel " + dtype_name(kernel.dtype()) +
-                     (bias.defined() ? std::string(", bias ") + dtype_name(bias.dtype()) : ""));
+    throw DTypeError(fmt::format("conv2d: x, kernel and bias must share a dtype, got x {}, kernel {}{}",
+                                 dtype_name(x.dtype()), dtype_name(kernel.dtype()),
+                                 bias.defined() ? fmt::format(", bias {}", dtype_name(bias.dtype())) : ""));
   }
-  const std::string shapes = "x " + shape_str(x.shape()) + " and kernel " + shape_str(kernel.shape());
+  const std::string shapes = fmt::format("x {} and kernel {}", shape_str(x.shape()), shape_str(kernel.shape()));
   if (x.dim() != 4 || kernel.dim() != 4) {
-    throw ShapeError("conv2d: expected x (N, H, W, Cin) and kernel (kh, kw, Cin, Cout), got " + shapes);
+    throw ShapeError(fmt::format("conv2d: expected x (N, H, W, Cin) and kernel (kh, kw, Cin, Cout), got {}", shapes));
   }
   if (x.size(3) != kernel.size(2)) {
-    throw ShapeError("conv2d: input channels differ: " + shapes + " (" + std::to_string(x.size(3)) +
-                     " != " + std::to_string(kernel.size(2)) + ")");
+    throw ShapeError(fmt::format("conv2d: input channels differ: {} ({} != {})", shapes, x.size(3), kernel.size(2)));
   }
   if (bias.defined() && (bias.dim() != 1 || bias.size(0) != kernel.size(3))) {
-    throw ShapeError("conv2d: bias " + shape_str(bias.shape()) + " does not match kernel " + shape_str(kernel.shape()) +
-                     "; expected " + shape_str({kernel.size(3)}));
+    throw ShapeError(fmt::format("conv2d: bias {} does not match kernel {}; expected {}", shape_str(bias.shape()),
+                                 shape_str(kernel.shape()), shape_str({kernel.size(3)})));
   }
   for (int i = 0; i < 2; ++i) {
     if (o.strides[i] < 1 || o.dilation[i] < 1) {
-      throw ValueError("conv2d: strides " + pair_str(o.strides) + " and dilation " + pair_str(o.dilation) +
-                       " must be >= 1");
+      throw ValueError(
+          fmt::format("conv2d: strides {} and dilation {} must be >= 1", pair_str(o.strides), pair_str(o.dilation)));
     }
   }
-  if (kernel.size(0) < 1 || kernel.size(1) < 1) throw ValueError("conv2d: empty kernel " + shape_str(kernel.shape()));
+  if (kernel.size(0) < 1 || kernel.size(1) < 1)
+    throw ValueError(fmt::format("conv2d: empty kernel {}", shape_str(kernel.shape())));
 }
 
 }  // namespace
@@ -49,7 +51,7 @@ void check_conv_args(const Tensor& x, const Tensor& kernel, const Tensor& bias, 
 Padding padding_from_name(const std::string& name) {
   if (name == "valid") return Padding::valid;
   if (name == "same") return Padding::same;
-  throw ConfigError("unknown padding '" + name + "'; expected 'valid' or 'same'");
+  throw ConfigError(fmt::format("unknown padding '{}'; expected 'valid' or 'same'", name));
 }
 
 const char* padding_name(Padding p) {
@@ -80,9 +82,9 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, const C
   g.pad_top = conv_pad_before(g.in_h, g.k_h, g.stride_h, g.dil_h, o.padding);
   g.pad_left = conv_pad_before(g.in_w, g.k_w, g.stride_w, g.dil_w, o.padding);
   if (g.out_h <= 0 || g.out_w <= 0) {
-    throw ValueError("conv2d: output would be empty: x " + shape_str(x.shape()) + " with kernel " +
-                     shape_str(kernel.shape()) + ", strides " + pair_str(o.strides) + ", dilation " +
-                     pair_str(o.dilation) + ", padding " + padding_name(o.padding));
+    throw ValueError(fmt::format(
+        "conv2d: output would be empty: x {} with kernel {}, strides {}, dilation {}, padding {}", shape_str(x.shape()),
+        shape_str(kernel.shape()), pair_str(o.strides), pair_str(o.dilation), padding_name(o.padding)));
   }
 
   // Kernels read contiguous memory; detached copies keep the graph free of these steps.

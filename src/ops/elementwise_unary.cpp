@@ -1,5 +1,7 @@
 // Unary element-wise math and the scalar forms of add / mul / pow: each is one
 // unary kernel op whose backward kernel computes dy * f'(x).
+#include <fmt/format.h>
+
 #include "deepfin/ops/elementwise.h"
 #include "ops/elementwise_internal.h"
 
@@ -27,7 +29,7 @@ Tensor square(const Tensor& x) {
 }
 
 Tensor clamp(const Tensor& x, double low, double high) {
-  if (low > high) throw ValueError("clamp: low " + std::to_string(low) + " exceeds high " + std::to_string(high));
+  if (low > high) throw ValueError(fmt::format("clamp: low {:.6f} exceeds high {:.6f}", low, high));
   return ew::apply_unary("clamp", UnaryOp::clamp, x, low, high);
 }
 

@@ -1,6 +1,8 @@
 // linear: the Dense layer's x @ W + b as one fused op. The forward is a single
 // GEMM over all leading axes with the bias preloaded into the output (beta = 1);
 // the backward is two matmuls and a bias sum.
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "deepfin/autograd/node.h"
@@ -14,16 +16,17 @@ void check_linear(const Tensor& x, const Tensor& W, const Tensor& b) {
   dispatch_floating("linear", x.dtype(), [](auto) {});
   const bool same_dtype = W.dtype() == x.dtype() && (!b.defined() || b.dtype() == x.dtype());
   if (!same_dtype) {
-    throw DTypeError(std::string("linear: x, W and b must share a dtype, got x ") + dtype_name(x.dtype()) + ", W " +
-                     dtype_name(W.dtype()) + (b.defined() ? std::string(", b ") + dtype_name(b.dtype()) : ""));
+    throw DTypeError(fmt::format("linear: x, W and b must share a dtype, got x {}, W {}{}", dtype_name(x.dtype()),
+                                 dtype_name(W.dtype()),
+                                 b.defined() ? fmt::format(", b {}", dtype_name(b.dtype())) : ""));
   }
   if (W.dim() != 2 || x.dim() < 1 || x.size(-1) != W.size(0)) {
-    throw ShapeError("linear: x " + shape_str(x.shape()) + " does not fit W " + shape_str(W.shape()) +
-                     "; expected x (..., in) and W (in, out)");
+    throw ShapeError(fmt::format("linear: x {} does not fit W {}; expected x (..., in) and W (in, out)",
+                                 shape_str(x.shape()), shape_str(W.shape())));
   }
   if (b.defined() && (b.dim() != 1 || b.size(0) != W.size(1))) {
-    throw ShapeError("linear: bias " + shape_str(b.shape()) + " does not fit W " + shape_str(W.shape()) +
-                     "; expected " + shape_str({W.size(1)}));
+    throw ShapeError(fmt::format("linear: bias {} does not fit W {}; expected {}", shape_str(b.shape()),
+                                 shape_str(W.shape()), shape_str({W.size(1)})));
   }
 }
 

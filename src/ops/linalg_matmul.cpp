@@ -1,6 +1,8 @@
 // matmul: NumPy-style batched matrix product through the GEMM seam.
 // Operands are handed to GEMM in place when their last two axes allow it (a
 // transposed view becomes a transpose flag), and copied only otherwise.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <exception>
 #include <optional>
@@ -104,14 +106,14 @@ Tensor matmul_nd(const Tensor& a, const Tensor& b) {
   const Shape& as = a.shape();
   const Shape& bs = b.shape();
   if (as[as.size() - 1] != bs[bs.size() - 2]) {
-    throw ShapeError("matmul: inner dimensions differ: a " + shape_str(as) + " @ b " + shape_str(bs) + " (" +
-                     std::to_string(as.back()) + " != " + std::to_string(bs[bs.size() - 2]) + ")");
+    throw ShapeError(fmt::format("matmul: inner dimensions differ: a {} @ b {} ({} != {})", shape_str(as),
+                                 shape_str(bs), as.back(), bs[bs.size() - 2]));
   }
   Shape batch;
   try {
     batch = broadcast_shapes(Shape(as.begin(), as.end() - 2), Shape(bs.begin(), bs.end() - 2), "matmul");
   } catch (const ShapeError&) {
-    throw ShapeError("matmul: batch axes of a " + shape_str(as) + " and b " + shape_str(bs) + " do not broadcast");
+    throw ShapeError(fmt::format("matmul: batch axes of a {} and b {} do not broadcast", shape_str(as), shape_str(bs)));
   }
   Shape out_shape = batch;
   out_shape.push_back(as[as.size() - 2]);
@@ -132,12 +134,12 @@ Tensor matmul_nd(const Tensor& a, const Tensor& b) {
 void check_operands(const Tensor& a, const Tensor& b) {
   dispatch_floating("matmul", a.dtype(), [](auto) {});
   if (a.dtype() != b.dtype()) {
-    throw DTypeError(std::string("matmul: operands differ in dtype: a is ") + dtype_name(a.dtype()) + ", b is " +
-                     dtype_name(b.dtype()));
+    throw DTypeError(fmt::format("matmul: operands differ in dtype: a is {}, b is {}", dtype_name(a.dtype()),
+                                 dtype_name(b.dtype())));
   }
   if (a.dim() == 0 || b.dim() == 0) {
-    throw ShapeError("matmul: operands must have at least one axis, got a " + shape_str(a.shape()) + " and b " +
-                     shape_str(b.shape()));
+    throw ShapeError(fmt::format("matmul: operands must have at least one axis, got a {} and b {}",
+                                 shape_str(a.shape()), shape_str(b.shape())));
   }
 }
 
@@ -148,7 +150,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   // NumPy promotion: a 1-D `a` is a row, a 1-D `b` a column; the added axis is dropped after.
   const bool a_vector = a.dim() == 1, b_vector = b.dim() == 1;
   if (a_vector && b_vector && a.size(0) != b.size(0)) {
-    throw ShapeError("matmul: inner dimensions differ: a " + shape_str(a.shape()) + " @ b " + shape_str(b.shape()));
+    throw ShapeError(
+        fmt::format("matmul: inner dimensions differ: a {} @ b {}", shape_str(a.shape()), shape_str(b.shape())));
   }
   try {
     Tensor out = matmul_nd(a_vector ? a.unsqueeze(0) : a, b_vector ? b.unsqueeze(1) : b);
@@ -158,8 +161,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   } catch (const ShapeError& e) {
     if (!a_vector && !b_vector) throw;
     // Name the shapes the user passed, not the promoted ones.
-    throw ShapeError(std::string(e.what()) + " (promoted from a " + shape_str(a.shape()) + ", b " +
-                     shape_str(b.shape()) + ")");
+    throw ShapeError(
+        fmt::format("{} (promoted from a {}, b {})", e.what(), shape_str(a.shape()), shape_str(b.shape())));
   }
 }
 

@@ -2,6 +2,8 @@
 // kernel slots. Global pools are the full-image window, reshaped to (N, C).
 #include "deepfin/ops/pooling.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/autograd/node.h"
 #include "kernels/conv_slots.h"
 
@@ -10,11 +12,11 @@ namespace {
 
 kernels::Pool2dGeometry pool_geometry(const char* op, const Tensor& x, const Pool2dOptions& o) {
   dispatch_floating(op, x.dtype(), [](auto) {});
-  if (x.dim() != 4) throw ShapeError(std::string(op) + ": expected x (N, H, W, C), got " + shape_str(x.shape()));
-  const std::string window = "pool_size (" + std::to_string(o.pool_size[0]) + ", " + std::to_string(o.pool_size[1]) +
-                             "), strides (" + std::to_string(o.strides[0]) + ", " + std::to_string(o.strides[1]) + ")";
+  if (x.dim() != 4) throw ShapeError(fmt::format("{}: expected x (N, H, W, C), got {}", op, shape_str(x.shape())));
+  const std::string window =
+      fmt::format("pool_size ({}, {}), strides ({}, {})", o.pool_size[0], o.pool_size[1], o.strides[0], o.strides[1]);
   if (o.pool_size[0] < 1 || o.pool_size[1] < 1 || o.strides[0] < 0 || o.strides[1] < 0) {
-    throw ValueError(std::string(op) + ": " + window + " must be positive (strides 0 = pool_size)");
+    throw ValueError(fmt::format("{}: {} must be positive (strides 0 = pool_size)", op, window));
   }
   kernels::Pool2dGeometry g{};
   g.batch = x.size(0), g.in_h = x.size(1), g.in_w = x.size(2), g.channels = x.size(3);
@@ -26,8 +28,8 @@ kernels::Pool2dGeometry pool_geometry(const char* op, const Tensor& x, const Poo
   g.pad_top = conv_pad_before(g.in_h, g.pool_h, g.stride_h, 1, o.padding);
   g.pad_left = conv_pad_before(g.in_w, g.pool_w, g.stride_w, 1, o.padding);
   if (g.out_h <= 0 || g.out_w <= 0) {
-    throw ValueError(std::string(op) + ": output would be empty: x " + shape_str(x.shape()) + " with " + window +
-                     ", padding " + padding_name(o.padding));
+    throw ValueError(fmt::format("{}: output would be empty: x {} with {}, padding {}", op, shape_str(x.shape()),
+                                 window, padding_name(o.padding)));
   }
   return g;
 }
@@ -83,9 +85,9 @@ Tensor avg_pool2d(const Tensor& x, const Pool2dOptions& options) {
 namespace {
 
 Tensor global_pool(const char* op, const Tensor& x, Tensor (*pool)(const Tensor&, const Pool2dOptions&)) {
-  if (x.dim() != 4) throw ShapeError(std::string(op) + ": expected x (N, H, W, C), got " + shape_str(x.shape()));
+  if (x.dim() != 4) throw ShapeError(fmt::format("{}: expected x (N, H, W, C), got {}", op, shape_str(x.shape())));
   if (x.size(1) == 0 || x.size(2) == 0) {
-    throw ValueError(std::string(op) + ": empty image in x " + shape_str(x.shape()));
+    throw ValueError(fmt::format("{}: empty image in x {}", op, shape_str(x.shape())));
   }
   Pool2dOptions whole;
   whole.pool_size = {x.size(1), x.size(2)};

@@ -1,5 +1,7 @@
 #include "deepfin/optim/adam.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "deepfin/base/error.h"
@@ -23,13 +25,12 @@ AdamWOptions widen(const AdamOptions& o) {
 
 std::vector<std::string> adam_slots(const AdamWOptions& o, const char* name) {
   auto in_unit = [&](double v, const char* what) {
-    if (!(v >= 0.0 && v < 1.0))
-      throw ValueError(std::string(name) + ": " + what + " must be in [0, 1), got " + std::to_string(v));
+    if (!(v >= 0.0 && v < 1.0)) throw ValueError(fmt::format("{}: {} must be in [0, 1), got {:.6f}", name, what, v));
   };
   in_unit(o.beta_1, "beta_1");
   in_unit(o.beta_2, "beta_2");
-  if (!(o.epsilon >= 0.0)) throw ValueError(std::string(name) + ": epsilon must be >= 0");
-  if (!(o.weight_decay >= 0.0)) throw ValueError(std::string(name) + ": weight_decay must be >= 0");
+  if (!(o.epsilon >= 0.0)) throw ValueError(fmt::format("{}: epsilon must be >= 0", name));
+  if (!(o.weight_decay >= 0.0)) throw ValueError(fmt::format("{}: weight_decay must be >= 0", name));
   if (o.amsgrad) return {"m", "v", "v_max"};
   return {"m", "v"};
 }

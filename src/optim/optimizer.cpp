@@ -1,5 +1,7 @@
 #include "deepfin/optim/optimizer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -14,7 +16,7 @@ namespace deepfin::optim {
 namespace {
 void check_non_negative(double v, const std::string& owner, const char* what) {
   if (!(v >= 0.0) || !std::isfinite(v))
-    throw ValueError(owner + ": " + what + " must be a finite number >= 0, got " + std::to_string(v));
+    throw ValueError(fmt::format("{}: {} must be a finite number >= 0, got {:.6f}", owner, what, v));
 }
 
 // Fixed-size blocks whose partial sums are added in order: the same bits for
@@ -54,7 +56,7 @@ Optimizer::Optimizer(std::string name, double learning_rate, ClipOptions clip,
   check_non_negative(clip_.clipvalue, name_, "clipvalue");
   check_non_negative(clip_.global_clipnorm, name_, "global_clipnorm");
   if (clip_.clipnorm > 0 && clip_.global_clipnorm > 0)
-    throw ValueError(name_ + ": only one of clipnorm and global_clipnorm can be set");
+    throw ValueError(fmt::format("{}: only one of clipnorm and global_clipnorm can be set", name_));
 }
 
 double Optimizer::learning_rate() const {
@@ -63,23 +65,23 @@ double Optimizer::learning_rate() const {
 
 void Optimizer::set_learning_rate(double lr) {
   if (schedule_)
-    throw ValueError(name_ + ": the learning rate comes from a " + schedule_->class_name() +
-                     " schedule and cannot be set");
+    throw ValueError(fmt::format("{}: the learning rate comes from a {} schedule and cannot be set", name_,
+                                 schedule_->class_name()));
   check_non_negative(lr, name_, "learning_rate");
   learning_rate_ = lr;
 }
 
 void Optimizer::set_variable_sizes(std::vector<int64_t> sizes) {
   for (int64_t s : sizes)
-    if (s < 0) throw ValueError(name_ + ": variable sizes must be >= 0");
+    if (s < 0) throw ValueError(fmt::format("{}: variable sizes must be >= 0", name_));
   variable_sizes_ = std::move(sizes);
 }
 
 void Optimizer::ensure_slots(int64_t n) {
   if (arena_size_ == n) return;
   if (arena_size_ >= 0)
-    throw ShapeError(name_ + ".apply_gradients: the parameter arena had " + std::to_string(arena_size_) +
-                     " elements and now has " + std::to_string(n));
+    throw ShapeError(
+        fmt::format("{}.apply_gradients: the parameter arena had {} elements and now has {}", name_, arena_size_, n));
   arena_size_ = n;
   slots_.assign(slot_names_.size(), std::vector<float>(static_cast<size_t>(n), 0.0f));
 }
@@ -91,9 +93,8 @@ const float* Optimizer::clipped(const float* grads, int64_t n) {
   if (clip_.clipnorm > 0) {
     std::vector<int64_t> sizes = variable_sizes_.empty() ? std::vector<int64_t>{n} : variable_sizes_;
     if (std::accumulate(sizes.begin(), sizes.end(), int64_t{0}) != n)
-      throw ShapeError(name_ + ".apply_gradients: variable sizes sum to " +
-                       std::to_string(std::accumulate(sizes.begin(), sizes.end(), int64_t{0})) + " but the arena has " +
-                       std::to_string(n) + " elements");
+      throw ShapeError(fmt::format("{}.apply_gradients: variable sizes sum to {} but the arena has {} elements", name_,
+                                   std::accumulate(sizes.begin(), sizes.end(), int64_t{0}), n));
     for (int64_t s : sizes) {
       scale_to_norm(g, s, std::sqrt(sum_of_squares(g, s)), clip_.clipnorm);
       g += s;
@@ -109,9 +110,9 @@ const float* Optimizer::clipped(const float* grads, int64_t n) {
 }
 
 void Optimizer::apply_gradients(float* params, const float* grads, int64_t n) {
-  if (n < 0) throw ValueError(name_ + ".apply_gradients: negative arena size " + std::to_string(n));
+  if (n < 0) throw ValueError(fmt::format("{}.apply_gradients: negative arena size {}", name_, n));
   if (n > 0 && (params == nullptr || grads == nullptr))
-    throw ValueError(name_ + ".apply_gradients: null parameter or gradient pointer");
+    throw ValueError(fmt::format("{}.apply_gradients: null parameter or gradient pointer", name_));
   ensure_slots(n);
   const float* g = clipped(grads, n);
   update(params, g, n, learning_rate());
@@ -140,26 +141,25 @@ std::vector<std::pair<std::string, Tensor>> Optimizer::state() const {
 void Optimizer::set_state(const std::vector<std::pair<std::string, Tensor>>& state) {
   const std::string owner = name_ + ".set_state";
   if (state.size() != slot_names_.size() + 1)
-    throw ValueError(owner + ": expected " + std::to_string(slot_names_.size() + 1) + " entries, got " +
-                     std::to_string(state.size()));
+    throw ValueError(fmt::format("{}: expected {} entries, got {}", owner, slot_names_.size() + 1, state.size()));
   if (state[0].first != "iterations" || state[0].second.numel() != 1 || state[0].second.dtype() != DType::int64 ||
       state[0].second.to_vector<int64_t>()[0] < 0)
-    throw ValueError(owner + ": the first entry must be 'iterations', one int64 count >= 0");
+    throw ValueError(fmt::format("{}: the first entry must be 'iterations', one int64 count >= 0", owner));
   int64_t n = -1;
   std::vector<std::vector<float>> slots;
   for (size_t i = 0; i < slot_names_.size(); ++i) {
     const auto& [name, t] = state[i + 1];
     if (name != slot_names_[i])
-      throw ValueError(owner + ": expected slot '" + slot_names_[i] + "', got '" + name + "'");
+      throw ValueError(fmt::format("{}: expected slot '{}', got '{}'", owner, slot_names_[i], name));
     if (t.dim() != 1 || (n >= 0 && t.numel() != n))
-      throw ValueError(owner + ": slot '" + name + "' has shape " + shape_str(t.shape()) +
-                       "; slots must be 1-D and of one size");
+      throw ValueError(fmt::format("{}: slot '{}' has shape {}; slots must be 1-D and of one size", owner, name,
+                                   shape_str(t.shape())));
     n = t.numel();
     slots.push_back(t.to_vector<float>());
   }
   if (n >= 0 && arena_size_ >= 0 && n != arena_size_)
-    throw ValueError(owner + ": state is for an arena of " + std::to_string(n) + " elements, this optimizer has " +
-                     std::to_string(arena_size_));
+    throw ValueError(
+        fmt::format("{}: state is for an arena of {} elements, this optimizer has {}", owner, n, arena_size_));
   iterations_ = static_cast<int64_t>(state[0].second.to_vector<int64_t>()[0]);
   if (n > 0 || (n == 0 && arena_size_ == 0)) {  // empty slots from a never-stepped optimizer stay unallocated
     arena_size_ = n;

@@ -1,5 +1,7 @@
 #include "deepfin/optim/registry.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
 #include "deepfin/optim/adam.h"
@@ -60,7 +62,7 @@ std::shared_ptr<Optimizer> build(const std::string& name, const json& c) {
     o.centered = value<bool>(c, "centered", o.centered, owner);
     return RMSprop(o);
   }
-  throw ConfigError("unknown optimizer '" + name + "'; valid names: " + kValidNames);
+  throw ConfigError(fmt::format("unknown optimizer '{}'; valid names: {}", name, kValidNames));
 }
 }  // namespace
 
@@ -71,8 +73,8 @@ std::shared_ptr<Optimizer> get(const std::string& name) {
 std::shared_ptr<Optimizer> from_config(const json& j) {
   if (j.is_string()) return get(j.get<std::string>());
   if (!j.is_object() || !j.contains("class_name") || !j["class_name"].is_string())
-    throw ConfigError("optim::from_config: expected {\"class_name\": ..., \"config\": {...}} or a name, got " +
-                      j.dump());
+    throw ConfigError(fmt::format(
+        "optim::from_config: expected {{\"class_name\": ..., \"config\": {{...}}}} or a name, got {}", j.dump()));
   return build(j["class_name"].get<std::string>(), j.value("config", json::object()));
 }
 

@@ -1,5 +1,7 @@
 #include "deepfin/optim/rmsprop.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "deepfin/base/error.h"
@@ -9,9 +11,10 @@ namespace deepfin::optim {
 
 namespace {
 std::vector<std::string> rmsprop_slots(const RMSpropOptions& o) {
-  if (!(o.rho >= 0.0 && o.rho < 1.0)) throw ValueError("RMSprop: rho must be in [0, 1), got " + std::to_string(o.rho));
+  if (!(o.rho >= 0.0 && o.rho < 1.0))
+    throw ValueError(fmt::format("RMSprop: rho must be in [0, 1), got {:.6f}", o.rho));
   if (!(o.momentum >= 0.0 && o.momentum <= 1.0))
-    throw ValueError("RMSprop: momentum must be in [0, 1], got " + std::to_string(o.momentum));
+    throw ValueError(fmt::format("RMSprop: momentum must be in [0, 1], got {:.6f}", o.momentum));
   if (!(o.epsilon >= 0.0)) throw ValueError("RMSprop: epsilon must be >= 0");
   // Brace lists, not push_back: GCC 12 raises a false -Warray-bounds on short string literals there.
   if (o.momentum > 0 && o.centered) return {"velocity", "momentum", "average_gradient"};

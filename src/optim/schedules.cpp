@@ -1,5 +1,7 @@
 #include "deepfin/optim/schedules.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -14,7 +16,7 @@ using nlohmann::json;
 
 namespace {
 void check_positive_steps(int64_t steps, const char* owner, const char* what) {
-  if (steps <= 0) throw ValueError(std::string(owner) + ": " + what + " must be > 0, got " + std::to_string(steps));
+  if (steps <= 0) throw ValueError(fmt::format("{}: {} must be > 0, got {}", owner, what, steps));
 }
 }  // namespace
 
@@ -52,9 +54,9 @@ json StepDecay::get_config() const {
 PiecewiseConstantDecay::PiecewiseConstantDecay(std::vector<int64_t> boundaries, std::vector<double> values)
     : boundaries_(std::move(boundaries)), values_(std::move(values)) {
   if (values_.size() != boundaries_.size() + 1)
-    throw ValueError("PiecewiseConstantDecay: needs one more value than boundaries, got " +
-                     std::to_string(boundaries_.size()) + " boundaries and " + std::to_string(values_.size()) +
-                     " values");
+    throw ValueError(
+        fmt::format("PiecewiseConstantDecay: needs one more value than boundaries, got {} boundaries and {} values",
+                    boundaries_.size(), values_.size()));
   if (!std::is_sorted(boundaries_.begin(), boundaries_.end()))
     throw ValueError("PiecewiseConstantDecay: boundaries must be increasing");
 }
@@ -105,7 +107,8 @@ json serialize_schedule(const LearningRateSchedule& schedule) {
 
 std::shared_ptr<LearningRateSchedule> schedule_from_config(const json& j) {
   if (!j.is_object() || !j.contains("class_name") || !j["class_name"].is_string())
-    throw ConfigError("schedule_from_config: expected {\"class_name\": ..., \"config\": {...}}, got " + j.dump());
+    throw ConfigError(
+        fmt::format("schedule_from_config: expected {{\"class_name\": ..., \"config\": {{...}}}}, got {}", j.dump()));
   const std::string name = j["class_name"].get<std::string>();
   const json config = j.value("config", json::object());
   const char* owner = "schedule_from_config";
@@ -129,8 +132,10 @@ std::shared_ptr<LearningRateSchedule> schedule_from_config(const json& j) {
     return std::make_shared<CosineDecay>(value<double>(config, "initial_learning_rate", 0.0, owner),
                                          value<int64_t>(config, "decay_steps", 0, owner), o);
   }
-  throw ConfigError("schedule_from_config: unknown schedule '" + name +
-                    "'; valid: ExponentialDecay, StepDecay, PiecewiseConstantDecay, CosineDecay");
+  throw ConfigError(
+      fmt::format("schedule_from_config: unknown schedule '{}'; valid: ExponentialDecay, StepDecay, "
+                  "PiecewiseConstantDecay, CosineDecay",
+                  name));
 }
 
 }  // namespace deepfin::optim

@@ -1,5 +1,7 @@
 #include "deepfin/optim/sgd.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 #include "deepfin/base/threads.h"
 
@@ -8,7 +10,7 @@ namespace deepfin::optim {
 namespace {
 std::vector<std::string> sgd_slots(const SGDOptions& o) {
   if (!(o.momentum >= 0.0 && o.momentum <= 1.0))
-    throw ValueError("SGD: momentum must be in [0, 1], got " + std::to_string(o.momentum));
+    throw ValueError(fmt::format("SGD: momentum must be in [0, 1], got {:.6f}", o.momentum));
   return o.momentum > 0 ? std::vector<std::string>{"momentum"} : std::vector<std::string>{};
 }
 }  // namespace

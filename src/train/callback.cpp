@@ -1,11 +1,13 @@
 #include "deepfin/train/callback.h"
 
+#include <fmt/format.h>
+
 #include "deepfin/base/error.h"
 
 namespace deepfin::train {
 
 TrainingModel& Callback::require_model(const char* who) const {
-  if (model_ == nullptr) throw ValueError(std::string(who) + ": no model set (call set_model before training)");
+  if (model_ == nullptr) throw ValueError(fmt::format("{}: no model set (call set_model before training)", who));
   return *model_;
 }
 

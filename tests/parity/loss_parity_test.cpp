@@ -1,5 +1,6 @@
 // The fused losses against torch, with deepfin's reduction sum(w_i * l_i) / N computed
 // explicitly on the torch side (see README.md).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "deepfin/ops/losses.h"
@@ -36,7 +37,7 @@ Tensor run_loss(const Inputs& in, const nlohmann::json& attrs) {
   if (op == "mse_loss") return mse_loss(in.at("pred"), in.at("target"), w);
   if (op == "mae_loss") return mae_loss(in.at("pred"), in.at("target"), w);
   if (op == "huber_loss") return huber_loss(in.at("pred"), in.at("target"), attrs.at("delta").get<double>(), w);
-  throw ValueError("loss parity: unknown op " + op);
+  throw ValueError(fmt::format("loss parity: unknown op {}", op));
 }
 
 class LossParity : public ::testing::TestWithParam<CaseParam> {};

@@ -1,5 +1,6 @@
 // Optimizer trajectories against torch.optim: replay the stored gradients for 20 steps and
 // compare the parameters after every step (Keras-form updates; see README.md and optim/*.h).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "deepfin/optim/optim.h"
@@ -36,7 +37,7 @@ std::shared_ptr<optim::Optimizer> make_optimizer(const std::string& kind, const 
                            .momentum = o.at("momentum"),
                            .epsilon = o.at("epsilon"),
                            .centered = o.at("centered")});
-  throw ValueError("optim parity: unknown optimizer " + kind);
+  throw ValueError(fmt::format("optim parity: unknown optimizer {}", kind));
 }
 
 class OptimParity : public ::testing::TestWithParam<std::string> {};

@@ -1,4 +1,5 @@
 // Pooling against torch (max with TF-style "same" padding done by -inf F.pad; see README.md).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "deepfin/ops/pooling.h"
@@ -21,7 +22,7 @@ Tensor run_pool(const Inputs& in, const nlohmann::json& attrs) {
   options.padding = padding_from_name(attrs.at("padding").get<std::string>());
   if (op == "max_pool2d") return max_pool2d(in.at("x"), options);
   if (op == "avg_pool2d") return avg_pool2d(in.at("x"), options);
-  throw ValueError("pool parity: unknown op " + op);
+  throw ValueError(fmt::format("pool parity: unknown op {}", op));
 }
 
 class PoolParity : public ::testing::TestWithParam<CaseParam> {};

@@ -3,6 +3,7 @@
 // mean/amax over the steps, TimeDistributed(Dense) vs nn.Linear on every step,
 // Bidirectional(LSTM) vs torch's bidirectional LSTM kernel. Each
 // checks the output and the gradients of sum(out * R) for the input and every weight.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "deepfin/nn/layers.h"
@@ -59,7 +60,7 @@ Tensor sequence_layer(const Inputs& in, const nlohmann::json& attrs) {
     }
     return layer.call(x);
   }
-  throw ValueError("sequence layer parity: unknown op " + op);
+  throw ValueError(fmt::format("sequence layer parity: unknown op {}", op));
 }
 
 const std::vector<std::string> kSequenceCases = {

@@ -75,7 +75,7 @@ T get_or(const nlohmann::json& table, const std::string& key, T fallback, const 
 // JSON null fall back to `fallback`, as Keras writes optional values.
 template <class T>
 T value(const nlohmann::json& config, const char* key, T fallback, const std::string& owner) {
-  if (!config.is_object()) throw ConfigError(owner + ": config must be a JSON object");
+  if (!config.is_object()) throw ConfigError(fmt::format("{}: config must be a JSON object", owner));
   auto it = config.find(key);
   if (it == config.end() || it->is_null()) return fallback;
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {

@@ -2,6 +2,7 @@
 // thread policy, and the reference triple loop every provider is tested against.
 #include "kernels/gemm.h"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <atomic>
@@ -51,8 +52,7 @@ void scale_c(const detail::GemmArgs<T>& g) {
 
 void check_dims(const char* fn, int64_t m, int64_t n, int64_t k) {
   if (m < 0 || n < 0 || k < 0) {
-    throw ValueError(std::string(fn) + ": negative size m=" + std::to_string(m) + " n=" + std::to_string(n) +
-                     " k=" + std::to_string(k));
+    throw ValueError(fmt::format("{}: negative size m={} n={} k={}", fn, m, n, k));
   }
 }
 
@@ -79,8 +79,8 @@ GemmProvider gemm_provider_from_name(const std::string& name) {
                          GemmProvider::onednn}) {
     if (name == gemm_provider_name(p)) return p;
   }
-  throw ConfigError("unknown GEMM provider '" + name +
-                    "'; expected one of automatic, reference, openblas, blis, onednn");
+  throw ConfigError(
+      fmt::format("unknown GEMM provider '{}'; expected one of automatic, reference, openblas, blis, onednn", name));
 }
 
 std::vector<GemmProvider> available_gemm_providers() {

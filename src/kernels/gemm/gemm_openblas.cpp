@@ -1,6 +1,7 @@
 // OpenBLAS through CBLAS. The OpenMP build reads omp_get_max_threads() on each
 // call, which the seam has set to `threads`.
 #include <cblas.h>
+#include <fmt/format.h>
 
 #include <climits>
 #include <string>
@@ -12,7 +13,7 @@ namespace deepfin::kernels::detail {
 namespace {
 
 blasint to_blasint(int64_t v) {
-  if (v > INT_MAX) throw ValueError("openblas gemm: dimension " + std::to_string(v) + " exceeds the 32-bit BLAS range");
+  if (v > INT_MAX) throw ValueError(fmt::format("openblas gemm: dimension {} exceeds the 32-bit BLAS range", v));
   return static_cast<blasint>(v);
 }
 

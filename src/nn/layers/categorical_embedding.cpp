@@ -50,8 +50,8 @@ int64_t CategoricalEmbedding::default_output_dim(int64_t cardinality) {
 std::shared_ptr<Layer> CategoricalEmbedding::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
   if (!c.contains("slots") || !c.at("slots").is_array())
-    throw ConfigError("CategoricalEmbedding config needs \"slots\": [{feature, cardinality, output_dim}, ...], got " +
-                      c.dump());
+    throw ConfigError(fmt::format(
+        "CategoricalEmbedding config needs \"slots\": [{{feature, cardinality, output_dim}}, ...], got {}", c.dump()));
   std::vector<CategoricalSlot> slots;
   for (const nlohmann::json& s : c.at("slots"))
     slots.push_back({.feature = s.at("feature").get<int64_t>(),

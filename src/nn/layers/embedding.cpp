@@ -33,7 +33,7 @@ Embedding::Embedding(int64_t input_dim, int64_t output_dim, const EmbeddingOptio
 
 std::shared_ptr<Layer> Embedding::from_config(const nlohmann::json& c) {
   if (!c.contains("input_dim") || !c.contains("output_dim"))
-    throw ConfigError("Embedding config needs \"input_dim\" and \"output_dim\", got " + c.dump());
+    throw ConfigError(fmt::format("Embedding config needs \"input_dim\" and \"output_dim\", got {}", c.dump()));
   const LayerOptions common = common_from_config(c);
   EmbeddingOptions o{.embeddings_initializer = c.value("embeddings_initializer", std::string("random_uniform")),
                      .mask_zero = c.value("mask_zero", false),

@@ -25,7 +25,7 @@ PositionalEmbedding::PositionalEmbedding(int64_t sequence_length, const Position
 
 std::shared_ptr<Layer> PositionalEmbedding::from_config(const nlohmann::json& c) {
   if (!c.contains("sequence_length"))
-    throw ConfigError("PositionalEmbedding config needs \"sequence_length\", got " + c.dump());
+    throw ConfigError(fmt::format("PositionalEmbedding config needs \"sequence_length\", got {}", c.dump()));
   const LayerOptions common = common_from_config(c);
   return std::make_shared<PositionalEmbedding>(
       c.at("sequence_length").get<int64_t>(),

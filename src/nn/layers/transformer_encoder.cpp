@@ -38,7 +38,7 @@ TransformerEncoder::TransformerEncoder(int64_t num_heads, int64_t ff_dim, const 
 
 std::shared_ptr<Layer> TransformerEncoder::from_config(const nlohmann::json& c) {
   if (!c.contains("num_heads") || !c.contains("ff_dim"))
-    throw ConfigError("TransformerEncoder config needs \"num_heads\" and \"ff_dim\", got " + c.dump());
+    throw ConfigError(fmt::format("TransformerEncoder config needs \"num_heads\" and \"ff_dim\", got {}", c.dump()));
   const LayerOptions common = common_from_config(c);
   const TransformerEncoderOptions defaults;
   TransformerEncoderOptions o{
