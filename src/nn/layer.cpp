@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/activations.h"
 #include "deepfin/nn/initializers.h"
 #include "deepfin/nn/weight_budget.h"
@@ -151,10 +152,10 @@ nlohmann::json Layer::get_config() const {
 
 LayerOptions Layer::common_from_config(const nlohmann::json& config) {
   LayerOptions o;
-  o.name = config.value("name", std::string());
-  o.trainable = config.value("trainable", true);
-  o.dtype = dtype_from_name(config.value("dtype", std::string("float32")));
-  if (config.contains("input_shape")) o.input_shape = config.at("input_shape").get<Shape>();
+  o.name = config::value(config, "name", std::string(), "layer");
+  o.trainable = config::value(config, "trainable", true, "layer");
+  o.dtype = dtype_from_name(config::value(config, "dtype", std::string("float32"), "layer"));
+  if (config.contains("input_shape")) o.input_shape = config::required<Shape>(config, "input_shape", "layer");
   return o;
 }
 

@@ -89,6 +89,21 @@ T value(const nlohmann::json& config, const char* key, T fallback, const std::st
   }
 }
 
+// The same for a text setting given a string-literal fallback.
+inline std::string value(const nlohmann::json& config, const char* key, const char* fallback,
+                         const std::string& owner) {
+  return value<std::string>(config, key, std::string(fallback), owner);
+}
+
+// A setting the config must have ("<owner>: config needs '<key>'" when absent or null).
+template <class T>
+T required(const nlohmann::json& config, const char* key, const std::string& owner) {
+  if (!config.is_object()) throw ConfigError(fmt::format("{}: config must be a JSON object", owner));
+  auto it = config.find(key);
+  if (it == config.end() || it->is_null()) throw ConfigError(fmt::format("{}: config needs '{}'", owner, key));
+  return value<T>(config, key, T{}, owner);
+}
+
 // JSON null for 0 ("not set"), the number otherwise, as Keras writes optional floats.
 inline nlohmann::json null_if_zero(double v) {
   return v == 0.0 ? nlohmann::json(nullptr) : nlohmann::json(v);

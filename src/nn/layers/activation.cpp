@@ -1,5 +1,7 @@
 #include "deepfin/nn/layers/activation.h"
 
+#include "deepfin/base/config.h"
+
 namespace deepfin::nn {
 
 Activation::Activation(const std::string& activation, const LayerOptions& options) : Layer("Activation", options) {
@@ -7,7 +9,8 @@ Activation::Activation(const std::string& activation, const LayerOptions& option
 }
 
 std::shared_ptr<Layer> Activation::from_config(const nlohmann::json& c) {
-  return std::make_shared<Activation>(c.at("activation").get<std::string>(), common_from_config(c));
+  return std::make_shared<Activation>(config::required<std::string>(c, "activation", "Activation"),
+                                      common_from_config(c));
 }
 
 nlohmann::json Activation::get_config() const {

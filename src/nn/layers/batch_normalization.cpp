@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "deepfin/autograd/node.h"
+#include "deepfin/base/config.h"
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/reductions.h"
 
@@ -18,14 +19,15 @@ BatchNormalization::BatchNormalization(const BatchNormalizationOptions& options)
 
 std::shared_ptr<Layer> BatchNormalization::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  return std::make_shared<BatchNormalization>(BatchNormalizationOptions{.momentum = c.value("momentum", 0.99),
-                                                                        .epsilon = c.value("epsilon", 1e-3),
-                                                                        .center = c.value("center", true),
-                                                                        .scale = c.value("scale", true),
-                                                                        .name = common.name,
-                                                                        .input_shape = common.input_shape,
-                                                                        .dtype = common.dtype,
-                                                                        .trainable = common.trainable});
+  return std::make_shared<BatchNormalization>(
+      BatchNormalizationOptions{.momentum = config::value(c, "momentum", 0.99, "BatchNormalization"),
+                                .epsilon = config::value(c, "epsilon", 1e-3, "BatchNormalization"),
+                                .center = config::value(c, "center", true, "BatchNormalization"),
+                                .scale = config::value(c, "scale", true, "BatchNormalization"),
+                                .name = common.name,
+                                .input_shape = common.input_shape,
+                                .dtype = common.dtype,
+                                .trainable = common.trainable});
 }
 
 Shape BatchNormalization::compute_output_shape(const Shape& in) const {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/layers/recurrent.h"
 #include "deepfin/nn/registry.h"
 #include "deepfin/ops/elementwise.h"
@@ -23,9 +24,9 @@ LayerOptions wrapper_options(const std::shared_ptr<Layer>& layer, const Bidirect
 std::shared_ptr<Layer> direction_copy(const nlohmann::json& serialized, const std::string& prefix, bool flip) {
   nlohmann::json copy = serialized;
   nlohmann::json& c = copy.at("config");
-  c["name"] = prefix + c.at("name").get<std::string>();
+  c["name"] = prefix + config::required<std::string>(c, "name", "Bidirectional");
   c.erase("input_shape");  // the wrapper owns the input shape
-  if (flip) c["go_backwards"] = !c.at("go_backwards").get<bool>();
+  if (flip) c["go_backwards"] = !config::required<bool>(c, "go_backwards", "Bidirectional");
   return layer_from_config(copy);
 }
 
@@ -50,7 +51,7 @@ Bidirectional::Bidirectional(std::shared_ptr<Layer> layer, const BidirectionalOp
   if (merge_mode_ != "concat" && merge_mode_ != "sum" && merge_mode_ != "mul" && merge_mode_ != "ave")
     throw ConfigError(fmt::format(
         "Bidirectional '{}': unknown merge_mode '{}'; expected 'concat', 'sum', 'mul' or 'ave'", name(), merge_mode_));
-  return_sequences_ = c.value("return_sequences", false);
+  return_sequences_ = config::value(c, "return_sequences", false, "Bidirectional");
   forward_layer_ = direction_copy(layer_config_, "forward_", false);
   backward_layer_ = direction_copy(layer_config_, "backward_", true);
 }
@@ -59,12 +60,13 @@ std::shared_ptr<Layer> Bidirectional::from_config(const nlohmann::json& c) {
   if (!c.contains("layer"))
     throw ConfigError("Bidirectional: config lacks 'layer' ({\"class_name\": ..., \"config\": ...})");
   const LayerOptions common = common_from_config(c);
-  return std::make_shared<Bidirectional>(layer_from_config(c.at("layer")),
-                                         BidirectionalOptions{.merge_mode = c.value("merge_mode", "concat"),
-                                                              .name = common.name,
-                                                              .input_shape = common.input_shape,
-                                                              .dtype = common.dtype,
-                                                              .trainable = common.trainable});
+  return std::make_shared<Bidirectional>(
+      layer_from_config(c.at("layer")),
+      BidirectionalOptions{.merge_mode = config::value(c, "merge_mode", "concat", "Bidirectional"),
+                           .name = common.name,
+                           .input_shape = common.input_shape,
+                           .dtype = common.dtype,
+                           .trainable = common.trainable});
 }
 
 Shape Bidirectional::compute_output_shape(const Shape& in) const {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/initializers.h"
 #include "deepfin/ops/shape_ops.h"
 
@@ -57,12 +58,12 @@ std::shared_ptr<Layer> CategoricalEmbedding::from_config(const nlohmann::json& c
     slots.push_back({.feature = s.at("feature").get<int64_t>(),
                      .cardinality = s.at("cardinality").get<int64_t>(),
                      .output_dim = s.value("output_dim", int64_t{0})});
-  CategoricalEmbeddingOptions o{
-      .embeddings_initializer = c.value("embeddings_initializer", std::string("random_uniform")),
-      .name = common.name,
-      .input_shape = common.input_shape,
-      .dtype = common.dtype,
-      .trainable = common.trainable};
+  CategoricalEmbeddingOptions o{.embeddings_initializer = config::value(
+                                    c, "embeddings_initializer", std::string("random_uniform"), "CategoricalEmbedding"),
+                                .name = common.name,
+                                .input_shape = common.input_shape,
+                                .dtype = common.dtype,
+                                .trainable = common.trainable};
   return std::make_shared<CategoricalEmbedding>(std::move(slots), o);
 }
 

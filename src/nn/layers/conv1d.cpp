@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/shape_ops.h"
 
 namespace deepfin::nn {
@@ -39,18 +40,19 @@ Conv1D::Conv1D(int64_t filters, int64_t kernel_size, const Conv1DOptions& option
 std::shared_ptr<Layer> Conv1D::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
   Conv1DOptions o{.strides = int_or_single(c, "strides", 1),
-                  .padding = c.value("padding", std::string("valid")),
+                  .padding = config::value(c, "padding", std::string("valid"), "Conv1D"),
                   .dilation_rate = int_or_single(c, "dilation_rate", 1),
-                  .activation = c.value("activation", std::string("linear")),
-                  .use_bias = c.value("use_bias", true),
-                  .kernel_initializer = c.value("kernel_initializer", std::string("glorot_uniform")),
-                  .bias_initializer = c.value("bias_initializer", std::string("zeros")),
+                  .activation = config::value(c, "activation", std::string("linear"), "Conv1D"),
+                  .use_bias = config::value(c, "use_bias", true, "Conv1D"),
+                  .kernel_initializer = config::value(c, "kernel_initializer", std::string("glorot_uniform"), "Conv1D"),
+                  .bias_initializer = config::value(c, "bias_initializer", std::string("zeros"), "Conv1D"),
                   .name = common.name,
                   .input_shape = common.input_shape,
                   .dtype = common.dtype,
                   .trainable = common.trainable};
   if (!c.contains("kernel_size")) throw ConfigError("Conv1D: config lacks 'kernel_size'");
-  return std::make_shared<Conv1D>(c.at("filters").get<int64_t>(), int_or_single(c, "kernel_size", 0), o);
+  return std::make_shared<Conv1D>(config::required<int64_t>(c, "filters", "Conv1D"), int_or_single(c, "kernel_size", 0),
+                                  o);
 }
 
 Shape Conv1D::compute_output_shape(const Shape& in) const {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
+
 namespace deepfin::nn {
 
 Conv2D::Conv2D(int64_t filters, std::array<int64_t, 2> kernel_size, const Conv2DOptions& options)
@@ -19,18 +21,19 @@ Conv2D::Conv2D(int64_t filters, std::array<int64_t, 2> kernel_size, const Conv2D
 std::shared_ptr<Layer> Conv2D::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
   using Pair = std::array<int64_t, 2>;
-  Conv2DOptions o{.strides = c.value("strides", Pair{1, 1}),
-                  .padding = c.value("padding", std::string("valid")),
-                  .dilation_rate = c.value("dilation_rate", Pair{1, 1}),
-                  .activation = c.value("activation", std::string("linear")),
-                  .use_bias = c.value("use_bias", true),
-                  .kernel_initializer = c.value("kernel_initializer", std::string("glorot_uniform")),
-                  .bias_initializer = c.value("bias_initializer", std::string("zeros")),
+  Conv2DOptions o{.strides = config::value(c, "strides", Pair{1, 1}, "Conv2D"),
+                  .padding = config::value(c, "padding", std::string("valid"), "Conv2D"),
+                  .dilation_rate = config::value(c, "dilation_rate", Pair{1, 1}, "Conv2D"),
+                  .activation = config::value(c, "activation", std::string("linear"), "Conv2D"),
+                  .use_bias = config::value(c, "use_bias", true, "Conv2D"),
+                  .kernel_initializer = config::value(c, "kernel_initializer", std::string("glorot_uniform"), "Conv2D"),
+                  .bias_initializer = config::value(c, "bias_initializer", std::string("zeros"), "Conv2D"),
                   .name = common.name,
                   .input_shape = common.input_shape,
                   .dtype = common.dtype,
                   .trainable = common.trainable};
-  return std::make_shared<Conv2D>(c.at("filters").get<int64_t>(), c.at("kernel_size").get<Pair>(), o);
+  return std::make_shared<Conv2D>(config::required<int64_t>(c, "filters", "Conv2D"),
+                                  config::required<Pair>(c, "kernel_size", "Conv2D"), o);
 }
 
 Shape Conv2D::compute_output_shape(const Shape& in) const {

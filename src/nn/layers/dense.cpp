@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/linalg.h"
 
 namespace deepfin::nn {
@@ -14,15 +15,15 @@ Dense::Dense(int64_t units, const DenseOptions& options)
 
 std::shared_ptr<Layer> Dense::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  DenseOptions o{.activation = c.value("activation", std::string("linear")),
-                 .use_bias = c.value("use_bias", true),
-                 .kernel_initializer = c.value("kernel_initializer", std::string("glorot_uniform")),
-                 .bias_initializer = c.value("bias_initializer", std::string("zeros")),
+  DenseOptions o{.activation = config::value(c, "activation", std::string("linear"), "Dense"),
+                 .use_bias = config::value(c, "use_bias", true, "Dense"),
+                 .kernel_initializer = config::value(c, "kernel_initializer", std::string("glorot_uniform"), "Dense"),
+                 .bias_initializer = config::value(c, "bias_initializer", std::string("zeros"), "Dense"),
                  .name = common.name,
                  .input_shape = common.input_shape,
                  .dtype = common.dtype,
                  .trainable = common.trainable};
-  return std::make_shared<Dense>(c.at("units").get<int64_t>(), o);
+  return std::make_shared<Dense>(config::required<int64_t>(c, "units", "Dense"), o);
 }
 
 Shape Dense::compute_output_shape(const Shape& input_shape) const {

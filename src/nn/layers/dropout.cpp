@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/dropout.h"
 
 namespace deepfin::nn {
@@ -12,7 +13,7 @@ Dropout::Dropout(double rate, const LayerOptions& options) : Layer("Dropout", op
 }
 
 std::shared_ptr<Layer> Dropout::from_config(const nlohmann::json& c) {
-  return std::make_shared<Dropout>(c.at("rate").get<double>(), common_from_config(c));
+  return std::make_shared<Dropout>(config::required<double>(c, "rate", "Dropout"), common_from_config(c));
 }
 
 nlohmann::json Dropout::get_config() const {

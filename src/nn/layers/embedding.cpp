@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/initializers.h"
 #include "deepfin/ops/embedding_lookup.h"
 
@@ -35,15 +36,17 @@ std::shared_ptr<Layer> Embedding::from_config(const nlohmann::json& c) {
   if (!c.contains("input_dim") || !c.contains("output_dim"))
     throw ConfigError(fmt::format("Embedding config needs \"input_dim\" and \"output_dim\", got {}", c.dump()));
   const LayerOptions common = common_from_config(c);
-  EmbeddingOptions o{.embeddings_initializer = c.value("embeddings_initializer", std::string("random_uniform")),
-                     .mask_zero = c.value("mask_zero", false),
-                     .name = common.name,
-                     .input_shape = common.input_shape,
-                     .dtype = common.dtype,
-                     .trainable = common.trainable};
+  EmbeddingOptions o{
+      .embeddings_initializer = config::value(c, "embeddings_initializer", std::string("random_uniform"), "Embedding"),
+      .mask_zero = config::value(c, "mask_zero", false, "Embedding"),
+      .name = common.name,
+      .input_shape = common.input_shape,
+      .dtype = common.dtype,
+      .trainable = common.trainable};
   if (c.contains("input_length") && !c.at("input_length").is_null())
-    o.input_length = c.at("input_length").get<int64_t>();
-  return std::make_shared<Embedding>(c.at("input_dim").get<int64_t>(), c.at("output_dim").get<int64_t>(), o);
+    o.input_length = config::required<int64_t>(c, "input_length", "Embedding");
+  return std::make_shared<Embedding>(config::required<int64_t>(c, "input_dim", "Embedding"),
+                                     config::required<int64_t>(c, "output_dim", "Embedding"), o);
 }
 
 nlohmann::json Embedding::get_config() const {

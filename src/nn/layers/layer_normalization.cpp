@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/normalization.h"
 
 namespace deepfin::nn {
@@ -14,13 +15,14 @@ LayerNormalization::LayerNormalization(const LayerNormalizationOptions& options)
 
 std::shared_ptr<Layer> LayerNormalization::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  return std::make_shared<LayerNormalization>(LayerNormalizationOptions{.epsilon = c.value("epsilon", 1e-3),
-                                                                        .center = c.value("center", true),
-                                                                        .scale = c.value("scale", true),
-                                                                        .name = common.name,
-                                                                        .input_shape = common.input_shape,
-                                                                        .dtype = common.dtype,
-                                                                        .trainable = common.trainable});
+  return std::make_shared<LayerNormalization>(
+      LayerNormalizationOptions{.epsilon = config::value(c, "epsilon", 1e-3, "LayerNormalization"),
+                                .center = config::value(c, "center", true, "LayerNormalization"),
+                                .scale = config::value(c, "scale", true, "LayerNormalization"),
+                                .name = common.name,
+                                .input_shape = common.input_shape,
+                                .dtype = common.dtype,
+                                .trainable = common.trainable});
 }
 
 Shape LayerNormalization::compute_output_shape(const Shape& in) const {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/elementwise.h"
 
 namespace deepfin::nn {
@@ -11,10 +12,11 @@ Masking::Masking(double mask_value, const MaskingOptions& options)
 
 std::shared_ptr<Layer> Masking::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  return std::make_shared<Masking>(c.value("mask_value", 0.0), MaskingOptions{.name = common.name,
-                                                                              .input_shape = common.input_shape,
-                                                                              .dtype = common.dtype,
-                                                                              .trainable = common.trainable});
+  return std::make_shared<Masking>(config::value(c, "mask_value", 0.0, "Masking"),
+                                   MaskingOptions{.name = common.name,
+                                                  .input_shape = common.input_shape,
+                                                  .dtype = common.dtype,
+                                                  .trainable = common.trainable});
 }
 
 nlohmann::json Masking::get_config() const {

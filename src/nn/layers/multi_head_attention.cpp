@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/attention.h"
 #include "deepfin/ops/linalg.h"
 
@@ -26,7 +27,7 @@ MultiHeadAttention::MultiHeadAttention(int64_t num_heads, int64_t key_dim, const
 
 std::shared_ptr<Layer> MultiHeadAttention::from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  const int64_t key_dim = c.at("key_dim").get<int64_t>();
+  const int64_t key_dim = config::required<int64_t>(c, "key_dim", "MultiHeadAttention");
   Shape output_shape;
   if (c.contains("output_shape") && !c["output_shape"].is_null()) {
     const auto& s = c["output_shape"];
@@ -34,16 +35,17 @@ std::shared_ptr<Layer> MultiHeadAttention::from_config(const nlohmann::json& c) 
   }
   MultiHeadAttentionOptions o{
       .value_dim = c.contains("value_dim") && !c["value_dim"].is_null() ? c["value_dim"].get<int64_t>() : key_dim,
-      .dropout = c.value("dropout", 0.0),
-      .use_bias = c.value("use_bias", true),
+      .dropout = config::value(c, "dropout", 0.0, "MultiHeadAttention"),
+      .use_bias = config::value(c, "use_bias", true, "MultiHeadAttention"),
       .output_shape = output_shape,
-      .kernel_initializer = c.value("kernel_initializer", std::string("glorot_uniform")),
-      .bias_initializer = c.value("bias_initializer", std::string("zeros")),
+      .kernel_initializer = config::value(c, "kernel_initializer", std::string("glorot_uniform"), "MultiHeadAttention"),
+      .bias_initializer = config::value(c, "bias_initializer", std::string("zeros"), "MultiHeadAttention"),
       .name = common.name,
       .input_shape = common.input_shape,
       .dtype = common.dtype,
       .trainable = common.trainable};
-  return std::make_shared<MultiHeadAttention>(c.at("num_heads").get<int64_t>(), key_dim, o);
+  return std::make_shared<MultiHeadAttention>(config::required<int64_t>(c, "num_heads", "MultiHeadAttention"), key_dim,
+                                              o);
 }
 
 Shape MultiHeadAttention::compute_output_shape(const Shape& input_shape) const {

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "deepfin/base/config.h"
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/reductions.h"
 
@@ -23,13 +24,13 @@ GlobalPooling1D::GlobalPooling1D(const char* class_name, const GlobalPooling1DOp
 
 GlobalPooling1DOptions GlobalPooling1D::options_from(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  const std::string data_format = c.value("data_format", std::string("channels_last"));
+  const std::string data_format = config::value(c, "data_format", std::string("channels_last"), "pooling layer");
   if (data_format != "channels_last")
     throw ConfigError(
         fmt::format("global 1-D pooling '{}': data_format '{}' is not supported; sequences are "
                     "channels_last (batch, steps, features)",
                     common.name, data_format));
-  return {.keepdims = c.value("keepdims", false),
+  return {.keepdims = config::value(c, "keepdims", false, "pooling layer"),
           .name = common.name,
           .input_shape = common.input_shape,
           .dtype = common.dtype,

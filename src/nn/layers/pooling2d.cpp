@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/layers/pooling.h"
 
 namespace deepfin::nn {
@@ -17,13 +18,13 @@ Pooling2D::Pooling2D(const char* class_name, std::array<int64_t, 2> pool_size, c
 }
 
 std::array<int64_t, 2> Pooling2D::pool_size_from(const nlohmann::json& c) {
-  return c.value("pool_size", std::array<int64_t, 2>{2, 2});
+  return config::value(c, "pool_size", std::array<int64_t, 2>{2, 2}, "pooling layer");
 }
 
 Pooling2DOptions Pooling2D::options_from(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
-  return {.strides = c.value("strides", std::array<int64_t, 2>{0, 0}),
-          .padding = c.value("padding", std::string("valid")),
+  return {.strides = config::value(c, "strides", std::array<int64_t, 2>{0, 0}, "pooling layer"),
+          .padding = config::value(c, "padding", std::string("valid"), "pooling layer"),
           .name = common.name,
           .input_shape = common.input_shape,
           .dtype = common.dtype,

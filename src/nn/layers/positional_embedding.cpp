@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/initializers.h"
 #include "deepfin/ops/elementwise.h"
 
@@ -28,14 +29,15 @@ std::shared_ptr<Layer> PositionalEmbedding::from_config(const nlohmann::json& c)
     throw ConfigError(fmt::format("PositionalEmbedding config needs \"sequence_length\", got {}", c.dump()));
   const LayerOptions common = common_from_config(c);
   return std::make_shared<PositionalEmbedding>(
-      c.at("sequence_length").get<int64_t>(),
-      PositionalEmbeddingOptions{.kind = c.value("kind", std::string("learned")),
-                                 .initializer = c.value("initializer", std::string("glorot_uniform")),
-                                 .max_wavelength = c.value("max_wavelength", 10000.0),
-                                 .name = common.name,
-                                 .input_shape = common.input_shape,
-                                 .dtype = common.dtype,
-                                 .trainable = common.trainable});
+      config::required<int64_t>(c, "sequence_length", "PositionalEmbedding"),
+      PositionalEmbeddingOptions{
+          .kind = config::value(c, "kind", std::string("learned"), "PositionalEmbedding"),
+          .initializer = config::value(c, "initializer", std::string("glorot_uniform"), "PositionalEmbedding"),
+          .max_wavelength = config::value(c, "max_wavelength", 10000.0, "PositionalEmbedding"),
+          .name = common.name,
+          .input_shape = common.input_shape,
+          .dtype = common.dtype,
+          .trainable = common.trainable});
 }
 
 nlohmann::json PositionalEmbedding::get_config() const {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/initializers.h"
 #include "deepfin/ops/shape_ops.h"
@@ -190,25 +191,27 @@ nlohmann::json RecurrentLayer::get_config() const {
 RecurrentLayerOptions RecurrentLayer::options_from_config(const nlohmann::json& c) {
   const LayerOptions common = common_from_config(c);
   const RecurrentLayerOptions d;
-  RecurrentLayerOptions o{.activation = c.value("activation", d.activation),
-                          .recurrent_activation = c.value("recurrent_activation", d.recurrent_activation),
-                          .use_bias = c.value("use_bias", d.use_bias),
-                          .return_sequences = c.value("return_sequences", d.return_sequences),
-                          .return_state = c.value("return_state", d.return_state),
-                          .go_backwards = c.value("go_backwards", d.go_backwards),
-                          .dropout = c.value("dropout", d.dropout),
-                          .recurrent_dropout = c.value("recurrent_dropout", d.recurrent_dropout),
-                          .unit_forget_bias = c.value("unit_forget_bias", d.unit_forget_bias),
-                          .reset_after = c.value("reset_after", d.reset_after),
-                          .kernel_initializer = c.value("kernel_initializer", d.kernel_initializer),
-                          .recurrent_initializer = c.value("recurrent_initializer", d.recurrent_initializer),
-                          .bias_initializer = c.value("bias_initializer", d.bias_initializer),
-                          .mask_value = std::nullopt,
-                          .name = common.name,
-                          .input_shape = common.input_shape,
-                          .dtype = common.dtype,
-                          .trainable = common.trainable};
-  if (c.contains("mask_value") && !c.at("mask_value").is_null()) o.mask_value = c.at("mask_value").get<double>();
+  RecurrentLayerOptions o{
+      .activation = config::value(c, "activation", d.activation, "recurrent layer"),
+      .recurrent_activation = config::value(c, "recurrent_activation", d.recurrent_activation, "recurrent layer"),
+      .use_bias = config::value(c, "use_bias", d.use_bias, "recurrent layer"),
+      .return_sequences = config::value(c, "return_sequences", d.return_sequences, "recurrent layer"),
+      .return_state = config::value(c, "return_state", d.return_state, "recurrent layer"),
+      .go_backwards = config::value(c, "go_backwards", d.go_backwards, "recurrent layer"),
+      .dropout = config::value(c, "dropout", d.dropout, "recurrent layer"),
+      .recurrent_dropout = config::value(c, "recurrent_dropout", d.recurrent_dropout, "recurrent layer"),
+      .unit_forget_bias = config::value(c, "unit_forget_bias", d.unit_forget_bias, "recurrent layer"),
+      .reset_after = config::value(c, "reset_after", d.reset_after, "recurrent layer"),
+      .kernel_initializer = config::value(c, "kernel_initializer", d.kernel_initializer, "recurrent layer"),
+      .recurrent_initializer = config::value(c, "recurrent_initializer", d.recurrent_initializer, "recurrent layer"),
+      .bias_initializer = config::value(c, "bias_initializer", d.bias_initializer, "recurrent layer"),
+      .mask_value = std::nullopt,
+      .name = common.name,
+      .input_shape = common.input_shape,
+      .dtype = common.dtype,
+      .trainable = common.trainable};
+  if (c.contains("mask_value") && !c.at("mask_value").is_null())
+    o.mask_value = config::required<double>(c, "mask_value", "recurrent layer");
   return o;
 }
 
@@ -220,13 +223,13 @@ GRU::GRU(int64_t units, const RecurrentLayerOptions& options)
     : RecurrentLayer("GRU", deepfin::RecurrentKind::gru, units, options) {}
 
 std::shared_ptr<Layer> SimpleRNN::from_config(const nlohmann::json& c) {
-  return std::make_shared<SimpleRNN>(c.at("units").get<int64_t>(), options_from_config(c));
+  return std::make_shared<SimpleRNN>(config::required<int64_t>(c, "units", "recurrent layer"), options_from_config(c));
 }
 std::shared_ptr<Layer> LSTM::from_config(const nlohmann::json& c) {
-  return std::make_shared<LSTM>(c.at("units").get<int64_t>(), options_from_config(c));
+  return std::make_shared<LSTM>(config::required<int64_t>(c, "units", "recurrent layer"), options_from_config(c));
 }
 std::shared_ptr<Layer> GRU::from_config(const nlohmann::json& c) {
-  return std::make_shared<GRU>(c.at("units").get<int64_t>(), options_from_config(c));
+  return std::make_shared<GRU>(config::required<int64_t>(c, "units", "recurrent layer"), options_from_config(c));
 }
 
 }  // namespace deepfin::nn

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
+
 namespace deepfin::nn {
 
 Reshape::Reshape(Shape target_shape, const LayerOptions& options)
@@ -16,7 +18,7 @@ Reshape::Reshape(Shape target_shape, const LayerOptions& options)
 }
 
 std::shared_ptr<Layer> Reshape::from_config(const nlohmann::json& c) {
-  return std::make_shared<Reshape>(c.at("target_shape").get<Shape>(), common_from_config(c));
+  return std::make_shared<Reshape>(config::required<Shape>(c, "target_shape", "Reshape"), common_from_config(c));
 }
 
 Shape Reshape::compute_output_shape(const Shape& in) const {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "deepfin/base/config.h"
 #include "deepfin/nn/activations.h"
 #include "deepfin/nn/initializers.h"
 #include "deepfin/nn/layers/dense.h"
@@ -42,18 +43,21 @@ std::shared_ptr<Layer> TransformerEncoder::from_config(const nlohmann::json& c) 
   const LayerOptions common = common_from_config(c);
   const TransformerEncoderOptions defaults;
   TransformerEncoderOptions o{
-      .key_dim = c.contains("key_dim") && !c.at("key_dim").is_null() ? c.at("key_dim").get<int64_t>() : 0,
-      .dropout = c.value("dropout", defaults.dropout),
-      .norm_first = c.value("norm_first", defaults.norm_first),
-      .activation = c.value("activation", defaults.activation),
-      .layer_norm_epsilon = c.value("layer_norm_epsilon", defaults.layer_norm_epsilon),
-      .kernel_initializer = c.value("kernel_initializer", defaults.kernel_initializer),
-      .bias_initializer = c.value("bias_initializer", defaults.bias_initializer),
+      .key_dim = c.contains("key_dim") && !c.at("key_dim").is_null()
+                     ? config::required<int64_t>(c, "key_dim", "TransformerEncoder")
+                     : 0,
+      .dropout = config::value(c, "dropout", defaults.dropout, "TransformerEncoder"),
+      .norm_first = config::value(c, "norm_first", defaults.norm_first, "TransformerEncoder"),
+      .activation = config::value(c, "activation", defaults.activation, "TransformerEncoder"),
+      .layer_norm_epsilon = config::value(c, "layer_norm_epsilon", defaults.layer_norm_epsilon, "TransformerEncoder"),
+      .kernel_initializer = config::value(c, "kernel_initializer", defaults.kernel_initializer, "TransformerEncoder"),
+      .bias_initializer = config::value(c, "bias_initializer", defaults.bias_initializer, "TransformerEncoder"),
       .name = common.name,
       .input_shape = common.input_shape,
       .dtype = common.dtype,
       .trainable = common.trainable};
-  return std::make_shared<TransformerEncoder>(c.at("num_heads").get<int64_t>(), c.at("ff_dim").get<int64_t>(), o);
+  return std::make_shared<TransformerEncoder>(config::required<int64_t>(c, "num_heads", "TransformerEncoder"),
+                                              config::required<int64_t>(c, "ff_dim", "TransformerEncoder"), o);
 }
 
 nlohmann::json TransformerEncoder::get_config() const {
