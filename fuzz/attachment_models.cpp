@@ -49,7 +49,7 @@ const io::SafetensorsFile& text_base() {
         layers::Embedding(tokenizer.vocab_size(), 4), layers::GlobalAveragePooling1D(),
         layers::Dense(2, {.activation = "softmax"})});
     model->build(Shape{8});
-    text::TextClassifier(std::move(tokenizer), std::move(labels), 8, model).save(path);
+    text_model::TextClassifier(std::move(tokenizer), std::move(labels), 8, model).save(path);
   });
   return file;
 }
@@ -67,7 +67,7 @@ void load_with_attachment(AttachmentKind kind, std::string_view json_text) {
     const auto model = tabular::TabularModel::load(path);
     model.predict_proba(data::parse_csv(kRows, "rows.csv"));
   } else {
-    text::TextClassifier::load(path).predict({"card stolen"});
+    text_model::TextClassifier::load(path).predict({"card stolen"});
   }
 }
 

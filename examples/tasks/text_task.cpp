@@ -17,7 +17,7 @@ int main(int argc, char** argv) try {
   fmt::print("{}accuracy {:.4f}  macro-F1 {:.4f}\n", metrics::format_report(report), report.accuracy, report.macro_f1);
 
   fitted.classifier.save("text_task_example.safetensors");
-  const text::TextClassifier reloaded = text::TextClassifier::load("text_task_example.safetensors");
+  const text_model::TextClassifier reloaded = text_model::TextClassifier::load("text_task_example.safetensors");
   for (const auto& p : reloaded.predict({"Operating profit rose to EUR 13.1 mn", "The company cut 200 jobs"}))
     fmt::print("{} ({:.2f}){}\n", p.label, p.confidence, p.to_person ? ": route to a person" : "");
   return 0;

@@ -10,7 +10,9 @@
 #include "deepfin/nn/weight_budget.h"
 #include "deepfin/ops/elementwise.h"
 
-namespace deepfin::text {
+namespace deepfin::text_model {
+
+using namespace deepfin::text;  // the tokenizer, labels and n-grams this model wraps
 namespace {
 
 constexpr const char* kAttachment = "text";
@@ -219,4 +221,4 @@ TextClassifier TextClassifier::load(const std::string& path) {
   }
 }
 
-}  // namespace deepfin::text
+}  // namespace deepfin::text_model

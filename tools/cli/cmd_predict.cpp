@@ -19,7 +19,7 @@ namespace {
 // Intent (or sentiment) of each message, and whether it should go to a person.
 int run_predict_text(const RunContext& ctx, const std::string& model_path, const std::vector<std::string>& texts) {
   ctx.apply();
-  const text::TextClassifier classifier = text::TextClassifier::load(model_path);
+  const text_model::TextClassifier classifier = text_model::TextClassifier::load(model_path);
   int64_t truncated = 0;
   classifier.encode(texts, &truncated);
   const auto predictions = classifier.predict(texts);

@@ -17,7 +17,7 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
                           data.train.source, data.test.size(), data.test.source),
               nlohmann::json{{"event", "data"}, {"train", data.train.size()}, {"test", data.test.size()}});
   const tasks::TextFit fitted = task.fit(data.train, ctx.json() ? 0 : -1);
-  const text::TextClassifier& classifier = fitted.classifier;
+  const text_model::TextClassifier& classifier = fitted.classifier;
   if (!ctx.json()) fmt::print("{}\n", classifier.model().summary());
   if (classifier.members().size() > 1)
     print_event(ctx,

@@ -20,7 +20,7 @@
 namespace deepfin::tasks {
 
 struct TextFit {
-  text::TextClassifier classifier;
+  text_model::TextClassifier classifier;
   train::History history;  // of the first ensemble member
   int64_t truncated = 0;   // training texts cut to max_length
 };
@@ -51,7 +51,7 @@ class TextTask {
   TextFit fit(const text::LabelledText& train, int verbose = -1) const;
 
   // ConfigError naming the file and line of a test label the model never saw.
-  metrics::ClassReport evaluate(const text::TextClassifier& classifier, const text::LabelledText& test) const;
+  metrics::ClassReport evaluate(const text_model::TextClassifier& classifier, const text::LabelledText& test) const;
 
   // Stratified k-fold cross-validation over the training file; each fold trains
   // its own tokenizer and model from seed + k.

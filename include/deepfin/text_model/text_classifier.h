@@ -17,22 +17,22 @@
 #include "deepfin/text/ngrams.h"
 #include "deepfin/text/tokenizer.h"
 
-namespace deepfin::text {
+namespace deepfin::text_model {
 
 struct Prediction {
   std::string label;
   double confidence = 0;              // the softmax probability of `label`
   bool to_person = false;             // confidence below the threshold: route the message to a person
-  std::vector<double> probabilities;  // per class, LabelEncoder order
+  std::vector<double> probabilities;  // per class, text::LabelEncoder order
 };
 
 class TextClassifier {
  public:
   // ConfigError unless the model ends in a softmax over labels.num_classes() units.
-  TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
+  TextClassifier(text::Tokenizer tokenizer, text::LabelEncoder labels, int64_t max_length,
                  std::shared_ptr<models::Sequential> model);
   // An ensemble (at least one member); each member is checked as above.
-  TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
+  TextClassifier(text::Tokenizer tokenizer, text::LabelEncoder labels, int64_t max_length,
                  std::vector<std::shared_ptr<models::Sequential>> members);
 
   // Reads a file written by save(); FileError if it holds no text pipeline or
@@ -42,8 +42,8 @@ class TextClassifier {
 
   // Hashed word n-grams appended to each text's tokens (see ngrams.h); the model's
   // Embedding then needs input_dim >= input_vocabulary(). ValueError for bad options.
-  void set_ngrams(const NgramOptions& options);
-  const NgramOptions& ngrams() const { return ngrams_; }
+  void set_ngrams(const text::NgramOptions& options);
+  const text::NgramOptions& ngrams() const { return ngrams_; }
   // Token ids plus n-gram ids: the input_dim the first Embedding needs.
   int64_t input_vocabulary() const;
 
@@ -57,8 +57,8 @@ class TextClassifier {
   double threshold() const { return threshold_; }
   void set_threshold(double threshold);
 
-  const Tokenizer& tokenizer() const { return tokenizer_; }
-  const LabelEncoder& labels() const { return labels_; }
+  const text::Tokenizer& tokenizer() const { return tokenizer_; }
+  const text::LabelEncoder& labels() const { return labels_; }
   int64_t max_length() const { return max_length_; }
   // Adds an ensemble member (checked as in the constructor).
   void add_member(std::shared_ptr<models::Sequential> model);
@@ -70,12 +70,12 @@ class TextClassifier {
  private:
   void check_member(const models::Sequential& model) const;
 
-  Tokenizer tokenizer_;
-  LabelEncoder labels_;
+  text::Tokenizer tokenizer_;
+  text::LabelEncoder labels_;
   int64_t max_length_;
   std::vector<std::shared_ptr<models::Sequential>> members_;
   double threshold_ = 0.5;
-  NgramOptions ngrams_{};
+  text::NgramOptions ngrams_{};
 };
 
-}  // namespace deepfin::text
+}  // namespace deepfin::text_model

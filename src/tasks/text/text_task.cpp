@@ -95,7 +95,7 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
     if (!model->built()) model->build(Shape{spec.max_length});
     return model;
   };
-  text::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, new_model());
+  text_model::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, new_model());
   classifier.set_threshold(spec.confidence_threshold);
   classifier.set_ngrams(ngrams);
 
@@ -127,7 +127,8 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   return TextFit{std::move(classifier), std::move(history), truncated};
 }
 
-metrics::ClassReport TextTask::evaluate(const text::TextClassifier& classifier, const text::LabelledText& test) const {
+metrics::ClassReport TextTask::evaluate(const text_model::TextClassifier& classifier,
+                                        const text::LabelledText& test) const {
   const text::LabelEncoder& labels = classifier.labels();
   std::vector<int64_t> truth;
   for (size_t i = 0; i < test.labels.size(); ++i) {

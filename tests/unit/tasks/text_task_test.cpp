@@ -69,7 +69,7 @@ TEST_F(TextTaskApi, FitsAnEnsembleEvaluatesAndReloads) {
   EXPECT_GE(report.accuracy, 0.9);
 
   fitted.classifier.save(path("text.safetensors"));
-  const text::TextClassifier reloaded = text::TextClassifier::load(path("text.safetensors"));
+  const text_model::TextClassifier reloaded = text_model::TextClassifier::load(path("text.safetensors"));
   EXPECT_EQ(reloaded.predict_proba(data.test.texts).to_vector<float>(),
             fitted.classifier.predict_proba(data.test.texts).to_vector<float>());
   task.write_report(dir_.string(), data, report);

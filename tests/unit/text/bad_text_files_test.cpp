@@ -19,6 +19,9 @@
 namespace deepfin::text {
 namespace {
 
+using text_model::Prediction;
+using text_model::TextClassifier;
+
 // A two-class text model over 8 token ids, saved to `path`.
 void save_small_text_model(const std::string& path) {
   const std::vector<std::string> texts = {"my card was stolen", "send money", "card lost", "send it"};

@@ -14,6 +14,9 @@
 namespace deepfin::text {
 namespace {
 
+using text_model::Prediction;
+using text_model::TextClassifier;
+
 // Expected buckets from a separate FNV-1a over each id's 8 little-endian bytes:
 //   h = 0xcbf29ce484222325; for each byte: h ^= byte; h *= 0x100000001b3 (mod 2^64); bucket = h % 1000
 //   (5, 7) -> 215, (7, 9) -> 811, (5, 7, 9) -> 502, (7, 5) -> 175.

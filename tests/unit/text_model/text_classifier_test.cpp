@@ -9,10 +9,13 @@
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layers.h"
-#include "scratch_dir.h"
+#include "unit/text/scratch_dir.h"
 
 namespace deepfin::text {
 namespace {
+
+using text_model::Prediction;
+using text_model::TextClassifier;
 
 const std::vector<std::string> kTexts = {"my card was stolen", "what is my balance", "send money to a payee",
                                          "lost card",          "balance please",     "wire transfer now"};
