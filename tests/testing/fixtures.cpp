@@ -1,5 +1,7 @@
 #include "testing/fixtures.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
 
 #include "testing/paths.h"
@@ -9,7 +11,7 @@ namespace deepfin::testing {
 nlohmann::json load_fixture(const std::string& name) {
   const std::string path = deepfin::testing::test_data_dir() + "/parity/fixtures/" + name + ".json";
   std::ifstream in(path);
-  if (!in) throw FileError("parity fixture not found: " + path + " (run tests/parity/generate_fixtures.py)");
+  if (!in) throw FileError(fmt::format("parity fixture not found: {} (run tests/parity/generate_fixtures.py)", path));
   return nlohmann::json::parse(in);
 }
 

@@ -4,6 +4,7 @@
 // what the task forecast for the same window.
 #include "deepfin/tasks/forecast_task.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -27,9 +28,8 @@ class ForecastTaskApi : public testing::TaskFiles {
     for (int i = 0; i < rows; ++i) {
       p *= std::exp(step(gen));
       v *= std::exp(step(gen));
-      char date[16];
-      std::snprintf(date, sizeof date, "%04d-%02d-%02d", 2020 + i / 336, 1 + (i / 28) % 12, 1 + i % 28);
-      csv += std::string(date) + "," + std::to_string(p) + "," + std::to_string(v) + "\n";
+      csv += fmt::format("{:04d}-{:02d}-{:02d},{},{}\n", 2020 + i / 336, 1 + (i / 28) % 12, 1 + i % 28,
+                         std::to_string(p), std::to_string(v));
     }
     return csv;
   }
