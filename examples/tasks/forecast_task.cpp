@@ -16,7 +16,7 @@ int main(int argc, char** argv) try {
   task.save(result, "forecast_task_example.safetensors");
 
   const tasks::SavedForecaster saved = tasks::SavedForecaster::load("forecast_task_example.safetensors");
-  const data::TimeSeries series = data::read_series_csv(job.forecast.path, {.value_columns = saved.columns()});
+  const data::TimeSeries series = saved.read(job.forecast.path);  // read as training read it
   const tasks::NextForecast next = saved.next(series);
   fmt::print("after {}: {} forecast {:.2f} (log return {:+.5f})\n", next.after, saved.target(), next.price,
              next.log_return);

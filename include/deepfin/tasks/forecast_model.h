@@ -44,6 +44,7 @@ class ForecastModel {
  public:
   // Keeps a reference to `data`, which must outlive it.
   ForecastModel(JobSpec job, const ForecastData& data) : job_(std::move(job)), data_(data) {}
+  ForecastModel(JobSpec job, ForecastData&& data) = delete;  // would keep a reference to a temporary
   // Fits scalers and a fresh model on samples [begin, end); verbose overrides [fit] verbose if >= 0.
   void fit(int64_t begin, int64_t end, int verbose = -1);
   // Forecast log returns of samples [begin, end).

@@ -49,7 +49,8 @@ class ImageTask {
 // example starts from. Returns the two arrays' shapes.
 std::pair<Shape, Shape> export_fashion_mnist(const std::string& dir, const data::FashionMnistOptions& options = {});
 
-// Class ids of labels: int64 ids as they are, one-hot rows by their largest entry.
+// Class ids of labels, as fit() reads them: class numbers (N) or (N, 1), 0/1 targets of a
+// sigmoid output (N, 1), or one-hot rows (N, classes) by their largest entry.
 std::vector<int64_t> class_ids(const Tensor& labels);
 
 }  // namespace deepfin::tasks

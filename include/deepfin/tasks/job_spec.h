@@ -56,9 +56,11 @@ struct DecisionSpec {
   double base_score = 600, base_odds = 50, points_to_double_odds = 20;
 };
 
-// [fit]. Which data each epoch is validated on depends on the task: `validation`
-// unset means the task's default (image jobs: the test set; credit, text and
-// forecast jobs: a held-out share of the training data when validation_split > 0).
+// [fit]. Which data each epoch is validated on depends on the task. With `validation`
+// unset, array jobs use Keras's last share when validation_split > 0, else the test set.
+// Credit and text jobs hold out a stratified share, and forecast jobs Keras's last share,
+// when validation_split > 0; otherwise they do not validate. "none" never validates,
+// whatever validation_split says.
 struct FitSpec {
   enum class Validation { task_default, test, split, none };
   int epochs = 1;

@@ -25,6 +25,10 @@ class SavedForecaster {
   // FileError when the file holds no forecasting preprocessing.
   static SavedForecaster load(const std::string& path);
 
+  // A dated CSV read exactly as the training file was (date column and format, date
+  // order policy, missing values, encoding), keeping the model's value columns.
+  data::TimeSeries read(const std::string& path) const;
+
   // NotFoundError for a missing column; ValueError when the series is shorter
   // than the feature warm-up plus the window (the message says how many rows it needs).
   NextForecast next(const data::TimeSeries& recent) const;
@@ -39,6 +43,7 @@ class SavedForecaster {
   std::shared_ptr<models::Model> model_;
   data::StandardScaler scaler_;
   std::vector<std::string> columns_, feature_names_;
+  data::SeriesOptions read_options_;
   std::string target_;
   std::vector<int64_t> rolling_mean_, rolling_volatility_;
   int64_t sequence_length_ = 0, horizon_ = 1;

@@ -104,6 +104,9 @@ void ForecastModel::fit(int64_t begin, int64_t end, int verbose) {
         fmt::format("{}: [fit] validation = \"test\" would train on the test span; use "
                     "validation_split (the last share of the training span) or \"none\"",
                     job_.file.string()));
+  if (job_.fit.balanced_class_weight || !job_.fit.class_weight.empty())
+    throw ConfigError(fmt::format("{}: [fit] class_weight applies to classification; a forecasting job has no classes",
+                                  job_.file.string()));
   FitSpec spec = job_.fit;
   if (spec.validation == FitSpec::Validation::none) spec.validation_split = 0.0;
   model_->fit(x, y, fit_options(spec, std::nullopt, {}, "", verbose));
@@ -132,7 +135,13 @@ nlohmann::json ForecastModel::preprocessing_json() const {
        {{"columns", data_.series.names},
         {"target", job_.forecast.target},
         {"rolling_mean", job_.forecast.rolling_mean},
-        {"rolling_volatility", job_.forecast.rolling_volatility}}}};
+        {"rolling_volatility", job_.forecast.rolling_volatility},
+        // How the rows were read, so that scoring reads a file exactly as training did.
+        {"date_column", job_.forecast.date_column},
+        {"date_format", job_.forecast.date_format},
+        {"date_order", job_.forecast.date_order},
+        {"missing", job_.forecast.missing},
+        {"encoding", job_.forecast.encoding}}}};
 }
 
 }  // namespace deepfin::tasks

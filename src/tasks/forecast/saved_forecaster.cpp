@@ -32,6 +32,12 @@ SavedForecaster SavedForecaster::load(const std::string& path) {
     f.target_ = r.at("target").get<std::string>();
     f.rolling_mean_ = r.at("rolling_mean").get<std::vector<int64_t>>();
     f.rolling_volatility_ = r.at("rolling_volatility").get<std::vector<int64_t>>();
+    f.read_options_.value_columns = f.columns_;
+    f.read_options_.date_column = r.at("date_column").get<std::string>();
+    f.read_options_.date_format = r.at("date_format").get<std::string>();
+    f.read_options_.order = data::date_order_policy_from_string(r.at("date_order").get<std::string>());
+    f.read_options_.missing = data::missing_policy_from_string(r.at("missing").get<std::string>());
+    f.read_options_.csv.encoding = r.at("encoding").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw FileError(fmt::format("{}: the forecast preprocessing is damaged: {}", path, e.what()));
   }
@@ -39,6 +45,10 @@ SavedForecaster SavedForecaster::load(const std::string& path) {
     throw FileError(fmt::format("{}: the forecast preprocessing is inconsistent ({} features, scaler of {})", path,
                                 f.feature_names_.size(), f.scaler_.num_columns()));
   return f;
+}
+
+data::TimeSeries SavedForecaster::read(const std::string& path) const {
+  return data::read_series_csv(path, read_options_);
 }
 
 NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
@@ -57,8 +67,12 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
       if (!(p > 0)) throw ValueError(fmt::format("{}: log returns need positive prices, got {}", recent.source, p));
   std::vector<std::string> names;
   const data::Columns features = series_features(s, rolling_mean_, rolling_volatility_, &names);
+  if (names != feature_names_)
+    throw FileError(fmt::format("forecast model: the recipe builds {} features, but the model was trained on {}",
+                                names.size(), feature_names_.size()));
+  const int64_t rows = features.empty() ? 0 : static_cast<int64_t>(features.front().size());
   const int64_t warm_up = data::first_complete_row(features);
-  if (recent.length() - warm_up < sequence_length_)
+  if (rows - warm_up < sequence_length_)
     throw ValueError(
         fmt::format("{}: {} rows are too few: the features need {} rows of warm-up and the window {} "
                     "rows, {} in all",

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "deepfin/base/error.h"
+#include "deepfin/data/categorical.h"
 #include "deepfin/metrics/accuracy.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/model_factory.h"
@@ -11,18 +12,7 @@
 namespace deepfin::tasks {
 
 std::vector<int64_t> class_ids(const Tensor& labels) {
-  if (labels.dim() == 1 && labels.dtype() == DType::int64) return labels.to_vector<int64_t>();
-  if (labels.dim() != 2)
-    throw ShapeError(
-        fmt::format("class ids need class numbers (N) or one-hot rows (N, classes), got labels of shape {}",
-                    shape_str(labels.shape())));
-  const std::vector<double> v = labels.to_vector<double>();
-  const int64_t n = labels.size(0), k = labels.size(1);
-  std::vector<int64_t> ids(n);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 1; j < k; ++j)
-      if (v[i * k + j] > v[i * k + ids[i]]) ids[i] = j;
-  return ids;
+  return data::class_indices(labels, "class weights").to_vector<int64_t>();
 }
 
 ImageTask::ImageTask(JobSpec job) : job_(std::move(job)) {

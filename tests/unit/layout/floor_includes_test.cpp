@@ -24,8 +24,11 @@ using Floors = std::set<std::string>;
 const std::map<std::string, Floors>& allowed() {
   static const Floors kTensor = {"base", "kernels", "core", "autograd"};
   static const Floors kEngine = {"base", "kernels", "core", "autograd", "ops"};
-  static const Floors kModels = {"base",  "kernels", "core",    "autograd", "ops",   "io",     "data",
-                                 "optim", "losses",  "metrics", "nn",       "train", "models", "explain"};
+  static const Floors kOnOps = {"base", "core", "autograd", "ops"};  // above the engine: no kernels
+  static const Floors kModels = {"base",  "core",   "autograd", "ops", "io",    "data",
+                                 "optim", "losses", "metrics",  "nn",  "train", "models"};
+  static const Floors kAboveModels = {"base",   "core",    "autograd", "ops",   "io",     "data",   "optim",
+                                      "losses", "metrics", "nn",       "train", "models", "explain"};
   static const std::map<std::string, Floors> rules = {
       {"base", {}},
       {"kernels", {"base"}},
@@ -35,26 +38,26 @@ const std::map<std::string, Floors>& allowed() {
       {"io", {"base", "core"}},
       {"data", {"base", "core", "io"}},
       {"optim", {"base", "core", "autograd"}},
-      {"losses", kEngine},
-      {"metrics", kEngine},
-      {"explain", kEngine},
+      {"losses", kOnOps},
+      {"metrics", kOnOps},
+      {"explain", kOnOps},
       {"backtest", {"base", "core"}},
       {"plot", {"base", "core", "io"}},
       {"text", {"base", "core", "io", "data"}},
-      {"nn", {"base", "kernels", "core", "autograd", "ops", "io", "data"}},
-      {"train", {"base", "kernels", "core", "autograd", "ops", "io", "data", "optim"}},
+      {"nn", {"base", "core", "autograd", "ops", "io", "data"}},
+      {"train", {"base", "core", "autograd", "ops", "io", "data", "optim"}},
       {"models", kModels},
-      {"tabular", kModels},
+      {"tabular", kAboveModels},
       {"text_model",
        [] {
-         Floors f = kModels;
+         Floors f = kAboveModels;
          f.insert("text");
          return f;
        }()},
       {"report", {"base", "core", "io", "metrics", "plot"}},
       {"tasks",
        [] {
-         Floors f = kModels;
+         Floors f = kAboveModels;  // everything below but the kernels
          f.insert({"text", "text_model", "tabular", "backtest", "report", "plot"});
          return f;
        }()},

@@ -97,6 +97,25 @@ TEST_F(ForecastTaskApi, TheSavedModelForecastsFromRawRowsAsTheTaskDid) {
   }
 }
 
+TEST_F(ForecastTaskApi, HorizonTwoAndOtherColumnsInAnotherOrder) {
+  JobSpec spec = job();
+  spec.forecast.horizon = 2;
+  const ForecastTask task(spec);
+  const ForecastResult r = task.run(3, false);
+  task.save(r, path("h2.safetensors"));
+  const SavedForecaster saved = SavedForecaster::load(path("h2.safetensors"));
+  EXPECT_EQ(saved.horizon(), 2);
+  // The same rows with the columns reordered and one more the model never saw.
+  std::string csv = "date,volume,open,close\n";
+  const data::TimeSeries original = saved.read(path("prices.csv"));
+  for (int64_t t = 0; t < original.length(); ++t)
+    csv += fmt::format("{},{},{},{}\n", original.dates[t], original.values[1][t], 1.0 + t, original.values[0][t]);
+  const data::TimeSeries shuffled = data::read_series_csv(write("shuffled.csv", csv));
+  // The last test point's window ends two rows before the last row.
+  const NextForecast next = saved.next(shuffled.slice(0, shuffled.length() - 2));
+  EXPECT_NEAR(next.log_return, r.forecast_log_return.back(), 1e-6);
+}
+
 TEST_F(ForecastTaskApi, AFileWithoutForecastPreprocessingIsRefused) {
   JobSpec spec = job();
   const ForecastTask task(spec);

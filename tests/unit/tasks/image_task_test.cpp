@@ -66,6 +66,8 @@ TEST_F(ImageTaskApi, SplitsFitsAndEvaluates) {
 TEST_F(ImageTaskApi, BalancedWeightsReadOneHotLabels) {
   EXPECT_EQ(class_ids(data::to_categorical(from_vector(std::vector<int64_t>{2, 0, 1, 2}, {4}))),
             (std::vector<int64_t>{2, 0, 1, 2}));
+  // 0/1 targets of a sigmoid output, (N, 1) floats: read as fit() reads them, not all as class 0.
+  EXPECT_EQ(class_ids(from_vector(std::vector<float>{0, 1, 1}, {3, 1})), (std::vector<int64_t>{0, 1, 1}));
   JobSpec spec = job();
   spec.fit.balanced_class_weight = true;
   spec.fit.validation = FitSpec::Validation::none;
