@@ -42,6 +42,11 @@ void create_parent_dir(const std::string& file) {
   if (!parent.empty()) create_output_dir(parent.string(), "'" + file + "'");
 }
 
+void write_output_file(const std::string& path, const std::string& text) {
+  create_parent_dir(path);
+  write_file_atomic(path, text);
+}
+
 void prepare_output_file(const std::string& path, const std::string& what) {
   if (path.empty()) return;
   std::error_code ec;

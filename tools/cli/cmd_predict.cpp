@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "commands.h"
-#include "deepfin/io/atomic_file.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/models/model.h"
@@ -53,8 +52,7 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
       fmt::print("{}", csv);
       return 0;
     }
-    io::create_parent_dir(out);
-    io::write_file_atomic(out, csv);
+    io::write_output_file(out, csv);
     print_event(ctx, fmt::format("wrote {} scores to {}", p.size(), out),
                 nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}});
     return 0;

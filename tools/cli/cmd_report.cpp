@@ -30,10 +30,8 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
   io::prepare_output_dir(dir, "the report");
   const tasks::CreditFit fitted = tasks::CreditTask(job).write_report(
       {.dir = dir, .folds = args.folds, .explain_rows = args.explain_rows}, seed, printer(ctx));
-  if (!job.output.model.empty()) {
-    io::create_parent_dir(job.output.model);
-    fitted.model.save(job.output.model);
-  }
+  save_job_model(
+      ctx, job, [&](const std::string& path) { fitted.model.save(path); }, false);
   print_event(ctx, fmt::format("wrote {}/report.md (and its figures)", dir),
               nlohmann::json{{"event", "report"}, {"path", dir + "/report.md"}});
   return 0;

@@ -34,11 +34,7 @@ int train_arrays(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   } else {
     task.fit(*model, data);
   }
-  if (!job.output.model.empty()) {
-    model->save(job.output.model);
-    print_event(ctx, "saved model to " + job.output.model,
-                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
-  }
+  save_job_model(ctx, job, [&](const std::string& path) { model->save(path); });
   const tasks::ImageEvaluation test = task.evaluate(*model, data);
   if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, test.probabilities);
   nlohmann::json report = {{"event", "test"}};
@@ -67,6 +63,16 @@ int run_train(const RunContext& ctx, const std::string& job_path) {
 
 tasks::Progress printer(const RunContext& ctx) {
   return [&ctx](const std::string& text, const nlohmann::json& event) { print_event(ctx, text, event); };
+}
+
+void save_job_model(const RunContext& ctx, const tasks::JobSpec& job,
+                    const std::function<void(const std::string&)>& save, bool announce) {
+  if (job.output.model.empty()) return;
+  io::create_parent_dir(job.output.model);
+  save(job.output.model);
+  if (announce)
+    print_event(ctx, "saved model to " + job.output.model,
+                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
 }
 
 std::string floors_text(const tasks::JobSpec& job) {

@@ -3,7 +3,6 @@
 // model and test scores saved.
 #include <fmt/format.h>
 
-#include "deepfin/io/atomic_file.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/tasks/credit_task.h"
 #include "job_commands.h"
@@ -47,16 +46,9 @@ int train_credit(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
               fmt::format("test ({} rows, decision threshold {:.3f}):\n{}", data.test.num_rows(), model.threshold(),
                           metrics_table(metrics, job)),
               report);
-  if (!job.output.model.empty()) {
-    io::create_parent_dir(job.output.model);
-    model.save(job.output.model);
-    print_event(ctx, "saved model to " + job.output.model,
-                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
-  }
-  if (!job.output.predictions.empty()) {
-    io::create_parent_dir(job.output.predictions);
-    io::write_file_atomic(job.output.predictions, tasks::scores_csv(model, data.test, model.predict_proba(data.test)));
-  }
+  save_job_model(ctx, job, [&](const std::string& path) { model.save(path); });
+  if (!job.output.predictions.empty())
+    io::write_output_file(job.output.predictions, tasks::scores_csv(model, data.test, model.predict_proba(data.test)));
   return 0;
 }
 

@@ -3,7 +3,6 @@
 // the test texts (the official split, or a stratified share), and the report.
 #include <fmt/format.h>
 
-#include "deepfin/io/output_paths.h"
 #include "deepfin/tasks/text_task.h"
 #include "job_commands.h"
 
@@ -35,14 +34,8 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
                           data.test.size(), classifier.tokenizer().vocab_size(), metrics::format_report(report),
                           report.accuracy, report.macro_f1, floors_text(job)),
               nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
-  io::create_output_dir(job.report_dir(), "the report");
   task.write_report(job.report_dir(), data, report);
-  if (!job.output.model.empty()) {
-    io::create_parent_dir(job.output.model);
-    classifier.save(job.output.model);
-    print_event(ctx, "saved model to " + job.output.model,
-                nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
-  }
+  save_job_model(ctx, job, [&](const std::string& path) { classifier.save(path); });
   return 0;
 }
 

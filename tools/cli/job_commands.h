@@ -2,6 +2,7 @@
 // `deepfin train` runs every kind of job; these are its bodies per task, the
 // forecasting one shared with `backtest`. Each prints what its task reports.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "deepfin/tasks/job_spec.h"
@@ -16,6 +17,10 @@ int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
 
 // The task's progress events, printed as text or JSON.
 tasks::Progress printer(const RunContext& ctx);
+// The job's [output] model, when it names one: its folder made, `save(path)` run and,
+// when `announce`, "saved model to ..." printed.
+void save_job_model(const RunContext& ctx, const tasks::JobSpec& job,
+                    const std::function<void(const std::string&)>& save, bool announce = true);
 // "  floor <metric>: <text>" lines for the floors a job names.
 std::string floors_text(const tasks::JobSpec& job);
 

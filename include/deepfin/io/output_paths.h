@@ -14,5 +14,7 @@ void prepare_output_dir(const std::string& dir, const std::string& what);
 void create_output_dir(const std::string& dir, const std::string& what);
 // Makes the folder `file` goes into (nothing for a bare file name).
 void create_parent_dir(const std::string& file);
+// Writes `text` to `path` atomically, making its folder first.
+void write_output_file(const std::string& path, const std::string& text);
 
 }  // namespace deepfin::io

@@ -57,7 +57,7 @@ class TextTask {
   // its own tokenizer and model from seed + k.
   TextCvResult cross_validate(int folds, uint64_t seed, const Progress& progress = {}) const;
 
-  // report.md and confusion.png in `dir`.
+  // report.md and confusion.png in `dir` (made if missing).
   void write_report(const std::string& dir, const TextSplit& split, const metrics::ClassReport& report) const;
 
  private:

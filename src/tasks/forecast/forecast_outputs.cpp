@@ -32,8 +32,7 @@ void ForecastTask::write_predictions(const ForecastResult& r, const std::string&
   for (size_t i = 0; i < r.actual.size(); ++i)
     csv += fmt::format("{},{},{},{:.6f},{:.8f},{}\n", r.dates[i], r.previous[i], r.actual[i], r.predicted[i],
                        r.forecast_log_return[i], r.strategy.positions[i]);
-  io::create_parent_dir(path);
-  io::write_file_atomic(path, csv);
+  io::write_output_file(path, csv);
 }
 
 void ForecastTask::save(const ForecastResult& r, const std::string& path) const {

@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 
 #include "deepfin/io/atomic_file.h"
+#include "deepfin/io/output_paths.h"
 #include "deepfin/report/confusion_figure.h"
 #include "deepfin/tasks/text_task.h"
 
 namespace deepfin::tasks {
 
 void TextTask::write_report(const std::string& dir, const TextSplit& split, const metrics::ClassReport& report) const {
+  io::create_output_dir(dir, "the report");
   report::plot_confusion_matrix(report, dir + "/confusion.png");
   io::write_file_atomic(
       dir + "/report.md",
