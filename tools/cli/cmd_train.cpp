@@ -29,11 +29,9 @@ int train_arrays(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   if (!ctx.json()) fmt::print("{}\n", model->summary());
   for (const auto& path : {job.output.model, job.output.predictions, job.output.history_csv})
     if (!path.empty()) io::create_parent_dir(path);
-  if (ctx.json()) {
-    task.fit(*model, data, {std::make_shared<JsonEpochLogger>()}, 0);
-  } else {
-    task.fit(*model, data);
-  }
+  std::vector<std::shared_ptr<train::Callback>> callbacks;
+  if (ctx.json()) callbacks.push_back(std::make_shared<JsonEpochLogger>());  // instead of the progress bar
+  task.fit(*model, data, callbacks, ctx.json() ? 0 : -1);
   save_job_model(ctx, job, [&](const std::string& path) { model->save(path); });
   const tasks::ImageEvaluation test = task.evaluate(*model, data);
   if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, test.probabilities);

@@ -54,21 +54,27 @@ std::string integer_problem(const nlohmann::json& value) {
   return "";
 }
 
+// `value` as T, integers exactly; ConfigError "<what> must be ... (got v)" or
+// "<what> has the wrong type (v)", where `what` names the setting.
+template <class T>
+T convert(const nlohmann::json& value, const std::string& what) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (const std::string problem = integer_problem<T>(value); !problem.empty())
+      throw ConfigError(fmt::format("{} {} (got {})", what, problem, value.dump()));
+  }
+  try {
+    return value.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(fmt::format("{} has the wrong type ({})", what, value.dump()));
+  }
+}
+
 // table[key] as T, or `fallback` when absent (job-file tables: "<file>: [<where>] <key> ...").
 template <class T>
 T get_or(const nlohmann::json& table, const std::string& key, T fallback, const std::string& where,
          const std::string& file) {
   if (!table.contains(key)) return fallback;
-  const nlohmann::json& value = table.at(key);
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    if (const std::string problem = integer_problem<T>(value); !problem.empty())
-      throw ConfigError(fmt::format("{}: [{}] {} {} (got {})", file, where, key, problem, value.dump()));
-  }
-  try {
-    return value.get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError(fmt::format("{}: [{}] {} has the wrong type ({})", file, where, key, value.dump()));
-  }
+  return convert<T>(table.at(key), fmt::format("{}: [{}] {}", file, where, key));
 }
 
 // A Keras-style config value ("<owner>: config key '<key>' ..."): a missing key and
@@ -78,15 +84,7 @@ T value(const nlohmann::json& config, const char* key, T fallback, const std::st
   if (!config.is_object()) throw ConfigError(fmt::format("{}: config must be a JSON object", owner));
   auto it = config.find(key);
   if (it == config.end() || it->is_null()) return fallback;
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    if (const std::string problem = integer_problem<T>(*it); !problem.empty())
-      throw ConfigError(fmt::format("{}: config key '{}' {} (got {})", owner, key, problem, it->dump()));
-  }
-  try {
-    return it->get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ConfigError(fmt::format("{}: config key '{}' has the wrong type: {}", owner, key, it->dump()));
-  }
+  return convert<T>(*it, fmt::format("{}: config key '{}'", owner, key));
 }
 
 // The same for a text setting given a string-literal fallback.
@@ -101,7 +99,7 @@ T required(const nlohmann::json& config, const char* key, const std::string& own
   if (!config.is_object()) throw ConfigError(fmt::format("{}: config must be a JSON object", owner));
   auto it = config.find(key);
   if (it == config.end() || it->is_null()) throw ConfigError(fmt::format("{}: config needs '{}'", owner, key));
-  return value<T>(config, key, T{}, owner);
+  return convert<T>(*it, fmt::format("{}: config key '{}'", owner, key));
 }
 
 // JSON null for 0 ("not set"), the number otherwise, as Keras writes optional floats.

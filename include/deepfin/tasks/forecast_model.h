@@ -42,8 +42,9 @@ ForecastData load_forecast_data(const ForecastSpec& spec);
 // One model and its scalers, refitted on a span of samples.
 class ForecastModel {
  public:
-  // Keeps a reference to `data`, which must outlive it.
-  ForecastModel(JobSpec job, const ForecastData& data) : job_(std::move(job)), data_(data) {}
+  // Keeps a reference to `data`, which must outlive it. ConfigError for [fit] settings a
+  // forecast cannot take (validation on the test span, class weights).
+  ForecastModel(JobSpec job, const ForecastData& data);
   ForecastModel(JobSpec job, ForecastData&& data) = delete;  // would keep a reference to a temporary
   // Fits scalers and a fresh model on samples [begin, end); verbose overrides [fit] verbose if >= 0.
   void fit(int64_t begin, int64_t end, int verbose = -1);

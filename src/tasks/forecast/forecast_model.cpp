@@ -65,6 +65,19 @@ ForecastData load_forecast_data(const ForecastSpec& spec) {
   return d;
 }
 
+ForecastModel::ForecastModel(JobSpec job, const ForecastData& data) : job_(std::move(job)), data_(data) {
+  // Validation is Keras's validation_split, the last share of the training span: the
+  // test span comes after it, and validating on it would train on the future.
+  if (job_.fit.validation == FitSpec::Validation::test)
+    throw ConfigError(
+        fmt::format("{}: [fit] validation = \"test\" would train on the test span; use "
+                    "validation_split (the last share of the training span) or \"none\"",
+                    job_.file.string()));
+  if (job_.fit.balanced_class_weight || !job_.fit.class_weight.empty())
+    throw ConfigError(fmt::format("{}: [fit] class_weight applies to classification; a forecasting job has no classes",
+                                  job_.file.string()));
+}
+
 Tensor ForecastModel::windows_x(int64_t begin, int64_t end, Tensor* y) const {
   data::WindowOptions w;
   w.sequence_length = data_.sequence_length;
@@ -97,16 +110,6 @@ void ForecastModel::fit(int64_t begin, int64_t end, int verbose) {
   const Tensor x = windows_x(begin, end, &y);
   model_ = model_from_json(job_.model);
   model_->compile(compile_options_from_json(job_.compile));
-  // Keras's validation_split, the last share of the training span, when set: the
-  // test span comes after it, and validating on it would train on the future.
-  if (job_.fit.validation == FitSpec::Validation::test)
-    throw ConfigError(
-        fmt::format("{}: [fit] validation = \"test\" would train on the test span; use "
-                    "validation_split (the last share of the training span) or \"none\"",
-                    job_.file.string()));
-  if (job_.fit.balanced_class_weight || !job_.fit.class_weight.empty())
-    throw ConfigError(fmt::format("{}: [fit] class_weight applies to classification; a forecasting job has no classes",
-                                  job_.file.string()));
   FitSpec spec = job_.fit;
   if (spec.validation == FitSpec::Validation::none) spec.validation_split = 0.0;
   model_->fit(x, y, fit_options(spec, std::nullopt, {}, "", verbose));

@@ -53,11 +53,8 @@ data::TimeSeries SavedForecaster::read(const std::string& path) const {
 
 NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
   // The model's columns, in its order, whatever else the series holds.
-  data::TimeSeries s;
+  data::TimeSeries s;  // the value columns are all series_features reads
   s.source = recent.source;
-  s.dates = recent.dates;
-  s.time = recent.time;
-  s.lines = recent.lines;
   for (const auto& name : columns_) {
     s.names.push_back(name);
     s.values.push_back(recent.column(name));
