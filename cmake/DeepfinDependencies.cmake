@@ -1,6 +1,8 @@
 # Third-party libraries, all from Debian bookworm packages (scripts/setup.sh).
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(ZLIB REQUIRED)
+# OpenSSL's CSPRNG (RAND_bytes) draws the noise of differentially private training.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)

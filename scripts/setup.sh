@@ -13,6 +13,8 @@ packages=(
   ccache clang-15 libfuzzer-15-dev libomp-15-dev
   # parsing, formatting, compression
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev zlib1g-dev
+  # a CSPRNG (OpenSSL's RAND_bytes) for the noise of differentially private training
+  libssl-dev
   # the GEMM seam's providers (OpenMP builds, so there is one thread pool)
   libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
   # report figures (PNG via cairo, SVG)

@@ -11,10 +11,13 @@
 #include "deepfin/metrics/metric.h"
 #include "deepfin/metrics/registry.h"
 #include "deepfin/models/model.h"
+#include "deepfin/ops/shape_ops.h"
 #include "deepfin/optim/optim.h"
+#include "deepfin/privacy/per_sample_gradients.h"
 #include "deepfin/train/callback.h"
 #include "deepfin/train/progbar.h"
 #include "models/input_checks.h"
+#include "models/private_training.h"
 
 namespace deepfin::models {
 namespace {
@@ -27,6 +30,10 @@ struct Split {
 Split split_tail(const Tensor& t, int64_t split_at) {
   if (!t.defined()) return {};
   return {t.slice(0, 0, split_at), t.slice(0, split_at, t.size(0))};
+}
+
+Tensor rows_of(const Tensor& t, const Tensor& rows) {
+  return t.defined() ? gather(t, rows, 0) : Tensor();
 }
 
 }  // namespace
@@ -85,6 +92,21 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   }
 
   ensure_metrics();
+  std::optional<detail::PrivateTraining> dp;
+  if (options.privacy) {
+    if (class_name() != "Sequential")
+      throw ValueError(
+          fmt::format("fit (privacy): DP-SGD trains Sequential models; '{}' is a {}", name_, class_name()));
+    privacy::check_layers(layers());
+    std::vector<privacy::Phase> before;
+    if (const nlohmann::json prior = attachment("privacy"); !prior.is_null())
+      before = privacy::guarantee_from_json(prior).phases;  // a model trained privately before: it composes
+    dp.emplace(*options.privacy, x.size(0), options.batch_size, options.epochs, before);
+    for (const auto& warning : dp->warnings()) fmt::print(stderr, "warning: {}\n", warning);
+    if (options.verbose > 0) fmt::print("{}\n", dp->describe_plan());
+  } else {
+    attachments_.erase("privacy");  // training without DP ends any guarantee the weights had
+  }
   data::BatchLoader loader(x, y, w,
                            {.batch_size = options.batch_size,
                             .shuffle = options.shuffle,
@@ -101,7 +123,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
 
   train::TrainParams params;
   params.epochs = options.epochs;
-  params.steps = loader.num_batches();
+  params.steps = dp ? dp->steps_per_epoch() : loader.num_batches();
   params.verbose = options.verbose;
   params.metrics = {"loss"};
   for (const auto& m : metrics_) params.metrics.push_back(m->name());
@@ -119,24 +141,45 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   for (int epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
     callbacks.on_epoch_begin(epoch);
     for (const auto& m : metrics_) m->reset_state();
-    loader.start_epoch();
     double loss_sum = 0.0;
     int64_t seen = 0;
-    while (auto batch = loader.next()) {
-      callbacks.on_train_batch_begin(batch->index);
-      const double loss = train_step(batch->x, batch->y, batch->w);
-      loss_sum += loss * static_cast<double>(batch->x.size(0));
-      seen += batch->x.size(0);
-      callbacks.on_train_batch_end(batch->index, current_logs(loss_sum / static_cast<double>(seen)));
-      if (stop_training) break;  // e.g. TerminateOnNaN: the caller asked to keep what there is
+    // After each batch: progress, and the stop for a diverged loss.
+    auto batch_done = [&](int64_t index, double loss, int64_t size) {
+      loss_sum += loss * static_cast<double>(size);
+      seen += size;
+      callbacks.on_train_batch_end(index, current_logs(seen ? loss_sum / static_cast<double>(seen) : 0.0));
+      if (stop_training) return;  // e.g. TerminateOnNaN: the caller asked to keep what there is
       if (!std::isfinite(loss))
         throw ValueError(fmt::format(
             "fit: the loss became {} at epoch {}, batch {}: training diverged, and the weights of model '{}' are no "
             "longer usable. Lower the learning rate or scale the inputs (from C++, a TerminateOnNaN callback "
             "stops training without an error)",
-            std::isnan(loss) ? "NaN" : "infinite", epoch + 1, batch->index + 1, name_));
+            std::isnan(loss) ? "NaN" : "infinite", epoch + 1, index + 1, name_));
+    };
+    if (dp) {
+      for (int64_t step = 0; step < dp->steps_per_epoch() && !stop_training; ++step) {
+        if (!dp->step_allowed()) {  // one more step would spend more than the epsilon budget
+          stop_training = true;
+          break;
+        }
+        const std::vector<int64_t> chosen = dp->next_batch(step);
+        const Tensor rows = from_vector(chosen, {static_cast<int64_t>(chosen.size())});
+        const Tensor xb = rows_of(x, rows), yb = rows_of(y, rows), wb = rows_of(w, rows);
+        callbacks.on_train_batch_begin(step);
+        const double loss = train_step_private(xb, yb, wb, *dp);
+        dp->account_step();
+        batch_done(step, loss, xb.size(0));
+      }
+    } else {
+      loader.start_epoch();
+      while (auto batch = loader.next()) {
+        callbacks.on_train_batch_begin(batch->index);
+        batch_done(batch->index, train_step(batch->x, batch->y, batch->w), batch->x.size(0));
+        if (stop_training) break;
+      }
     }
     logs = current_logs(seen ? loss_sum / static_cast<double>(seen) : 0.0);
+    if (dp) logs["epsilon"] = dp->epsilon_spent();
     if (x_val.defined()) {
       for (const auto& [key, value] : run_evaluation(x_val, y_val, w_val, options.batch_size))
         logs["val_" + key] = value;
@@ -144,6 +187,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
     callbacks.on_epoch_end(epoch, logs);
     if (stop_training) break;
   }
+  if (dp) set_attachment("privacy", privacy::to_json(dp->guarantee()));
   callbacks.on_train_end(logs);
   return *history;
 }

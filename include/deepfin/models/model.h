@@ -20,6 +20,9 @@ class Metric;
 }
 
 namespace deepfin::models {
+namespace detail {
+class PrivateTraining;
+}
 
 class Model : public train::TrainingModel {
  public:
@@ -108,6 +111,8 @@ class Model : public train::TrainingModel {
   // Loss of one batch on the (possibly fused) path, plus the probabilities metrics see.
   Tensor compute_loss(const Tensor& x, const Tensor& y, const Tensor& w, bool training, Tensor* y_pred);
   double train_step(const Tensor& x, const Tensor& y, const Tensor& w);
+  // A DP-SGD step (private_step.cpp): clipped per-example gradients plus noise.
+  double train_step_private(const Tensor& x, const Tensor& y, const Tensor& w, detail::PrivateTraining& dp);
   // Batch-parallel steps (batch_parallel.cpp): whether every layer allows them
   // (fit() asks once), how many shards a batch of this size gets, and a step over them.
   bool layers_allow_shards() const;

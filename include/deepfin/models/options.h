@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "deepfin/core/tensor.h"
+#include "deepfin/privacy/privacy_options.h"
 
 namespace deepfin::optim {
 class Optimizer;
@@ -65,6 +66,11 @@ struct FitOptions {
   std::vector<std::shared_ptr<train::Callback>> callbacks{};
   int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
   int initial_epoch = 0;
+  // Differentially private training (DP-SGD): each example's gradient clipped,
+  // Gaussian noise added, batches Poisson-sampled. Each epoch's logs carry the
+  // epsilon spent so far, and the model records its guarantee (the "privacy"
+  // attachment). Needs a Sequential model whose layers treat examples independently.
+  std::optional<privacy::PrivacyOptions> privacy{};
 };
 
 }  // namespace deepfin::models

@@ -25,10 +25,10 @@ const std::map<std::string, Floors>& allowed() {
   static const Floors kTensor = {"base", "kernels", "core", "autograd"};
   static const Floors kEngine = {"base", "kernels", "core", "autograd", "ops"};
   static const Floors kOnOps = {"base", "core", "autograd", "ops"};  // above the engine: no kernels
-  static const Floors kModels = {"base",  "core",   "autograd", "ops", "io",    "data",
-                                 "optim", "losses", "metrics",  "nn",  "train", "models"};
-  static const Floors kAboveModels = {"base",   "core",    "autograd", "ops",   "io",     "data",   "optim",
-                                      "losses", "metrics", "nn",       "train", "models", "explain"};
+  static const Floors kModels = {"base",   "core",    "autograd", "ops",     "io",    "data",  "optim",
+                                 "losses", "metrics", "nn",       "privacy", "train", "models"};
+  static const Floors kAboveModels = {"base",   "core",    "autograd", "ops",     "io",    "data",   "optim",
+                                      "losses", "metrics", "nn",       "privacy", "train", "models", "explain"};
   static const std::map<std::string, Floors> rules = {
       {"base", {}},
       {"kernels", {"base"}},
@@ -45,6 +45,8 @@ const std::map<std::string, Floors>& allowed() {
       {"plot", {"base", "core", "io"}},
       {"text", {"base", "core", "io", "data"}},
       {"nn", {"base", "core", "autograd", "ops", "io", "data"}},
+      // DP-SGD's accountant, noise and per-example gradients: on the layers, under the fit loop.
+      {"privacy", {"base", "core", "autograd", "ops", "io", "data", "nn"}},
       {"train", {"base", "core", "autograd", "ops", "io", "data", "optim"}},
       {"models", kModels},
       {"tabular", kAboveModels},
@@ -62,7 +64,8 @@ const std::map<std::string, Floors>& allowed() {
          return f;
        }()},
       // The command line is thin: tasks and models, never the engine below them.
-      {"cli", {"base", "core", "io", "data", "metrics", "train", "models", "tabular", "text_model", "tasks"}},
+      {"cli",
+       {"base", "core", "io", "data", "metrics", "privacy", "train", "models", "tabular", "text_model", "tasks"}},
   };
   return rules;
 }

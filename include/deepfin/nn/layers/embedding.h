@@ -41,15 +41,15 @@ class Embedding : public Layer {
   // (N, T) ids != 0 with mask_zero (in the layer's dtype); otherwise the incoming mask.
   Tensor compute_mask(const Tensor& x, const Tensor& mask) const override;
   nlohmann::json get_config() const override;
+  // The validated int64 ids of x; ValueError names the row and the value.
+  // Public for per-example gradients, which need the ids the layer read.
+  Tensor token_ids(const Tensor& x) const;
 
  protected:
   void build_weights(const Shape& input_shape) override;
   Tensor forward(const Tensor& x, bool training) override;
 
  private:
-  // The validated int64 ids of x; ValueError names the row and the value.
-  Tensor token_ids(const Tensor& x) const;
-
   int64_t input_dim_;
   int64_t output_dim_;
   EmbeddingOptions options_;

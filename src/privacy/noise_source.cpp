@@ -1,0 +1,62 @@
+#include "deepfin/privacy/noise_source.h"
+
+#include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+#include <cmath>
+
+#include "deepfin/base/error.h"
+
+namespace deepfin::privacy {
+namespace {
+constexpr size_t kWordsPerRefill = 4096;
+}
+
+NoiseSource::NoiseSource(bool secure, uint64_t seed) : secure_(secure), generator_(seed) {}
+
+void NoiseSource::refill() {
+  buffer_.resize(kWordsPerRefill);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(buffer_.data()), static_cast<int>(buffer_.size() * 8)) != 1)
+    throw Error(fmt::format("privacy: OpenSSL's RAND_bytes failed ({}); no noise was drawn and no step was taken",
+                            ERR_error_string(ERR_get_error(), nullptr)));
+  next_ = 0;
+}
+
+uint64_t NoiseSource::next_u64() {
+  if (!secure_) return generator_.next_u64();
+  if (next_ >= buffer_.size()) refill();
+  return buffer_[next_++];
+}
+
+double NoiseSource::uniform01() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
+
+double NoiseSource::normal() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
+  double u1 = uniform01();
+  while (u1 == 0.0) u1 = uniform01();  // log(0) would be -inf
+  const double u2 = uniform01();
+  const double radius = std::sqrt(-2.0 * std::log(u1));
+  spare_ = radius * std::sin(2.0 * M_PI * u2);
+  has_spare_ = true;
+  return radius * std::cos(2.0 * M_PI * u2);
+}
+
+void NoiseSource::add_gaussian(float* values, int64_t n, double stddev) {
+  for (int64_t i = 0; i < n; ++i) values[i] = static_cast<float>(values[i] + stddev * normal());
+}
+
+std::vector<int64_t> NoiseSource::poisson_sample(int64_t n, double q) {
+  std::vector<int64_t> chosen;
+  chosen.reserve(static_cast<size_t>(static_cast<double>(n) * q * 1.2) + 16);
+  for (int64_t i = 0; i < n; ++i)
+    if (uniform01() < q) chosen.push_back(i);
+  return chosen;
+}
+
+}  // namespace deepfin::privacy
