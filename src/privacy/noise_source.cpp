@@ -53,9 +53,22 @@ void NoiseSource::add_gaussian(float* values, int64_t n, double stddev) {
 
 std::vector<int64_t> NoiseSource::poisson_sample(int64_t n, double q) {
   std::vector<int64_t> chosen;
+  if (q >= 1.0) {
+    for (int64_t i = 0; i < n; ++i) chosen.push_back(i);
+    return chosen;
+  }
+  if (q <= 0.0) return chosen;
   chosen.reserve(static_cast<size_t>(static_cast<double>(n) * q * 1.2) + 16);
-  for (int64_t i = 0; i < n; ++i)
-    if (uniform01() < q) chosen.push_back(i);
+  // The gaps between chosen rows are geometric: P(gap >= k) = (1 - q)^k. Drawing
+  // them costs q n draws per step instead of n, the same distribution as one
+  // coin per row.
+  const double log_keep = std::log1p(-q);
+  for (double i = -1.0;;) {
+    const double gap = std::floor(std::log1p(-uniform01()) / log_keep);
+    i += 1.0 + gap;
+    if (!(i < static_cast<double>(n))) break;
+    chosen.push_back(static_cast<int64_t>(i));
+  }
   return chosen;
 }
 
