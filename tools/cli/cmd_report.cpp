@@ -30,6 +30,7 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
   io::prepare_output_dir(dir, "the report");
   const tasks::CreditFit fitted = tasks::CreditTask(job).write_report(
       {.dir = dir, .folds = args.folds, .explain_rows = args.explain_rows}, seed, printer(ctx));
+  print_privacy(ctx, fitted.model.model());
   save_job_model(
       ctx, job, [&](const std::string& path) { fitted.model.save(path); }, false);
   print_event(ctx, fmt::format("wrote {}/report.md (and its figures)", dir),

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "deepfin/models/model.h"
+#include "deepfin/privacy/privacy_options.h"
 
 namespace deepfin::cli {
 
@@ -14,6 +15,9 @@ Command add_summary_command(CLI::App& app, const RunContext& ctx) {
             (void)ctx;
             auto model = models::load_model(*path);
             fmt::print("{}\n", model->summary());
+            // A model trained with DP-SGD says what it promises.
+            if (const auto g = model->attachment("privacy"); !g.is_null())
+              fmt::print("Privacy: {}\n", privacy::describe(privacy::guarantee_from_json(g)));
             return 0;
           }};
 }

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/io/output_paths.h"
+#include "deepfin/privacy/privacy_options.h"
 #include "deepfin/tasks/image_task.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/job_outputs.h"
@@ -32,6 +33,7 @@ int train_arrays(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   std::vector<std::shared_ptr<train::Callback>> callbacks;
   if (ctx.json()) callbacks.push_back(std::make_shared<JsonEpochLogger>());  // instead of the progress bar
   task.fit(*model, data, callbacks, ctx.json() ? 0 : -1);
+  print_privacy(ctx, *model);
   save_job_model(ctx, job, [&](const std::string& path) { model->save(path); });
   const tasks::ImageEvaluation test = task.evaluate(*model, data);
   if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, test.probabilities);
@@ -71,6 +73,14 @@ void save_job_model(const RunContext& ctx, const tasks::JobSpec& job,
   if (announce)
     print_event(ctx, "saved model to " + job.output.model,
                 nlohmann::json{{"event", "saved"}, {"path", job.output.model}});
+}
+
+void print_privacy(const RunContext& ctx, const models::Model& trained) {
+  const nlohmann::json g = trained.attachment("privacy");
+  if (g.is_null()) return;
+  nlohmann::json event = g;
+  event["event"] = "privacy";
+  print_event(ctx, "privacy: " + privacy::describe(privacy::guarantee_from_json(g)), event);
 }
 
 std::string floors_text(const tasks::JobSpec& job) {

@@ -46,6 +46,7 @@ int train_credit(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
               fmt::format("test ({} rows, decision threshold {:.3f}):\n{}", data.test.num_rows(), model.threshold(),
                           metrics_table(metrics, job)),
               report);
+  print_privacy(ctx, model.model());
   save_job_model(ctx, job, [&](const std::string& path) { model.save(path); });
   if (!job.output.predictions.empty())
     io::write_output_file(job.output.predictions, tasks::scores_csv(model, data.test, model.predict_proba(data.test)));

@@ -35,6 +35,7 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
                           report.accuracy, report.macro_f1, floors_text(job)),
               nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
   task.write_report(job.report_dir(), data, report);
+  print_privacy(ctx, classifier.model());
   save_job_model(ctx, job, [&](const std::string& path) { classifier.save(path); });
   return 0;
 }

@@ -24,5 +24,7 @@ Command add_explain_command(CLI::App& app, const RunContext& ctx);
 Command add_report_command(CLI::App& app, const RunContext& ctx);
 Command add_psi_command(CLI::App& app, const RunContext& ctx);
 Command add_backtest_command(CLI::App& app, const RunContext& ctx);
+Command add_privacy_command(CLI::App& app, const RunContext& ctx);
+Command add_audit_privacy_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "deepfin/models/model.h"
 #include "deepfin/tasks/job_spec.h"
 #include "deepfin/tasks/progress.h"
 #include "run_context.h"
@@ -21,6 +22,8 @@ tasks::Progress printer(const RunContext& ctx);
 // when `announce`, "saved model to ..." printed.
 void save_job_model(const RunContext& ctx, const tasks::JobSpec& job,
                     const std::function<void(const std::string&)>& save, bool announce = true);
+// The guarantee of a model trained with [privacy] ("privacy: (epsilon = ...)"); nothing otherwise.
+void print_privacy(const RunContext& ctx, const models::Model& trained);
 // "  floor <metric>: <text>" lines for the floors a job names.
 std::string floors_text(const tasks::JobSpec& job);
 

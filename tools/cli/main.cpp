@@ -32,11 +32,11 @@ int main(int argc, char** argv) {
   app.add_option("--seed", ctx.seed, "random seed for initializers, shuffling and dropout (default 42)");
   app.add_option("--log-format", ctx.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
-  const std::vector<Command> commands = {add_train_command(app, ctx),   add_evaluate_command(app, ctx),
-                                         add_predict_command(app, ctx), add_summary_command(app, ctx),
-                                         add_export_command(app, ctx),  add_cv_command(app, ctx),
-                                         add_explain_command(app, ctx), add_report_command(app, ctx),
-                                         add_psi_command(app, ctx),     add_backtest_command(app, ctx)};
+  const std::vector<Command> commands = {
+      add_train_command(app, ctx),    add_evaluate_command(app, ctx), add_predict_command(app, ctx),
+      add_summary_command(app, ctx),  add_export_command(app, ctx),   add_cv_command(app, ctx),
+      add_explain_command(app, ctx),  add_report_command(app, ctx),   add_psi_command(app, ctx),
+      add_backtest_command(app, ctx), add_privacy_command(app, ctx),  add_audit_privacy_command(app, ctx)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

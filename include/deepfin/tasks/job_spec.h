@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "deepfin/privacy/privacy_options.h"
 #include "deepfin/train/early_stopping.h"
 
 namespace deepfin::tasks {
@@ -72,6 +73,8 @@ struct FitSpec {
   bool balanced_class_weight = false;        // scikit-learn's n_samples / (n_classes * n_c)
   std::map<int64_t, double> class_weight{};  // explicit weights (when not balanced)
   std::optional<train::EarlyStoppingOptions> early_stopping{};
+  // [privacy]: DP-SGD (privacy/privacy_options.h); absent: ordinary training.
+  std::optional<privacy::PrivacyOptions> privacy{};
 };
 
 // The text part ([data] source = "text", [text]): which labelled texts to read,

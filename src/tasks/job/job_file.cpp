@@ -169,7 +169,7 @@ namespace {
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   config::check_keys(j,
                      {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision",
-                      "floors", "features", "window", "backtest", "text"},
+                      "floors", "features", "window", "backtest", "text", "privacy"},
                      "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
@@ -213,6 +213,14 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   if (j.contains("decision")) spec.decision = parse_decision(j.at("decision"), name);
   if (j.contains("floors")) spec.floors = j.at("floors");
   if (j.contains("seed")) spec.seed = config::get_or<uint64_t>(j, "seed", 0, "top level", name);
+  if (j.contains("privacy")) {
+    spec.fit.privacy = parse_privacy_spec(j.at("privacy"), spec.seed.value_or(0), name);
+    if (spec.data.source == "text" && spec.text.ensemble > 1)
+      throw ConfigError(fmt::format(
+          "{}: [privacy] with [text] ensemble = {}: every member trains on the same rows, so the budget would be "
+          "spent {} times over. Set ensemble = 1 under [privacy]",
+          name, spec.text.ensemble, spec.text.ensemble));
+  }
   if (j.contains("threads")) spec.threads = config::get_or<int>(j, "threads", 0, "top level", name);
   return spec;
 }

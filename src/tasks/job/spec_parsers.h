@@ -11,5 +11,7 @@ namespace deepfin::tasks {
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);
 ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& file);
 FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file);
+// `seed` drives the noise when secure_rng = false.
+privacy::PrivacyOptions parse_privacy_spec(const nlohmann::json& table, uint64_t seed, const std::string& file);
 
 }  // namespace deepfin::tasks
