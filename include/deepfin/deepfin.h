@@ -106,6 +106,7 @@
 #include "deepfin/tasks/job_outputs.h"
 #include "deepfin/tasks/job_spec.h"
 #include "deepfin/tasks/model_factory.h"
+#include "deepfin/tasks/privacy_audit.h"
 #include "deepfin/tasks/progress.h"
 #include "deepfin/tasks/saved_forecaster.h"
 #include "deepfin/tasks/text_task.h"
