@@ -4,7 +4,7 @@
 // files), with the same batch sizes and the same subnormal handling.
 //
 //   bench_workloads WORKLOAD --data DIR [--threads N] [--repeats R] [--ftz]
-//   workloads: cnn_train cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_predict_b1
+//   workloads: cnn_train cnn_train_dp cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_train_dp mlp_predict_b1
 //              lstm_train lstm_predict_b1 transformer_train transformer_predict_b1 peak
 // --ftz sets flush-to-zero and denormals-are-zero before any thread starts (the
 // threads inherit it), as torch.set_flush_denormal(True) does on the other side.
@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -105,10 +106,12 @@ Tensor head(const Tensor& t, int64_t n) {
   return t.slice(0, 0, std::min(n, t.shape()[0])).contiguous();
 }
 
-// `epochs` fit() epochs per timed call; work = samples seen.
+// `epochs` fit() epochs per timed call; work = samples seen. With `privacy`,
+// DP-SGD: Poisson batches of the same expected size, per-example clipping and
+// noise (from OpenSSL, the default).
 void train_rows(const char* name, const std::shared_ptr<Sequential>& model, const Tensor& x, const Tensor& y,
-                int64_t batch, int epochs, int repeats) {
-  auto fit_once = [&] { model->fit(x, y, {.epochs = epochs, .batch_size = batch, .verbose = 0}); };
+                int64_t batch, int epochs, int repeats, std::optional<privacy::PrivacyOptions> privacy = {}) {
+  auto fit_once = [&] { model->fit(x, y, {.epochs = epochs, .batch_size = batch, .verbose = 0, .privacy = privacy}); };
   print_result(name, "samples", static_cast<double>(x.shape()[0] * epochs), time_calls(fit_once, repeats));
 }
 
@@ -194,6 +197,10 @@ int main(int argc, char** argv) try {
   if (w == "cnn_train") {
     Tensor x = head(load_prepared(dir, "fashion_x_train"), 6400), y = head(load_prepared(dir, "fashion_y_train"), 6400);
     train_rows("cnn_train", seed_cnn(), x, one_hot(y, 10), 32, 1, repeats);
+  } else if (w == "cnn_train_dp") {
+    Tensor x = head(load_prepared(dir, "fashion_x_train"), 6400), y = head(load_prepared(dir, "fashion_y_train"), 6400);
+    train_rows("cnn_train_dp", seed_cnn(), x, one_hot(y, 10), 32, 1, repeats,
+               privacy::PrivacyOptions{.noise_multiplier = 1.0});
   } else if (w == "cnn_predict_b1") {
     auto m = seed_cnn();
     Tensor x = head(load_prepared(dir, "fashion_x_test"), 1);
@@ -203,6 +210,10 @@ int main(int argc, char** argv) try {
   } else if (w == "mlp_train") {
     Tensor x = load_prepared(dir, "credit_x"), y = load_prepared(dir, "credit_y");
     train_rows("mlp_train", mlp(x.shape()[1]), x, y, 256, 5, repeats);
+  } else if (w == "mlp_train_dp") {
+    Tensor x = load_prepared(dir, "credit_x"), y = load_prepared(dir, "credit_y");
+    train_rows("mlp_train_dp", mlp(x.shape()[1]), x, y, 256, 5, repeats,
+               privacy::PrivacyOptions{.noise_multiplier = 1.0});
   } else if (w == "mlp_predict_b1") {
     Tensor x = load_prepared(dir, "credit_x");
     auto m = mlp(x.shape()[1]);

@@ -25,9 +25,9 @@ double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor&
     const Tensor loss = (*train_loss_)(y, out, w);
     // The loss is a mean over the batch: seeding backward with the batch size
     // gives each example its own (sample-weighted) loss gradient.
-    pass.backward(loss, full(loss.shape(), static_cast<double>(batch), loss.dtype()));
+    pass.backward(loss, full(loss.shape(), static_cast<double>(batch), loss.dtype()), /*keep_weight_gradients=*/false);
     const privacy::ClippedSum clipped = privacy::clip_and_sum(pass, dp.options().max_grad_norm, dp.options().clipping);
-    arena_.zero_grads();  // backward above left the unclipped sum there
+    arena_.zero_grads();  // Embedding's lookup adds its rows to .grad directly, whatever the pass wants
     float* grads = arena_.grads<float>();
     for (size_t k = 0; k < clipped.weights.size(); ++k) {
       const int64_t offset = arena_.offset_of(clipped.weights[k].impl());

@@ -3,15 +3,51 @@
 // leaves every layer's output gradient in its record.
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
+#include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
 #include "deepfin/base/error.h"
 #include "deepfin/nn/activations.h"
+#include "deepfin/ops/elementwise.h"
 #include "deepfin/privacy/per_sample_gradients.h"
 
 namespace deepfin::privacy {
 namespace {
+
+// Catches the gradients backward delivers to leaves. The layers' cut points
+// keep the tensor they are given (the engine would copy it into .grad); the
+// weights' gradients go to .grad as usual, or nowhere when they are not kept.
+class CutPointGradients final : public autograd::LeafGradientSink {
+ public:
+  CutPointGradients(std::map<const TensorImpl*, Tensor> cut_points, std::map<const TensorImpl*, Tensor> weights)
+      : cut_points_(std::move(cut_points)), weights_(std::move(weights)) {}
+
+  void accumulate(const TensorImpl& leaf, const Tensor& grad) override {
+    if (auto it = cut_points_.find(&leaf); it != cut_points_.end()) {
+      Tensor& target = received_[&leaf];
+      target = target.defined() ? add(target, grad) : grad;
+      return;
+    }
+    const auto w = weights_.find(&leaf);
+    if (w == weights_.end()) return;
+    Tensor weight = w->second;
+    if (Tensor existing = weight.grad(); existing.defined())
+      add_into(existing, grad);
+    else
+      weight.set_grad(grad.detach().clone());
+  }
+  // What reached `leaf` (undefined if nothing).
+  Tensor received(const Tensor& leaf) const {
+    const auto it = received_.find(leaf.impl_ptr().get());
+    return it == received_.end() ? Tensor() : it->second;
+  }
+
+ private:
+  std::map<const TensorImpl*, Tensor> cut_points_, weights_;
+  std::map<const TensorImpl*, Tensor> received_;
+};
 
 bool is_floating(const Tensor& t) {
   return t.dtype() == DType::float32 || t.dtype() == DType::float64;
@@ -76,22 +112,29 @@ Tensor LayerwiseForward::forward(const Tensor& x, bool training, bool skip_final
   return h;
 }
 
-void LayerwiseForward::backward(const Tensor& root, const Tensor& grad) {
+void LayerwiseForward::backward(const Tensor& root, const Tensor& grad, bool keep_weight_gradients) {
   if (records_.empty()) throw ValueError("privacy: backward() before forward()");
+  std::map<const TensorImpl*, Tensor> cut_points, weights;
+  for (const LayerRecord& r : records_) {
+    cut_points[r.input.impl_ptr().get()] = r.input;
+    cut_points[r.output_leaf.impl_ptr().get()] = r.output_leaf;
+  }
+  if (keep_weight_gradients)
+    for (const auto& layer : layers_)
+      for (const nn::Weight& w : layer->weights()) weights[w.value.impl_ptr().get()] = w.value;
+  CutPointGradients sink(std::move(cut_points), std::move(weights));
+  autograd::LeafGradientRedirect redirect(&sink);
+
   if (root.requires_grad()) root.backward(grad);
+  Tensor from_above;  // the gradient of the layer above's input, while it is not yet the output gradient here
   for (size_t k = records_.size(); k-- > 0;) {
     LayerRecord& r = records_[k];
-    Tensor g = r.output_leaf.grad();
+    if (from_above.defined() && !r.activated.is_same(r.output_leaf) && r.activated.requires_grad())
+      r.activated.backward(from_above);  // through the activation, into output_leaf
+    Tensor g = r.activated.is_same(r.output_leaf) && from_above.defined() ? from_above : sink.received(r.output_leaf);
     r.output_grad = g.defined() ? g : zeros_like(r.output);
     if (r.output.requires_grad()) r.output.backward(r.output_grad);
-    if (k == 0) continue;
-    const Tensor g_in = r.input.grad();
-    if (!g_in.defined()) continue;
-    LayerRecord& below = records_[k - 1];
-    if (below.activated.is_same(below.output_leaf))
-      below.output_leaf.set_grad(g_in);
-    else if (below.activated.requires_grad())
-      below.activated.backward(g_in);
+    from_above = sink.received(r.input);
   }
 }
 

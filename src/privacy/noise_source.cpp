@@ -4,9 +4,11 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "deepfin/base/error.h"
+#include "privacy/gaussian_block.h"
 
 namespace deepfin::privacy {
 namespace {
@@ -48,7 +50,18 @@ double NoiseSource::normal() {
 }
 
 void NoiseSource::add_gaussian(float* values, int64_t n, double stddev) {
-  for (int64_t i = 0; i < n; ++i) values[i] = static_cast<float>(values[i] + stddev * normal());
+  // Blocks of words, then normals from them many at a time (gaussian_block.cpp).
+  constexpr int64_t kBlock = 4096;
+  std::vector<uint64_t> words(kBlock);
+  std::vector<double> normals(kBlock);
+  for (int64_t start = 0; start < n; start += kBlock) {
+    const int64_t count = std::min(kBlock, n - start);
+    const int64_t pairs = (count + 1) / 2;
+    for (int64_t k = 0; k < 2 * pairs; ++k) words[static_cast<size_t>(k)] = next_u64();
+    detail::normals_from_words(words.data(), pairs, normals.data());
+    for (int64_t i = 0; i < count; ++i)
+      values[start + i] = static_cast<float>(values[start + i] + stddev * normals[static_cast<size_t>(i)]);
+  }
 }
 
 std::vector<int64_t> NoiseSource::poisson_sample(int64_t n, double q) {

@@ -150,12 +150,23 @@ RdpAccountant::RdpAccountant(std::vector<double> orders) : orders_(std::move(ord
     if (!(a > 1.0)) throw ValueError(fmt::format("RdpAccountant: every order must be > 1, got {}", a));
 }
 
+const std::vector<double>& RdpAccountant::step_curve(double sample_rate, double noise_multiplier) const {
+  if (cached_curve_.empty() || cached_.sample_rate != sample_rate || cached_.noise_multiplier != noise_multiplier) {
+    std::vector<double> curve(orders_.size());
+    for (size_t k = 0; k < orders_.size(); ++k)
+      curve[k] = sampled_gaussian_rdp(sample_rate, noise_multiplier, orders_[k]);
+    cached_curve_ = std::move(curve);
+    cached_ = {sample_rate, noise_multiplier, 0};
+  }
+  return cached_curve_;
+}
+
 std::vector<double> RdpAccountant::rdp_after(double sample_rate, double noise_multiplier, int64_t steps) const {
   if (steps < 0) throw ValueError(fmt::format("RdpAccountant: steps must be >= 0, got {}", steps));
   std::vector<double> rdp = rdp_;
   if (steps == 0) return rdp;
-  for (size_t k = 0; k < orders_.size(); ++k)
-    rdp[k] += static_cast<double>(steps) * sampled_gaussian_rdp(sample_rate, noise_multiplier, orders_[k]);
+  const std::vector<double>& curve = step_curve(sample_rate, noise_multiplier);
+  for (size_t k = 0; k < orders_.size(); ++k) rdp[k] += static_cast<double>(steps) * curve[k];
   return rdp;
 }
 

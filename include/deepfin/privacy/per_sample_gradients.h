@@ -43,9 +43,10 @@ class LayerwiseForward {
   // The layers in turn (with Keras mask propagation, as Sequential runs them).
   Tensor forward(const Tensor& x, bool training, bool skip_final_activation);
   // Backpropagates `grad` from `root` (a function of forward()'s output) down
-  // through every layer. Weight gradients accumulate as in any backward pass;
-  // the per-example ones come from the records.
-  void backward(const Tensor& root, const Tensor& grad);
+  // through every layer. With keep_weight_gradients the weights' (summed)
+  // gradients accumulate in their .grad as in any backward pass; DP-SGD does
+  // without them, since it sums the clipped per-example gradients instead.
+  void backward(const Tensor& root, const Tensor& grad, bool keep_weight_gradients = true);
   const std::vector<LayerRecord>& records() const { return records_; }
 
  private:

@@ -48,10 +48,15 @@ class RdpAccountant {
 
  private:
   std::vector<double> rdp_after(double sample_rate, double noise_multiplier, int64_t steps) const;
+  // One step's RDP at every order; the last setting's curve is kept, since
+  // training takes thousands of steps with the same one.
+  const std::vector<double>& step_curve(double sample_rate, double noise_multiplier) const;
 
   std::vector<double> orders_;
   std::vector<double> rdp_;  // per order, summed over every step so far
   std::vector<Phase> history_;
+  mutable Phase cached_{};  // the setting of cached_curve_ (steps unused)
+  mutable std::vector<double> cached_curve_;
 };
 
 // Epsilon of `steps` steps of one setting, at `delta`.
