@@ -5,6 +5,8 @@
 
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
@@ -93,6 +95,7 @@ Tensor LayerwiseForward::forward(const Tensor& x, bool training, bool skip_final
   records_.clear();
   records_.reserve(layers_.size());
   Tensor h = x, mask;
+  std::string deferred;  // an activation moved past a max-pool, as Sequential does
   for (size_t i = 0; i < layers_.size(); ++i) {
     nn::Layer& layer = *layers_[i];
     LayerRecord r;
@@ -103,8 +106,14 @@ Tensor LayerwiseForward::forward(const Tensor& x, bool training, bool skip_final
     r.output = layer.call_masked(r.input, mask, training, /*apply_activation=*/false);
     r.output_leaf = detached_leaf(r.output, r.output.requires_grad() || r.input.requires_grad());
     const bool last = i + 1 == layers_.size();
-    const bool activate = !(last && skip_final_activation) && layer.activation() != "linear";
-    r.activated = activate ? activations::apply(layer.activation(), r.output_leaf) : r.output_leaf;
+    std::string activation = !(last && skip_final_activation) ? layer.activation() : "linear";
+    if (!deferred.empty()) activation = std::exchange(deferred, "");  // the max-pool's own is linear
+    // relu then max-pool equals max-pool then relu, on a quarter of the values
+    // (models/sequential.cpp); the output gradient before the relu is the same.
+    if (activation == "relu" && !mask.defined() && !last && layers_[i + 1]->class_name() == "MaxPooling2D" &&
+        layers_[i + 1]->activation() == "linear")
+      deferred = std::exchange(activation, "linear");
+    r.activated = activation != "linear" ? activations::apply(activation, r.output_leaf) : r.output_leaf;
     mask = layer.compute_mask(r.input, mask);
     h = r.activated;
     records_.push_back(std::move(r));

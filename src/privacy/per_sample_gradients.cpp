@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
@@ -15,6 +16,7 @@
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/linalg.h"
 #include "deepfin/ops/reductions.h"
+#include "privacy/conv_patches.h"
 
 namespace deepfin::privacy {
 namespace {
@@ -226,6 +228,29 @@ Materialized example_by_example(const LayerRecord& r, const std::vector<Tensor>&
   return Materialized(std::move(rows));
 }
 
+// Conv1D / Conv2D: example i's kernel gradient is patches_i^T g_i (one batched
+// product for the batch), its bias gradient g_i summed over positions.
+std::optional<Materialized> conv_by_patches(const LayerRecord& r, const std::vector<Tensor>& weights) {
+  const std::optional<Tensor> patches = detail::conv_patches(*r.layer, r.input.detach(), r.output_grad.shape());
+  if (!patches) return std::nullopt;
+  const int64_t batch = r.output_grad.size(0), filters = r.output_grad.size(-1);
+  const Tensor g = r.output_grad.contiguous().reshape({batch, -1, filters});
+  std::vector<Tensor> out;
+  for (const nn::Weight& w : r.layer->weights()) {
+    if (!w.trainable || !r.layer->trainable()) continue;
+    Shape shape = w.value.shape();
+    shape.insert(shape.begin(), batch);
+    if (w.name == "kernel")
+      out.push_back(matmul(patches->transpose(1, 2), g).reshape(shape));
+    else if (w.name == "bias")
+      out.push_back(sum(g, {1}));
+    else
+      return std::nullopt;
+  }
+  if (out.size() != weights.size()) return std::nullopt;
+  return Materialized(std::move(out));
+}
+
 struct DenseParts {
   bool kernel = false, bias = false;
 };
@@ -264,6 +289,10 @@ std::unique_ptr<LayerGradients> layer_gradients(const LayerRecord& r) {
     return std::make_unique<Materialized>(dense_sequences(r.input.detach(), r.output_grad, p.kernel, p.bias));
   }
   if (kind == "Embedding") return embedding_gradients(r);
+  if (kind == "Conv1D" || kind == "Conv2D") {
+    NoGradGuard no_grad;
+    if (auto m = conv_by_patches(r, weights)) return std::make_unique<Materialized>(std::move(*m));
+  }
   // Re-running the layer records a graph for its weights: call this with gradients on.
   if (!grad_enabled())
     throw ValueError(

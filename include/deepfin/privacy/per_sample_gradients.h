@@ -8,7 +8,8 @@
 //   the clipped sum one matrix product, so nothing per example is materialized;
 // - Dense on sequences: x_i^T g_i for each example, by one batched product;
 // - Embedding: norms and sums from the ids (rows an example used twice add up);
-// - every other layer (convolutions, recurrent layers, attention, layer norm,
+// - Conv1D and Conv2D: patches_i^T g_i for each example, by one batched product;
+// - every other layer (recurrent layers, attention, layer norm,
 //   Transformer blocks): the layer alone, re-run on each example.
 #include <memory>
 #include <string>

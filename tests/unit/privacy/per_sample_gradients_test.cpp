@@ -12,6 +12,7 @@
 #include "deepfin/nn/layers.h"
 #include "deepfin/ops/elementwise.h"
 #include "deepfin/ops/reductions.h"
+#include "privacy/conv_patches.h"
 
 namespace deepfin::privacy {
 namespace {
@@ -93,8 +94,38 @@ TEST(PerSampleGradients, Conv2DThenDense) {
       random({3, 6, 6, 2}, 3));
 }
 
+TEST(PerSampleGradients, SeedCnnShapeWithTheReluMovedPastThePool) {
+  expect_per_example_gradients_match(
+      {layers::Conv2D(4, {3, 3}, {.activation = "relu", .dtype = f64}), layers::MaxPooling2D({2, 2}), layers::Flatten(),
+       layers::Dense(3, {.dtype = f64})},
+      random({3, 8, 8, 1}, 25));
+}
+
 TEST(PerSampleGradients, Conv1DCausal) {
   expect_per_example_gradients_match({layers::Conv1D(3, 2, {.padding = "causal", .dtype = f64})}, random({3, 7, 4}, 4));
+}
+
+TEST(PerSampleGradients, ConvolutionsWithStridesDilationAndPadding) {
+  expect_per_example_gradients_match(
+      {layers::Conv2D(3, {3, 2}, {.strides = {2, 1}, .padding = "valid", .dilation_rate = {1, 2}, .dtype = f64})},
+      random({3, 9, 8, 2}, 20));
+  expect_per_example_gradients_match({layers::Conv2D(2, {2, 3}, {.strides = {2, 2}, .padding = "same", .dtype = f64})},
+                                     random({2, 7, 6, 3}, 21));
+  expect_per_example_gradients_match({layers::Conv1D(2, 3, {.strides = 2, .padding = "same", .dtype = f64})},
+                                     random({3, 9, 2}, 22));
+}
+
+TEST(PerSampleGradients, ConvolutionsUseThePatchesNotALoop) {
+  // The batched path reads every geometry above; a nullopt here would mean the slow per-example loop.
+  auto conv2d = layers::Conv2D(3, {3, 2}, {.strides = {2, 1}, .padding = "same", .dilation_rate = {1, 2}});
+  const Tensor x = random({2, 9, 8, 2}, 23).to(DType::float32);
+  const Tensor y = conv2d->call(x);
+  const auto patches = detail::conv_patches(*conv2d, x, y.shape());
+  ASSERT_TRUE(patches.has_value());
+  EXPECT_EQ(patches->shape(), (Shape{2, y.size(1) * y.size(2), 3 * 2 * 2}));
+  auto conv1d = layers::Conv1D(2, 3, {.padding = "causal", .dilation_rate = 2});
+  const Tensor s = random({2, 9, 2}, 24).to(DType::float32);
+  EXPECT_TRUE(detail::conv_patches(*conv1d, s, conv1d->call(s).shape()).has_value());
 }
 
 TEST(PerSampleGradients, EmbeddingWithRepeatedIds) {
