@@ -253,3 +253,61 @@ TEST(JobFile, MissingFileIsAFileError) {
 
 }  // namespace
 }  // namespace deepfin::tasks
+
+namespace deepfin::tasks {
+namespace {
+
+TEST(JobFilePrivacy, ReadsThePrivacyTable) {
+  const JobSpec job = parse_job(std::string("seed = 9\n") + kMinimal +
+                                    "[privacy]\nepsilon = 3.0\ndelta = 1e-6\nmax_grad_norm = 0.5\nclipping = "
+                                    "\"per_layer\"\nsampling = \"shuffle\"\nsecure_rng = false\n",
+                                "job.toml");
+  ASSERT_TRUE(job.fit.privacy.has_value());
+  const privacy::PrivacyOptions& p = *job.fit.privacy;
+  EXPECT_DOUBLE_EQ(*p.epsilon, 3.0);
+  EXPECT_FALSE(p.noise_multiplier.has_value());
+  EXPECT_DOUBLE_EQ(p.delta, 1e-6);
+  EXPECT_DOUBLE_EQ(p.max_grad_norm, 0.5);
+  EXPECT_EQ(p.clipping, privacy::Clipping::per_layer);
+  EXPECT_EQ(p.sampling, privacy::Sampling::shuffle);
+  EXPECT_FALSE(p.secure_rng);
+  EXPECT_EQ(p.seed, 9u);
+  // Defaults: OpenSSL noise, Poisson sampling, flat clipping at 1.
+  const JobSpec plain = parse_job(std::string(kMinimal) + "[privacy]\nnoise_multiplier = 1.1\n", "job.toml");
+  EXPECT_TRUE(plain.fit.privacy->secure_rng);
+  EXPECT_EQ(plain.fit.privacy->sampling, privacy::Sampling::poisson);
+  EXPECT_EQ(plain.fit.privacy->clipping, privacy::Clipping::flat);
+  EXPECT_DOUBLE_EQ(plain.fit.privacy->max_grad_norm, 1.0);
+  EXPECT_FALSE(parse_job(kMinimal, "job.toml").fit.privacy.has_value());
+}
+
+TEST(JobFilePrivacy, BadSettingsAreNamed) {
+  const std::string job = std::string(kMinimal) + "[privacy]\n";
+  auto refused = [&](const std::string& table, const std::string& needle) {
+    const std::string msg = error_of(job + table);
+    EXPECT_NE(msg.find("job.toml: [privacy]"), std::string::npos) << table << " -> " << msg;
+    EXPECT_NE(msg.find(needle), std::string::npos) << table << " -> " << msg;
+  };
+  refused("epsilon = 0\n", "epsilon");
+  refused("epsilon = -2\n", "epsilon");
+  refused("noise_multiplier = 0\n", "noise multiplier");
+  refused("epsilon = 1\ndelta = 1.5\n", "delta");
+  refused("epsilon = 1\ndelta = 0\n", "delta");
+  refused("epsilon = 1\nmax_grad_norm = -1\n", "max_grad_norm");
+  refused("epsilon = 1\nsampling = \"random\"\n", "sampling 'random'");
+  refused("epsilon = 1\nclipping = \"adaptive\"\n", "clipping 'adaptive'");
+  refused("epsilon = 1\naccountant = \"gdp\"\n", "accountant 'gdp'");
+  refused("delta = 1e-5\n", "give epsilon");
+  EXPECT_NE(error_of(job + "epsilon = 1\nepsilom = 2\n").find("unknown key 'epsilom' in [privacy]"), std::string::npos);
+  EXPECT_NE(error_of(job + "epsilon = \"three\"\n").find("epsilon"), std::string::npos);
+}
+
+TEST(JobFilePrivacy, AnEnsembleOfTextModelsIsRefused) {
+  const std::string text_job =
+      "[data]\nsource = \"text\"\ntrain = \"t.csv\"\n[model]\nclass_name = \"Sequential\"\n"
+      "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\nensemble = 3\n[privacy]\nepsilon = 1\n";
+  EXPECT_NE(error_of(text_job).find("ensemble = 3"), std::string::npos) << error_of(text_job);
+}
+
+}  // namespace
+}  // namespace deepfin::tasks
