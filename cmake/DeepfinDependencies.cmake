@@ -12,6 +12,8 @@ pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot-c++)
 # utf8proc: Unicode normalization (NFC) and case folding for the text pipeline.
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+# FFTW composes the privacy-loss distributions of the PRV accountant.
+pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)
 # oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
 # so the library is found directly.
 find_library(DNNL_LIB dnnl REQUIRED)

@@ -15,6 +15,8 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libfmt-dev zlib1g-dev
   # a CSPRNG (OpenSSL's RAND_bytes) for the noise of differentially private training
   libssl-dev
+  # FFTs for the PRV privacy accountant
+  libfftw3-dev
   # the GEMM seam's providers (OpenMP builds, so there is one thread pool)
   libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
   # report figures (PNG via cairo, SVG)

@@ -90,6 +90,7 @@
 #include "deepfin/privacy/noise_source.h"
 #include "deepfin/privacy/per_sample_gradients.h"
 #include "deepfin/privacy/privacy_options.h"
+#include "deepfin/privacy/prv_accountant.h"
 #include "deepfin/privacy/rdp_accountant.h"
 #include "deepfin/plot/figure.h"
 #include "deepfin/report/confusion_figure.h"

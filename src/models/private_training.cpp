@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "deepfin/base/error.h"
+#include "deepfin/privacy/prv_accountant.h"
 
 namespace deepfin::models::detail {
 
@@ -25,6 +26,7 @@ PrivateTraining::PrivateTraining(const privacy::PrivacyOptions& options, int64_t
     warnings_.push_back(
         "privacy: sampling = \"shuffle\" draws fixed-size shuffled batches, but the accountant assumes Poisson "
         "sampling: the epsilon reported does not hold as stated");
+  planned_steps_ = steps_per_epoch_ * std::max(epochs, 1);
   if (options_.noise_multiplier) {
     sigma_ = *options_.noise_multiplier;
   } else {
@@ -33,8 +35,8 @@ PrivateTraining::PrivateTraining(const privacy::PrivacyOptions& options, int64_t
           "fit (privacy): this model was trained privately before; to go on within an epsilon budget give "
           "noise_multiplier as well, and training stops before the budget, counting what was spent, would be "
           "exceeded");
-    const int64_t planned = steps_per_epoch_ * std::max(epochs, 1);
-    sigma_ = privacy::noise_multiplier_for_epsilon(*options_.epsilon, sample_rate_, planned, delta_);
+    sigma_ = prv() ? privacy::prv_noise_multiplier_for_epsilon(*options_.epsilon, sample_rate_, planned_steps_, delta_)
+                   : privacy::noise_multiplier_for_epsilon(*options_.epsilon, sample_rate_, planned_steps_, delta_);
   }
 }
 
@@ -63,9 +65,38 @@ std::vector<int64_t> PrivateTraining::next_batch(int64_t step_in_epoch) {
   return {order_.begin() + begin, order_.begin() + end};
 }
 
+double PrivateTraining::epsilon_of(const std::vector<privacy::Phase>& phases) const {
+  if (!prv()) {
+    privacy::RdpAccountant a;
+    for (const auto& p : phases) a.step(p.sample_rate, p.noise_multiplier, p.steps);
+    return a.epsilon(delta_).epsilon;
+  }
+  return privacy::prv_epsilon(phases, delta_).epsilon;
+}
+
 bool PrivateTraining::step_allowed() const {
   if (!options_.epsilon || !options_.noise_multiplier) return true;  // the noise was solved for the plan
-  return accountant_.epsilon_after(sample_rate_, sigma_, 1, delta_).epsilon <= *options_.epsilon;
+  if (!prv()) return accountant_.epsilon_after(sample_rate_, sigma_, 1, delta_).epsilon <= *options_.epsilon;
+  if (!prv_step_limit_) {
+    // The most further steps within the budget, by bisection over this fit's plan.
+    const std::vector<privacy::Phase> before = accountant_.history();
+    auto fits = [&](int64_t more) {
+      std::vector<privacy::Phase> phases = before;
+      phases.push_back({sample_rate_, sigma_, more});
+      return epsilon_of(phases) <= *options_.epsilon;
+    };
+    int64_t low = 0, high = planned_steps_;
+    if (fits(high)) {
+      low = high;
+    } else {
+      while (high - low > 1) {
+        const int64_t mid = (low + high) / 2;
+        (fits(mid) ? low : high) = mid;
+      }
+    }
+    prv_step_limit_ = accountant_.steps() + low;
+  }
+  return accountant_.steps() < *prv_step_limit_;
 }
 
 void PrivateTraining::account_step() {
@@ -73,7 +104,8 @@ void PrivateTraining::account_step() {
 }
 
 double PrivateTraining::epsilon_spent() const {
-  return accountant_.epsilon(delta_).epsilon;
+  if (accountant_.steps() == 0) return 0.0;
+  return prv() ? privacy::prv_epsilon(accountant_.history(), delta_).epsilon : accountant_.epsilon(delta_).epsilon;
 }
 
 double PrivateTraining::normalizer(int64_t batch) const {

@@ -56,6 +56,12 @@ class PrivateTraining {
   privacy::NoiseSource noise_;
   privacy::RdpAccountant accountant_;
   std::vector<int64_t> order_;  // the epoch's permutation, for shuffled batches
+  int64_t planned_steps_ = 0;
+  // PRV with both epsilon and noise: how many steps in all (earlier phases too)
+  // the budget allows, worked out once (a PRV evaluation takes about a second).
+  mutable std::optional<int64_t> prv_step_limit_;
+  bool prv() const { return options_.accountant == "prv"; }
+  double epsilon_of(const std::vector<privacy::Phase>& phases) const;
 };
 
 }  // namespace deepfin::models::detail

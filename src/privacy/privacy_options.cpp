@@ -18,10 +18,8 @@ void check_options(const PrivacyOptions& o) {
   if (o.delta != 0.0) check_delta(o.delta, what);
   if (!(o.max_grad_norm > 0.0) || !std::isfinite(o.max_grad_norm))
     throw ValueError(fmt::format("privacy: max_grad_norm must be a positive number, got {}", o.max_grad_norm));
-  if (o.accountant != "rdp")
-    throw ValueError(
-        fmt::format("privacy: accountant '{}' is not available (known: rdp; the PRV accountant is not implemented yet)",
-                    o.accountant));
+  if (o.accountant != "rdp" && o.accountant != "prv")
+    throw ValueError(fmt::format("privacy: accountant '{}' is unknown (known: rdp, prv)", o.accountant));
 }
 
 double delta_for(const PrivacyOptions& options, int64_t n, std::string* warning) {

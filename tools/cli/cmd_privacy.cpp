@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "commands.h"
+#include "deepfin/privacy/prv_accountant.h"
 #include "deepfin/privacy/rdp_accountant.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/privacy_audit.h"
@@ -20,6 +21,7 @@ struct PlanArgs {
   double sample_rate = 0.0;
   int64_t steps = 0;
   double delta = 1e-5;
+  std::string accountant = "rdp";
 };
 
 int run_plan(const RunContext& ctx, const PlanArgs& a) {
@@ -29,28 +31,41 @@ int run_plan(const RunContext& ctx, const PlanArgs& a) {
   if (a.steps < 1) throw ValueError(fmt::format("privacy: --steps must be >= 1, got {}", a.steps));
   privacy::check_sample_rate(a.sample_rate, "privacy --sample-rate");
   privacy::check_delta(a.delta, "privacy --delta");
+  const bool prv = a.accountant == "prv";
+  if (!prv && a.accountant != "rdp")
+    throw ValueError(fmt::format("privacy: --accountant must be rdp or prv, got '{}'", a.accountant));
   double sigma = 0.0;
   if (a.epsilon) {
     privacy::check_epsilon(*a.epsilon, "privacy --epsilon");
-    sigma = privacy::noise_multiplier_for_epsilon(*a.epsilon, a.sample_rate, a.steps, a.delta);
+    sigma = prv ? privacy::prv_noise_multiplier_for_epsilon(*a.epsilon, a.sample_rate, a.steps, a.delta)
+                : privacy::noise_multiplier_for_epsilon(*a.epsilon, a.sample_rate, a.steps, a.delta);
   } else {
     privacy::check_noise_multiplier(*a.noise_multiplier, "privacy --noise-multiplier");
     sigma = *a.noise_multiplier;
   }
-  privacy::RdpAccountant accountant;
-  accountant.step(a.sample_rate, sigma, a.steps);
-  const privacy::EpsilonAt eps = accountant.epsilon(a.delta);
-  print_event(ctx,
-              fmt::format("epsilon {:.6g} at delta {:.3g}: noise multiplier {:.6g}, sampling rate {:.6g}, {} steps "
-                          "(RDP accountant, best order {:g})",
-                          eps.epsilon, a.delta, sigma, a.sample_rate, a.steps, eps.order),
-              nlohmann::json{{"event", "privacy"},
-                             {"epsilon", eps.epsilon},
-                             {"delta", a.delta},
-                             {"noise_multiplier", sigma},
-                             {"sample_rate", a.sample_rate},
-                             {"steps", a.steps},
-                             {"order", eps.order}});
+  nlohmann::json event = {{"event", "privacy"},           {"delta", a.delta}, {"noise_multiplier", sigma},
+                          {"sample_rate", a.sample_rate}, {"steps", a.steps}, {"accountant", a.accountant}};
+  std::string how;
+  double epsilon = 0.0;
+  if (prv) {
+    const privacy::PrvEpsilon eps = privacy::prv_epsilon({{a.sample_rate, sigma, a.steps}}, a.delta);
+    epsilon = eps.epsilon;
+    event["slack"] = eps.slack;
+    how = fmt::format("PRV accountant, an upper bound within {:.2g} of the exact value", eps.slack);
+  } else {
+    privacy::RdpAccountant accountant;
+    accountant.step(a.sample_rate, sigma, a.steps);
+    const privacy::EpsilonAt eps = accountant.epsilon(a.delta);
+    epsilon = eps.epsilon;
+    event["order"] = eps.order;
+    how = fmt::format("RDP accountant, best order {:g}", eps.order);
+  }
+  event["epsilon"] = epsilon;
+  print_event(
+      ctx,
+      fmt::format("epsilon {:.6g} at delta {:.3g}: noise multiplier {:.6g}, sampling rate {:.6g}, {} steps ({})",
+                  epsilon, a.delta, sigma, a.sample_rate, a.steps, how),
+      event);
   return 0;
 }
 
@@ -96,7 +111,7 @@ int run_audit(const RunContext& ctx, const std::string& job_path) {
 }  // namespace
 
 Command add_privacy_command(CLI::App& app, const RunContext& ctx) {
-  auto* sub = app.add_subcommand("privacy", "epsilon of a DP-SGD plan, or the noise an epsilon needs (RDP accountant)");
+  auto* sub = app.add_subcommand("privacy", "epsilon of a DP-SGD plan, or the noise an epsilon needs");
   auto args = std::make_shared<PlanArgs>();
   sub->add_option("--noise-multiplier", args->noise_multiplier, "noise std / clipping norm (gives epsilon)");
   sub->add_option("--epsilon", args->epsilon, "target epsilon (gives the noise multiplier)");
@@ -104,6 +119,7 @@ Command add_privacy_command(CLI::App& app, const RunContext& ctx) {
       ->required();
   sub->add_option("--steps", args->steps, "training steps (epochs x n / batch)")->required();
   sub->add_option("--delta", args->delta, "delta (default 1e-5; keep it below 1/n)");
+  sub->add_option("--accountant", args->accountant, "rdp (default) or prv (tighter, about a second)");
   return {sub, [&ctx, args] { return run_plan(ctx, *args); }};
 }
 

@@ -44,6 +44,8 @@ class RdpAccountant {
   EpsilonAt epsilon_after(double sample_rate, double noise_multiplier, int64_t steps, double delta) const;
   const std::vector<Phase>& history() const { return history_; }
   const std::vector<double>& orders() const { return orders_; }
+  // The RDP spent so far at each order.
+  const std::vector<double>& rdp_curve() const { return rdp_; }
   int64_t steps() const;
 
  private:

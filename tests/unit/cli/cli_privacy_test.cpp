@@ -50,6 +50,16 @@ TEST_F(CliPrivacy, PlansEpsilonFromNoiseAndNoiseFromEpsilon) {
   EXPECT_LE(event.at("epsilon").get<double>(), 7.32911117143);
 }
 
+TEST_F(CliPrivacy, ThePrvAccountantGivesASmallerEpsilon) {
+  const auto r = run("--log-format json privacy --noise-multiplier 2 --sample-rate 0.1 --steps 300 --accountant prv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto event = nlohmann::json::parse(r.out.substr(r.out.rfind('{')));
+  EXPECT_EQ(event.at("accountant"), "prv");
+  EXPECT_LT(event.at("epsilon").get<double>(), 4.56428414);  // the RDP accountant's epsilon for this plan
+  EXPECT_GT(event.at("epsilon").get<double>(), 3.5);
+  EXPECT_GT(event.at("slack").get<double>(), 0.0);
+}
+
 TEST_F(CliPrivacy, PlanningMistakesAreNamed) {
   auto fails = [&](const std::string& args, const std::string& needle) {
     const auto r = run("privacy " + args);
@@ -63,6 +73,7 @@ TEST_F(CliPrivacy, PlanningMistakesAreNamed) {
   fails("--noise-multiplier 1 --sample-rate 1.5 --steps 10", "sampling rate must lie in (0, 1]");
   fails("--noise-multiplier 1 --sample-rate 0.1 --steps 10 --delta 1", "delta must lie in (0, 1)");
   fails("--noise-multiplier 1 --sample-rate 0.1 --steps 0", "--steps must be >= 1");
+  fails("--noise-multiplier 1 --sample-rate 0.1 --steps 10 --accountant gdp", "--accountant must be rdp or prv");
 }
 
 TEST_F(CliPrivacy, TrainRecordsTheGuaranteeAndSummaryShowsIt) {

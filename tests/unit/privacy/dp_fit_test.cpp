@@ -14,6 +14,7 @@
 #include "deepfin/optim/sgd.h"
 #include "deepfin/privacy/noise_source.h"
 #include "deepfin/privacy/privacy_options.h"
+#include "deepfin/privacy/prv_accountant.h"
 #include "deepfin/privacy/rdp_accountant.h"
 
 namespace deepfin::privacy {
@@ -155,6 +156,23 @@ TEST(DpFit, TargetEpsilonIsMetWithoutOvershooting) {
   EXPECT_LE(stopped.epsilon, 1.0);
   EXPECT_LT(stopped.steps, 200);
   EXPECT_GT(rdp_epsilon(0.1, 1.0, stopped.steps + 1, stopped.delta), 1.0);  // one more step would overshoot
+}
+
+TEST(DpFit, ThePrvAccountantReportsAndRecordsItsTighterEpsilon) {
+  const Data d = separable(400);
+  auto model = small_classifier();
+  const auto history =
+      model->fit(d.x, d.y,
+                 {.epochs = 2,
+                  .batch_size = 40,
+                  .verbose = 0,
+                  .privacy = PrivacyOptions{.noise_multiplier = 1.1, .accountant = "prv", .secure_rng = false}});
+  const Guarantee g = guarantee_from_json(model->attachment("privacy"));
+  EXPECT_EQ(g.accountant, "prv");
+  EXPECT_EQ(g.steps, 20);
+  EXPECT_DOUBLE_EQ(g.epsilon, prv_epsilon({{0.1, 1.1, 20}}, g.delta).epsilon);
+  EXPECT_DOUBLE_EQ(history.history.at("epsilon").back(), g.epsilon);
+  EXPECT_LT(g.epsilon, rdp_epsilon(0.1, 1.1, 20, g.delta));
 }
 
 TEST(DpFit, LearnsASeparableProblemUnderModestPrivacy) {
