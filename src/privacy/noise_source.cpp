@@ -8,20 +8,32 @@
 #include <cmath>
 
 #include "deepfin/base/error.h"
+#include "deepfin/base/threads.h"
 #include "privacy/gaussian_block.h"
 
 namespace deepfin::privacy {
 namespace {
+
 constexpr size_t kWordsPerRefill = 4096;
+
+// n words from OpenSSL's CSPRNG, in pieces RAND_bytes's int length can hold.
+void secure_words(uint64_t* words, size_t n) {
+  constexpr size_t kPiece = size_t{1} << 26;  // 512 MB
+  for (size_t start = 0; start < n; start += kPiece) {
+    const size_t count = std::min(kPiece, n - start);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(words + start), static_cast<int>(count * 8)) != 1)
+      throw Error(fmt::format("privacy: OpenSSL's RAND_bytes failed ({}); no noise was drawn and no step was taken",
+                              ERR_error_string(ERR_get_error(), nullptr)));
+  }
 }
+
+}  // namespace
 
 NoiseSource::NoiseSource(bool secure, uint64_t seed) : secure_(secure), generator_(seed) {}
 
 void NoiseSource::refill() {
   buffer_.resize(kWordsPerRefill);
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(buffer_.data()), static_cast<int>(buffer_.size() * 8)) != 1)
-    throw Error(fmt::format("privacy: OpenSSL's RAND_bytes failed ({}); no noise was drawn and no step was taken",
-                            ERR_error_string(ERR_get_error(), nullptr)));
+  secure_words(buffer_.data(), buffer_.size());
   next_ = 0;
 }
 
@@ -50,17 +62,26 @@ double NoiseSource::normal() {
 }
 
 void NoiseSource::add_gaussian(float* values, int64_t n, double stddev) {
-  // Blocks of words, then normals from them many at a time (gaussian_block.cpp).
-  constexpr int64_t kBlock = 4096;
-  std::vector<uint64_t> words(kBlock);
-  std::vector<double> normals(kBlock);
-  for (int64_t start = 0; start < n; start += kBlock) {
-    const int64_t count = std::min(kBlock, n - start);
-    const int64_t pairs = (count + 1) / 2;
-    for (int64_t k = 0; k < 2 * pairs; ++k) words[static_cast<size_t>(k)] = next_u64();
-    detail::normals_from_words(words.data(), pairs, normals.data());
-    for (int64_t i = 0; i < count; ++i)
-      values[start + i] = static_cast<float>(values[start + i] + stddev * normals[static_cast<size_t>(i)]);
+  // All the words first, in order, so a seeded run is the same for any thread
+  // count; then the normals (the costly part) chunk by chunk on every thread.
+  constexpr int64_t kChunk = 4096;  // normals per chunk, from as many words
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  words_.resize(static_cast<size_t>(chunks * kChunk));
+  if (secure_) {
+    secure_words(words_.data(), words_.size());
+  } else {
+    for (uint64_t& w : words_) w = generator_.next_u64();
+  }
+#pragma omp parallel num_threads(get_num_threads()) if (chunks > 1)
+  {
+    std::vector<double> normals(kChunk);
+#pragma omp for schedule(static)
+    for (int64_t c = 0; c < chunks; ++c) {
+      detail::normals_from_words(words_.data() + c * kChunk, kChunk / 2, normals.data());
+      const int64_t begin = c * kChunk, count = std::min(kChunk, n - begin);
+      for (int64_t i = 0; i < count; ++i)
+        values[begin + i] = static_cast<float>(values[begin + i] + stddev * normals[static_cast<size_t>(i)]);
+    }
   }
 }
 

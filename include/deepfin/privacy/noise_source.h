@@ -32,6 +32,7 @@ class NoiseSource {
   bool secure_;
   Generator generator_;
   std::vector<uint64_t> buffer_;  // RAND_bytes is called for many words at a time
+  std::vector<uint64_t> words_;   // add_gaussian's, kept between steps
   size_t next_ = 0;
   bool has_spare_ = false;
   double spare_ = 0.0;
