@@ -37,6 +37,7 @@ int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   const std::string dir = job.report_dir();
   const std::string name = task.write_report(r, dir);
   if (!job.output.predictions.empty()) task.write_predictions(r, job.output.predictions);
+  if (r.fitted) print_privacy(ctx, *r.fitted);  // the last fit's; a walk-forward refits many times
   if (!job.output.model.empty()) task.save(r, job.output.model);
   print_event(ctx, fmt::format("wrote {}/{} with forecast.png and equity.png", dir, name),
               nlohmann::json{{"event", "report"}, {"path", dir}});
