@@ -47,20 +47,6 @@ double NoiseSource::uniform01() {
   return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
 }
 
-double NoiseSource::normal() {
-  if (has_spare_) {
-    has_spare_ = false;
-    return spare_;
-  }
-  double u1 = uniform01();
-  while (u1 == 0.0) u1 = uniform01();  // log(0) would be -inf
-  const double u2 = uniform01();
-  const double radius = std::sqrt(-2.0 * std::log(u1));
-  spare_ = radius * std::sin(2.0 * M_PI * u2);
-  has_spare_ = true;
-  return radius * std::cos(2.0 * M_PI * u2);
-}
-
 void NoiseSource::add_gaussian(float* values, int64_t n, double stddev) {
   // All the words first, in order, so a seeded run is the same for any thread
   // count; then the normals (the costly part) chunk by chunk on every thread.

@@ -18,8 +18,6 @@ class NoiseSource {
 
   // Uniform in [0, 1) with 53 random bits.
   double uniform01();
-  // Standard normal by Box-Muller on two uniforms (exact in distribution, no table).
-  double normal();
   // Adds N(0, stddev^2) to each of n floats.
   void add_gaussian(float* values, int64_t n, double stddev);
   // Each of 0..n-1 with probability q, in increasing order (Poisson sampling).
@@ -34,8 +32,6 @@ class NoiseSource {
   std::vector<uint64_t> buffer_;  // RAND_bytes is called for many words at a time
   std::vector<uint64_t> words_;   // add_gaussian's, kept between steps
   size_t next_ = 0;
-  bool has_spare_ = false;
-  double spare_ = 0.0;
 };
 
 }  // namespace deepfin::privacy
