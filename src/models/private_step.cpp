@@ -35,6 +35,7 @@ double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor&
   const int64_t batch = x.size(0);
   double loss_value = 0.0;
   if (batch > 0) {
+    const privacy::SummedGradientsOff summed_off(layers());
     const int shards = shardable_ ? shards_for(batch) : 1;
     std::vector<ShardOutcome> outcomes(static_cast<size_t>(shards));
     std::vector<std::exception_ptr> errors(outcomes.size());

@@ -104,7 +104,9 @@ Tensor LayerwiseForward::forward(const Tensor& x, bool training, bool skip_final
     r.mask = mask;
     r.input = detached_leaf(h, /*requires_grad=*/i > 0);
     r.output = layer.call_masked(r.input, mask, training, /*apply_activation=*/false);
-    r.output_leaf = detached_leaf(r.output, r.output.requires_grad() || r.input.requires_grad());
+    // Always a gradient here, even when nothing below needs one (the first layer
+    // under SummedGradientsOff): the layer's per-example gradients read it.
+    r.output_leaf = detached_leaf(r.output, /*requires_grad=*/true);
     const bool last = i + 1 == layers_.size();
     std::string activation = !(last && skip_final_activation) ? layer.activation() : "linear";
     if (!deferred.empty()) activation = std::exchange(deferred, "");  // the max-pool's own is linear

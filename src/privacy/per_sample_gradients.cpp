@@ -311,6 +311,22 @@ std::vector<Tensor> per_sample_gradients(const LayerRecord& r) {
   throw Error("privacy: per_sample_gradients: unknown gradient form");
 }
 
+SummedGradientsOff::SummedGradientsOff(const std::vector<std::shared_ptr<nn::Layer>>& layers) {
+  for (const auto& layer : layers) {
+    const std::string& kind = layer->class_name();
+    if (kind != "Dense" && kind != "Conv1D" && kind != "Conv2D" && kind != "Embedding") continue;
+    for (Tensor w : layer->trainable_weights())
+      if (w.requires_grad()) {
+        w.set_requires_grad(false);
+        switched_.push_back(w);
+      }
+  }
+}
+
+SummedGradientsOff::~SummedGradientsOff() {
+  for (Tensor& w : switched_) w.set_requires_grad(true);
+}
+
 ClippedSum clip_and_sum(const LayerwiseForward& pass, double max_grad_norm, Clipping clipping) {
   if (!(max_grad_norm > 0.0))
     throw ValueError(fmt::format("privacy: max_grad_norm must be a positive number, got {}", max_grad_norm));

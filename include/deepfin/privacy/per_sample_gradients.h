@@ -80,6 +80,23 @@ struct ClippedSum {
   int64_t clipped = 0;            // examples whose gradient was scaled down
 };
 
+// While alive, the trainable weights of the layers whose per-example gradients
+// come from their input and output gradient alone (Dense, Conv1D, Conv2D,
+// Embedding) require no gradient, so their ops skip the summed weight gradient:
+// DP-SGD never uses it, since it sums the clipped per-example ones instead.
+// Layers re-run per example keep theirs. Hold it on the thread that owns the
+// model, around the whole step.
+class SummedGradientsOff {
+ public:
+  explicit SummedGradientsOff(const std::vector<std::shared_ptr<nn::Layer>>& layers);
+  ~SummedGradientsOff();
+  SummedGradientsOff(const SummedGradientsOff&) = delete;
+  SummedGradientsOff& operator=(const SummedGradientsOff&) = delete;
+
+ private:
+  std::vector<Tensor> switched_;
+};
+
 // Flat: example i is scaled by min(1, C / |g_i|). Per layer: each of the L layers
 // with weights gets C / sqrt(L), so an example's whole gradient stays within C.
 ClippedSum clip_and_sum(const LayerwiseForward& pass, double max_grad_norm, Clipping clipping);
