@@ -127,7 +127,7 @@ Command add_audit_privacy_command(CLI::App& app, const RunContext& ctx) {
   auto* sub = app.add_subcommand("audit-privacy",
                                  "membership-inference attack on the job's model, trained with and without DP-SGD");
   auto job = std::make_shared<std::string>();
-  sub->add_option("job", *job, "job file (TOML) with csv, arff or array data")->required();
+  sub->add_option("job", *job, "job file (TOML) with csv, arff, text or array data")->required();
   return {sub, [&ctx, job] { return run_audit(ctx, *job); }};
 }
 

@@ -27,7 +27,7 @@ struct MembershipAttack {
 MembershipAttack loss_threshold_attack(std::span<const double> member_losses, std::span<const double> nonmember_losses);
 
 struct AuditedModel {
-  std::map<std::string, double> test_metrics;  // the task's held-out quality (auc for credit, accuracy for arrays)
+  std::map<std::string, double> test_metrics;  // held-out quality: auc for credit, accuracy for text and arrays
   MembershipAttack attack;
   std::optional<privacy::Guarantee> guarantee;  // with DP only
 };
@@ -40,8 +40,8 @@ struct PrivacyAudit {
 // (the job's [privacy], or epsilon = 1 when it has none), and attacks each with
 // its training rows as members and its test rows as non-members. To make every
 // member a row the model really trained on, the audit holds out no validation
-// part and runs no early stopping. Credit (csv, arff) and array jobs;
-// ConfigError for others.
+// part and runs no early stopping. Credit (csv, arff), text (one model, no
+// ensemble) and array jobs; ConfigError for series jobs.
 PrivacyAudit audit_privacy(const JobSpec& job, uint64_t seed, const Progress& progress = {});
 
 }  // namespace deepfin::tasks

@@ -10,6 +10,7 @@
 #include "deepfin/metrics/credit/roc.h"
 #include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/image_task.h"
+#include "deepfin/tasks/text_task.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -75,6 +76,34 @@ std::vector<double> array_losses(models::Model& model, const Tensor& x, const Te
   return out;
 }
 
+AuditedModel audit_text(const JobSpec& job, bool private_training, uint64_t seed) {
+  JobSpec j = audit_job(job, private_training);
+  j.text.ensemble = 1;  // one model on each side; under DP each member would spend the budget again
+  const TextTask task(j);
+  const TextSplit split = task.split(seed);
+  const TextFit fit = task.fit(split.train, 0);
+  AuditedModel out;
+  const metrics::ClassReport report = task.evaluate(fit.classifier, split.test);
+  out.test_metrics = {{"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}};
+  // -log p(true label) of each text.
+  auto losses = [&](const text::LabelledText& rows) {
+    const Tensor p = fit.classifier.predict_proba(rows.texts).to(DType::float64).contiguous();
+    const std::vector<double> probs = p.to_vector<double>();
+    const int64_t classes = p.size(1);
+    std::vector<double> out_losses;
+    for (size_t i = 0; i < rows.texts.size(); ++i) {
+      const int64_t c = fit.classifier.labels().encode(rows.labels[i]);
+      out_losses.push_back(
+          -std::log(std::max(probs[i * static_cast<size_t>(classes) + static_cast<size_t>(c)], kMinProbability)));
+    }
+    return out_losses;
+  };
+  out.attack = loss_threshold_attack(losses(split.train), losses(split.test));
+  if (const auto g = fit.classifier.model().attachment("privacy"); !g.is_null())
+    out.guarantee = privacy::guarantee_from_json(g);
+  return out;
+}
+
 AuditedModel audit_arrays(const JobSpec& job, bool private_training, uint64_t seed) {
   const ImageTask task(audit_job(job, private_training));
   const data::Dataset data = task.load_data(seed);
@@ -118,10 +147,12 @@ PrivacyAudit audit_privacy(const JobSpec& job, uint64_t seed, const Progress& pr
     report_progress(progress, private_training ? "audit: training with DP-SGD" : "audit: training without DP",
                     {{"event", "audit_training"}, {"private", private_training}});
     if (job.data.tabular()) return audit_credit(job, private_training, seed);
-    if (job.data.text() || job.data.series())
-      throw ConfigError(
-          fmt::format("{}: audit-privacy runs on credit (csv, arff) and array jobs; this job reads {} data",
-                      job.file.string(), job.data.text() ? "text" : "series"));
+    if (job.data.text()) return audit_text(job, private_training, seed);
+    if (job.data.series())
+      throw ConfigError(fmt::format(
+          "{}: audit-privacy runs on credit (csv, arff), text and array jobs; this job reads series data (a "
+          "forecast's training windows overlap in time, so no row is cleanly in or out of training)",
+          job.file.string()));
     return audit_arrays(job, private_training, seed);
   };
   PrivacyAudit audit;

@@ -8,6 +8,7 @@
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/tasks/fit_setup.h"
+#include "deepfin/tasks/privacy_audit.h"
 #include "task_test_files.h"
 
 namespace deepfin::tasks {
@@ -113,6 +114,32 @@ TEST(FitSetup, BalancedClassWeightsFollowScikitLearn) {
   EXPECT_DOUBLE_EQ(o.class_weight.at(0), 2.0);
   EXPECT_EQ(o.callbacks.size(), 1u);
   EXPECT_EQ(o.verbose, 0);
+}
+
+}  // namespace
+}  // namespace deepfin::tasks
+
+namespace deepfin::tasks {
+namespace {
+
+class TextAudit : public TextTaskApi {};
+
+TEST_F(TextAudit, AttacksTheTextModelWithAndWithoutDp) {
+  JobSpec spec = job();
+  spec.text.ensemble = 3;  // the audit trains one model a side
+  spec.fit.privacy = privacy::PrivacyOptions{.epsilon = 2.0, .secure_rng = false};
+  set_random_seed(3);
+  const PrivacyAudit audit = audit_privacy(spec, 3);
+  for (const AuditedModel* m : {&audit.without_dp, &audit.with_dp}) {
+    EXPECT_EQ(m->attack.members + m->attack.nonmembers, 80);
+    EXPECT_GE(m->attack.auc, 0.0);
+    EXPECT_LE(m->attack.auc, 1.0);
+    EXPECT_TRUE(m->test_metrics.count("accuracy"));
+  }
+  EXPECT_GT(audit.without_dp.test_metrics.at("accuracy"), 0.8);  // the easy task is learned without DP
+  EXPECT_FALSE(audit.without_dp.guarantee.has_value());
+  ASSERT_TRUE(audit.with_dp.guarantee.has_value());
+  EXPECT_LE(audit.with_dp.guarantee->epsilon, 2.0);
 }
 
 }  // namespace
