@@ -65,15 +65,6 @@ std::vector<int64_t> PrivateTraining::next_batch(int64_t step_in_epoch) {
   return {order_.begin() + begin, order_.begin() + end};
 }
 
-double PrivateTraining::epsilon_of(const std::vector<privacy::Phase>& phases) const {
-  if (!prv()) {
-    privacy::RdpAccountant a;
-    for (const auto& p : phases) a.step(p.sample_rate, p.noise_multiplier, p.steps);
-    return a.epsilon(delta_).epsilon;
-  }
-  return privacy::prv_epsilon(phases, delta_).epsilon;
-}
-
 bool PrivateTraining::step_allowed() const {
   if (!options_.epsilon || !options_.noise_multiplier) return true;  // the noise was solved for the plan
   if (!prv()) return accountant_.epsilon_after(sample_rate_, sigma_, 1, delta_).epsilon <= *options_.epsilon;
@@ -83,7 +74,7 @@ bool PrivateTraining::step_allowed() const {
     auto fits = [&](int64_t more) {
       std::vector<privacy::Phase> phases = before;
       phases.push_back({sample_rate_, sigma_, more});
-      return epsilon_of(phases) <= *options_.epsilon;
+      return privacy::prv_epsilon(phases, delta_).epsilon <= *options_.epsilon;
     };
     int64_t low = 0, high = planned_steps_;
     if (fits(high)) {

@@ -61,7 +61,6 @@ class PrivateTraining {
   // the budget allows, worked out once (a PRV evaluation takes about a second).
   mutable std::optional<int64_t> prv_step_limit_;
   bool prv() const { return options_.accountant == "prv"; }
-  double epsilon_of(const std::vector<privacy::Phase>& phases) const;
 };
 
 }  // namespace deepfin::models::detail

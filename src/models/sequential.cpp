@@ -6,20 +6,6 @@
 #include "deepfin/nn/registry.h"
 
 namespace deepfin::models {
-namespace {
-
-// max(relu(x)) = relu(max(x)): where the window's maximum is positive the same
-// cell wins in both orders, and where it is not, relu's gradient is 0 in both.
-// So a relu just before a max-pool runs after it, on a quarter of the values for
-// 2x2 windows (the seed CNN's relu passes touch 1/4 of the conv output). Only
-// relu: sigmoid and tanh round distinct large inputs to equal outputs, and the
-// tie would then send the gradient to another cell. With NaN in the conv output
-// (weights already broken) the two orders can differ.
-bool activation_moves_past_pool(const nn::Layer& layer, const nn::Layer& next) {
-  return layer.activation() == "relu" && next.class_name() == "MaxPooling2D" && next.activation() == "linear";
-}
-
-}  // namespace
 
 Sequential::Sequential(std::vector<std::shared_ptr<nn::Layer>> layers, std::string name)
     : Model(name.empty() ? nn::unique_name("sequential") : std::move(name)) {
@@ -83,7 +69,7 @@ Tensor Sequential::run_layers(size_t first, const Tensor& x, bool training, bool
   // Each layer sees the mask the layers before it produced (Keras mask propagation).
   Tensor h = x, mask;
   for (size_t i = first; i < layers_.size(); ++i) {
-    if (!mask.defined() && i + 1 < layers_.size() && activation_moves_past_pool(*layers_[i], *layers_[i + 1])) {
+    if (!mask.defined() && i + 1 < layers_.size() && nn::relu_moves_past_pool(*layers_[i], *layers_[i + 1])) {
       const Tensor pooled = layers_[i + 1]->call(layers_[i]->call_without_activation(h, training), training);
       h = activations::apply(layers_[i]->activation(), pooled);
       ++i;  // the pool ran too; with no mask coming in, none goes out

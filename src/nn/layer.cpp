@@ -26,6 +26,10 @@ std::map<std::string, int>& name_counters() {
 
 }  // namespace
 
+bool relu_moves_past_pool(const Layer& layer, const Layer& next) {
+  return layer.activation() == "relu" && next.class_name() == "MaxPooling2D" && next.activation() == "linear";
+}
+
 std::string to_snake_case(const std::string& class_name) {
   std::string out;
   for (size_t i = 0; i < class_name.size(); ++i) {

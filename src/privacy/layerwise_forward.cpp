@@ -111,9 +111,8 @@ Tensor LayerwiseForward::forward(const Tensor& x, bool training, bool skip_final
     std::string activation = !(last && skip_final_activation) ? layer.activation() : "linear";
     if (!deferred.empty()) activation = std::exchange(deferred, "");  // the max-pool's own is linear
     // relu then max-pool equals max-pool then relu, on a quarter of the values
-    // (models/sequential.cpp); the output gradient before the relu is the same.
-    if (activation == "relu" && !mask.defined() && !last && layers_[i + 1]->class_name() == "MaxPooling2D" &&
-        layers_[i + 1]->activation() == "linear")
+    // (nn::relu_moves_past_pool); the output gradient before the relu is the same.
+    if (activation == "relu" && !mask.defined() && !last && nn::relu_moves_past_pool(layer, *layers_[i + 1]))
       deferred = std::exchange(activation, "linear");
     r.activated = activation != "linear" ? activations::apply(activation, r.output_leaf) : r.output_leaf;
     mask = layer.compute_mask(r.input, mask);

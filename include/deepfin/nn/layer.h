@@ -117,6 +117,14 @@ class Layer {
   std::vector<Weight> weights_;
 };
 
+// Whether `layer`'s relu may run after `next`, a linear MaxPooling2D, instead:
+// max(relu(x)) = relu(max(x)), on a quarter of the values for 2x2 windows, with
+// the same gradient below the relu. Both forward passes (Sequential's and
+// DP-SGD's per-layer one) use it. Only relu: sigmoid and tanh round distinct
+// large inputs to equal outputs, and the tie would send the gradient elsewhere.
+// With NaN in the layer's output (weights already broken) the two orders can differ.
+bool relu_moves_past_pool(const Layer& layer, const Layer& next);
+
 // Keras's snake_case of a class name: "MaxPooling2D" -> "max_pooling2d".
 std::string to_snake_case(const std::string& class_name);
 // Next unique name for `base`: "dense", then "dense_1", "dense_2", ...

@@ -37,13 +37,23 @@ JobSpec audit_job(const JobSpec& job, bool private_training) {
   return j;
 }
 
-std::vector<double> binary_losses(const std::vector<double>& p, const std::vector<int64_t>& y) {
-  std::vector<double> out(p.size());
-  for (size_t i = 0; i < p.size(); ++i) {
-    const double q = std::clamp(p[i], kMinProbability, 1.0 - kMinProbability);
-    out[i] = y[i] == 1 ? -std::log(q) : -std::log(1.0 - q);
+// -log p(true class) of each row. `probabilities` holds `columns` values a row:
+// one (the positive class's, for 0/1 classes) or one per class.
+std::vector<double> true_class_losses(const std::vector<double>& probabilities, int64_t columns,
+                                      const std::vector<int64_t>& classes) {
+  std::vector<double> out(classes.size());
+  for (size_t i = 0; i < classes.size(); ++i) {
+    const int64_t c = classes[i];
+    const double q = columns == 1 ? (c == 1 ? probabilities[i] : 1.0 - probabilities[i])
+                                  : probabilities[i * static_cast<size_t>(columns) + static_cast<size_t>(c)];
+    out[i] = -std::log(std::max(q, kMinProbability));
   }
   return out;
+}
+
+std::vector<double> true_class_losses(const Tensor& probabilities, const std::vector<int64_t>& classes) {
+  const Tensor p = probabilities.to(DType::float64).contiguous();
+  return true_class_losses(p.to_vector<double>(), p.numel() / std::max<int64_t>(p.size(0), 1), classes);
 }
 
 AuditedModel audit_credit(const JobSpec& job, bool private_training, uint64_t seed) {
@@ -52,27 +62,11 @@ AuditedModel audit_credit(const JobSpec& job, bool private_training, uint64_t se
   const CreditFit fit = task.fit(split.train, seed, 0);
   AuditedModel out;
   out.test_metrics = task.evaluate(fit.model, split.test);
-  const auto members = binary_losses(fit.model.predict_proba(split.train), task.classes(split.train));
-  const auto others = binary_losses(fit.model.predict_proba(split.test), task.classes(split.test));
+  const auto members = true_class_losses(fit.model.predict_proba(split.train), 1, task.classes(split.train));
+  const auto others = true_class_losses(fit.model.predict_proba(split.test), 1, task.classes(split.test));
   out.attack = loss_threshold_attack(members, others);
   if (const auto g = fit.model.model().attachment("privacy"); !g.is_null())
     out.guarantee = privacy::guarantee_from_json(g);
-  return out;
-}
-
-// -log p(true class) of each row, for class-number, one-hot or 0/1 labels.
-std::vector<double> array_losses(models::Model& model, const Tensor& x, const Tensor& y) {
-  const Tensor p = model.predict(x, 256).to(DType::float64).contiguous();
-  const std::vector<int64_t> ids = class_ids(y);
-  const std::vector<double> probs = p.to_vector<double>();
-  const int64_t n = p.size(0), classes = p.numel() / std::max<int64_t>(n, 1);
-  std::vector<double> out(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t c = ids[static_cast<size_t>(i)];
-    double q = classes == 1 ? (c == 1 ? probs[static_cast<size_t>(i)] : 1.0 - probs[static_cast<size_t>(i)])
-                            : probs[static_cast<size_t>(i * classes + c)];
-    out[static_cast<size_t>(i)] = -std::log(std::max(q, kMinProbability));
-  }
   return out;
 }
 
@@ -85,18 +79,8 @@ AuditedModel audit_text(const JobSpec& job, bool private_training, uint64_t seed
   AuditedModel out;
   const metrics::ClassReport report = task.evaluate(fit.classifier, split.test);
   out.test_metrics = {{"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}};
-  // -log p(true label) of each text.
   auto losses = [&](const text::LabelledText& rows) {
-    const Tensor p = fit.classifier.predict_proba(rows.texts).to(DType::float64).contiguous();
-    const std::vector<double> probs = p.to_vector<double>();
-    const int64_t classes = p.size(1);
-    std::vector<double> out_losses;
-    for (size_t i = 0; i < rows.texts.size(); ++i) {
-      const int64_t c = fit.classifier.labels().encode(rows.labels[i]);
-      out_losses.push_back(
-          -std::log(std::max(probs[i * static_cast<size_t>(classes) + static_cast<size_t>(c)], kMinProbability)));
-    }
-    return out_losses;
+    return true_class_losses(fit.classifier.predict_proba(rows.texts), fit.classifier.labels().encode(rows.labels));
   };
   out.attack = loss_threshold_attack(losses(split.train), losses(split.test));
   if (const auto g = fit.classifier.model().attachment("privacy"); !g.is_null())
@@ -111,8 +95,8 @@ AuditedModel audit_arrays(const JobSpec& job, bool private_training, uint64_t se
   task.fit(*model, data, {}, 0);
   AuditedModel out;
   out.test_metrics = task.evaluate(*model, data).logs;
-  out.attack = loss_threshold_attack(array_losses(*model, data.x_train, data.y_train),
-                                     array_losses(*model, data.x_test, data.y_test));
+  out.attack = loss_threshold_attack(true_class_losses(model->predict(data.x_train, 256), class_ids(data.y_train)),
+                                     true_class_losses(model->predict(data.x_test, 256), class_ids(data.y_test)));
   if (const auto g = model->attachment("privacy"); !g.is_null()) out.guarantee = privacy::guarantee_from_json(g);
   return out;
 }
