@@ -14,6 +14,9 @@ pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot-c++)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 # FFTW composes the privacy-loss distributions of the PRV accountant.
 pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)
+# cpp-httplib: the scoring server's HTTP (Debian builds it as a shared library
+# with OpenSSL, so TLS is there). Chosen over Boost.Beast: see docs/serving.md.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
 # so the library is found directly.
 find_library(DNNL_LIB dnnl REQUIRED)

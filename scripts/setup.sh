@@ -17,6 +17,8 @@ packages=(
   libssl-dev
   # FFTs for the PRV privacy accountant
   libfftw3-dev
+  # HTTP (and TLS through OpenSSL) for the scoring server, `deepfin serve`
+  libcpp-httplib-dev
   # the GEMM seam's providers (OpenMP builds, so there is one thread pool)
   libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
   # report figures (PNG via cairo, SVG)

@@ -7,6 +7,7 @@
 #include "deepfin/io/npy.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/privacy/privacy_options.h"
+#include "deepfin/tasks/evaluation_record.h"
 #include "deepfin/tasks/image_task.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/job_outputs.h"
@@ -34,8 +35,10 @@ int train_arrays(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   if (ctx.json()) callbacks.push_back(std::make_shared<JsonEpochLogger>());  // instead of the progress bar
   task.fit(*model, data, callbacks, ctx.json() ? 0 : -1);
   print_privacy(ctx, *model);
-  save_job_model(ctx, job, [&](const std::string& path) { model->save(path); });
   const tasks::ImageEvaluation test = task.evaluate(*model, data);
+  std::map<std::string, double> test_metrics(test.logs.begin(), test.logs.end());
+  tasks::record_evaluation(*model, "held-out test set", data.x_test.shape().at(0), test_metrics, job.data.source);
+  save_job_model(ctx, job, [&](const std::string& path) { model->save(path); });
   if (!job.output.predictions.empty()) io::save_npy(job.output.predictions, test.probabilities);
   nlohmann::json report = {{"event", "test"}};
   std::string line = "test:";

@@ -47,6 +47,7 @@ int train_credit(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
                           metrics_table(metrics, job)),
               report);
   print_privacy(ctx, model.model());
+  tasks::record_evaluation(model.model(), "held-out test split", data.test.num_rows(), metrics, data.all.source);
   save_job_model(ctx, job, [&](const std::string& path) { model.save(path); });
   if (!job.output.predictions.empty())
     io::write_output_file(job.output.predictions, tasks::scores_csv(model, data.test, model.predict_proba(data.test)));

@@ -36,6 +36,8 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
               nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
   task.write_report(job.report_dir(), data, report);
   print_privacy(ctx, classifier.model());
+  tasks::record_evaluation(classifier.model(), "held-out test texts", static_cast<int64_t>(data.test.size()),
+                           {{"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}}, job.data.source);
   save_job_model(ctx, job, [&](const std::string& path) { classifier.save(path); });
   return 0;
 }

@@ -26,5 +26,6 @@ Command add_psi_command(CLI::App& app, const RunContext& ctx);
 Command add_backtest_command(CLI::App& app, const RunContext& ctx);
 Command add_privacy_command(CLI::App& app, const RunContext& ctx);
 Command add_audit_privacy_command(CLI::App& app, const RunContext& ctx);
+Command add_serve_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

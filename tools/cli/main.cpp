@@ -1,4 +1,5 @@
-// The deepfin command: train, evaluate, predict, summary, export-fashion-mnist, cv, explain, report, psi, backtest.
+// The deepfin command: train, evaluate, predict, summary, export-fashion-mnist, cv, explain, report, psi, backtest,
+// privacy, audit-privacy, serve.
 // A failure prints one line naming what went wrong and exits non-zero.
 #include <fmt/format.h>
 
@@ -36,7 +37,8 @@ int main(int argc, char** argv) {
       add_train_command(app, ctx),    add_evaluate_command(app, ctx), add_predict_command(app, ctx),
       add_summary_command(app, ctx),  add_export_command(app, ctx),   add_cv_command(app, ctx),
       add_explain_command(app, ctx),  add_report_command(app, ctx),   add_psi_command(app, ctx),
-      add_backtest_command(app, ctx), add_privacy_command(app, ctx),  add_audit_privacy_command(app, ctx)};
+      add_backtest_command(app, ctx), add_privacy_command(app, ctx),  add_audit_privacy_command(app, ctx),
+      add_serve_command(app, ctx)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

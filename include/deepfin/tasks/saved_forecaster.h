@@ -28,6 +28,9 @@ class SavedForecaster {
   // A dated CSV read exactly as the training file was (date column and format, date
   // order policy, missing values, encoding), keeping the model's value columns.
   data::TimeSeries read(const std::string& path) const;
+  // The same from rows already in a table (e.g. a scoring request's JSON rows).
+  data::TimeSeries read(const data::Table& rows) const;
+  const data::SeriesOptions& read_options() const { return read_options_; }
 
   // NotFoundError for a missing column; ValueError when the series is shorter
   // than the feature warm-up plus the window (the message says how many rows it needs).

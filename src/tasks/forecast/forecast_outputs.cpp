@@ -5,6 +5,7 @@
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/report/forecast_figures.h"
+#include "deepfin/tasks/evaluation_record.h"
 #include "deepfin/tasks/forecast_task.h"
 
 namespace deepfin::tasks {
@@ -37,6 +38,14 @@ void ForecastTask::write_predictions(const ForecastResult& r, const std::string&
 
 void ForecastTask::save(const ForecastResult& r, const std::string& path) const {
   io::create_parent_dir(path);
+  record_evaluation(*r.fitted, r.walk_forward ? "walk-forward test span" : "test span after the training span",
+                    r.model.n,
+                    {{"mae", r.model.mae},
+                     {"rmse", r.model.rmse},
+                     {"mape_percent", r.model.mape},
+                     {"directional_accuracy", r.model.directional_accuracy},
+                     {"random_walk_mape_percent", r.random_walk.mape}},
+                    r.source);
   r.fitted->save(path);
 }
 

@@ -51,6 +51,10 @@ data::TimeSeries SavedForecaster::read(const std::string& path) const {
   return data::read_series_csv(path, read_options_);
 }
 
+data::TimeSeries SavedForecaster::read(const data::Table& rows) const {
+  return data::series_from_table(rows, read_options_);
+}
+
 NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
   // The model's columns, in its order, whatever else the series holds.
   data::TimeSeries s;  // the value columns are all series_features reads

@@ -63,9 +63,13 @@ const std::map<std::string, Floors>& allowed() {
          f.insert({"text", "text_model", "tabular", "backtest", "report", "plot"});
          return f;
        }()},
+      // The scoring server: the tasks' loaded models behind HTTP, never the engine below them.
+      {"serve",
+       {"base", "core", "io", "data", "metrics", "privacy", "models", "tabular", "text", "text_model", "tasks"}},
       // The command line is thin: tasks and models, never the engine below them.
       {"cli",
-       {"base", "core", "io", "data", "metrics", "privacy", "train", "models", "tabular", "text_model", "tasks"}},
+       {"base", "core", "io", "data", "metrics", "privacy", "train", "models", "tabular", "text_model", "tasks",
+        "serve"}},
   };
   return rules;
 }

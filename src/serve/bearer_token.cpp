@@ -1,0 +1,46 @@
+#include "deepfin/serve/bearer_token.h"
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "deepfin/base/error.h"
+#include "deepfin/io/read_file.h"
+
+namespace deepfin::serve {
+namespace {
+
+std::string sha256(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+}  // namespace
+
+BearerToken BearerToken::from_file(const std::string& path) {
+  std::string token = io::read_file(path);
+  const auto first = token.find_first_not_of(" \t\r\n");
+  const auto last = token.find_last_not_of(" \t\r\n");
+  token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
+  if (token.size() < 16)
+    throw ConfigError(
+        fmt::format("--token-file {}: the token has {} characters; use at least 16 (e.g. `openssl rand "
+                    "-hex 32 > {}`)",
+                    path, token.size(), path));
+  return BearerToken(std::move(token));
+}
+
+BearerToken::BearerToken(std::string token) : digest_(sha256(token)) {
+  if (token.empty()) throw ConfigError("bearer token: the token is empty");
+}
+
+bool BearerToken::accepts(const std::string& authorization) const {
+  constexpr const char* kScheme = "Bearer ";
+  if (authorization.rfind(kScheme, 0) != 0) return false;
+  const std::string presented = sha256(authorization.substr(7));
+  return CRYPTO_memcmp(presented.data(), digest_.data(), digest_.size()) == 0;
+}
+
+}  // namespace deepfin::serve

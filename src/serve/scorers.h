@@ -1,0 +1,15 @@
+#pragma once
+// The four kinds of Scorer, one file each; load_scorer (scorer.cpp) picks one.
+#include <memory>
+#include <string>
+
+#include "deepfin/serve/scorer.h"
+
+namespace deepfin::serve {
+
+std::shared_ptr<const Scorer> load_credit_scorer(const std::string& path, const ScoringOptions& options);
+std::shared_ptr<const Scorer> load_text_scorer(const std::string& path);
+std::shared_ptr<const Scorer> load_forecast_scorer(const std::string& path);
+std::shared_ptr<const Scorer> array_scorer(std::shared_ptr<models::Model> model);
+
+}  // namespace deepfin::serve

@@ -1,0 +1,151 @@
+// serve::Server's life: load the models, bind, listen (on the caller's thread
+// or a background one), reload changed model files on a timer, and on stop()
+// drain: refuse new predictions, answer the ones in flight, then close.
+#include "deepfin/serve/server.h"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "deepfin/base/error.h"
+#include "serve/server_state.h"
+
+namespace deepfin::serve {
+namespace {
+
+void check_options(const ServerOptions& o) {
+  if (o.port < 0 || o.port > 65535) throw ConfigError(fmt::format("serve: --port must be 0..65535, got {}", o.port));
+  if (o.threads < 1) throw ConfigError(fmt::format("serve: --threads must be >= 1, got {}", o.threads));
+  if (o.max_body_bytes < 1) throw ConfigError("serve: --max-body-bytes must be >= 1");
+  for (double t : {o.read_timeout_s, o.write_timeout_s, o.keep_alive_s})
+    if (!(t > 0) || !std::isfinite(t)) throw ConfigError(fmt::format("serve: timeouts must be > 0 s, got {}", t));
+  if (o.reload_interval_s < 0) throw ConfigError("serve: --reload-interval must be >= 0");
+  if (o.tls_cert.empty() != o.tls_key.empty()) throw ConfigError("serve: TLS needs both --tls-cert and --tls-key");
+}
+
+std::pair<time_t, time_t> seconds_usec(double s) {
+  const auto whole = static_cast<time_t>(s);
+  return {whole, static_cast<time_t>(std::lround((s - static_cast<double>(whole)) * 1e6))};
+}
+
+}  // namespace
+
+Batcher& Server::State::batcher(const std::string& model) {
+  std::lock_guard lock(batchers_mutex);
+  auto& b = batchers[model];
+  if (!b)
+    b = std::make_unique<Batcher>(options.batch, [this, model](int64_t rows) { metrics.record_batch(model, rows); });
+  return *b;
+}
+
+Server::Server(ServerOptions options) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  check_options(options);
+  Batcher check(options.batch);  // the batching options, checked before any model loads
+  s.options = std::move(options);
+  if (!s.options.token_file.empty()) s.token = BearerToken::from_file(s.options.token_file);
+  s.models = std::make_unique<ModelRepository>(s.options.models,
+                                               ScoringOptions{s.options.explain_reasons, s.options.explain_steps},
+                                               &s.metrics, [&s](const nlohmann::json& line) { s.log(line); });
+  s.metrics.set_queue_depth_source([&s] {
+    std::vector<std::pair<std::string, int64_t>> depths;
+    std::lock_guard lock(s.batchers_mutex);
+    for (const auto& [name, b] : s.batchers) depths.emplace_back(name, b->queue_depth());
+    return depths;
+  });
+
+  if (!s.options.tls_cert.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(s.options.tls_cert.c_str(), s.options.tls_key.c_str());
+    if (!tls->is_valid())
+      throw ConfigError(
+          fmt::format("serve: cannot use the TLS certificate {} with key {} (unreadable, not PEM, or "
+                      "not a pair)",
+                      s.options.tls_cert, s.options.tls_key));
+    s.http = std::move(tls);
+  } else {
+    s.http = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& http = *s.http;
+  const int threads = s.options.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http.set_payload_max_length(static_cast<size_t>(s.options.max_body_bytes));
+  const auto [rs, ru] = seconds_usec(s.options.read_timeout_s);
+  http.set_read_timeout(rs, ru);
+  const auto [ws, wu] = seconds_usec(s.options.write_timeout_s);
+  http.set_write_timeout(ws, wu);
+  http.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(std::ceil(s.options.keep_alive_s))));
+  http.set_keep_alive_max_count(1000000);
+  http.set_tcp_nodelay(true);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second
+  // server on a port in use binds it too and silently takes half the traffic.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  install_routes(s);
+
+  s.port = s.options.port == 0 ? http.bind_to_any_port(s.options.host) : s.options.port;
+  if (s.port < 0 || (s.options.port != 0 && !http.bind_to_port(s.options.host, s.options.port)))
+    throw ConfigError(fmt::format("serve: cannot listen on {}:{} (in use, or not an address of this machine)",
+                                  s.options.host, s.options.port));
+}
+
+Server::~Server() {
+  stop();
+}
+
+int Server::port() const {
+  return state_->port;
+}
+
+void Server::run() {
+  State& s = *state_;
+  {
+    std::lock_guard lock(s.stop_mutex);
+    if (s.stopped) return;
+  }
+  if (s.options.reload_interval_s > 0 && !s.reloader.joinable()) {
+    s.reloader = std::thread([&s] {
+      const auto interval = std::chrono::duration<double>(s.options.reload_interval_s);
+      std::unique_lock lock(s.stop_mutex);
+      while (!s.stop_signal.wait_for(lock, interval, [&s] { return s.stopped; })) {
+        lock.unlock();
+        s.models->reload_changed();
+        lock.lock();
+      }
+    });
+  }
+  s.log({{"event", "listening"},
+         {"host", s.options.host},
+         {"port", s.port},
+         {"tls", !s.options.tls_cert.empty()},
+         {"models", s.models->all().size()}});
+  s.http->listen_after_bind();
+}
+
+void Server::start() {
+  State& s = *state_;
+  s.listener = std::thread([this] { run(); });
+  while (!s.http->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void Server::stop() {
+  State& s = *state_;
+  {
+    std::lock_guard lock(s.stop_mutex);
+    if (s.stopped) return;
+    s.stopped = true;
+  }
+  s.draining = true;
+  s.stop_signal.notify_all();
+  // Requests already being handled finish: httplib's stop() closes the listener,
+  // and its pool joins each worker after the request it is on.
+  if (s.http) s.http->stop();
+  if (s.listener.joinable()) s.listener.join();
+  if (s.reloader.joinable()) s.reloader.join();
+  s.log({{"event", "stopped"}});
+}
+
+}  // namespace deepfin::serve

@@ -1,0 +1,91 @@
+// deepfin serve MODEL_DIR|MODEL...: the scoring server (serve::Server) on
+// 127.0.0.1:8080 unless told otherwise, until SIGTERM or SIGINT, which drain the
+// requests in flight before it exits. Log lines are JSON on stderr.
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "commands.h"
+#include "deepfin/serve/server.h"
+
+namespace deepfin::cli {
+namespace {
+
+void log_line(const nlohmann::json& line) {
+  static std::mutex mutex;
+  nlohmann::json out = {{"ts", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", fmt::gmtime(std::time(nullptr)))}};
+  out.update(line);
+  const std::string text = out.dump() + "\n";
+  std::lock_guard lock(mutex);
+  std::fputs(text.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+int run_serve(const RunContext& ctx, serve::ServerOptions options) {
+  ctx.apply({}, {}, true);
+  options.log = log_line;
+  // SIGTERM and SIGINT go to one waiting thread (every thread started from here
+  // inherits the blocked mask), which asks the server to drain and stop.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  serve::Server server(std::move(options));
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    log_line({{"event", "draining"}, {"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server.stop();
+  });
+  server.run();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // a no-op for the waiter if a signal already came
+  waiter.join();
+  return 0;
+}
+
+}  // namespace
+
+Command add_serve_command(CLI::App& app, const RunContext& ctx) {
+  auto* sub = app.add_subcommand("serve", "serve models over HTTP: predictions, explanations, metrics");
+  auto o = std::make_shared<serve::ServerOptions>();
+  sub->add_option("models", o->models, "model files (.safetensors) or folders of them")->required();
+  sub->add_option("--host", o->host, "address to listen on (default 127.0.0.1: this machine only)");
+  sub->add_option("--port", o->port, "port (default 8080; 0 = any free port)")->check(CLI::Range(0, 65535));
+  sub->add_option("--connections", o->threads, "connections served at once, one thread each (default 128)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-batch", o->batch.max_batch, "rows scored together per model (default 64)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-delay-us", o->batch.max_delay_us,
+                  "how long a batch waits for more rows, microseconds (default 0: what is queued)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--max-queue", o->batch.max_queue, "requests waiting per model before 503 (default 1024)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--max-body-bytes", o->max_body_bytes, "larger request bodies get 413 (default 1 MiB)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--read-timeout", o->read_timeout_s, "seconds a client may stay silent mid-request (default 5)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--write-timeout", o->write_timeout_s, "seconds a response may take to send (default 5)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--keep-alive", o->keep_alive_s, "seconds an idle connection stays open (default 5)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--reload-interval", o->reload_interval_s,
+                  "seconds between checks for changed model files (default 1; 0 = never)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--token-file", o->token_file, "require Authorization: Bearer <the file's token>");
+  sub->add_option("--tls-cert", o->tls_cert, "PEM certificate: serve HTTPS (with --tls-key)");
+  sub->add_option("--tls-key", o->tls_key, "PEM private key of --tls-cert");
+  sub->add_option("--reasons", o->explain_reasons, "adverse reasons per credit row (default 4)")
+      ->check(CLI::Range(0, 20));
+  sub->add_option("--steps", o->explain_steps, "integration steps of the explanations (default 64)")
+      ->check(CLI::Range(1, 100000));
+  return {sub, [&ctx, o] { return run_serve(ctx, *o); }};
+}
+
+}  // namespace deepfin::cli
