@@ -17,8 +17,9 @@ packages=(
   libssl-dev
   # FFTs for the PRV privacy accountant
   libfftw3-dev
-  # HTTP (and TLS through OpenSSL) for the scoring server, `deepfin serve`
-  libcpp-httplib-dev
+  # HTTP (and TLS through OpenSSL) for the scoring server, `deepfin serve`; the
+  # openssl command makes the throwaway certificate of its TLS test
+  libcpp-httplib-dev openssl
   # the GEMM seam's providers (OpenMP builds, so there is one thread pool)
   libopenblas-openmp-dev libblis-openmp-dev libdnnl-dev
   # report figures (PNG via cairo, SVG)

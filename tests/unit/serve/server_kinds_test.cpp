@@ -28,7 +28,8 @@ TEST_F(ServeKinds, TextModelsAnswerLabelConfidenceAndRouting) {
       "[compile]\noptimizer = { class_name = \"Adam\", config = { learning_rate = 0.05 } }\n"
       "loss = \"sparse_categorical_crossentropy\"\n[fit]\nepochs = 10\nverbose = 0\n[output]\nmodel = \"" +
       path("intents.safetensors") + "\"\nreport = \"" + path("report") + "\"\n";
-  ASSERT_EQ(run("train " + write("text.toml", job)).exit_code, 0);
+  const auto trained = run("train " + write("text.toml", job));
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
   start({.models = {path("intents.safetensors")}});
   const HttpReply r = post("/v1/models/intents:predict", R"({"text": ["i lost my card", "account balance please"]})");
   ASSERT_EQ(r.status, 200) << r.text;
@@ -55,7 +56,7 @@ TEST_F(ServeKinds, ForecastModelsTakeTheRecentRowsAndAnswerTheNextMove) {
   double p = 100;
   for (int i = 0; i < 160; ++i) {
     p *= std::exp(0.01 * std::sin(i * 0.7) + 0.0005);
-    char date[16];
+    char date[32];
     std::snprintf(date, sizeof date, "2021-%02d-%02d", 1 + i / 28, 1 + i % 28);
     csv += std::string(date) + "," + std::to_string(p) + "\n";
     if (i >= 120) rows.push_back({{"date", date}, {"close", std::stod(std::to_string(p))}});
@@ -67,7 +68,8 @@ TEST_F(ServeKinds, ForecastModelsTakeTheRecentRowsAndAnswerTheNextMove) {
                           "= 1 }\n[compile]\nloss = \"mse\"\noptimizer = \"adam\"\n[fit]\nepochs = 2\nverbose = 0\n"
                           "[backtest]\ntest_fraction = 0.25\n[output]\nreport = \"" +
                           path("report") + "\"\nmodel = \"" + path("spx.safetensors") + "\"\n";
-  ASSERT_EQ(run("train " + write("f.toml", job)).exit_code, 0);
+  const auto trained = run("train " + write("f.toml", job));
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
   start({.models = {path("spx.safetensors")}});
   const HttpReply r = post("/v1/models/spx:predict", nlohmann::json{{"rows", rows}}.dump());
   ASSERT_EQ(r.status, 200) << r.text;
