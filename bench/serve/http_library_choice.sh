@@ -3,6 +3,7 @@
 # by measurement. Each side answers a fixed JSON body with no model behind it, so
 # only the HTTP layer is timed: wrk, 64 connections, 10 s, three interleaved rounds,
 # on loopback, wrk sharing the machine's cores with the server. About 2 minutes.
+# (Beast is built as C++17: Boost 1.74's Asio misses an include under C++20.)
 #   bench/serve/http_library_choice.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,7 +16,7 @@ done
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 g++ -O2 -std=c++20 "$here/http_choice_httplib.cpp" -o "$work/httplib_server" $(pkg-config --cflags --libs cpp-httplib) -pthread
-g++ -O2 -std=c++20 "$here/http_choice_beast.cpp" -o "$work/beast_server" -pthread
+g++ -O2 -std=c++17 "$here/http_choice_beast.cpp" -o "$work/beast_server" -pthread
 "$work/httplib_server" 18191 &
 "$work/beast_server" 18192 &
 sleep 1

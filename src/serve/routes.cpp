@@ -43,9 +43,10 @@ std::string request_id(Server::State& s, const httplib::Request& req) {
 std::string status_message(int status, const Server::State& s) {
   switch (status) {
     case 400:  // httplib's own: the request line, headers or body could not be read
-      return fmt::format("the request could not be read: malformed HTTP, or the body did not arrive within the "
-                         "read timeout ({} s)",
-                         s.options.read_timeout_s);
+      return fmt::format(
+          "the request could not be read: malformed HTTP, or the body did not arrive within the "
+          "read timeout ({} s)",
+          s.options.read_timeout_s);
     case 404:
       return "no such endpoint; try GET /v1/models";
     case 405:

@@ -80,9 +80,10 @@ Server::Server(ServerOptions options) : state_(std::make_unique<State>()) {
   http.set_tcp_nodelay(true);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second
   // server on a port in use binds it too and silently takes half the traffic.
-  http.set_socket_options([](socket_t sock) {
+  http.set_socket_options([&s](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    s.listen_fd = sock;
   });
   install_routes(s);
 
@@ -90,6 +91,9 @@ Server::Server(ServerOptions options) : state_(std::make_unique<State>()) {
   if (s.port < 0 || (s.options.port != 0 && !http.bind_to_port(s.options.host, s.options.port)))
     throw ConfigError(fmt::format("serve: cannot listen on {}:{} (in use, or not an address of this machine)",
                                   s.options.host, s.options.port));
+  // The library listens with a backlog of 5, so 64 clients connecting at once overflow it
+  // and wait a second to retry; listening again on the bound socket raises it.
+  if (s.listen_fd >= 0) ::listen(s.listen_fd, SOMAXCONN);
 }
 
 Server::~Server() {

@@ -27,6 +27,7 @@ struct Server::State {
   std::optional<BearerToken> token;
   std::unique_ptr<httplib::Server> http;
   int port = 0;
+  int listen_fd = -1;  // the bound socket, whose backlog is raised after binding
   std::atomic<bool> draining{false};
   std::atomic<uint64_t> next_request_id{1};
 
