@@ -19,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 struct RequestScope {
   Clock::time_point start;
   std::string id, model;
+  bool active = false;  // set before routing, cleared once the request is counted
 };
 thread_local RequestScope scope;
 
@@ -137,7 +138,7 @@ void install_routes(Server::State& state) {
   Server::State* s = &state;
 
   http.set_pre_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
-    scope = {Clock::now(), request_id(*s, req), ""};
+    scope = {Clock::now(), request_id(*s, req), "", true};
     res.set_header("X-Request-Id", scope.id);
     const bool probe = req.path == "/healthz" || req.path == "/readyz";
     if (s->token && !probe && !s->token->accepts(req.get_header_value("Authorization"))) {
@@ -153,7 +154,13 @@ void install_routes(Server::State& state) {
     reply_error(res, 500, "internal error; see the server's log");
     (void)s;
   });
-  http.set_logger([s](const httplib::Request& req, const httplib::Response& res) {
+  // Before the response is written (so a client that reads /metrics next sees its
+  // request counted), for every response, routed or not.
+  http.set_post_routing_handler([s](const httplib::Request& req, httplib::Response& res) {
+    if (!scope.active) {  // refused before routing (413, unreadable request): no pre-routing ran
+      scope = {Clock::now(), request_id(*s, req), "", true};
+      res.set_header("X-Request-Id", scope.id);
+    }
     const double seconds = std::chrono::duration<double>(Clock::now() - scope.start).count();
     s->metrics.record_request(scope.model, res.status, seconds);
     s->log({{"event", "request"},
@@ -163,6 +170,7 @@ void install_routes(Server::State& state) {
             {"model", scope.model},
             {"status", res.status},
             {"latency_us", std::lround(seconds * 1e6)}});
+    scope.active = false;
   });
 
   http.Post(R"(/v1/models/([A-Za-z0-9._-]+):predict)", guarded(state, predict));
