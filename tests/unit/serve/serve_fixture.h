@@ -43,7 +43,9 @@ class ServeFixture : public CliFixture {
     return csv;
   }
   // Trains a credit model with the CLI, as a user would; `name` is the file stem.
-  std::string credit_model(const std::string& name = "credit", unsigned seed = 3, int epochs = 8) {
+  // `extra` is appended to the job file (e.g. a [privacy] table).
+  std::string credit_model(const std::string& name = "credit", unsigned seed = 3, int epochs = 8,
+                           const std::string& extra = "") {
     const std::string job = "seed = " + std::to_string(seed) + "\n[data]\nsource = \"csv\"\npath = \"" +
                             write("credit.csv", credit_csv(400, 11)) +
                             "\"\ntarget = \"status\"\npositive_label = \"bad\"\n"
@@ -53,7 +55,7 @@ class ServeFixture : public CliFixture {
                             "activation = \"sigmoid\" }\n[compile]\noptimizer = { class_name = \"Adam\", config = { "
                             "learning_rate = 0.01 } }\nloss = \"binary_crossentropy\"\n[fit]\nepochs = " +
                             std::to_string(epochs) + "\nbatch_size = 32\nverbose = 0\n[output]\nmodel = \"" +
-                            path(name + ".safetensors") + "\"\n";
+                            path(name + ".safetensors") + "\"\n" + extra;
     const CliResult r = run("train " + write(name + ".toml", job));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return path(name + ".safetensors");

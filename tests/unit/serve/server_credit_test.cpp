@@ -110,6 +110,16 @@ TEST_F(ServeCredit, DescribesTheModelWithSchemaMetricsAndVersion) {
   EXPECT_EQ(post("/v1/models/credit:predict", one.body.at("example").dump()).status, 200);
 }
 
+TEST_F(ServeCredit, ADifferentiallyPrivateModelStatesItsGuarantee) {
+  start({.models = {credit_model("private", 3, 3, "[privacy]\nepsilon = 2.0\nsecure_rng = false\n")}});
+  const HttpReply one = get("/v1/models/private");
+  ASSERT_EQ(one.status, 200) << one.text;
+  const auto& privacy = one.body.at("privacy");
+  ASSERT_TRUE(privacy.is_object()) << one.text;
+  EXPECT_LE(privacy.at("epsilon").get<double>(), 2.0 + 1e-9);
+  EXPECT_NE(privacy.at("description").get<std::string>().find("epsilon = "), std::string::npos) << privacy;
+}
+
 TEST_F(ServeCredit, ConcurrentRequestsAreBatchedAndSplitBack) {
   const auto [csv, instances] = rows(4);
   start({.models = {credit_model()}, .batch = {.max_batch = 4, .max_delay_us = 2'000'000, .max_queue = 16}});
