@@ -150,9 +150,16 @@ void install_routes(Server::State& state) {
   http.set_error_handler([s](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) reply_error(res, res.status, status_message(res.status, *s));
   });
-  http.set_exception_handler([s](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  // Handlers are guarded; this catches what escapes httplib's own code paths.
+  http.set_exception_handler([s](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      s->log({{"event", "error"}, {"id", scope.id}, {"error", e.what()}});
+    } catch (...) {
+      s->log({{"event", "error"}, {"id", scope.id}, {"error", "an exception that is not a std::exception"}});
+    }
     reply_error(res, 500, "internal error; see the server's log");
-    (void)s;
   });
   // Before the response is written (so a client that reads /metrics next sees its
   // request counted), for every response, routed or not.

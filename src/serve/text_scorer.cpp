@@ -27,10 +27,9 @@ class TextScorer final : public Scorer {
     const std::string key = require_object(body).contains("text") ? "text" : "instances";
     if (!body.contains(key)) throw RequestError(422, "missing field 'text'");
     const nlohmann::json texts = require_list(body, key, true);
+    const bool listed = body[key].is_array();  // a lone text is named without an index
     for (size_t i = 0; i < texts.size(); ++i) {
-      if (!texts[i].is_string())
-        throw_mistyped(texts.size() == 1 && !body[key].is_array() ? key : fmt::format("{}[{}]", key, i), "a string",
-                       texts[i]);
+      if (!texts[i].is_string()) throw_mistyped(listed ? fmt::format("{}[{}]", key, i) : key, "a string", texts[i]);
       out->texts.push_back(texts[i].get<std::string>());
     }
     out->rows = static_cast<int64_t>(out->texts.size());
