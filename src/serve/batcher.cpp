@@ -85,7 +85,11 @@ void Batcher::lead(Pending& me) {
       std::unique_lock lock(mutex_);
       batch = take_batch(lock);
     }
-    score(batch);
+    try {
+      score(batch);
+    } catch (...) {  // e.g. out of memory outside the scorer: the batch fails, the lead goes on
+      for (Pending* p : batch) p->error = std::current_exception();
+    }
     std::lock_guard lock(mutex_);
     for (Pending* p : batch) {
       p->done = true;

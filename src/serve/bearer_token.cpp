@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <strings.h>
 
 #include "deepfin/base/error.h"
 #include "deepfin/io/read_file.h"
@@ -37,8 +38,8 @@ BearerToken::BearerToken(std::string token) : digest_(sha256(token)) {
 }
 
 bool BearerToken::accepts(const std::string& authorization) const {
-  constexpr const char* kScheme = "Bearer ";
-  if (authorization.rfind(kScheme, 0) != 0) return false;
+  // The scheme is case-insensitive (RFC 7235); the token is not.
+  if (authorization.size() < 7 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0) return false;
   const std::string presented = sha256(authorization.substr(7));
   return CRYPTO_memcmp(presented.data(), digest_.data(), digest_.size()) == 0;
 }

@@ -158,10 +158,17 @@ class CreditScorer final : public Scorer {
           const std::string value = lower(v.get<std::string>());
           if (std::find(column.categories.begin(), column.categories.end(), value) != column.categories.end())
             return value;
-          throw RequestError(422, fmt::format("field '{}': \"{}\" is not one of {}", field, v.get<std::string>(),
-                                              nlohmann::json(column.categories).dump()));
+          throw RequestError(
+              422,
+              fmt::format(
+                  "field '{}': \"{}\" is not one of {}", field, v.get<std::string>(),
+                  nlohmann::json(column.categories).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         }
-        throw_mistyped(field, "true, false or one of " + nlohmann::json(column.categories).dump(), v);
+        throw_mistyped(
+            field,
+            "true, false or one of " +
+                nlohmann::json(column.categories).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+            v);
       }
       case data::ColumnKind::categorical:
         if (v.is_string()) return v.get<std::string>();

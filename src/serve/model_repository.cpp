@@ -58,7 +58,9 @@ ModelRepository::ModelRepository(const std::vector<std::string>& sources, Scorin
     if (!fs::exists(s)) throw ConfigError(fmt::format("serve: {} does not exist", s));
   const auto found = discover();
   if (found.empty())
-    throw ConfigError(fmt::format("serve: no .safetensors model in {}", nlohmann::json(sources_).dump()));
+    throw ConfigError(
+        fmt::format("serve: no .safetensors model in {}",
+                    nlohmann::json(sources_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   for (const auto& [name, source] : found) {
     live_[name] = load(name, source);
     loaded_[name] = source;
@@ -148,7 +150,7 @@ int ModelRepository::reload_changed() {
   std::map<std::string, Source> found;
   try {
     found = discover();
-  } catch (const Error& e) {  // e.g. a folder renamed away mid-scan: keep serving what is live
+  } catch (const std::exception& e) {  // a folder renamed away mid-scan, a symlink loop: keep serving what is live
     if (log_) log_({{"event", "reload_failed"}, {"error", e.what()}});
     return 0;
   }

@@ -25,9 +25,15 @@ thread_local RequestScope scope;
 
 const char* kJson = "application/json";
 
+// JSON text that cannot throw: a client's bytes that are not UTF-8 (in a path, a
+// category, a parse error's excerpt) become U+FFFD instead of failing the answer.
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void reply_error(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
-  res.set_content(nlohmann::json{{"error", message}, {"status", status}}.dump(), kJson);
+  res.set_content(json_text({{"error", message}, {"status", status}}), kJson);
   if (status == 503) res.set_header("Retry-After", "1");
   if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
 }
@@ -109,7 +115,7 @@ void predict(Server::State& s, const httplib::Request& req, httplib::Response& r
   nlohmann::json result = s.batcher(name).run(model->scorer, *instances);
   result["model"] = name;
   result["version"] = model->version;
-  res.set_content(result.dump(), kJson);
+  res.set_content(json_text(result), kJson);
 }
 
 // Runs a handler, turning what it throws into the status and message it means.
@@ -169,15 +175,18 @@ void install_routes(Server::State& state) {
       res.set_header("X-Request-Id", scope.id);
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - scope.start).count();
-    s->metrics.record_request(scope.model, res.status, seconds);
-    s->log({{"event", "request"},
-            {"id", scope.id},
-            {"method", req.method},
-            {"path", req.path},
-            {"model", scope.model},
-            {"status", res.status},
-            {"latency_us", std::lround(seconds * 1e6)}});
     scope.active = false;
+    s->metrics.record_request(scope.model, res.status, seconds);
+    try {  // httplib calls this with nothing around it: an exception here would end the process
+      s->log({{"event", "request"},
+              {"id", scope.id},
+              {"method", req.method},
+              {"path", req.path},
+              {"model", scope.model},
+              {"status", res.status},
+              {"latency_us", std::lround(seconds * 1e6)}});
+    } catch (const std::exception&) {  // a log sink that fails loses the line, not the server
+    }
   });
 
   http.Post(R"(/v1/models/([A-Za-z0-9._-]+):predict)", guarded(state, predict));
@@ -185,14 +194,14 @@ void install_routes(Server::State& state) {
              nlohmann::json models = nlohmann::json::array();
              for (const auto& m : st.models->all())
                models.push_back({{"name", m->name}, {"version", m->version}, {"kind", m->scorer->kind()}});
-             res.set_content(nlohmann::json{{"models", models}}.dump(), kJson);
+             res.set_content(json_text({{"models", models}}), kJson);
            }));
   http.Get(R"(/v1/models/([A-Za-z0-9._-]+))",
            guarded(state, [](Server::State& st, const httplib::Request& req, httplib::Response& res) {
              const auto model = st.models->find(req.matches[1]);
              if (!model) throw RequestError(404, fmt::format("no model named \"{}\"", std::string(req.matches[1])));
              scope.model = model->name;
-             res.set_content(describe_model(*model).dump(), kJson);
+             res.set_content(json_text(describe_model(*model)), kJson);
            }));
   http.Get("/healthz",
            [](const httplib::Request&, httplib::Response& res) { res.set_content(R"({"status":"ok"})", kJson); });
@@ -200,7 +209,7 @@ void install_routes(Server::State& state) {
     if (s->draining)
       reply_error(res, 503, "shutting down");
     else
-      res.set_content(nlohmann::json{{"status", "ready"}, {"models", s->models->all().size()}}.dump(), kJson);
+      res.set_content(json_text({{"status", "ready"}, {"models", s->models->all().size()}}), kJson);
   });
   http.Get("/metrics", [s](const httplib::Request&, httplib::Response& res) {
     res.set_content(s->metrics.render(), "text/plain; version=0.0.4");

@@ -107,32 +107,60 @@ int Server::port() const {
 void Server::run() {
   State& s = *state_;
   {
+    // Under the lock, so that stop() sees either a run that has begun (and waits for
+    // it to return) or none at all; the reloader is started here for the same reason.
     std::lock_guard lock(s.stop_mutex);
-    if (s.stopped) return;
-  }
-  if (s.options.reload_interval_s > 0 && !s.reloader.joinable()) {
-    s.reloader = std::thread([&s] {
-      const auto interval = std::chrono::duration<double>(s.options.reload_interval_s);
-      std::unique_lock lock(s.stop_mutex);
-      while (!s.stop_signal.wait_for(lock, interval, [&s] { return s.stopped; })) {
-        lock.unlock();
-        s.models->reload_changed();
-        lock.lock();
-      }
-    });
+    if (s.stopped || s.in_run) return;
+    s.in_run = true;
+    if (s.options.reload_interval_s > 0)
+      s.reloader = std::thread([&s] {
+        const auto interval = std::chrono::duration<double>(s.options.reload_interval_s);
+        std::unique_lock wait_lock(s.stop_mutex);
+        while (!s.stop_signal.wait_for(wait_lock, interval, [&s] { return s.stopped; })) {
+          wait_lock.unlock();
+          try {
+            s.models->reload_changed();
+          } catch (const std::exception& e) {  // the reloader must outlive any bad folder
+            s.log({{"event", "reload_failed"}, {"error", e.what()}});
+          }
+          wait_lock.lock();
+        }
+      });
   }
   s.log({{"event", "listening"},
          {"host", s.options.host},
          {"port", s.port},
          {"tls", !s.options.tls_cert.empty()},
          {"models", s.models->all().size()}});
-  s.http->listen_after_bind();
+  bool listened = false;
+  try {
+    listened = s.http->listen_after_bind();
+  } catch (...) {
+    s.in_run = false;  // else stop() would wait for this run forever
+    throw;
+  }
+  s.in_run = false;
+  std::lock_guard lock(s.stop_mutex);
+  if (!listened && !s.stopped)
+    throw ConfigError(fmt::format("serve: listening on {}:{} failed", s.options.host, s.port));
 }
 
 void Server::start() {
   State& s = *state_;
-  s.listener = std::thread([this] { run(); });
-  while (!s.http->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  {
+    std::lock_guard lock(s.stop_mutex);
+    if (s.stopped) throw ConfigError("serve: start() after stop(): make a new Server");
+  }
+  s.listener = std::thread([this] {
+    try {
+      run();
+    } catch (const std::exception& e) {
+      state_->log({{"event", "error"}, {"error", e.what()}});
+    }
+    state_->run_done = true;
+  });
+  // Until connections are accepted, or run() has given up.
+  while (!s.http->is_running() && !s.run_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void Server::stop() {
@@ -144,10 +172,14 @@ void Server::stop() {
   }
   s.draining = true;
   s.stop_signal.notify_all();
-  // Requests already being handled finish: httplib's stop() closes the listener,
-  // and its pool joins each worker after the request it is on.
-  if (s.http) s.http->stop();
-  if (s.listener.joinable()) s.listener.join();
+  // httplib's stop() closes the listener, and its pool joins each worker after the
+  // request it is on, so run() returns once requests in flight are answered. Its
+  // stop() does nothing before the listen loop is running: repeat until run() is over.
+  while (s.in_run) {
+    s.http->stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (s.listener.joinable() && s.listener.get_id() != std::this_thread::get_id()) s.listener.join();
   if (s.reloader.joinable()) s.reloader.join();
   s.log({{"event", "stopped"}});
 }

@@ -38,7 +38,9 @@ struct Server::State {
   std::thread listener, reloader;
   std::mutex stop_mutex;
   std::condition_variable stop_signal;  // wakes the reloader to exit
-  bool stopped = false;
+  bool stopped = false;                 // under stop_mutex
+  std::atomic<bool> in_run{false};      // run() is between its start and its return
+  std::atomic<bool> run_done{false};    // start()'s thread has left run()
 
   void log(const nlohmann::json& line) const {
     if (options.log) options.log(line);

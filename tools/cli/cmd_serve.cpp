@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -21,7 +22,8 @@ void log_line(const nlohmann::json& line) {
   static std::mutex mutex;
   nlohmann::json out = {{"ts", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", fmt::gmtime(std::time(nullptr)))}};
   out.update(line);
-  const std::string text = out.dump() + "\n";
+  // Paths and file names are a client's or an operator's bytes: not UTF-8 becomes U+FFFD.
+  const std::string text = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex);
   std::fputs(text.c_str(), stderr);
   std::fflush(stderr);
@@ -38,15 +40,23 @@ int run_serve(const RunContext& ctx, serve::ServerOptions options) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   serve::Server server(std::move(options));
+  std::atomic<bool> returned{false};  // run() ended by itself: the waiter's wake-up is no signal
   std::thread waiter([&] {
     int received = 0;
     sigwait(&signals, &received);
-    log_line({{"event", "draining"}, {"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    if (!returned) log_line({{"event", "draining"}, {"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
     server.stop();
   });
+  struct WakeWaiter {  // also when run() throws, so that the waiter thread is joined
+    std::thread& waiter;
+    std::atomic<bool>& returned;
+    ~WakeWaiter() {
+      returned = true;
+      pthread_kill(waiter.native_handle(), SIGTERM);  // pending until sigwait takes it, if a signal already came
+      waiter.join();
+    }
+  } wake{waiter, returned};
   server.run();
-  pthread_kill(waiter.native_handle(), SIGTERM);  // a no-op for the waiter if a signal already came
-  waiter.join();
   return 0;
 }
 

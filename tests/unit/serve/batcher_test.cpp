@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 
@@ -42,11 +43,13 @@ class Doubler : public deepfin::serve::Scorer {
       }
       out.push_back(doubled);
     }
+    std::this_thread::sleep_for(std::chrono::microseconds(work_us));  // time for others to queue up
     std::lock_guard lock(mutex);
     largest = std::max(largest, rows);
     ++batches;
     return out;
   }
+  int64_t work_us = 50;
   mutable std::mutex mutex;
   mutable int64_t largest = 0, batches = 0;
 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "serve_fixture.h"
@@ -51,6 +52,42 @@ TEST_F(ServeErrors, EachBadRequestGetsItsStatusAndAMessageNamingWhatAndWhere) {
   const std::string metrics = get("/metrics").text;
   EXPECT_NE(metrics.find("deepfin_requests_total{model=\"credit\",status=\"422\"} 7"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("deepfin_requests_total{model=\"credit\",status=\"400\"} 1"), std::string::npos) << metrics;
+}
+
+TEST_F(ServeErrors, BytesThatAreNotUtf8AreAnsweredNotFatal) {
+  std::vector<nlohmann::json> lines;
+  std::mutex lines_mutex;
+  start({.models = {credit_model()}, .log = [&](const nlohmann::json& line) {
+           std::lock_guard lock(lines_mutex);
+           lines.push_back(line);
+         }});
+  // A path and a body with a lone 0xFF byte: the log line and the error message both carry it.
+  expect_error(get("/v1/models/%FF"), 404, "no such endpoint");
+  const HttpReply bad = post("/v1/models/credit:predict", "{\"instances\": \"\xff\"}");
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  const HttpReply category =
+      post("/v1/models/credit:predict", "{\"instances\": [{\"income\": 1, \"debt\": 2, \"purpose\": \"t\xffv\"}]}");
+  EXPECT_EQ(category.status, 400) << category.text;  // nlohmann's parser refuses invalid UTF-8 in strings
+  EXPECT_EQ(get("/healthz").status, 200);
+  server_.reset();  // before `lines` goes: the server logs as it stops
+  ASSERT_FALSE(lines.empty());
+  for (const auto& line : lines) EXPECT_NO_THROW(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+TEST_F(ServeErrors, StopBeforeOrRightAfterStartNeitherHangsNorCrashes) {
+  const std::string model = credit_model();
+  {
+    deepfin::serve::Server s({.models = {model}, .port = 0});
+    s.stop();
+    s.run();  // returns at once: stopped
+    EXPECT_THROW(s.start(), deepfin::ConfigError);
+  }
+  for (int i = 0; i < 5; ++i) {
+    deepfin::serve::Server s({.models = {model}, .port = 0, .reload_interval_s = 0.01});
+    std::thread runner([&] { s.run(); });
+    s.stop();  // may come before the listen loop runs: it must still end run()
+    runner.join();
+  }
 }
 
 TEST_F(ServeErrors, AFullQueueAnswers503WithRetryAfter) {
