@@ -2,23 +2,13 @@
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include "deepfin/base/error.h"
 #include "deepfin/io/read_file.h"
+#include "serve/sha256.h"
 
 namespace deepfin::serve {
-namespace {
-
-std::string sha256(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
-}  // namespace
 
 BearerToken BearerToken::from_file(const std::string& path) {
   std::string token = io::read_file(path);
@@ -33,14 +23,14 @@ BearerToken BearerToken::from_file(const std::string& path) {
   return BearerToken(std::move(token));
 }
 
-BearerToken::BearerToken(std::string token) : digest_(sha256(token)) {
+BearerToken::BearerToken(std::string token) : digest_(sha256_bytes(token)) {
   if (token.empty()) throw ConfigError("bearer token: the token is empty");
 }
 
 bool BearerToken::accepts(const std::string& authorization) const {
   // The scheme is case-insensitive (RFC 7235); the token is not.
   if (authorization.size() < 7 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0) return false;
-  const std::string presented = sha256(authorization.substr(7));
+  const std::string presented = sha256_bytes(authorization.substr(7));
   return CRYPTO_memcmp(presented.data(), digest_.data(), digest_.size()) == 0;
 }
 

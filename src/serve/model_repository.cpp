@@ -2,7 +2,6 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +9,7 @@
 
 #include "deepfin/base/error.h"
 #include "deepfin/io/read_file.h"
+#include "serve/sha256.h"
 
 namespace deepfin::serve {
 namespace fs = std::filesystem;
@@ -32,15 +32,6 @@ bool version_less(const std::string& a, const std::string& b) {
   if (na != nb) return na;
   if (na && a.size() != b.size()) return a.size() < b.size();
   return a < b;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
 }
 
 std::string utc_now() {
