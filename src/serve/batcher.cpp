@@ -69,7 +69,7 @@ nlohmann::json Batcher::run(const std::shared_ptr<const Scorer>& scorer, const I
     queue_.push_back(&me);
     if (!leading_) leading_ = me.lead = leads_now = true;
   }
-  arrived_.notify_one();
+  if (options_.max_delay_us > 0) arrived_.notify_one();  // only a delaying leader waits for arrivals
   // A follower is woken exactly once: when its answer is done, or when it is made the
   // leader. (Reading me.lead here instead would race with the hand-off that sets it.)
   if (!leads_now) me.wait();

@@ -56,8 +56,6 @@ std::string status_message(int status, const Server::State& s) {
           s.options.read_timeout_s);
     case 404:
       return "no such endpoint; try GET /v1/models";
-    case 405:
-      return "method not allowed on this endpoint";
     case 413:
       return fmt::format("the request body is larger than the server's limit of {} bytes (--max-body-bytes)",
                          s.options.max_body_bytes);
