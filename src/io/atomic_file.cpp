@@ -30,7 +30,8 @@ std::string base_name(const std::string& path) {
 }
 
 [[noreturn]] void throw_errno(const std::string& what, const std::string& path) {
-  throw FileError(fmt::format("cannot {} {}: {}", what, path, std::strerror(errno)));
+  const int err = errno;
+  throw FileError(fmt::format("cannot {} {}: {}", what, path, std::strerror(err)), err);
 }
 
 // fsync on the directory makes the rename itself durable.

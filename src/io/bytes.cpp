@@ -13,7 +13,10 @@ namespace deepfin::io::detail {
 static_assert(std::endian::native == std::endian::little, "deepfin's file readers assume a little-endian host");
 
 InputFile::InputFile(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb")) {
-  if (!file_) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (!file_) {
+    const int err = errno;
+    throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(err)), err);
+  }
   if (::fseeko(file_, 0, SEEK_END) != 0) {
     std::fclose(file_);
     throw FileError(fmt::format("cannot read {}: not a seekable file", path));

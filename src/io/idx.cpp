@@ -103,7 +103,10 @@ void convert(uint8_t code, const unsigned char* src, size_t count, Dst* dst) {
 
 Tensor load_idx(const std::string& path, DType out, int64_t limit) {
   GzFile gz(path);
-  if (!gz.f) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (!gz.f) {
+    const int err = errno;
+    throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(err)), err);
+  }
   unsigned char magic[4];
   if (read_some(gz, magic, 4, path) != 4)
     throw FileError(fmt::format("{}: truncated: no complete 4-byte IDX magic", path));

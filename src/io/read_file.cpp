@@ -17,14 +17,20 @@ std::string read_file(const std::string& path) {
   if (std::filesystem::is_directory(path, ec))
     throw FileError(fmt::format("cannot read {}: it is a folder, not a file", path));
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (!f) {
+    const int err = errno;
+    throw FileError(fmt::format("cannot open {}: {}", path, std::strerror(err)), err);
+  }
   std::string text;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec) text.reserve(size);
   char buf[1 << 16];
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
-  if (std::ferror(f.get())) throw FileError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  if (std::ferror(f.get())) {
+    const int err = errno;
+    throw FileError(fmt::format("cannot read {}: {}", path, std::strerror(err)), err);
+  }
   return text;
 }
 

@@ -36,9 +36,15 @@ class ValueError : public Error {
 };
 
 // A file that cannot be read or written, or whose contents are malformed.
+// error_code() is the errno of a failed open or read (ENOENT, EACCES, ...), 0 when the
+// contents were at fault; the Python module raises FileNotFoundError etc. from it.
 class FileError : public Error {
  public:
-  using Error::Error;
+  explicit FileError(const std::string& what, int error_code = 0) : Error(what), error_code_(error_code) {}
+  int error_code() const { return error_code_; }
+
+ private:
+  int error_code_ = 0;
 };
 
 // A bad configuration: unknown layer / loss / optimizer name, bad job file.
