@@ -1,70 +1,13 @@
-// The deepfin command: train, evaluate, predict, summary, export-fashion-mnist, cv, explain, report, psi, backtest,
-// privacy, audit-privacy, serve.
-// A failure prints one line naming what went wrong and exits non-zero.
-#include <fmt/format.h>
-
-#include <CLI/CLI.hpp>
+// The deepfin command (cli_app.cpp has the subcommands and the error handling).
 #include <csignal>
-#include <cstdio>
-#include <exception>
-#include <filesystem>
-#include <new>
 
-#include "commands.h"
-#include "deepfin/base/error.h"
+#include "cli_app.h"
 #include "deepfin/base/threads.h"
-#include "deepfin/version.h"
 
 int main(int argc, char** argv) {
   // Past a file-size limit (ulimit -f) a write should fail with EFBIG and be reported,
   // not kill the process with SIGXFSZ halfway through a file.
   std::signal(SIGXFSZ, SIG_IGN);
   deepfin::use_passive_openmp_waiting(argv);
-  using namespace deepfin::cli;
-  CLI::App app{"deepfin: deep learning for financial technology (Keras-like models, fast CPU kernels)", "deepfin"};
-  app.set_version_flag("--version", DEEPFIN_VERSION);
-  app.require_subcommand(1);
-  // Global options may follow the subcommand too (`deepfin train job.toml --threads 1`):
-  // subcommands created below inherit this and pass options they do not know up to here.
-  app.fallthrough();
-  RunContext ctx;
-  app.add_option("--threads", ctx.threads, "worker threads (default: DEEPFIN_NUM_THREADS or all cores)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--seed", ctx.seed, "random seed for initializers, shuffling and dropout (default 42)");
-  app.add_option("--log-format", ctx.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
-
-  const std::vector<Command> commands = {
-      add_train_command(app, ctx),    add_evaluate_command(app, ctx), add_predict_command(app, ctx),
-      add_summary_command(app, ctx),  add_export_command(app, ctx),   add_cv_command(app, ctx),
-      add_explain_command(app, ctx),  add_report_command(app, ctx),   add_psi_command(app, ctx),
-      add_backtest_command(app, ctx), add_privacy_command(app, ctx),  add_audit_privacy_command(app, ctx),
-      add_serve_command(app, ctx)};
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  try {
-    for (const Command& c : commands)
-      if (c.app->parsed()) return c.run();
-    return 2;
-  } catch (const deepfin::Error& e) {
-    std::fflush(stdout);
-    fmt::print(stderr, "deepfin: error: {}\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fflush(stdout);
-    fmt::print(stderr,
-               "deepfin: error: out of memory: a size in the job, the model or the data needs more memory "
-               "than this machine has\n");
-    return 1;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::fflush(stdout);
-    fmt::print(stderr, "deepfin: error: {}\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    fmt::print(stderr, "deepfin: internal error: {}\n", e.what());
-    return 3;
-  }
+  return deepfin::cli::run_cli(argc, argv);
 }

@@ -21,19 +21,25 @@ uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_
   const uint64_t s = seed ? *seed : (job_seed ? *job_seed : kDefaultSeed);
   set_random_seed(s);
   const bool ref = reference_kernels_enabled();
-  if (json()) {
-    nlohmann::json header = {{"event", "run"}, {"version", DEEPFIN_VERSION},      {"threads", get_num_threads()},
-                             {"seed", s},      {"gemm", gemm_provider_summary()}, {"reference_kernels", ref}};
-    fmt::print(out, "{}\n", header.dump());
-  } else {
-    fmt::print(out, "deepfin {} | threads {} | seed {} | gemm {}{}\n", DEEPFIN_VERSION, get_num_threads(), s,
-               gemm_provider_summary(), ref ? " | reference kernels" : "");
+  const nlohmann::json header = {{"event", "run"}, {"version", DEEPFIN_VERSION},      {"threads", get_num_threads()},
+                                 {"seed", s},      {"gemm", gemm_provider_summary()}, {"reference_kernels", ref}};
+  const std::string text =
+      fmt::format("deepfin {} | threads {} | seed {} | gemm {}{}", DEEPFIN_VERSION, get_num_threads(), s,
+                  gemm_provider_summary(), ref ? " | reference kernels" : "");
+  if (event_sink) {
+    event_sink(text, header);
+    return s;
   }
+  fmt::print(out, "{}\n", json() ? header.dump() : text);
   std::fflush(out);
   return s;
 }
 
 void print_event(const RunContext& ctx, const std::string& text, const nlohmann::json& event) {
+  if (ctx.event_sink) {
+    ctx.event_sink(text, event);
+    return;
+  }
   // Paths and texts come from the user and need not be UTF-8; JSON output replaces
   // what is not (U+FFFD) rather than failing after the work is done.
   fmt::print("{}\n", ctx.json() ? event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : text);

@@ -2,6 +2,7 @@
 // Options every subcommand shares (--threads, --seed, --log-format) and the
 // run header that states what is in effect.
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,6 +13,9 @@ struct RunContext {
   std::optional<int> threads;
   std::optional<uint64_t> seed;
   std::string log_format = "text";  // "text" | "json"
+  // Set when the command runs inside another front door (cli_app.h): events go
+  // there instead of stdout.
+  std::function<void(const std::string& text, const nlohmann::json& event)> event_sink{};
   bool json() const { return log_format == "json"; }
 
   // Applies threads and seed (a job file's values fill in what the flags left
