@@ -116,7 +116,8 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   // Keras's order: progress bar first, the user's callbacks, History last.
   auto history = std::make_shared<train::History>();
   train::CallbackList callbacks;
-  if (options.verbose > 0) callbacks.append(std::make_shared<train::ProgbarLogger>());
+  if (options.verbose > 0)
+    callbacks.append(options.progress ? options.progress : std::make_shared<train::ProgbarLogger>());
   for (const auto& cb : options.callbacks)
     if (cb) callbacks.append(cb);
   callbacks.append(history);

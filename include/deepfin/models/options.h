@@ -65,6 +65,9 @@ struct FitOptions {
   Tensor sample_weight{};                    // (N); multiplies with class_weight
   std::vector<std::shared_ptr<train::Callback>> callbacks{};
   int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
+  // With verbose > 0, the progress display used instead of the ProgbarLogger on stdout
+  // (the Python module's writes to sys.stdout, which a notebook shows).
+  std::shared_ptr<train::Callback> progress{};
   int initial_epoch = 0;
   // Differentially private training (DP-SGD): each example's gradient clipped,
   // Gaussian noise added, batches Poisson-sampled. Each epoch's logs carry the

@@ -7,6 +7,7 @@
 // cross-validation and the Markdown report.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,9 +51,12 @@ class CreditTask {
  public:
   // ConfigError unless the job's data is a csv or arff table.
   explicit CreditTask(JobSpec job);
+  // The same task on rows already in memory (a DataFrame from Python) instead of
+  // the job's file; [data] target and positive_label still name the label.
+  CreditTask(JobSpec job, data::Table table);
   const JobSpec& job() const { return job_; }
 
-  // The whole table the job names, read with its [data] options.
+  // The whole table the job names, read with its [data] options (or the one given).
   data::Table read_table() const;
   // 0/1 class of every row (1 = positive label); ConfigError (naming the line) for a missing target.
   std::vector<int64_t> classes(const data::Table& table) const;
@@ -81,6 +85,7 @@ class CreditTask {
 
  private:
   JobSpec job_;
+  std::optional<data::Table> table_;
 };
 
 // Held-out quality of positive-class probabilities: auc, gini, ks, pr_auc,

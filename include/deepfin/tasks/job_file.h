@@ -2,6 +2,8 @@
 // Job files (TOML) into JobSpecs. Every key is checked: a typo is an error, not
 // a silent default. Errors (ConfigError / FileError) name the file, the line
 // where TOML reports one, the table and the key.
+#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "deepfin/tasks/job_spec.h"
@@ -11,5 +13,10 @@ namespace deepfin::tasks {
 JobSpec load_job_file(const std::string& path);
 // Same, from TOML text (for tests and programs that hold the text); `name` is used in messages.
 JobSpec parse_job(const std::string& toml_text, const std::string& name);
+
+// A [privacy] table (as JSON) into DP-SGD options, every key checked; `file` names
+// where the table came from in messages; `seed` drives the noise when
+// secure_rng = false. The Python module's fit(privacy=...) reads it too.
+privacy::PrivacyOptions parse_privacy_spec(const nlohmann::json& table, uint64_t seed, const std::string& file);
 
 }  // namespace deepfin::tasks

@@ -6,6 +6,7 @@
 // validation part, ensembles, and accuracy / macro-F1 / per-class report on
 // held-out texts, with k-fold cross-validation and the Markdown report.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,11 +39,15 @@ class TextTask {
  public:
   // ConfigError unless the job's data is text.
   explicit TextTask(JobSpec job);
+  // The same task on texts already in memory (lists from Python) instead of the
+  // job's files: they are what split() divides and cross_validate() folds.
+  TextTask(JobSpec job, text::LabelledText texts);
   const JobSpec& job() const { return job_; }
 
   // The texts of one file (csv or phrasebank format, as [data] says).
   text::LabelledText read(const std::string& path) const;
-  // The job's training and test texts: its test file, or a stratified share of the training file.
+  // The job's training and test texts: its test file, or a stratified share of the training file
+  // (or of the texts given).
   TextSplit split(uint64_t seed) const;
 
   // Trains the tokenizer on `train` texts, fills the first Embedding's input_dim and
@@ -61,7 +66,10 @@ class TextTask {
   void write_report(const std::string& dir, const TextSplit& split, const metrics::ClassReport& report) const;
 
  private:
+  // The texts given, or the job's training file.
+  text::LabelledText training_texts() const;
   JobSpec job_;
+  std::optional<text::LabelledText> texts_;
 };
 
 // The rows `rows` of `all`, in that order.

@@ -67,7 +67,12 @@ CreditTask::CreditTask(JobSpec job) : job_(std::move(job)) {
                                   job_.file.string(), job_.data.source));
 }
 
+CreditTask::CreditTask(JobSpec job, data::Table table) : CreditTask(std::move(job)) {
+  table_ = std::move(table);
+}
+
 data::Table CreditTask::read_table() const {
+  if (table_) return *table_;
   if (job_.data.source == "arff") return data::read_arff(job_.data.path);
   return data::read_csv(job_.data.path, csv_options(job_.data));
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "deepfin/tasks/job_file.h"  // parse_privacy_spec
 #include "deepfin/tasks/job_spec.h"
 
 namespace deepfin::tasks {
@@ -11,7 +12,5 @@ namespace deepfin::tasks {
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);
 ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& file);
 FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file);
-// `seed` drives the noise when secure_rng = false.
-privacy::PrivacyOptions parse_privacy_spec(const nlohmann::json& table, uint64_t seed, const std::string& file);
 
 }  // namespace deepfin::tasks

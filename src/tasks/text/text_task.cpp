@@ -65,6 +65,14 @@ TextTask::TextTask(JobSpec job) : job_(std::move(job)) {
                     job_.file.string()));
 }
 
+TextTask::TextTask(JobSpec job, text::LabelledText texts) : TextTask(std::move(job)) {
+  texts_ = std::move(texts);
+}
+
+text::LabelledText TextTask::training_texts() const {
+  return texts_ ? *texts_ : read(job_.text.train);
+}
+
 text::LabelledText TextTask::read(const std::string& path) const {
   const TextSpec& spec = job_.text;
   if (spec.format == "phrasebank") return text::read_phrasebank(path, spec.encoding);
@@ -72,8 +80,8 @@ text::LabelledText TextTask::read(const std::string& path) const {
 }
 
 TextSplit TextTask::split(uint64_t seed) const {
-  text::LabelledText all = read(job_.text.train);
-  if (!job_.text.test.empty()) return {std::move(all), read(job_.text.test)};
+  text::LabelledText all = training_texts();
+  if (!texts_ && !job_.text.test.empty()) return {std::move(all), read(job_.text.test)};
   const auto parts = data::stratified_split(label_classes(all.labels), job_.text.test_split, seed);
   return {select_texts(all, parts.train), select_texts(all, parts.test)};
 }
@@ -145,7 +153,7 @@ metrics::ClassReport TextTask::evaluate(const text_model::TextClassifier& classi
 }
 
 TextCvResult TextTask::cross_validate(int folds, uint64_t seed, const Progress& progress) const {
-  const text::LabelledText all = read(job_.text.train);
+  const text::LabelledText all = training_texts();
   const auto parts = data::stratified_kfold(label_classes(all.labels), folds, seed);
   TextCvResult out;
   for (size_t k = 0; k < parts.size(); ++k) {
