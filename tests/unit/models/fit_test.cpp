@@ -207,3 +207,33 @@ TEST(Fit, BatchNormalizationMovingStatisticsLearnTheData) {
 
 }  // namespace
 }  // namespace deepfin
+
+namespace deepfin {
+namespace {
+
+// A progress display given in FitOptions takes the place of the stdout bar (the
+// Python module's writes to sys.stdout); with verbose 0 there is none at all.
+TEST(FitProgress, AGivenProgressCallbackReplacesTheStdoutBar) {
+  struct Counter final : train::Callback {
+    int batches = 0, epochs = 0, verbose = -1;
+    void on_train_begin(const train::Logs&) override { verbose = params().verbose; }
+    void on_train_batch_end(int64_t, const train::Logs&) override { ++batches; }
+    void on_epoch_end(int, train::Logs&) override { ++epochs; }
+  };
+  auto data = testing::make_blobs(40, 1);
+  auto model = classifier(1);
+  model->compile({.optimizer = "adam", .loss = "categorical_crossentropy"});
+  auto counter = std::make_shared<Counter>();
+  ::testing::internal::CaptureStdout();
+  model->fit(data.x, data.y_onehot, {.epochs = 2, .batch_size = 10, .verbose = 1, .progress = counter});
+  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "");
+  EXPECT_EQ(counter->batches, 8);
+  EXPECT_EQ(counter->epochs, 2);
+  EXPECT_EQ(counter->verbose, 1);
+  auto silent = std::make_shared<Counter>();
+  model->fit(data.x, data.y_onehot, {.epochs = 1, .batch_size = 10, .verbose = 0, .progress = silent});
+  EXPECT_EQ(silent->batches, 0);
+}
+
+}  // namespace
+}  // namespace deepfin

@@ -88,6 +88,26 @@ TEST_F(CreditTaskApi, TheSameSeedFitsTheSameModel) {
   EXPECT_EQ(first, second);
 }
 
+// Rows handed over in memory (a DataFrame from Python) run the same recipe as the
+// job's file: the same split, the same model, the same cross-validation.
+TEST_F(CreditTaskApi, RowsInMemoryRunTheSameRecipeAsTheFile) {
+  const JobSpec spec = job();
+  const CreditTask from_file(spec);
+  const CreditTask in_memory(spec, from_file.read_table());
+  std::vector<std::vector<double>> scores;
+  for (const CreditTask* task : {&from_file, &in_memory}) {
+    set_random_seed(5);
+    nn::clear_session();
+    const CreditSplit data = task->split(5);
+    scores.push_back(task->fit(data.train, 5).model.predict_proba(data.test));
+  }
+  EXPECT_EQ(scores[0], scores[1]);
+  JobSpec elsewhere = spec;
+  elsewhere.data.path = path("not_there.csv");  // the file is never read
+  const CreditTask given(elsewhere, from_file.read_table());
+  EXPECT_EQ(given.cross_validate(2, 1).folds.size(), 2u);
+}
+
 TEST_F(CreditTaskApi, CrossValidatesAndWritesTheReport) {
   JobSpec spec = job();
   spec.fit.epochs = 5;
