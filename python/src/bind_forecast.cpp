@@ -1,0 +1,93 @@
+// Forecasting and backtests: the job's walk-forward run (forecasts, metrics beside
+// the naive baselines, the long/flat strategy) and the saved forecaster that
+// forecasts from recent rows.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "deepfin/core/random.h"
+#include "deepfin/nn/layer.h"
+#include "deepfin/tasks/forecast_task.h"
+#include "deepfin/tasks/saved_forecaster.h"
+#include "task_support.h"
+
+namespace py = pybind11;
+
+namespace deepfin::python {
+namespace {
+
+py::dict forecast_metrics_dict(const backtest::ForecastMetrics& f) {
+  return py::dict(py::arg("n") = f.n, py::arg("mae") = f.mae, py::arg("rmse") = f.rmse, py::arg("mape") = f.mape,
+                  py::arg("directional_accuracy") = f.directional_accuracy, py::arg("moves") = f.moves);
+}
+
+py::dict strategy_dict(const backtest::StrategyResult& s) {
+  return py::dict(py::arg("cumulative_return") = s.cumulative_return,
+                  py::arg("annualized_return") = s.annualized_return,
+                  py::arg("annualized_volatility") = s.annualized_volatility, py::arg("sharpe") = s.sharpe,
+                  py::arg("max_drawdown") = s.max_drawdown, py::arg("turnover") = s.turnover,
+                  py::arg("exposure") = s.exposure, py::arg("equity") = s.equity, py::arg("positions") = s.positions);
+}
+
+}  // namespace
+
+void bind_forecast(py::module_& m) {
+  py::class_<tasks::ForecastResult>(m, "ForecastResult")
+      .def_readonly("walk_forward", &tasks::ForecastResult::walk_forward)
+      .def_readonly("dates", &tasks::ForecastResult::dates)
+      .def_readonly("previous", &tasks::ForecastResult::previous)
+      .def_readonly("actual", &tasks::ForecastResult::actual)
+      .def_readonly("predicted", &tasks::ForecastResult::predicted)
+      .def_readonly("forecast_log_return", &tasks::ForecastResult::forecast_log_return)
+      .def_readonly("summary", &tasks::ForecastResult::summary)
+      .def_property_readonly("metrics",
+                             [](const tasks::ForecastResult& r) {
+                               return py::dict(py::arg("model") = forecast_metrics_dict(r.model),
+                                               py::arg("random_walk") = forecast_metrics_dict(r.random_walk),
+                                               py::arg("always_up") = forecast_metrics_dict(r.always_up));
+                             })
+      .def_property_readonly("strategy", [](const tasks::ForecastResult& r) { return strategy_dict(r.strategy); })
+      .def_property_readonly("buy_and_hold",
+                             [](const tasks::ForecastResult& r) { return strategy_dict(r.buy_and_hold); })
+      .def_property_readonly("model", [](const tasks::ForecastResult& r) { return r.fitted; });
+
+  py::class_<tasks::ForecastTask>(m, "ForecastTask")
+      .def(py::init<tasks::JobSpec>(), py::arg("job"))
+      .def(
+          "run",
+          [](const tasks::ForecastTask& t, uint64_t seed, bool walk_forward, py::object progress) {
+            py::gil_scoped_release release;
+            set_random_seed(seed);
+            nn::clear_session();
+            return t.run(seed, walk_forward, python_progress(progress));
+          },
+          py::arg("seed"), py::arg("walk_forward"), py::arg("progress") = py::none())
+      .def("write_report", &tasks::ForecastTask::write_report, py::arg("result"), py::arg("dir"))
+      .def("save", &tasks::ForecastTask::save, py::arg("result"), py::arg("path"));
+
+  py::class_<tasks::SavedForecaster>(m, "SavedForecaster")
+      .def_static("load", &tasks::SavedForecaster::load, py::arg("path"))
+      .def_property_readonly("columns", &tasks::SavedForecaster::columns)
+      .def_property_readonly("target", &tasks::SavedForecaster::target)
+      .def_property_readonly("sequence_length", &tasks::SavedForecaster::sequence_length)
+      .def_property_readonly("horizon", &tasks::SavedForecaster::horizon)
+      .def(
+          "next",
+          [](const tasks::SavedForecaster& f, const data::Table& rows) {
+            const tasks::NextForecast n = f.next(f.read(rows));
+            return py::dict(py::arg("log_return") = n.log_return, py::arg("price") = n.price,
+                            py::arg("after") = n.after);
+          },
+          py::arg("rows"))
+      .def(
+          "next_from_file",
+          [](const tasks::SavedForecaster& f, const std::string& path) {
+            const tasks::NextForecast n = f.next(f.read(path));
+            return py::dict(py::arg("log_return") = n.log_return, py::arg("price") = n.price,
+                            py::arg("after") = n.after);
+          },
+          py::arg("path"));
+}
+
+}  // namespace deepfin::python
