@@ -28,6 +28,10 @@ packages=(
   libutf8proc-dev
   # data: Fashion-MNIST for the seed CNN
   dataset-fashion-mnist
+  # the Python module (import deepfin) and its pytest suite: pybind11 against
+  # Debian's Python and numpy; pandas and scikit-learn for DataFrames and
+  # deepfin.sklearn
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-sklearn
 )
 
 sudo_cmd=()
