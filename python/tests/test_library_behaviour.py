@@ -205,3 +205,11 @@ def test_stubs_are_current():
     script = pathlib.Path(__file__).resolve().parents[1] / "tools" / "make_stubs.py"
     out = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_pip_metadata_has_the_library_version():
+    import tomllib
+
+    pyproject = pathlib.Path(__file__).resolve().parents[2] / "pyproject.toml"
+    with open(pyproject, "rb") as f:
+        assert tomllib.load(f)["project"]["version"] == deepfin.__version__
