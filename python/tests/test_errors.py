@@ -112,3 +112,20 @@ def test_a_failed_fit_keeps_the_model_usable():
     for a, b in zip(before, m.get_weights()):
         np.testing.assert_array_equal(a, b)
     m.fit(x, y, verbose=0)
+
+
+def test_folders_and_unwritable_paths_are_os_errors(tmp_path):
+    with pytest.raises(IsADirectoryError, match="Is a directory"):
+        load_model(tmp_path)
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(NotADirectoryError, match="file.txt"):
+        compiled().save(tmp_path / "file.txt" / "m.safetensors")
+
+
+def test_empty_inputs_are_value_errors():
+    with pytest.raises(ValueError, match="no labels"):
+        deepfin.TextClassifier("examples/phrasebank_allagree.toml").fit([], [])
+    with pytest.raises(ValueError, match="does not exist"):
+        deepfin.CreditModel("examples/credit_german.toml").fit({"a": []})
+    with pytest.raises(ValueError, match="no columns"):
+        deepfin.CreditModel("examples/credit_german.toml").fit({})

@@ -33,9 +33,12 @@ void InputFile::read_at(uint64_t offset, void* dst, size_t n, const std::string&
     throw FileError(
         fmt::format("{}: truncated: {} needs {} bytes at offset {}, the file has {}", path_, what, n, offset, size_));
   if (n == 0) return;
-  if (::fseeko(file_, static_cast<off_t>(offset), SEEK_SET) != 0 || std::fread(dst, 1, n, file_) != n)
+  if (::fseeko(file_, static_cast<off_t>(offset), SEEK_SET) != 0 || std::fread(dst, 1, n, file_) != n) {
+    const int err = std::feof(file_) ? 0 : errno;  // EISDIR for a folder, EIO, ...
     throw FileError(fmt::format("{}: cannot read {} ({} bytes at offset {}): {}", path_, what, n, offset,
-                                std::feof(file_) ? "file shrank while reading" : std::strerror(errno)));
+                                err == 0 ? "file shrank while reading" : std::strerror(err)),
+                    err);
+  }
 }
 
 void ByteReader::seek(size_t pos, const char* what) {
