@@ -168,7 +168,9 @@ def test_progress_bar_redraws_in_a_terminal_or_notebook(monkeypatch, capsys):
 
 
 def public_names():
-    modules = [deepfin, deepfin.layers, deepfin.optimizers, deepfin.losses, deepfin.metrics, deepfin.callbacks,
+    import deepfin.sklearn
+
+    modules = [deepfin.sklearn, deepfin, deepfin.layers, deepfin.optimizers, deepfin.losses, deepfin.metrics, deepfin.callbacks,
                deepfin.models, deepfin.utils, deepfin.jobs, deepfin.credit, deepfin.text, deepfin.forecast]
     for module in modules:
         for name in getattr(module, "__all__", []):
