@@ -21,7 +21,13 @@ def _cell(v: Any) -> Optional[str]:
         f = float(v)
         if math.isnan(f):
             return None
-        return repr(f) if math.isfinite(f) else ("inf" if f > 0 else "-inf")
+        if not math.isfinite(f):
+            return "inf" if f > 0 else "-inf"
+        # pandas makes integer columns with a missing value float: 1.0 is the CSV's "1" (a category
+        # code must read the same as in the file the model was trained on).
+        if f.is_integer() and abs(f) < 2**53:
+            return str(int(f))
+        return repr(f)
     if isinstance(v, (bool, np.bool_)):
         return "true" if bool(v) else "false"
     if isinstance(v, (int, np.integer)):

@@ -83,7 +83,12 @@ def run(
     ``args`` are that command's own options, e.g. ``run(job, "cv", "--folds", "5")``.
     With ``verbose`` each event's line is printed as the command would print it.
     Errors raise (ValueError, FileNotFoundError, ...) with the command's message.
+    As the command does, it seeds deepfin's random generator (the job's seed, ``seed``
+    or 42); the thread count it sets is put back afterwards.
+    ``serve`` runs only from the command line: it waits for signals the interpreter owns.
     """
+    if command == "serve":
+        raise ValueError("deepfin.run: serve runs from the command line (`deepfin serve MODEL`), not inside Python")
     events: List[Dict[str, Any]] = []
 
     def on_event(text: str, event: Dict[str, Any]) -> None:
@@ -97,17 +102,24 @@ def run(
     if threads is not None:
         flags += ["--threads", str(int(threads))]
     extra = [str(a) for a in args]
+    threads_before = _deepfin.get_num_threads()
+    try:
+        code = _run_job(job, command, extra + flags, on_event)
+    finally:
+        _deepfin.set_num_threads(threads_before)
+    if code != 0:
+        raise _deepfin.DeepfinError(f"deepfin {command}: exited with code {code}")
+    return events
+
+
+def _run_job(job: JobLike, command: str, args: List[str], on_event: Any) -> int:
     if isinstance(job, dict):
         with tempfile.TemporaryDirectory(prefix="deepfin-job-") as tmp:
             path = os.path.join(tmp, "job.toml")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(to_toml(job))
-            code = _deepfin.run_cli([command, path] + extra + flags, on_event)
-    else:
-        code = _deepfin.run_cli([command, os.fspath(job)] + extra + flags, on_event)
-    if code != 0:
-        raise _deepfin.DeepfinError(f"deepfin {command}: exited with code {code}")
-    return events
+            return _deepfin.run_cli([command, path] + args, on_event)
+    return _deepfin.run_cli([command, os.fspath(job)] + args, on_event)
 
 
 def merged_job(job: Optional[JobLike], overrides: Dict[str, Any]) -> Dict[str, Any]:

@@ -182,7 +182,8 @@ class Model:
             if not isinstance(cb, Callback):
                 raise TypeError(f"fit: callbacks must be deepfin.callbacks.Callback objects, got {cb!r}")
         n = _samples(x)
-        train_n = n - int(math.floor(n * validation_split)) if validation_data is None else n
+        # The engine keeps ceil(n * (1 - split)) samples for training (fit.cpp).
+        train_n = math.ceil(n * (1.0 - validation_split)) if validation_data is None and validation_split > 0 else n
         params = {"epochs": int(epochs), "steps": max(1, math.ceil(train_n / max(size, 1))), "verbose": level}
         history = History()
         for cb in callbacks + [history]:

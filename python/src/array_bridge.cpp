@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace py = pybind11;
@@ -10,8 +12,10 @@ namespace py = pybind11;
 namespace deepfin::python {
 namespace {
 
-// The numpy kind letter and item size of the element type each role keeps as it is.
+// The element types each role keeps as they are (in the machine's byte order:
+// a big-endian '>f4' is converted, never read as if it were native).
 bool shares_as(const py::dtype& dt, ArrayRole role, DType* out) {
+  if (!dt.attr("isnative").cast<bool>()) return false;
   const char kind = dt.kind();
   const auto size = dt.itemsize();
   if (kind == 'f' && size == 4) {
@@ -64,7 +68,7 @@ Tensor view_of(const py::array& a, DType dtype) {
   for (py::ssize_t i = 0; i < a.ndim(); ++i) {
     shape[i] = a.shape(i);
     strides[i] = a.strides(i) / itemsize;
-    if (a.shape(i) > 0) span += (a.shape(i) - 1) * a.strides(i);
+    if (a.size() > 0) span += (a.shape(i) - 1) * a.strides(i);
   }
   auto owner = std::make_shared<ArrayOwner>(a.ptr());
   auto impl = std::make_shared<TensorImpl>();
@@ -74,6 +78,12 @@ Tensor view_of(const py::array& a, DType dtype) {
   impl->strides = std::move(strides);
   impl->dtype = dtype;
   return Tensor(std::move(impl));
+}
+
+bool has_zero_stride(const py::array& a) {
+  for (py::ssize_t i = 0; i < a.ndim(); ++i)
+    if (a.strides(i) == 0 && a.shape(i) > 1) return true;
+  return false;
 }
 
 // Strides a Tensor can hold: whole, non-negative elements, and an aligned start.
@@ -109,15 +119,24 @@ Tensor tensor_from_array(py::handle object, const std::string& what, ArrayRole r
   if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
     throw py::type_error(fmt::format("{}: dtype {} is not numeric (float, int, uint or bool arrays are read)", what,
                                      py::str(py::handle(dt)).cast<std::string>()));
+  if (kind == 'u' && dt.itemsize() == 8 && converted_type(dt, role) == std::string("int64") && a.size() > 0 &&
+      a.attr("max")().cast<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    throw py::value_error(fmt::format("{}: uint64 values above 2^63 - 1 do not fit the int64 the engine reads", what));
+  // A Tensor the user holds (role any) may be written through np.asarray(tensor): memory that
+  // must not be written (read-only arrays, broadcast views whose elements alias) is copied.
+  // The model entry points only read their inputs, so they share such memory as it is.
+  const bool must_not_write = !a.writeable() || has_zero_stride(a);
   DType dtype{};
-  if (shares_as(dt, role, &dtype)) {
+  if (shares_as(dt, role, &dtype) && !(role == ArrayRole::any && must_not_write)) {
     if (viewable(a)) return view_of(a, dtype);
-    return view_of(np.attr("ascontiguousarray")(a), dtype);
   }
-  // Another element type: one converted copy, C-ordered.
-  py::array converted = np.attr("ascontiguousarray")(a, py::arg("dtype") = converted_type(dt, role));
-  shares_as(converted.dtype(), ArrayRole::any, &dtype);
-  return view_of(converted, dtype);
+  // A fresh C-ordered, aligned copy, converted where the role needs another type (np.array
+  // keeps 0-d arrays 0-d, and copies even an array that is already C-contiguous but misaligned).
+  const char* type = shares_as(dt, role, &dtype) ? nullptr : converted_type(dt, role);
+  py::array copy = type ? np.attr("array")(a, py::arg("dtype") = type, py::arg("order") = "C", py::arg("copy") = true)
+                        : np.attr("array")(a, py::arg("order") = "C", py::arg("copy") = true);
+  shares_as(copy.dtype(), ArrayRole::any, &dtype);
+  return view_of(copy, dtype);
 }
 
 py::array array_from_tensor(const Tensor& tensor) {

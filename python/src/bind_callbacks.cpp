@@ -5,14 +5,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <iostream>
-
 #include "bindings.h"
 #include "deepfin/train/csv_logger.h"
 #include "deepfin/train/early_stopping.h"
 #include "deepfin/train/lr_callbacks.h"
 #include "deepfin/train/model_checkpoint.h"
-#include "deepfin/train/terminate_on_nan.h"
 #include "python_callback.h"
 
 namespace py = pybind11;
@@ -88,8 +85,7 @@ void bind_callbacks(py::module_& m) {
       throw py::value_error("CSVLogger: separator must be one character, got '" + separator + "'");
     return std::make_shared<train::CSVLogger>(std::move(filename), separator[0], append);
   });
-  m.def("terminate_on_nan",
-        []() -> std::shared_ptr<train::Callback> { return std::make_shared<train::TerminateOnNaN>(std::cout); });
+  m.def("terminate_on_nan", &python_terminate_on_nan);
   m.def("learning_rate_scheduler", [](py::function schedule, int verbose) -> std::shared_ptr<train::Callback> {
     return std::make_shared<train::LearningRateScheduler>(python_schedule(std::move(schedule)), verbose);
   });

@@ -135,9 +135,10 @@ void bind_credit(py::module_& m) {
           "cross_validate",
           [](const tasks::CreditTask& t, int folds, uint64_t seed, py::object progress) {
             tasks::CreditCvResult r;
+            const tasks::Progress report = python_progress(std::move(progress));  // made under the GIL
             {
               py::gil_scoped_release release;
-              r = t.cross_validate(folds, seed, python_progress(progress));
+              r = t.cross_validate(folds, seed, report);
             }
             py::list per_fold;
             for (const auto& f : r.folds) per_fold.append(metrics_dict(f));
@@ -150,11 +151,11 @@ void bind_credit(py::module_& m) {
           "write_report",
           [](const tasks::CreditTask& t, const std::string& dir, int folds, int64_t explain_rows, uint64_t seed,
              py::object progress) {
+            const tasks::Progress report = python_progress(std::move(progress));  // made under the GIL
             py::gil_scoped_release release;
             set_random_seed(seed);
             nn::clear_session();
-            return t.write_report({.dir = dir, .folds = folds, .explain_rows = explain_rows}, seed,
-                                  python_progress(progress));
+            return t.write_report({.dir = dir, .folds = folds, .explain_rows = explain_rows}, seed, report);
           },
           py::arg("dir"), py::arg("folds"), py::arg("explain_rows"), py::arg("seed"), py::arg("progress") = py::none());
 }

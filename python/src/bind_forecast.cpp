@@ -57,10 +57,11 @@ void bind_forecast(py::module_& m) {
       .def(
           "run",
           [](const tasks::ForecastTask& t, uint64_t seed, bool walk_forward, py::object progress) {
+            const tasks::Progress report = python_progress(std::move(progress));  // made under the GIL
             py::gil_scoped_release release;
             set_random_seed(seed);
             nn::clear_session();
-            return t.run(seed, walk_forward, python_progress(progress));
+            return t.run(seed, walk_forward, report);
           },
           py::arg("seed"), py::arg("walk_forward"), py::arg("progress") = py::none())
       .def("write_report", &tasks::ForecastTask::write_report, py::arg("result"), py::arg("dir"))

@@ -6,6 +6,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
+
 #include "array_bridge.h"
 #include "bindings.h"
 #include "deepfin/core/tensor.h"
@@ -45,24 +47,37 @@ void bind_layers(py::module_& m) {
              if (static_cast<size_t>(py::len(values)) != weights.size())
                throw py::value_error(fmt::format("layer '{}': set_weights got {} arrays, the layer has {} weights",
                                                  l.name(), py::len(values), weights.size()));
+             // Every shape is checked before any weight changes: a bad list leaves the layer as it was.
+             std::vector<Tensor> given;
              for (size_t i = 0; i < weights.size(); ++i) {
                Tensor value =
                    tensor_from_array(values[i], fmt::format("layer '{}' weight {}", l.name(), i), ArrayRole::weights);
-               Tensor& target = weights[i].value;
-               if (value.shape() != target.shape())
+               if (value.shape() != weights[i].value.shape())
                  throw py::value_error(fmt::format("layer '{}': weight '{}' has shape {}, got {}", l.name(),
-                                                   weights[i].name, shape_str(target.shape()),
+                                                   weights[i].name, shape_str(weights[i].value.shape()),
                                                    shape_str(value.shape())));
-               value = value.contiguous();
-               std::copy_n(value.data<float>(), value.numel(), target.data<float>());
+               given.push_back(value.to(weights[i].value.dtype()).contiguous());
+             }
+             for (size_t i = 0; i < weights.size(); ++i) {
+               Tensor& target = weights[i].value;
+               std::memcpy(target.raw_data(), given[i].raw_data(),
+                           static_cast<size_t>(target.numel()) * dtype_size(target.dtype()));
              }
            })
       .def(
           "__call__",
           [](nn::Layer& l, py::handle x, bool training) {
             Tensor input = tensor_from_array(x, fmt::format("layer '{}' input", l.name()), ArrayRole::model_input);
-            // Token ids travel as float32 through the layers, as Model's inputs do.
-            if (input.dtype() == DType::int64) input = input.to(DType::float32);
+            // Token ids travel as float32 through the layers, as Model's inputs do; beyond 2^24
+            // a float32 no longer holds every integer.
+            if (input.dtype() == DType::int64) {
+              constexpr int64_t kExact = int64_t{1} << 24;
+              for (const int64_t v : input.to_vector<int64_t>())
+                if (v > kExact || v < -kExact)
+                  throw py::value_error(fmt::format(
+                      "layer '{}': the integer input {} is too large to pass exactly (|value| <= 2^24)", l.name(), v));
+              input = input.to(DType::float32);
+            }
             Tensor out;
             {
               py::gil_scoped_release release;

@@ -35,12 +35,14 @@ through them are visible on both sides, and either side keeps the memory alive.
       .def("numpy", &array_from_tensor, "A numpy array sharing this tensor's memory.")
       .def(
           "__array__",
-          [](const Tensor& t, py::object dtype) {
+          [](const Tensor& t, py::object dtype, py::object copy) {
             py::array a = array_from_tensor(t);
-            if (dtype.is_none()) return a;
-            return py::array(a.attr("astype")(dtype, py::arg("copy") = false));
+            const bool must_copy = !copy.is_none() && copy.cast<bool>();
+            if (dtype.is_none() && !must_copy) return a;
+            return py::array(
+                a.attr("astype")(dtype.is_none() ? py::object(a.dtype()) : dtype, py::arg("copy") = must_copy));
           },
-          py::arg("dtype") = py::none())
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def("__len__",
            [](const Tensor& t) {
              if (t.dim() == 0) throw py::type_error("len() of a 0-d tensor");

@@ -120,9 +120,10 @@ void bind_text(py::module_& m) {
           "cross_validate",
           [](const tasks::TextTask& t, int folds, uint64_t seed, py::object progress) {
             tasks::TextCvResult r;
+            const tasks::Progress report = python_progress(std::move(progress));  // made under the GIL
             {
               py::gil_scoped_release release;
-              r = t.cross_validate(folds, seed, python_progress(progress));
+              r = t.cross_validate(folds, seed, report);
             }
             py::dict summary;
             summary["accuracy"] = py::make_tuple(r.accuracy_summary.mean, r.accuracy_summary.std);

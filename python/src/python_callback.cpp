@@ -1,6 +1,7 @@
 #include "python_callback.h"
 
 #include "deepfin/train/progbar.h"
+#include "deepfin/train/terminate_on_nan.h"
 
 namespace py = pybind11;
 
@@ -141,10 +142,33 @@ class OwnedProgressBar final : public train::Callback {
   train::ProgbarLogger bar_;
 };
 
+// TerminateOnNaN with its own stream on sys.stdout.
+class OwnedTerminateOnNaN final : public train::Callback {
+ public:
+  OwnedTerminateOnNaN() : stream_(&buf_), guard_(stream_) {}
+  void on_train_begin(const train::Logs&) override {
+    guard_.set_model(model());
+    guard_.set_params(params());
+  }
+  void on_train_batch_end(int64_t batch, const train::Logs& logs) override {
+    guard_.on_train_batch_end(batch, logs);
+    stream_.flush();
+  }
+
+ private:
+  PythonStdoutBuf buf_;
+  std::ostream stream_;
+  train::TerminateOnNaN guard_;
+};
+
 }  // namespace
 
 std::shared_ptr<train::Callback> python_progress_bar(bool live) {
   return std::make_shared<OwnedProgressBar>(live);
+}
+
+std::shared_ptr<train::Callback> python_terminate_on_nan() {
+  return std::make_shared<OwnedTerminateOnNaN>();
 }
 
 }  // namespace deepfin::python

@@ -54,6 +54,9 @@ class PythonStdoutBuf final : public std::streambuf {
 // The Keras progress bar writing to sys.stdout; `live` redraws one line with \r.
 std::shared_ptr<train::Callback> python_progress_bar(bool live);
 
+// TerminateOnNaN announcing its stop on sys.stdout.
+std::shared_ptr<train::Callback> python_terminate_on_nan();
+
 pybind11::dict logs_to_dict(const train::Logs& logs);
 
 }  // namespace deepfin::python

@@ -101,3 +101,28 @@ def test_tensor_repr_and_array_protocol():
     assert "shape=(2, 2)" in repr(t)
     np.testing.assert_array_equal(np.array(t, dtype=np.float64), np.eye(2))
     assert len(t) == 2
+
+
+def test_byte_order_read_only_and_misaligned_memory_are_copied_not_misread():
+    big_endian = np.arange(4, dtype=">f4")
+    np.testing.assert_array_equal(np.asarray(deepfin.Tensor(big_endian)), [0, 1, 2, 3])
+    frozen = bytes(16)
+    view = np.asarray(deepfin.Tensor(np.frombuffer(frozen, np.float32)))
+    view[0] = 42  # a copy: the immutable bytes stay as they were
+    assert frozen == bytes(16)
+    misaligned = np.frombuffer(bytearray(17), np.float32, offset=1, count=4)
+    assert np.asarray(deepfin.Tensor(misaligned)).ctypes.data % 4 == 0
+    broadcast = np.broadcast_to(np.arange(3, dtype=np.float32), (4, 3))
+    t = np.asarray(deepfin.Tensor(broadcast))
+    t[0, 0] = 9  # its own rows, not four aliases of one
+    assert t[1, 0] == 0
+    assert deepfin.Tensor(np.array(3, np.int32)).shape == ()
+    with pytest.raises(ValueError, match="uint64"):
+        deepfin.Tensor(np.array([2**64 - 1], np.uint64))
+
+
+def test_models_read_big_endian_and_broadcast_inputs():
+    model = Sequential([Dense(2, input_shape=(3,))])
+    x = np.ones((4, 3), np.float32)
+    np.testing.assert_array_equal(model.predict(x.astype(">f4")), model.predict(x))
+    np.testing.assert_array_equal(model.predict(np.broadcast_to(x[0], (4, 3))), model.predict(x))

@@ -217,3 +217,18 @@ def test_privacy_option_trains_with_dp_sgd(blobs):
     assert "epsilon" in h.history and h.history["epsilon"][1] > h.history["epsilon"][0] > 0
     with pytest.raises(ValueError, match="unknown key 'epsilom'"):
         model.fit(x, y, epochs=1, verbose=0, privacy={"epsilom": 1.0})
+
+
+def test_layer_set_weights_changes_nothing_on_a_bad_list():
+    dense = layers.Dense(2, name="atomic")
+    dense(np.ones((1, 3), np.float32))
+    kernel, bias = dense.get_weights()
+    with pytest.raises(ValueError, match="bias"):
+        dense.set_weights([np.zeros_like(kernel), np.zeros(5, np.float32)])
+    np.testing.assert_array_equal(dense.get_weights()[0], kernel)
+
+
+def test_layer_token_ids_beyond_float32_precision_are_refused():
+    embedding = layers.Embedding(10, 2)
+    with pytest.raises(ValueError, match="2\\^24"):
+        embedding(np.array([[2**25]], np.int64))

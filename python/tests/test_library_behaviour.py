@@ -149,6 +149,25 @@ def test_ctrl_c_stops_fit_with_keyboard_interrupt():
     assert "interrupted after" in out and "trains again" in out
 
 
+def test_terminate_on_nan_reports_on_python_stdout(capsys):
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile(optimizer=deepfin.optimizers.SGD(learning_rate=1e30), loss="mse")
+    x = np.full((64, 2), 1e20, np.float32)
+    model.fit(x, np.ones((64, 1), np.float32), epochs=3, batch_size=8, verbose=0,
+              callbacks=[deepfin.callbacks.TerminateOnNaN()])
+    assert capsys.readouterr().out == "Batch 0: Invalid loss, terminating training\n"
+
+
+def test_run_refuses_serve_and_keeps_the_thread_count(tmp_path):
+    with pytest.raises(ValueError, match="command line"):
+        deepfin.run("examples/credit_german.toml", "serve")
+    before = deepfin.get_num_threads()
+    job = deepfin.jobs.merged_job("examples/credit_german.toml",
+                                  {"fit": {"epochs": 1}, "output": {"model": str(tmp_path / "m.safetensors")}})
+    deepfin.run(job, "train", threads=1, verbose=False)
+    assert deepfin.get_num_threads() == before
+
+
 def test_progress_bar_is_plain_lines_when_not_a_terminal(capsys):
     model, x, y = model_and_data(320)
     model.fit(x, y, epochs=2, batch_size=64, verbose=1)

@@ -52,11 +52,12 @@ def test_credit_explain_gives_at_most_four_ordered_reasons(german):
         assert set(row["attributions"]) <= set(german.columns)
 
 
-def test_credit_cv_report_save_and_load(german, tmp_path):
+def test_credit_cv_report_save_and_load(german, tmp_path, capsys):
     model = deepfin.CreditModel(GERMAN, **FAST)
-    cv = model.cv(folds=3)
+    cv = model.cv(folds=3, verbose=True)  # progress lines come back into Python from the engine's threads
     mean, std = cv["summary"]["auc"]
     assert len(cv["folds"]) == 3 and 0.5 < mean < 1 and std >= 0
+    assert capsys.readouterr().out.count("fold ") == 3
     report = model.report(str(tmp_path / "report"), folds=0, explain_rows=20)
     assert os.path.exists(report) and "AUC" in open(report).read()
     model.save(tmp_path / "credit.safetensors")
@@ -115,3 +116,12 @@ def test_run_a_job_file_like_the_command(tmp_path, shared):
     assert any(e.get("event") == "fold" for e in cv)
     with pytest.raises(ValueError, match="folds"):
         deepfin.run(job, "cv", "--folds", "zero", verbose=False)
+
+
+def test_dataframe_cells_read_as_the_csv_file_holds_them():
+    from deepfin._tables import _cell
+
+    assert _cell(1.0) == "1"  # an integer column that pandas made float because of a NaN
+    assert _cell(2.5) == "2.5" and _cell(np.float32(0.1)) == repr(float(np.float32(0.1)))
+    assert _cell(float("nan")) is None and _cell(None) is None and _cell(pd.NA) is None
+    assert _cell(True) == "true" and _cell("bad") == "bad" and _cell(np.int64(7)) == "7"
