@@ -159,10 +159,29 @@ std::vector<RowExplanation> TabularModel::explain(const data::Table& rows, const
     e.adverse = e.probability >= threshold_;
     e.completeness_gap = a.completeness_gap[i];
     e.column_attributions = explain::roll_up(std::span<const double>(values.data() + i * f, f), sources, num_columns);
+    // A column never cited gets no share of the reasons (its attribution stays in column_attributions).
+    std::vector<double> citable = e.column_attributions;
+    for (int64_t c = 0; c < num_columns; ++c)
+      if (never_cite_.count(preprocessor_.columns()[c].name)) citable[c] = 0.0;
     e.reasons = explain::adverse_reasons(
-        e.column_attributions, [&](int64_t c) { return preprocessor_.describe(rows, i, c); }, options.max_reasons);
+        citable,
+        [&](int64_t c) {
+          const auto it = wording_.find(preprocessor_.columns()[c].name);
+          return it != wording_.end() ? it->second : preprocessor_.describe(rows, i, c);
+        },
+        options.max_reasons);
   }
   return out;
+}
+
+void TabularModel::set_reason_policy(std::set<std::string> never_cite, std::map<std::string, std::string> wording) {
+  std::set<std::string> known;
+  for (const auto& c : preprocessor_.columns()) known.insert(c.name);
+  for (const auto& [column, text] : wording)
+    if (!known.count(column))
+      throw ValueError(fmt::format("reason wording names '{}', which is not an input of the model", column));
+  never_cite_ = std::move(never_cite);
+  wording_ = std::move(wording);
 }
 
 data::Table TabularModel::read_rows(const std::string& path) const {
@@ -183,6 +202,7 @@ void TabularModel::save(const std::string& path) const {
                                                       {{"base_score", scorecard_.base_score},
                                                        {"base_odds", scorecard_.base_odds},
                                                        {"points_to_double_odds", scorecard_.points_to_double_odds}}},
+                                                     {"reasons", {{"never_cite", never_cite_}, {"wording", wording_}}},
                                                      {"rows",
                                                       {{"delimiter", std::string(1, csv_options_.delimiter)},
                                                        {"encoding", csv_options_.encoding},
@@ -212,6 +232,11 @@ TabularModel TabularModel::load(const std::string& path) {
     out.scorecard_ = {.base_score = card.at("base_score").get<double>(),
                       .base_odds = card.at("base_odds").get<double>(),
                       .points_to_double_odds = card.at("points_to_double_odds").get<double>()};
+    if (attached.contains("reasons")) {  // files from before it was saved cite every column
+      const nlohmann::json& reasons = attached.at("reasons");
+      out.never_cite_ = reasons.at("never_cite").get<std::set<std::string>>();
+      out.wording_ = reasons.at("wording").get<std::map<std::string, std::string>>();
+    }
     if (attached.contains("rows")) {  // files from before it was saved read rows with the defaults
       const nlohmann::json& rows = attached.at("rows");
       const std::string delimiter = rows.at("delimiter").get<std::string>();

@@ -3,7 +3,10 @@
 // the other folds only; the table gives each metric's mean ± std beside the floors.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "commands.h"
+#include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/text_task.h"
@@ -34,6 +37,23 @@ void cv_credit(const RunContext& ctx, const tasks::JobSpec& job, int folds, uint
     event[name] = {{"mean", ms.mean}, {"std", ms.std}};
   }
   table += fmt::format("  epochs trained per fold: {}\n", fmt::join(cv.epochs, ", "));
+  for (const auto& [attribute, groups] : cv.fairness) {
+    table += fmt::format("  fairness of {} over the folds (mean ± std):\n    {:<22} {:>17} {:>17} {:>17}\n", attribute,
+                         "group", "approval rate", "impact ratio", "equal opp. diff");
+    const auto& spec = job.fairness.attributes;
+    const auto attr = std::find_if(spec.begin(), spec.end(), [&](const auto& a) { return a.column == attribute; });
+    std::vector<std::string> names;
+    for (const auto& [group, unused] : groups) names.push_back(group);
+    for (const std::string& group : tasks::group_order(*attr, names)) {
+      const auto& m = groups.at(group);
+      table += fmt::format("    {:<22} {:>8.3f} ± {:.3f} {:>8.3f} ± {:.3f} {:>8.3f} ± {:.3f}\n", group,
+                           m.at("approval_rate").mean, m.at("approval_rate").std, m.at("adverse_impact_ratio").mean,
+                           m.at("adverse_impact_ratio").std, m.at("equal_opportunity_difference").mean,
+                           m.at("equal_opportunity_difference").std);
+      for (const auto& [metric, ms] : m)
+        event["fairness"][attribute][group][metric] = {{"mean", ms.mean}, {"std", ms.std}};
+    }
+  }
   print_event(ctx, table, event);
 }
 

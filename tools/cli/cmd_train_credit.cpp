@@ -17,6 +17,72 @@ std::string metrics_table(const std::map<std::string, double>& metrics, const ta
   return out;
 }
 
+// One attribute's group table as the run prints it: the estimate and its 95 % interval.
+std::string fairness_lines(const tasks::AttributeFairness& f, int64_t min_rows) {
+  if (f.at_model_threshold.groups.empty()) {
+    std::string out = fmt::format(
+        "  {}: not measured, fewer than two groups have min_group_rows = {} rows here:", f.attribute, min_rows);
+    for (const auto& [group, rows] : f.too_small) out += fmt::format(" '{}' {}", group, rows);
+    return out + "\n";
+  }
+  std::string out = fmt::format("  {} (most favoured: '{}'; decisions at the model's threshold {:.3f}):\n", f.attribute,
+                                f.at_model_threshold.reference_group, f.at_model_threshold.threshold);
+  out += fmt::format("    {:<22} {:>5} {:>22} {:>22} {:>24}\n", "group", "rows", "approval rate",
+                     "adverse impact ratio", "equal opportunity diff");
+  for (const auto& g : f.at_model_threshold.groups) {
+    auto cell = [&](const char* m) {
+      return fmt::format("{:.3f} [{:.3f}, {:.3f}]", g.value.at(m), g.low.at(m), g.high.at(m));
+    };
+    out += fmt::format("    {:<22} {:>5} {:>22} {:>22} {:>24}{}\n", g.group, g.rows, cell("approval_rate"),
+                       cell("adverse_impact_ratio"), cell("equal_opportunity_difference"),
+                       g.value.at("adverse_impact_ratio") < 0.8 ? "  below four-fifths" : "");
+  }
+  for (const auto& [group, rows] : f.too_small)
+    out += fmt::format("    {:<22} {:>5} not measured: fewer rows than [fairness] min_group_rows = {}\n", group, rows,
+                       min_rows);
+  return out;
+}
+
+nlohmann::json fairness_json(const tasks::AttributeFairness& f) {
+  nlohmann::json groups = nlohmann::json::object();
+  for (const auto& g : f.at_model_threshold.groups)
+    groups[g.group] = {{"rows", g.rows}, {"value", g.value}, {"low", g.low}, {"high", g.high}};
+  nlohmann::json small = nlohmann::json::object();
+  for (const auto& [group, rows] : f.too_small) small[group] = rows;
+  return {{"attribute", f.attribute},
+          {"threshold", f.at_model_threshold.threshold},
+          {"reference_group", f.at_model_threshold.reference_group},
+          {"groups", groups},
+          {"not_measured", small}};
+}
+
+void print_fairness(const RunContext& ctx, const tasks::CreditTask& task, const tasks::CreditFit& fitted,
+                    const data::Table& test, uint64_t seed) {
+  const tasks::JobSpec& job = task.job();
+  if (!job.fairness.enabled()) return;
+  std::string text = fmt::format(
+      "fairness: protected {} ({}); ", job.fairness.attributes.size(),
+      job.fairness.use == "exclude" ? "kept out of the model's inputs" : "model inputs, never cited as reasons");
+  nlohmann::json proxies = nlohmann::json::array();
+  for (const auto& p : fitted.proxies)
+    proxies.push_back({{"input", p.input}, {"attribute", p.attribute}, {"cramers_v", p.cramers_v}});
+  if (fitted.proxies.empty()) {
+    text +=
+        fmt::format("no input reaches Cramer's V {:.2f} with a protected attribute\n", job.fairness.proxy_threshold);
+  } else {
+    text += "possible proxies:";
+    for (const auto& p : fitted.proxies) text += fmt::format(" {} ~ {} (V {:.2f})", p.input, p.attribute, p.cramers_v);
+    text += "\n";
+  }
+  nlohmann::json tables = nlohmann::json::array();
+  for (const auto& f : task.fairness(fitted.model, test, seed)) {
+    text += fairness_lines(f, job.fairness.min_group_rows);
+    tables.push_back(fairness_json(f));
+  }
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  print_event(ctx, text, {{"event", "fairness"}, {"use", job.fairness.use}, {"proxies", proxies}, {"tables", tables}});
+}
+
 }  // namespace
 
 int train_credit(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) {
@@ -46,6 +112,7 @@ int train_credit(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
               fmt::format("test ({} rows, decision threshold {:.3f}):\n{}", data.test.num_rows(), model.threshold(),
                           metrics_table(metrics, job)),
               report);
+  print_fairness(ctx, task, fitted, data.test, seed);
   print_privacy(ctx, model.model());
   tasks::record_evaluation(model.model(), "held-out test split", data.test.num_rows(), metrics, data.all.source);
   save_job_model(ctx, job, [&](const std::string& path) { model.save(path); });

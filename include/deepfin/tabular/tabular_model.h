@@ -5,7 +5,9 @@
 // class, and explains each score with integrated gradients rolled up to the
 // columns the applicant filled in. One .safetensors file holds all of it, so
 // `deepfin predict` and `deepfin explain` take rows exactly like the training file.
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,6 +84,14 @@ class TabularModel {
   // Rows to score: an .arff file, or CSV read with csv_options().
   data::Table read_rows(const std::string& path) const;
 
+  // What adverse reasons may say, saved with the model: they never cite `never_cite`
+  // (protected attributes the model sees under [fairness] use = "monitor"), and a
+  // column with an entry in `wording` is cited by that text (an adverse-action
+  // notice's wording) instead of "column = value". ValueError naming an unknown column.
+  void set_reason_policy(std::set<std::string> never_cite, std::map<std::string, std::string> wording);
+  const std::set<std::string>& never_cited() const { return never_cite_; }
+  const std::map<std::string, std::string>& reason_wording() const { return wording_; }
+
   const data::TabularPreprocessor& preprocessor() const { return preprocessor_; }
   models::Sequential& model() const { return *model_; }
   const std::shared_ptr<models::Sequential>& model_ptr() const { return model_; }
@@ -101,6 +111,8 @@ class TabularModel {
   metrics::PlattScaling platt_{};
   metrics::IsotonicCalibration isotonic_{};
   data::CsvOptions csv_options_{};
+  std::set<std::string> never_cite_{};
+  std::map<std::string, std::string> wording_{};
   // Applies the calibration map to a network probability.
   double calibrated(double p) const;
 };

@@ -17,6 +17,7 @@
 #include "deepfin/data/tabular/table.h"
 #include "deepfin/metrics/credit/decision.h"
 #include "deepfin/tabular/tabular_model.h"
+#include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/fold_summary.h"
 #include "deepfin/tasks/job_spec.h"
 #include "deepfin/tasks/progress.h"
@@ -27,6 +28,7 @@ namespace deepfin::tasks {
 struct CreditFit {
   tabular::TabularModel model;
   train::History history;
+  std::vector<ProxyFlag> proxies;  // [fairness]: inputs that stand in for a protected attribute
 };
 
 // The job's table and its stratified train/test split.
@@ -39,6 +41,9 @@ struct CreditCvResult {
   std::vector<std::map<std::string, double>> folds;  // credit metrics per fold
   std::map<std::string, MeanStd> summary;            // per metric
   std::vector<int64_t> epochs;                       // epochs trained per fold (early stopping may stop sooner)
+  // [fairness]: per attribute, per group, per metric, the mean and std over folds at each fold's model
+  // threshold (point estimates of each fold's held-out part).
+  std::map<std::string, std::map<std::string, std::map<std::string, MeanStd>>> fairness;
 };
 
 struct CreditReportOptions {
@@ -72,6 +77,10 @@ class CreditTask {
   // Held-out credit metrics of `model` on labelled rows (see credit_metrics).
   std::map<std::string, double> evaluate(const tabular::TabularModel& model, const data::Table& rows) const;
   metrics::CostMatrix costs() const;
+  // [fairness]: the group metrics of `model`'s decisions on labelled rows, per protected attribute,
+  // with bootstrap intervals (seeded with `seed`); empty without [fairness].
+  std::vector<AttributeFairness> fairness(const tabular::TabularModel& model, const data::Table& rows,
+                                          uint64_t seed) const;
 
   // Stratified k-fold cross-validation; every fold fits its own preprocessing and
   // model on the other folds only, from seed + k.
@@ -84,6 +93,7 @@ class CreditTask {
   CreditFit write_report(const CreditReportOptions& options, uint64_t seed, const Progress& progress = {}) const;
 
  private:
+  void set_reason_policy(tabular::TabularModel& model) const;
   JobSpec job_;
   std::optional<data::Table> table_;
 };

@@ -130,6 +130,27 @@ struct ForecastSpec {
   int periods_per_year = 252;
 };
 
+// One protected attribute of [fairness]: the column, and how its values form the groups
+// measured. Without a grouping each distinct value is a group.
+struct ProtectedAttribute {
+  std::string column{};
+  std::vector<double> bands{};                  // numeric cut points: [25, 35] -> "<25", "25-35", ">=35"
+  std::map<std::string, std::string> groups{};  // value -> group (e.g. personal_status -> sex)
+};
+
+// [fairness] (credit jobs): attributes a lender may not decide on, how they are
+// kept out of the model and measured, and the one mitigation offered.
+struct FairnessSpec {
+  std::vector<ProtectedAttribute> attributes;
+  std::string use = "exclude";      // "exclude": not model inputs, measured only | "monitor": inputs, never cited
+  double proxy_threshold = 0.3;     // Cramer's V at or above which an input is flagged as a proxy
+  std::string mitigation = "none";  // "reweighing" (Kamiran & Calders 2012)
+  int bootstrap = 200;              // resamples for the confidence intervals
+  int64_t min_group_rows = 20;      // fewer held-out rows in a group: an error naming it
+  bool enabled() const { return !attributes.empty(); }
+  bool excluded(const std::string& column) const;
+};
+
 struct OutputSpec {
   std::string model;        // .safetensors path; empty: not saved
   std::string predictions;  // test-set predictions (.npy, or .csv for credit and forecast jobs); empty: none
@@ -148,6 +169,8 @@ struct JobSpec {
   DecisionSpec decision;
   ForecastSpec forecast;                             // source = "series"
   TextSpec text;                                     // source = "text"
+  FairnessSpec fairness;                             // [fairness] (credit jobs)
+  std::map<std::string, std::string> reasons;        // [reasons]: input column -> adverse-action wording
   nlohmann::json floors = nlohmann::json::object();  // [floors] metric -> "0.788 (logistic regression)", for reports
   std::optional<uint64_t> seed;
   std::optional<int> threads;

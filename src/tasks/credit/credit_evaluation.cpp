@@ -34,11 +34,20 @@ std::string scores_csv(const tabular::TabularModel& model, const data::Table& ro
   return out;
 }
 
+std::vector<AttributeFairness> CreditTask::fairness(const tabular::TabularModel& model, const data::Table& rows,
+                                                    uint64_t seed) const {
+  if (!job_.fairness.enabled()) return {};
+  check_protected_columns(rows, job_.fairness, job_.file.string());
+  return credit_fairness(model, rows, classes(rows), job_.fairness, costs(), seed);
+}
+
 CreditCvResult CreditTask::cross_validate(int folds, uint64_t seed, const Progress& progress) const {
   const data::Table table = read_table();
   const std::vector<int64_t> all_classes = classes(table);
   const auto parts = data::stratified_kfold(all_classes, folds, seed);
   CreditCvResult result;
+  // [fairness]: attribute -> group -> metric -> the value of each fold
+  std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>> fairness_folds;
   for (size_t k = 0; k < parts.size(); ++k) {
     set_random_seed(seed + k);
     nn::clear_session();  // every fold's layers get the same names
@@ -54,7 +63,23 @@ CreditCvResult CreditTask::cross_validate(int folds, uint64_t seed, const Progre
     }
     report_progress(progress, line + fmt::format(" ({} epochs)", result.epochs.back()), event);
     result.folds.push_back(m);
+    if (job_.fairness.enabled()) {
+      const std::vector<double> p = fitted.model.predict_proba(test);
+      const std::vector<int64_t> test_classes = classes(test);
+      const std::vector<int> labels(test_classes.begin(), test_classes.end());
+      for (const auto& attribute : job_.fairness.attributes) {
+        const MeasuredGroups m = measured_groups(test, attribute, job_.fairness.min_group_rows);
+        if (m.rows.empty()) continue;
+        const auto [mp, ml] = measured_scores(m, p, labels);
+        for (const auto& g : metrics::group_rates(mp, ml, m.groups, fitted.model.threshold()))
+          for (const auto& [metric, value] : g.value)
+            fairness_folds[attribute.column][g.group][metric].push_back(value);
+      }
+    }
   }
+  for (const auto& [attribute, groups] : fairness_folds)
+    for (const auto& [group, by_metric] : groups)
+      for (const auto& [metric, values] : by_metric) result.fairness[attribute][group][metric] = mean_std(values);
   for (const auto& [name, unused] : result.folds.front()) {
     std::vector<double> values;
     for (const auto& f : result.folds) values.push_back(f.at(name));

@@ -3,14 +3,17 @@
 #include "deepfin/tasks/credit_task.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 #include "deepfin/base/error.h"
 #include "deepfin/data/tabular/arff.h"
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/metrics/credit/credit.h"
 #include "deepfin/nn/layers/categorical_embedding.h"
+#include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/model_factory.h"
 
@@ -30,6 +33,10 @@ data::PreprocessOptions preprocess_options(const JobSpec& job) {
   o.target = job.data.target;
   o.positive_label = job.data.positive_label;
   o.drop = job.data.drop;
+  // [fairness] use = "exclude": protected columns never reach the model; they stay in the rows to be measured.
+  for (const auto& a : job.fairness.attributes)
+    if (job.fairness.excluded(a.column) && std::find(o.drop.begin(), o.drop.end(), a.column) == o.drop.end())
+      o.drop.push_back(a.column);
   o.keep = job.data.keep;
   for (const auto& [column, kind] : job.data.kinds) o.kinds[column] = data::column_kind_from_string(kind);
   o.categorical = data::categorical_encoding_from_string(job.preprocess.categorical);
@@ -118,6 +125,7 @@ CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) 
     validation_rows = train.select_rows(parts.test);
   }
   const bool has_validation = validation_rows.num_rows() > 0;
+  if (job_.fairness.enabled()) check_protected_columns(train, job_.fairness, job_.file.string());
   auto pre = data::TabularPreprocessor::fit(fit_rows, preprocess_options(job_));
   auto model = build_model(job_, pre);
   model->compile(compile_options_from_json(job_.compile));
@@ -129,10 +137,21 @@ CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) 
   spec.validation_split = 0.0;
   std::optional<std::pair<Tensor, Tensor>> validation;
   if (has_validation) validation = std::make_pair(pre.transform(validation_rows), pre.target(validation_rows));
-  train::History history =
-      model->fit(x, y, fit_options(spec, validation, classes(fit_rows), job_.output.history_csv, verbose));
+  models::FitOptions options = fit_options(spec, validation, classes(fit_rows), job_.output.history_csv, verbose);
+  if (job_.fairness.mitigation == "reweighing") {
+    const std::vector<float> w = reweighing_weights(fit_rows, classes(fit_rows), job_.fairness);
+    options.sample_weight = from_vector(w, {static_cast<int64_t>(w.size())});
+  }
+  train::History history = model->fit(x, y, options);
 
+  std::vector<ProxyFlag> proxies;
+  if (job_.fairness.enabled()) {
+    std::vector<std::string> inputs;
+    for (const auto& c : pre.columns()) inputs.push_back(c.name);
+    proxies = proxy_screen(fit_rows, job_.fairness, inputs);
+  }
   tabular::TabularModel trained(std::move(pre), model);
+  set_reason_policy(trained);
   trained.set_csv_options(csv_options(job_.data));
   trained.set_baseline_from(fit_rows);
   trained.set_scorecard({.base_score = job_.decision.base_score,
@@ -157,7 +176,29 @@ CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) 
     // No held-out rows to choose on: the Bayes threshold FP / (FP + FN), right for calibrated probabilities.
     trained.set_threshold(metrics::bayes_threshold(costs()));
   }
-  return {std::move(trained), std::move(history)};
+  return {std::move(trained), std::move(history), std::move(proxies)};
+}
+
+// Adverse reasons never cite a protected attribute, and are worded from [reasons]; a
+// dictionary must then word every column a reason may cite.
+void CreditTask::set_reason_policy(tabular::TabularModel& model) const {
+  std::set<std::string> never_cite;
+  for (const auto& a : job_.fairness.attributes) never_cite.insert(a.column);
+  if (!job_.reasons.empty()) {
+    std::vector<std::string> unworded, inputs;
+    for (const auto& c : model.preprocessor().columns()) {
+      inputs.push_back(c.name);
+      if (!never_cite.count(c.name) && !job_.reasons.count(c.name)) unworded.push_back(c.name);
+    }
+    for (const auto& [column, text] : job_.reasons)
+      if (std::find(inputs.begin(), inputs.end(), column) == inputs.end())
+        throw ConfigError(fmt::format("{}: [reasons] words '{}', which is not an input of the model (inputs: {})",
+                                      job_.file.string(), column, fmt::join(inputs, ", ")));
+    if (!unworded.empty())
+      throw ConfigError(fmt::format("{}: [reasons] has no wording for {}: every input a reason may cite needs one",
+                                    job_.file.string(), fmt::join(unworded, ", ")));
+  }
+  model.set_reason_policy(std::move(never_cite), job_.reasons);
 }
 
 std::map<std::string, double> CreditTask::evaluate(const tabular::TabularModel& model, const data::Table& rows) const {

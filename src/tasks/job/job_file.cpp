@@ -169,7 +169,7 @@ namespace {
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   config::check_keys(j,
                      {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision",
-                      "floors", "features", "window", "backtest", "text", "privacy"},
+                      "floors", "features", "window", "backtest", "text", "privacy", "fairness", "reasons"},
                      "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
@@ -206,11 +206,13 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   spec.output.predictions = config::get_or<std::string>(out, "predictions", "", "output", name);
   spec.output.history_csv = config::get_or<std::string>(out, "history_csv", "", "output", name);
   spec.output.report = config::get_or<std::string>(out, "report", "", "output", name);
-  for (const char* table : {"preprocess", "decision"})
+  for (const char* table : {"preprocess", "decision", "fairness", "reasons"})
     if (j.contains(table) && !spec.data.tabular())
       throw ConfigError(fmt::format("{}: [{}] applies to csv and arff data only", name, table));
   if (j.contains("preprocess")) spec.preprocess = parse_preprocess(j.at("preprocess"), name);
   if (j.contains("decision")) spec.decision = parse_decision(j.at("decision"), name);
+  if (j.contains("fairness")) spec.fairness = parse_fairness_spec(j.at("fairness"), name);
+  if (j.contains("reasons")) spec.reasons = parse_reasons_spec(j.at("reasons"), name);
   if (j.contains("floors")) spec.floors = j.at("floors");
   if (j.contains("seed")) spec.seed = config::get_or<uint64_t>(j, "seed", 0, "top level", name);
   if (j.contains("privacy")) {

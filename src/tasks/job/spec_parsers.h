@@ -1,6 +1,7 @@
 #pragma once
 // The parsers of the job file's task-specific tables, each given the whole job as
 // JSON; ConfigError names the file, the table and the key.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -12,5 +13,7 @@ namespace deepfin::tasks {
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);
 ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& file);
 FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file);
+FairnessSpec parse_fairness_spec(const nlohmann::json& table, const std::string& file);
+std::map<std::string, std::string> parse_reasons_spec(const nlohmann::json& table, const std::string& file);
 
 }  // namespace deepfin::tasks

@@ -4,6 +4,7 @@
 // population drift and scorecard points.
 #include "deepfin/metrics/credit/calibration.h"
 #include "deepfin/metrics/credit/decision.h"
+#include "deepfin/metrics/credit/fairness.h"
 #include "deepfin/metrics/credit/probability.h"
 #include "deepfin/metrics/credit/psi.h"
 #include "deepfin/metrics/credit/roc.h"
