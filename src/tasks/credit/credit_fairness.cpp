@@ -154,7 +154,7 @@ void check_protected_columns(const data::Table& rows, const FairnessSpec& spec, 
     if (rows.find_column(a.column) < 0) missing.push_back(a.column);
   if (missing.empty()) return;
   for (const auto& c : rows.columns) present.push_back(c.name);
-  throw ConfigError(fmt::format("{}: [fairness] protected column{} {} not in {}; the columns are: {}", job_file,
+  throw ConfigError(fmt::format("{}: [fairness] protected column{} {} {} not in {}; the columns are: {}", job_file,
                                 missing.size() > 1 ? "s" : "", fmt::join(missing, ", "),
                                 missing.size() > 1 ? "are" : "is", rows.source, fmt::join(present, ", ")));
 }
