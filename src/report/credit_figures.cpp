@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "report/fairness_markdown.h"
+
 namespace deepfin::report::detail {
 namespace {
 
@@ -84,6 +86,11 @@ std::vector<std::pair<std::string, plot::Figure>> credit_figures(const CreditRep
   figures.emplace_back("calibration.png", calibration_figure(analysis));
   figures.emplace_back("score_distribution.png", score_distribution_figure(data));
   if (!analysis.top_attributions.empty()) figures.emplace_back("attributions.png", attributions_figure(analysis));
+  if (data.fairness) {
+    bool measured = false;
+    for (const auto& a : data.fairness->attributes) measured |= !a.at_model_threshold.groups.empty();
+    if (measured) figures.emplace_back("fairness.png", fairness_figure(*data.fairness));
+  }
   return figures;
 }
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report/fairness_markdown.h"
 #include "report/markdown.h"
 
 namespace deepfin::report::detail {
@@ -141,6 +142,7 @@ std::string credit_markdown(const CreditReportData& data, const CreditAnalysis& 
   out += figures_section();
   out += psi_section(analysis);
   out += attributions_section(analysis);
+  if (data.fairness) out += fairness_section(*data.fairness);
   out += "## Model\n\n" + md_code_block(data.model_summary.empty() ? "(no summary)" : data.model_summary);
   return out;
 }

@@ -3,11 +3,14 @@
 // cross-validation results, held-out probabilities, attributions) to a Markdown file
 // plus PNG figures in one directory.
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "deepfin/metrics/credit/decision.h"
+#include "deepfin/metrics/credit/fairness.h"
 
 namespace deepfin::report {
 
@@ -27,6 +30,28 @@ struct MetricSpread {
   std::string floor;
 };
 
+// One protected attribute's group metrics, as the fair-lending section shows them.
+struct AttributeFairnessData {
+  std::string attribute;
+  metrics::FairnessTable at_model_threshold{}, at_min_cost{};                    // held-out rows, with 95 % intervals
+  std::vector<std::pair<std::string, int64_t>> too_small{};                      // groups not measured, with their rows
+  std::map<std::string, std::map<std::string, std::pair<double, double>>> cv{};  // group -> metric -> (mean, std)
+  std::vector<std::string> order{};                                              // groups in the order to show them
+};
+
+// The fair-lending section ([fairness] in the job).
+struct FairnessReportData {
+  std::string use;  // "exclude" | "monitor"
+  double proxy_threshold = 0.3;
+  std::vector<std::pair<std::string, std::pair<std::string, double>>> proxies{};  // input -> (attribute, V)
+  std::vector<AttributeFairnessData> attributes{};
+  int64_t min_group_rows = 0;
+  // mitigation = "reweighing": the same recipe fitted without it, for what reweighing costs and changes.
+  std::string mitigation = "none";
+  double auc = 0, auc_without_mitigation = 0;
+  std::vector<AttributeFairnessData> without_mitigation{};
+};
+
 struct CreditReportData {
   std::string title, data_source, target, positive_label, model_summary;  // model_summary: Model::summary() text
   int64_t rows = 0, positives = 0;
@@ -38,13 +63,14 @@ struct CreditReportData {
   std::vector<double> train_scores;      // for PSI (expected = train, actual = test); may be empty
   std::vector<std::pair<std::string, double>> global_attributions;  // column, mean |attribution|, any order
   metrics::CostMatrix costs;
-  double decision_threshold = -1;  // the model's own threshold (chosen without the test rows); < 0: none
+  double decision_threshold = -1;                // the model's own threshold (chosen without the test rows); < 0: none
+  std::optional<FairnessReportData> fairness{};  // the fair-lending section and fairness.png; none without [fairness]
 };
 
 // File names inside the report directory.
 inline constexpr const char* kReportFile = "report.md";
-inline constexpr const char* kFigureFiles[] = {"roc.png", "ks.png", "calibration.png", "score_distribution.png",
-                                               "attributions.png"};
+inline constexpr const char* kFigureFiles[] = {
+    "roc.png", "ks.png", "calibration.png", "score_distribution.png", "attributions.png", "fairness.png"};
 
 // Formats a metric value as the report prints it (4 decimals, e.g. "0.8123").
 std::string format_metric(double value);

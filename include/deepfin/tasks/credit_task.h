@@ -16,6 +16,7 @@
 #include "deepfin/data/tabular/preprocessor.h"
 #include "deepfin/data/tabular/table.h"
 #include "deepfin/metrics/credit/decision.h"
+#include "deepfin/report/credit_report.h"
 #include "deepfin/tabular/tabular_model.h"
 #include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/fold_summary.h"
@@ -94,6 +95,10 @@ class CreditTask {
 
  private:
   void set_reason_policy(tabular::TabularModel& model) const;
+  // The report's fair-lending section: proxies, held-out group metrics, the folds' spread and,
+  // under reweighing, the same recipe without it.
+  report::FairnessReportData fairness_report(const CreditFit& fitted, const CreditSplit& split,
+                                             const CreditCvResult* cv, uint64_t seed) const;
   JobSpec job_;
   std::optional<data::Table> table_;
 };

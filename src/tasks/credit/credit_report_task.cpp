@@ -3,6 +3,7 @@
 // train-to-test PSI and the top global attributions, as Markdown with figures.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "deepfin/core/random.h"
@@ -50,12 +51,58 @@ std::vector<std::pair<std::string, double>> global_attributions(const tabular::T
   return out;
 }
 
+report::AttributeFairnessData to_report(const AttributeFairness& f, const ProtectedAttribute& attribute,
+                                        const CreditCvResult* cv) {
+  report::AttributeFairnessData out{.attribute = f.attribute,
+                                    .at_model_threshold = f.at_model_threshold,
+                                    .at_min_cost = f.at_min_cost,
+                                    .too_small = f.too_small};
+  std::vector<std::string> names;
+  for (const auto& g : f.at_model_threshold.groups) names.push_back(g.group);
+  if (cv && cv->fairness.count(f.attribute)) {
+    for (const auto& [group, metrics] : cv->fairness.at(f.attribute)) {
+      if (std::find(names.begin(), names.end(), group) == names.end()) names.push_back(group);
+      for (const auto& [metric, ms] : metrics) out.cv[group][metric] = {ms.mean, ms.std};
+    }
+  }
+  out.order = group_order(attribute, names);
+  return out;
+}
+
 }  // namespace
+
+report::FairnessReportData CreditTask::fairness_report(const CreditFit& fitted, const CreditSplit& split,
+                                                       const CreditCvResult* cv, uint64_t seed) const {
+  const FairnessSpec& spec = job_.fairness;
+  report::FairnessReportData f{.use = spec.use,
+                               .proxy_threshold = spec.proxy_threshold,
+                               .min_group_rows = spec.min_group_rows,
+                               .mitigation = spec.mitigation};
+  for (const auto& p : fitted.proxies) f.proxies.push_back({p.input, {p.attribute, p.cramers_v}});
+  const auto tables = fairness(fitted.model, split.test, seed);
+  for (size_t k = 0; k < tables.size(); ++k) f.attributes.push_back(to_report(tables[k], spec.attributes[k], cv));
+  if (spec.mitigation == "reweighing") {
+    // The same recipe without reweighing, on the same split and seed: what the mitigation costs and changes.
+    JobSpec plain = job_;
+    plain.fairness.mitigation = "none";
+    const CreditTask without(plain);
+    set_random_seed(seed);
+    nn::clear_session();
+    const CreditFit base = without.fit(split.train, seed, 0);
+    f.auc = evaluate(fitted.model, split.test).at("auc");
+    f.auc_without_mitigation = evaluate(base.model, split.test).at("auc");
+    const auto base_tables = without.fairness(base.model, split.test, seed);
+    for (size_t k = 0; k < base_tables.size(); ++k)
+      f.without_mitigation.push_back(to_report(base_tables[k], spec.attributes[k], nullptr));
+  }
+  return f;
+}
 
 CreditFit CreditTask::write_report(const CreditReportOptions& options, uint64_t seed, const Progress& progress) const {
   report::CreditReportData data;
+  CreditCvResult cv;
   if (options.folds > 0) {
-    const CreditCvResult cv = cross_validate(options.folds, seed, progress);
+    cv = cross_validate(options.folds, seed, progress);
     data.folds = options.folds;
     for (const auto& [name, ms] : cv.summary) {
       report::MetricSpread spread;
@@ -89,6 +136,7 @@ CreditFit CreditTask::write_report(const CreditReportOptions& options, uint64_t 
   data.costs = costs();
   data.decision_threshold = model.threshold();
   data.global_attributions = global_attributions(model, s.test, options.explain_rows);
+  if (job_.fairness.enabled()) data.fairness = fairness_report(fitted, s, options.folds > 0 ? &cv : nullptr, seed);
   report::write_credit_report(data, options.dir);
   return fitted;
 }
