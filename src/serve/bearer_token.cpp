@@ -5,8 +5,8 @@
 #include <strings.h>
 
 #include "deepfin/base/error.h"
+#include "deepfin/io/digest.h"
 #include "deepfin/io/read_file.h"
-#include "serve/sha256.h"
 
 namespace deepfin::serve {
 
@@ -23,14 +23,14 @@ BearerToken BearerToken::from_file(const std::string& path) {
   return BearerToken(std::move(token));
 }
 
-BearerToken::BearerToken(std::string token) : digest_(sha256_bytes(token)) {
+BearerToken::BearerToken(std::string token) : digest_(io::sha256_bytes(token)) {
   if (token.empty()) throw ConfigError("bearer token: the token is empty");
 }
 
 bool BearerToken::accepts(const std::string& authorization) const {
   // The scheme is case-insensitive (RFC 7235); the token is not.
   if (authorization.size() < 7 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0) return false;
-  const std::string presented = sha256_bytes(authorization.substr(7));
+  const std::string presented = io::sha256_bytes(authorization.substr(7));
   return CRYPTO_memcmp(presented.data(), digest_.data(), digest_.size()) == 0;
 }
 

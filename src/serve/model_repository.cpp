@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "deepfin/base/error.h"
+#include "deepfin/io/digest.h"
 #include "deepfin/io/read_file.h"
-#include "serve/sha256.h"
 
 namespace deepfin::serve {
 namespace fs = std::filesystem;
@@ -110,7 +110,7 @@ std::shared_ptr<const LoadedModel> ModelRepository::load(const std::string& name
   auto model = std::make_shared<LoadedModel>();
   model->name = name;
   model->path = source.path;
-  model->sha256 = sha256_hex(io::read_file(source.path));
+  model->sha256 = io::sha256_hex(io::read_file(source.path));
   model->version = source.version.empty() ? model->sha256.substr(0, 12) : source.version;
   model->scorer = load_scorer(source.path, options_);
   // Checked before it goes live: a file that loads but cannot score is refused.

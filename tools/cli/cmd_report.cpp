@@ -1,6 +1,6 @@
 // deepfin report JOB.toml [-o DIR] [--folds 10]: the credit task's model report
 // (data summary, cross-validated metrics beside the floors, held-out figures,
-// PSI, global attributions) as Markdown with PNG figures.
+// PSI, global attributions, fair lending) as Markdown with PNG figures, and the model card.
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -33,8 +33,9 @@ int run_report(const RunContext& ctx, const ReportArgs& args) {
   print_privacy(ctx, fitted.model.model());
   save_job_model(
       ctx, job, [&](const std::string& path) { fitted.model.save(path); }, false);
-  print_event(ctx, fmt::format("wrote {}/report.md (and its figures)", dir),
-              nlohmann::json{{"event", "report"}, {"path", dir + "/report.md"}});
+  print_event(
+      ctx, fmt::format("wrote {}/report.md (and its figures) and {}/model_card.md", dir, dir),
+      nlohmann::json{{"event", "report"}, {"path", dir + "/report.md"}, {"model_card", dir + "/model_card.md"}});
   return 0;
 }
 

@@ -7,6 +7,7 @@
 // cross-validation and the Markdown report.
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -97,6 +98,9 @@ class CreditTask {
   void set_reason_policy(tabular::TabularModel& model) const;
   // The report's fair-lending section: proxies, held-out group metrics, the folds' spread and,
   // under reweighing, the same recipe without it.
+  // The model card document (report/model_card.h) of the model the report fitted.
+  nlohmann::json model_card(const report::CreditReportData& data, const CreditFit& fitted,
+                            const std::map<std::string, double>& held_out) const;
   report::FairnessReportData fairness_report(const CreditFit& fitted, const CreditSplit& split,
                                              const CreditCvResult* cv, uint64_t seed) const;
   JobSpec job_;

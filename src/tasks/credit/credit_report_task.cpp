@@ -4,13 +4,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "deepfin/core/random.h"
 #include "deepfin/explain/integrated_gradients.h"
+#include "deepfin/io/atomic_file.h"
+#include "deepfin/io/digest.h"
+#include "deepfin/io/read_file.h"
 #include "deepfin/nn/layer.h"
+#include "deepfin/privacy/privacy_options.h"
 #include "deepfin/report/credit_report.h"
+#include "deepfin/report/model_card.h"
 #include "deepfin/tasks/credit_task.h"
+#include "deepfin/version.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -69,7 +76,99 @@ report::AttributeFairnessData to_report(const AttributeFairness& f, const Protec
   return out;
 }
 
+nlohmann::json card_fairness(const std::optional<report::FairnessReportData>& f, const FairnessSpec& spec) {
+  if (!f) return nullptr;
+  nlohmann::json protected_columns = nlohmann::json::array(), tables = nlohmann::json::array(),
+                 not_measured = nlohmann::json::array(), proxies = nlohmann::json::array();
+  for (const auto& a : spec.attributes) protected_columns.push_back(a.column);
+  for (const auto& a : f->attributes) {
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& g : a.at_model_threshold.groups)
+      groups.push_back({{"group", g.group},
+                        {"rows", g.rows},
+                        {"approval_rate", g.value.at("approval_rate")},
+                        {"adverse_impact_ratio", g.value.at("adverse_impact_ratio")},
+                        {"air_low", g.low.at("adverse_impact_ratio")},
+                        {"air_high", g.high.at("adverse_impact_ratio")},
+                        {"equal_opportunity_difference", g.value.at("equal_opportunity_difference")},
+                        {"auc", g.value.at("auc")}});
+    tables.push_back({{"attribute", a.attribute}, {"groups", groups}});
+    if (a.at_model_threshold.groups.empty()) {
+      std::string counts;
+      for (const auto& [group, rows] : a.too_small)
+        counts += fmt::format("{}'{}' {}", counts.empty() ? "" : ", ", group, rows);
+      not_measured.push_back(fmt::format("{}: fewer than two groups have min_group_rows = {} held-out rows ({})",
+                                         a.attribute, f->min_group_rows, counts));
+    } else {
+      for (const auto& [group, rows] : a.too_small)
+        not_measured.push_back(fmt::format("{} '{}' ({} held-out rows, fewer than min_group_rows = {})", a.attribute,
+                                           group, rows, f->min_group_rows));
+    }
+  }
+  for (const auto& [input, av] : f->proxies)
+    proxies.push_back({{"input", input}, {"attribute", av.first}, {"cramers_v", av.second}});
+  return {{"protected", protected_columns},
+          {"use", f->use},
+          {"mitigation", f->mitigation},
+          {"tables", tables},
+          {"proxies", proxies},
+          {"not_measured", not_measured}};
+}
+
 }  // namespace
+
+nlohmann::json CreditTask::model_card(const report::CreditReportData& data, const CreditFit& fitted,
+                                      const std::map<std::string, double>& held_out) const {
+  nlohmann::json cv = nlohmann::json::object();
+  for (const auto& m : data.cv_metrics) cv[m.name] = {m.mean, m.std};
+  std::string job_text;
+  try {
+    job_text = io::read_file(job_.file.string());
+  } catch (const FileError&) {
+    job_text = "";  // a job built in code has no file
+  }
+  const nlohmann::json privacy = fitted.model.model().attachment("privacy");
+  std::string explanation =
+      "Each decline comes with up to four adverse reasons: the inputs whose integrated-gradients attribution pushes "
+      "the log-odds toward default the most (Regulation B's principal reasons), largest first.";
+  if (!job_.fairness.attributes.empty()) explanation += " Reasons never cite a protected attribute.";
+  if (!job_.reasons.empty()) explanation += " They are worded from the job's [reasons] dictionary.";
+  return {{"name", job_.file.stem().string()},
+          {"deepfin_version", DEEPFIN_VERSION},
+          {"job", job_.file.string()},
+          {"job_sha256", job_text.empty() ? "(built in code)" : io::sha256_hex(job_text)},
+          {"intended_use",
+           {"Scoring applications for consumer credit, to support a lender's decision with a probability of default, "
+            "a decision at a cost-based threshold and adverse-action reasons.",
+            "Use on applicants drawn from the same population and period as the training data."}},
+          {"out_of_scope",
+           {"Fully automated decisions without human review or a route to appeal.",
+            "Populations, products or periods unlike the training data without validating the model again.",
+            "Decisions on grounds a lender may not use (protected attributes, or proxies for them)."}},
+          {"data",
+           {{"source", data.data_source},
+            {"rows", data.rows},
+            {"positives", data.positives},
+            {"period", "not recorded in the data (the file has no application dates)"},
+            {"target", data.target},
+            {"positive_label", data.positive_label},
+            {"split", fmt::format("stratified, {} held out", job_.data.test_split)}}},
+          {"metrics", {{"held_out", held_out}, {"cv", cv}, {"folds", data.folds}}},
+          {"decision",
+           {{"threshold", fitted.model.threshold()},
+            {"cost_false_negative", job_.decision.cost_false_negative},
+            {"cost_false_positive", job_.decision.cost_false_positive}}},
+          {"fairness", card_fairness(data.fairness, job_.fairness)},
+          {"privacy", privacy.is_null() ? nlohmann::json(nullptr)
+                                        : nlohmann::json(privacy::describe(privacy::guarantee_from_json(privacy)))},
+          {"explanation", explanation},
+          {"limitations",
+           {"Trained on one historical data set; its labels reflect past lending decisions and may carry their biases.",
+            "Group metrics on small groups have wide intervals; a group below min_group_rows is not measured.",
+            "Excluding protected attributes does not remove their proxies; the proxy screen names the strongest.",
+            "Calibration and the threshold hold for the training population only."}},
+          {"architecture", data.model_summary}};
+}
 
 report::FairnessReportData CreditTask::fairness_report(const CreditFit& fitted, const CreditSplit& split,
                                                        const CreditCvResult* cv, uint64_t seed) const {
@@ -138,6 +237,11 @@ CreditFit CreditTask::write_report(const CreditReportOptions& options, uint64_t 
   data.global_attributions = global_attributions(model, s.test, options.explain_rows);
   if (job_.fairness.enabled()) data.fairness = fairness_report(fitted, s, options.folds > 0 ? &cv : nullptr, seed);
   report::write_credit_report(data, options.dir);
+  // The card is saved in the model too, so that `deepfin model-card MODEL` writes it again.
+  const nlohmann::json card = model_card(data, fitted, evaluate(model, s.test));
+  fitted.model.model().set_attachment("model_card", card);
+  io::write_file_atomic((std::filesystem::path(options.dir) / report::kModelCardFile).string(),
+                        report::model_card_markdown(card));
   return fitted;
 }
 
