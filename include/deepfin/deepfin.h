@@ -110,6 +110,7 @@
 #include "deepfin/tabular/tabular_model.h"
 #include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/credit_task.h"
+#include "deepfin/tasks/decision_log.h"
 #include "deepfin/tasks/evaluation_record.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/fold_summary.h"

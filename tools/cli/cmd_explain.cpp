@@ -4,13 +4,16 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "decision_log_options.h"
 #include "deepfin/tabular/tabular_model.h"
+#include "deepfin/tasks/decision_log.h"
 
 namespace deepfin::cli {
 namespace {
 
 struct ExplainArgs {
   std::string model, rows, format = "table", rule = "trapezoid";
+  tasks::DecisionLogOptions log;
   int reasons = 4;
   int64_t steps = 64;
 };
@@ -37,6 +40,7 @@ int run_explain(const RunContext& ctx, const ExplainArgs& args) {
   options.integration.rule = explain::integration_rule_from_string(args.rule);
   options.max_reasons = args.reasons;
   const auto explanations = model.explain(rows, options);
+  if (!args.log.path.empty()) tasks::DecisionLog(args.log, args.model).append(rows, explanations, model);
   const int64_t unseen = model.preprocessor().last_unseen_count();
 
   double max_gap = 0;
@@ -83,6 +87,7 @@ Command add_explain_command(CLI::App& app, const RunContext& ctx) {
   sub->add_option("--steps", args->steps, "integration steps (default 64)")->check(CLI::Range(1, 100000));
   sub->add_option("--rule", args->rule, "left, right, midpoint or trapezoid (default)")
       ->check(CLI::IsMember({"left", "right", "midpoint", "trapezoid"}));
+  add_decision_log_options(*sub, args->log);
   return {sub, [&ctx, args] { return run_explain(ctx, *args); }};
 }
 

@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "decision_log_options.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/models/model.h"
 #include "deepfin/tasks/credit_task.h"
+#include "deepfin/tasks/decision_log.h"
 #include "deepfin/text_model/text_classifier.h"
 
 namespace deepfin::cli {
@@ -39,7 +41,7 @@ int run_predict_text(const RunContext& ctx, const std::string& model_path, const
 }
 
 int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
-                int64_t batch_size) {
+                int64_t batch_size, const tasks::DecisionLogOptions& log) {
   const std::string ext = std::filesystem::path(in).extension().string();
   const bool tabular = ext == ".csv" || ext == ".arff";
   ctx.apply({}, {}, tabular && out.empty());  // scores on stdout stay a clean CSV
@@ -48,6 +50,8 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
     const data::Table rows = model.read_rows(in);
     const std::vector<double> p = model.predict_proba(rows, batch_size);
     const std::string csv = tasks::scores_csv(model, rows, p);
+    // The audit line of each decision carries its reason codes, so a logged prediction is explained too.
+    if (!log.path.empty()) tasks::DecisionLog(log, model_path).append(rows, model.explain(rows), model);
     if (out.empty()) {
       fmt::print("{}", csv);
       return 0;
@@ -57,6 +61,7 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
                 nlohmann::json{{"event", "predict"}, {"rows", p.size()}, {"path", out}});
     return 0;
   }
+  if (!log.path.empty()) throw ConfigError("predict: --decision-log records credit decisions: give .csv or .arff rows");
   if (out.empty()) throw ConfigError("predict: -o/--output is required for .npy input");
   auto model = models::load_model(model_path);
   Tensor x = io::load_npy(in);
@@ -76,6 +81,7 @@ Command add_predict_command(CLI::App& app, const RunContext& ctx) {
     std::string model, in, out;
     int64_t batch_size = 256;
     std::vector<std::string> texts;
+    tasks::DecisionLogOptions log;
   };
   auto args = std::make_shared<Args>();
   sub->add_option("model", args->model, "model file (.safetensors)")->required();
@@ -83,11 +89,12 @@ Command add_predict_command(CLI::App& app, const RunContext& ctx) {
   sub->add_option("--text", args->texts, "a message for a text model (repeatable)");
   sub->add_option("-o,--output", args->out, "where to write the outputs (.npy; .csv for tabular, default stdout)");
   sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
+  add_decision_log_options(*sub, args->log);
   return {sub, [&ctx, args] {
             io::prepare_output_file(args->out, "-o/--output");  // before any work, as train does
             if (!args->texts.empty()) return run_predict_text(ctx, args->model, args->texts);
             if (args->in.empty()) throw ConfigError("predict: give an input file or --text \"a message\"");
-            return run_predict(ctx, args->model, args->in, args->out, args->batch_size);
+            return run_predict(ctx, args->model, args->in, args->out, args->batch_size, args->log);
           }};
 }
 
