@@ -2,7 +2,8 @@
 // The audit trail of credit decisions, without personal data: one JSON line per
 // decision with the time, the model file's name and SHA-256, a keyed hash
 // (HMAC-SHA-256) of the applicant's id, the score, the decision and the reason
-// codes. No raw attribute of the applicant is written. Lines are appended with one
+// codes (each reason's wording from [reasons], or its column's name). No raw
+// attribute of the applicant is written. Lines are appended with one
 // write() each to a file opened O_APPEND, so that concurrent writers never interleave.
 #include <string>
 #include <vector>

@@ -65,7 +65,12 @@ void DecisionLog::append(const data::Table& rows, const std::vector<tabular::Row
       throw ValueError(fmt::format("{}: the applicant id ('{}') is missing", rows.where(r), id_column_));
     const tabular::RowExplanation& e = explained.at(r);
     nlohmann::json reasons = nlohmann::json::array();
-    for (const auto& reason : e.reasons) reasons.push_back(reason.text);
+    // A reason code is its wording or its column's name: never the applicant's value ("duration = 48").
+    for (const auto& reason : e.reasons) {
+      const std::string& column = model.preprocessor().columns().at(reason.column).name;
+      const auto worded = model.reason_wording().find(column);
+      reasons.push_back(worded != model.reason_wording().end() ? worded->second : column);
+    }
     const nlohmann::json line = {{"time", time},
                                  {"model", model_name_},
                                  {"model_sha256", model_sha256_},

@@ -11,8 +11,12 @@
 
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
+#include "deepfin/io/digest.h"
+#include "deepfin/io/read_file.h"
 #include "deepfin/nn/layer.h"
+#include "deepfin/report/model_card.h"
 #include "deepfin/tasks/credit_task.h"
+#include "deepfin/tasks/decision_log.h"
 #include "deepfin/tasks/job_file.h"
 #include "task_test_files.h"
 
@@ -210,6 +214,57 @@ TEST_F(CreditFairness, BadFairnessTablesAreNamed) {
   EXPECT_NE(
       error_of("[fairness]\nprotected = [\"sex\"]\n[fairness.groups.age]\nbands = [30]\n").find("not in protected"),
       std::string::npos);
+}
+
+TEST_F(CreditFairness, TheReportWritesTheFairnessSectionAndAModelCardTheModelCanRegenerate) {
+  const CreditTask task(job(fairness("mitigation = \"reweighing\"\n")));
+  const CreditFit fitted = task.write_report({.dir = path("report"), .folds = 2, .explain_rows = 20}, 3);
+  const std::string report = io::read_file(path("report/report.md"));
+  EXPECT_NE(report.find("## Fair lending"), std::string::npos);
+  EXPECT_NE(report.find("Mitigation: reweighing"), std::string::npos);
+  EXPECT_NE(report.find("| branch | sex |"), std::string::npos);  // the proxy, named
+  EXPECT_TRUE(std::filesystem::exists(path("report/fairness.png")));
+  const std::string card = io::read_file(path("report/model_card.md"));
+  for (const char* part : {"## Intended use", "## Out-of-scope uses", "## Training data", "## Metrics", "## Fairness",
+                           "## Privacy", "## Explanations", "## Known limitations"})
+    EXPECT_NE(card.find(part), std::string::npos) << part;
+  EXPECT_EQ(report::model_card_markdown(fitted.model.model().attachment("model_card")), card);
+  EXPECT_THROW(report::model_card_markdown(nlohmann::json{{"name", "x"}}), FileError);
+}
+
+TEST_F(CreditFairness, TheDecisionLogHoldsNoApplicantData) {
+  std::string csv = "applicant_id," + applicants(40).substr(0, applicants(40).find('\n')) + "\n";
+  const std::string body = applicants(40).substr(applicants(40).find('\n') + 1);
+  int i = 0;
+  for (size_t at = 0, next; (next = body.find('\n', at)) != std::string::npos; at = next + 1)
+    csv += fmt::format("id-{:03d},{}\n", i++, body.substr(at, next - at));
+  const CreditTask task(job(fairness()));
+  const CreditFit fitted = task.fit(task.read_table(), 3);
+  fitted.model.save(path("m.safetensors"));
+  const data::Table rows = fitted.model.read_rows(write("rows.csv", csv));
+  write("key", "  a-key-of-at-least-sixteen-chars\n");
+  const DecisionLogOptions options{.path = path("log.jsonl"), .key_file = path("key"), .id_column = "applicant_id"};
+  {
+    DecisionLog log(options, path("m.safetensors"));
+    log.append(rows, fitted.model.explain(rows), fitted.model);
+    log.append(rows, fitted.model.explain(rows), fitted.model);
+  }
+  const std::string text = io::read_file(path("log.jsonl"));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 80);
+  const nlohmann::json first = nlohmann::json::parse(text.substr(0, text.find('\n')));
+  EXPECT_EQ(first.at("applicant"), io::hmac_sha256_hex("a-key-of-at-least-sixteen-chars", "id-000"));
+  EXPECT_EQ(first.at("model_sha256"), io::sha256_hex(io::read_file(path("m.safetensors"))));
+  for (const char* raw : {"id-000", "north", "south", " = ", "\"f\"", "\"m\""})
+    EXPECT_EQ(text.find(raw), std::string::npos) << raw;
+
+  write("short", "tooshort");
+  EXPECT_THROW(DecisionLog({.path = path("x.jsonl"), .key_file = path("short"), .id_column = "applicant_id"},
+                           path("m.safetensors")),
+               ConfigError);
+  DecisionLog log(options, path("m.safetensors"));
+  const data::Table no_ids = task.read_table();
+  EXPECT_THROW(log.append(no_ids, fitted.model.explain(no_ids), fitted.model), NotFoundError);
+  EXPECT_EQ(io::read_file(path("log.jsonl")), text);  // nothing written
 }
 
 }  // namespace
