@@ -130,6 +130,21 @@ class CreditModel:
             raise ValueError("CreditModel.evaluate: a loaded model has no job; build CreditModel(job) to evaluate")
         return _deepfin.CreditTask(self._job).evaluate(self.model_, rows)
 
+    def fairness(self, data: Any = None, seed: Optional[int] = None) -> List[Dict[str, Any]]:
+        """The job's [fairness] group metrics of this model's decisions on labelled rows (None: the
+        held-out part fit() kept), per protected attribute: at the model's threshold and at the
+        min-cost threshold, each group's value with its 95 % bootstrap interval (docs/fair_lending.md)."""
+        self._check_fitted()
+        if self._job is None:
+            raise ValueError("CreditModel.fairness: a loaded model has no job; build CreditModel(job)")
+        if data is None:
+            if self.test_ is None:
+                raise ValueError("CreditModel.fairness: fit() trained on every row given; pass labelled rows")
+            rows = self.test_
+        else:
+            rows = self._rows(data)
+        return _deepfin.CreditTask(self._job).fairness(self.model_, rows, self.seed if seed is None else int(seed))
+
     def cv(self, folds: int = 10, data: Any = None, verbose: bool = False) -> Dict[str, Any]:
         """Stratified k-fold cross-validation (each fold fits its own preprocessing and model):
         ``{"summary": {metric: (mean, std)}, "folds": [...], "epochs": [...]}``."""

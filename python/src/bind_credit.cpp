@@ -9,6 +9,7 @@
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
 #include "deepfin/tabular/tabular_model.h"
+#include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/job_file.h"
 #include "json_bridge.h"
@@ -132,6 +133,31 @@ void bind_credit(py::module_& m) {
           },
           py::arg("model"), py::arg("rows"))
       .def(
+          "fairness",
+          [](const tasks::CreditTask& t, const tabular::TabularModel& model, const data::Table& rows, uint64_t seed) {
+            std::vector<tasks::AttributeFairness> tables;
+            {
+              py::gil_scoped_release release;
+              tables = t.fairness(model, rows, seed);
+            }
+            py::list out;
+            for (const auto& f : tables) {
+              auto table_dict = [](const metrics::FairnessTable& table) {
+                py::dict groups;
+                for (const auto& g : table.groups)
+                  groups[py::str(g.group)] = py::dict(py::arg("rows") = g.rows, py::arg("value") = g.value,
+                                                      py::arg("low") = g.low, py::arg("high") = g.high);
+                return py::dict(py::arg("threshold") = table.threshold,
+                                py::arg("reference_group") = table.reference_group, py::arg("groups") = groups);
+              };
+              out.append(py::dict(
+                  py::arg("attribute") = f.attribute, py::arg("at_model_threshold") = table_dict(f.at_model_threshold),
+                  py::arg("at_min_cost") = table_dict(f.at_min_cost), py::arg("not_measured") = f.too_small));
+            }
+            return out;
+          },
+          py::arg("model"), py::arg("rows"), py::arg("seed"))
+      .def(
           "cross_validate",
           [](const tasks::CreditTask& t, int folds, uint64_t seed, py::object progress) {
             tasks::CreditCvResult r;
@@ -142,9 +168,20 @@ void bind_credit(py::module_& m) {
             }
             py::list per_fold;
             for (const auto& f : r.folds) per_fold.append(metrics_dict(f));
+            py::dict fairness;
+            for (const auto& [attribute, groups] : r.fairness)
+              for (const auto& [group, by_metric] : groups)
+                for (const auto& [metric, ms] : by_metric) {
+                  if (!fairness.contains(attribute)) fairness[py::str(attribute)] = py::dict();
+                  py::dict a = fairness[py::str(attribute)];
+                  if (!a.contains(group)) a[py::str(group)] = py::dict();
+                  py::dict g = a[py::str(group)];
+                  g[py::str(metric)] = py::make_tuple(ms.mean, ms.std);
+                }
             py::dict summary;
             for (const auto& [k, v] : r.summary) summary[py::str(k)] = py::make_tuple(v.mean, v.std);
-            return py::dict(py::arg("folds") = per_fold, py::arg("summary") = summary, py::arg("epochs") = r.epochs);
+            return py::dict(py::arg("folds") = per_fold, py::arg("summary") = summary, py::arg("epochs") = r.epochs,
+                            py::arg("fairness") = fairness);
           },
           py::arg("folds"), py::arg("seed"), py::arg("progress") = py::none())
       .def(
