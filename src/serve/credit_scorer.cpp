@@ -11,6 +11,7 @@
 #include "deepfin/data/tabular/schema.h"
 #include "deepfin/serve/request_error.h"
 #include "deepfin/tabular/tabular_model.h"
+#include "deepfin/tasks/decision_log.h"
 #include "serve/json_fields.h"
 #include "serve/scorers.h"
 
@@ -19,6 +20,7 @@ namespace {
 
 struct Applicants : Instances {
   std::vector<std::vector<std::optional<std::string>>> cells;  // [row][model column]
+  std::vector<std::string> ids;                                // with a decision log: each applicant's id
   std::vector<std::vector<std::string>> unseen;                // per row: columns with a category never trained on
   bool explain = true;
 };
@@ -35,9 +37,12 @@ std::string number_text(double v) {
 
 class CreditScorer final : public Scorer {
  public:
-  CreditScorer(tabular::TabularModel model, const ScoringOptions& options) : model_(std::move(model)) {
+  CreditScorer(tabular::TabularModel model, const ScoringOptions& options, const std::string& path)
+      : model_(std::move(model)) {
     explain_.max_reasons = options.explain_reasons;
     explain_.integration.steps = options.explain_steps;
+    if (!options.decision_log.path.empty()) log_ = std::make_shared<tasks::DecisionLog>(options.decision_log, path);
+    id_field_ = options.decision_log.id_column;
   }
 
   std::string kind() const override { return "credit"; }
@@ -56,6 +61,17 @@ class CreditScorer final : public Scorer {
       if (!rows[r].is_object()) throw_mistyped(where, "an object keyed by column name", rows[r]);
       auto& row = out->cells.emplace_back();
       auto& unseen = out->unseen.emplace_back();
+      if (log_) {  // the audit log keys each decision by the applicant's id, which the request must carry
+        const std::string field = where + "." + id_field_;
+        const nlohmann::json& id = require_field(rows[r], id_field_, field);
+        if (id.is_string() && !id.get<std::string>().empty()) {
+          out->ids.push_back(id.get<std::string>());
+        } else if (id.is_number_integer()) {
+          out->ids.push_back(id.dump());
+        } else {
+          throw_mistyped(field, "the applicant's id (a non-empty string or an integer)", id);
+        }
+      }
       for (const auto& column : columns) {
         const std::string field = where + "." + column.name;
         row.push_back(cell(require_field(rows[r], column.name, field), column, field));
@@ -69,13 +85,31 @@ class CreditScorer final : public Scorer {
   }
 
   std::vector<nlohmann::json> score(const std::vector<const Instances*>& batch) const override {
+    return score_logged(batch, log_.get());
+  }
+
+  // The example scored without the decision log: a check is no decision about an applicant.
+  void self_check() const override {
+    nlohmann::json body = example();
+    if (log_) body["instances"][0][id_field_] = "self-check";
+    const auto instances = parse(body);
+    score_logged({instances.get()}, nullptr);
+  }
+
+  std::vector<nlohmann::json> score_logged(const std::vector<const Instances*>& batch, tasks::DecisionLog* log) const {
     // One table per path: rows to explain, and rows only to score.
     std::vector<const Applicants*> requests;
     for (const Instances* i : batch) requests.push_back(static_cast<const Applicants*>(i));
+    // With a decision log every decision is explained: its line records the reason codes.
     data::Table explained = empty_table(), scored = empty_table();
-    for (const Applicants* a : requests) append(a->explain ? explained : scored, *a);
+    for (const Applicants* a : requests) append(a->explain || log ? explained : scored, *a);
     const auto explanations =
         explained.num_rows() > 0 ? model_.explain(explained, explain_) : std::vector<tabular::RowExplanation>{};
+    if (log) {
+      std::vector<std::string> ids;
+      for (const Applicants* a : requests) ids.insert(ids.end(), a->ids.begin(), a->ids.end());
+      log->append(ids, explanations, model_);
+    }
     const auto probabilities = scored.num_rows() > 0 ? model_.predict_proba(scored) : std::vector<double>{};
     std::vector<nlohmann::json> out;
     size_t next_explained = 0, next_scored = 0;
@@ -83,15 +117,17 @@ class CreditScorer final : public Scorer {
       nlohmann::json predictions = nlohmann::json::array();
       for (int64_t r = 0; r < a->rows; ++r) {
         nlohmann::json p;
-        if (a->explain) {
+        if (a->explain || log) {
           const auto& e = explanations[next_explained++];
-          nlohmann::json reasons = nlohmann::json::array();
-          for (const auto& reason : e.reasons)
-            reasons.push_back({{"reason", reason.text}, {"log_odds_contribution", reason.attribution}});
           p = {{"probability", e.probability},
                {"decision", e.adverse ? "adverse" : "accept"},
-               {"points", model_.points(e.probability)},
-               {"reasons", std::move(reasons)}};
+               {"points", model_.points(e.probability)}};
+          if (a->explain) {
+            nlohmann::json reasons = nlohmann::json::array();
+            for (const auto& reason : e.reasons)
+              reasons.push_back({{"reason", reason.text}, {"log_odds_contribution", reason.attribution}});
+            p["reasons"] = std::move(reasons);
+          }
         } else {
           const double probability = probabilities[next_scored++];
           p = {{"probability", probability},
@@ -194,12 +230,14 @@ class CreditScorer final : public Scorer {
 
   tabular::TabularModel model_;
   tabular::ExplainOptions explain_{};
+  std::shared_ptr<tasks::DecisionLog> log_;  // shared by concurrent batches: one write() per batch
+  std::string id_field_;
 };
 
 }  // namespace
 
 std::shared_ptr<const Scorer> load_credit_scorer(const std::string& path, const ScoringOptions& options) {
-  return std::make_shared<CreditScorer>(tabular::TabularModel::load(path), options);
+  return std::make_shared<CreditScorer>(tabular::TabularModel::load(path), options, path);
 }
 
 }  // namespace deepfin::serve

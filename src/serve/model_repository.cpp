@@ -114,11 +114,7 @@ std::shared_ptr<const LoadedModel> ModelRepository::load(const std::string& name
   model->version = source.version.empty() ? model->sha256.substr(0, 12) : source.version;
   model->scorer = load_scorer(source.path, options_);
   // Checked before it goes live: a file that loads but cannot score is refused.
-  const nlohmann::json example = model->scorer->example();
-  if (!example.is_null()) {
-    const auto instances = model->scorer->parse(example);
-    model->scorer->score({instances.get()});
-  }
+  model->scorer->self_check();
   model->loaded_at = utc_now();
   return model;
 }

@@ -8,6 +8,13 @@
 
 namespace deepfin::serve {
 
+void Scorer::self_check() const {
+  const nlohmann::json body = example();
+  if (body.is_null()) return;
+  const auto instances = parse(body);
+  score({instances.get()});
+}
+
 std::shared_ptr<const Scorer> load_scorer(const std::string& path, const ScoringOptions& options) {
   const std::shared_ptr<models::Model> model = models::load_model(path);
   if (!model->attachment("tabular").is_null()) return load_credit_scorer(path, options);

@@ -46,9 +46,9 @@ Server::Server(ServerOptions options) : state_(std::make_unique<State>()) {
   Batcher check(options.batch);  // the batching options, checked before any model loads
   s.options = std::move(options);
   if (!s.options.token_file.empty()) s.token = BearerToken::from_file(s.options.token_file);
-  s.models = std::make_unique<ModelRepository>(s.options.models,
-                                               ScoringOptions{s.options.explain_reasons, s.options.explain_steps},
-                                               &s.metrics, [&s](const nlohmann::json& line) { s.log(line); });
+  s.models = std::make_unique<ModelRepository>(
+      s.options.models, ScoringOptions{s.options.explain_reasons, s.options.explain_steps, s.options.decision_log},
+      &s.metrics, [&s](const nlohmann::json& line) { s.log(line); });
   s.metrics.set_queue_depth_source([&s] {
     std::vector<std::pair<std::string, int64_t>> depths;
     std::lock_guard lock(s.batchers_mutex);

@@ -95,6 +95,16 @@ Command add_serve_command(CLI::App& app, const RunContext& ctx) {
       ->check(CLI::Range(0, 20));
   sub->add_option("--steps", o->explain_steps, "integration steps of the explanations (default 64)")
       ->check(CLI::Range(1, 100000));
+  auto* log = sub->add_option("--decision-log", o->decision_log.path,
+                              "append one JSON line per credit decision (time, model hash, keyed applicant id, score, "
+                              "decision, reasons; no applicant data) to this file");
+  auto* key = sub->add_option("--log-key-file", o->decision_log.key_file,
+                              "file with the key (>= 16 characters) of the applicant ids' HMAC-SHA-256");
+  auto* id = sub->add_option("--id-field", o->decision_log.id_column,
+                             "the field of each applicant that holds its id (required in requests with a log)");
+  log->needs(key)->needs(id);
+  key->needs(log);
+  id->needs(log);
   return {sub, [&ctx, o] { return run_serve(ctx, *o); }};
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "deepfin/models/model.h"
+#include "deepfin/tasks/decision_log.h"
 
 namespace deepfin::serve {
 
@@ -22,6 +23,9 @@ struct Instances {
 struct ScoringOptions {
   int explain_reasons = 4;
   int64_t explain_steps = 64;
+  // Credit models: one audit line per decision (tasks/decision_log.h); id_column names the field of
+  // each applicant that holds its id, which requests must then carry.
+  tasks::DecisionLogOptions decision_log{};
 };
 
 class Scorer {
@@ -39,6 +43,9 @@ class Scorer {
   // A request body the model accepts (null when none can be made up); the server
   // scores it once before a model goes live, so a file that loads but cannot score is refused.
   virtual nlohmann::json example() const = 0;
+  // Scores example() as a check before the model goes live (nothing when it is null). A
+  // credit scorer's decision log does not record this check.
+  virtual void self_check() const;
   // The network, for the file's metadata (training metrics, privacy guarantee).
   virtual const models::Model& model() const = 0;
 };

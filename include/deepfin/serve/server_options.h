@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "deepfin/tasks/decision_log.h"
+
 namespace deepfin::serve {
 
 // Dynamic batching: concurrent requests for one model are scored together.
@@ -27,13 +29,14 @@ struct ServerOptions {
   int64_t max_body_bytes = 1 << 20;  // larger bodies get 413
   double read_timeout_s = 5;         // a client that sends nothing for this long is dropped
   double write_timeout_s = 5;
-  double keep_alive_s = 5;        // idle keep-alive connections are closed after this
-  int threads = 128;              // connections served at once (one thread each)
-  double reload_interval_s = 1;   // how often model files are checked for changes; 0: never
-  std::string token_file{};         // if set: "Authorization: Bearer <its contents>" is required
-  std::string tls_cert{}, tls_key{};  // both set: HTTPS
-  int explain_reasons = 4;        // adverse reasons per credit row
-  int64_t explain_steps = 64;     // integrated-gradient steps, as `deepfin explain`
+  double keep_alive_s = 5;                   // idle keep-alive connections are closed after this
+  int threads = 128;                         // connections served at once (one thread each)
+  double reload_interval_s = 1;              // how often model files are checked for changes; 0: never
+  std::string token_file{};                  // if set: "Authorization: Bearer <its contents>" is required
+  std::string tls_cert{}, tls_key{};         // both set: HTTPS
+  int explain_reasons = 4;                   // adverse reasons per credit row
+  int64_t explain_steps = 64;                // integrated-gradient steps, as `deepfin explain`
+  tasks::DecisionLogOptions decision_log{};  // credit decisions' audit log (empty path: none)
   // Structured log lines (request id, model, status, latency; never a body). Null: no log.
   std::function<void(const nlohmann::json&)> log{};
 };

@@ -14,9 +14,9 @@
 namespace deepfin::tasks {
 
 struct DecisionLogOptions {
-  std::string path{};       // the log file (created if missing, appended to)
+  std::string path{};       // the log file (created if missing, appended to); empty: no log
   std::string key_file{};   // the HMAC key: a file of at least 16 characters (surrounding space trimmed)
-  std::string id_column{};  // the column holding the applicant's id
+  std::string id_column{};  // the column (or request field) holding the applicant's id
 };
 
 class DecisionLog {
@@ -31,6 +31,10 @@ class DecisionLog {
   // One line per row of `rows` (explained[i] is row i's explanation). ConfigError naming the id column
   // when the rows lack it, ValueError naming the row for a missing id; nothing is written then.
   void append(const data::Table& rows, const std::vector<tabular::RowExplanation>& explained,
+              const tabular::TabularModel& model);
+  // The same with the ids given (the scoring server takes them from each request); ValueError for
+  // as many ids as explanations.
+  void append(const std::vector<std::string>& ids, const std::vector<tabular::RowExplanation>& explained,
               const tabular::TabularModel& model);
 
  private:

@@ -58,12 +58,23 @@ DecisionLog::~DecisionLog() {
 void DecisionLog::append(const data::Table& rows, const std::vector<tabular::RowExplanation>& explained,
                          const tabular::TabularModel& model) {
   const data::TableColumn& ids = rows.column(id_column_);  // NotFoundError naming the columns there are
-  std::string lines;
-  const std::string time = utc_now();
+  std::vector<std::string> given;
   for (int64_t r = 0; r < rows.num_rows(); ++r) {
     if (!ids.values[r])
       throw ValueError(fmt::format("{}: the applicant id ('{}') is missing", rows.where(r), id_column_));
-    const tabular::RowExplanation& e = explained.at(r);
+    given.push_back(*ids.values[r]);
+  }
+  append(given, explained, model);
+}
+
+void DecisionLog::append(const std::vector<std::string>& ids, const std::vector<tabular::RowExplanation>& explained,
+                         const tabular::TabularModel& model) {
+  if (ids.size() != explained.size())
+    throw ValueError(fmt::format("decision log: {} ids for {} decisions", ids.size(), explained.size()));
+  std::string lines;
+  const std::string time = utc_now();
+  for (size_t r = 0; r < ids.size(); ++r) {
+    const tabular::RowExplanation& e = explained[r];
     nlohmann::json reasons = nlohmann::json::array();
     // A reason code is its wording or its column's name: never the applicant's value ("duration = 48").
     for (const auto& reason : e.reasons) {
@@ -74,15 +85,14 @@ void DecisionLog::append(const data::Table& rows, const std::vector<tabular::Row
     const nlohmann::json line = {{"time", time},
                                  {"model", model_name_},
                                  {"model_sha256", model_sha256_},
-                                 {"applicant", io::hmac_sha256_hex(key_, *ids.values[r])},
+                                 {"applicant", io::hmac_sha256_hex(key_, ids[r])},
                                  {"probability", e.probability},
                                  {"decision", e.adverse ? "adverse" : "accept"},
                                  {"points", model.points(e.probability)},
                                  {"reasons", reasons}};
     lines += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
-  // One write: the lines of this call land together, or the call fails with nothing half-written
-  // beyond what the file system allows for a single append.
+  // One write: the lines of this call land together.
   const ssize_t n = ::write(fd_, lines.data(), lines.size());
   if (n < 0 || static_cast<size_t>(n) != lines.size()) {
     const int err = n < 0 ? errno : ENOSPC;

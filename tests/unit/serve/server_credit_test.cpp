@@ -6,6 +6,8 @@
 #include <sstream>
 #include <thread>
 
+#include "deepfin/io/digest.h"
+#include "deepfin/io/read_file.h"
 #include "serve_fixture.h"
 
 namespace {
@@ -158,3 +160,34 @@ TEST_F(ServeCredit, BatchOneScoringReachesTheSystemAllocatorForNoTensor) {
 }
 
 }  // namespace
+
+namespace deepfin::serve {
+namespace {
+
+// --decision-log: every decision the server makes is one audit line with the keyed id; a
+// request without the id is refused; the check of a model before it goes live is no decision.
+TEST_F(ServeCredit, TheDecisionLogRecordsEachServedDecisionByKeyedId) {
+  const std::string model = credit_model();
+  write("log.key", "a-key-of-at-least-sixteen-chars\n");
+  start({.models = {model},
+         .decision_log = {.path = path("decisions.jsonl"), .key_file = path("log.key"), .id_column = "id"}});
+  EXPECT_EQ(io::read_file(path("decisions.jsonl")), "");  // the self-check is not logged
+  const HttpReply r = post("/v1/models/credit:predict",
+                           R"({"instances": [{"id": "A-1", "income": 0.5, "debt": 1, "purpose": "car"},
+                                             {"id": 7, "income": 2, "debt": 0, "purpose": "car"}], "explain": false})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_FALSE(r.body["predictions"][0].contains("reasons"));  // explain: false still answers without them
+  const std::string log = io::read_file(path("decisions.jsonl"));
+  ASSERT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+  const nlohmann::json first = nlohmann::json::parse(log.substr(0, log.find('\n')));
+  EXPECT_EQ(first.at("applicant"), io::hmac_sha256_hex("a-key-of-at-least-sixteen-chars", "A-1"));
+  EXPECT_EQ(first.at("decision"), r.body["predictions"][0].at("decision"));
+  EXPECT_EQ(log.find("car"), std::string::npos);
+  const HttpReply missing =
+      post("/v1/models/credit:predict", R"({"instances": [{"income": 0.5, "debt": 1, "purpose": "car"}]})");
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_NE(missing.text.find("instances[0].id"), std::string::npos) << missing.text;
+}
+
+}  // namespace
+}  // namespace deepfin::serve
