@@ -1,7 +1,8 @@
 """Fair lending: deepfin's group metrics equal an independent numpy/pandas computation of
 their definitions (Fairlearn's, written from its documentation, not imported), on the
 German and credit_data sets; excluded protected columns do not reach the model; and no
-reason code names a protected attribute, across every row of both sets."""
+reason code names a protected attribute, across every row of the shared credit sets that
+have one (German, credit_data, AER credit card)."""
 
 import numpy as np
 import pandas as pd
@@ -128,3 +129,24 @@ def test_no_reason_code_names_a_protected_attribute(dataset):
             assert reason["reason"] in wordings
             cited += 1
     assert cited > len(df)
+
+
+def test_no_reason_code_names_age_on_the_aer_credit_card_set(shared):
+    """The third shared credit set with a protected attribute: age, as a model input under "monitor"."""
+    df = pd.read_csv(shared / "aer_creditcard" / "CreditCard.csv")
+    job = {
+        "seed": 42,
+        "data": {"source": "csv", "path": str(shared / "aer_creditcard" / "CreditCard.csv"), "target": "card",
+                 "positive_label": "no"},
+        "model": {"class_name": "Sequential", "config": {"layers": [
+            {"class_name": "Dense", "config": {"units": 16, "activation": "relu"}},
+            {"class_name": "Dense", "config": {"units": 1, "activation": "sigmoid"}}]}},
+        "compile": {"optimizer": "adam", "loss": "binary_crossentropy"},
+        "fit": {"epochs": 5, "verbose": 0},
+        "fairness": {"protected": ["age"], "use": "monitor", "groups": {"age": {"bands": [30, 45]}}},
+    }
+    model = deepfin.CreditModel(job).fit(df)
+    assert "age" in model.model_.columns
+    rows = model.explain(df)
+    assert len(rows) == len(df)
+    assert all(reason["column"] != "age" for row in rows for reason in row["reasons"])
