@@ -124,6 +124,7 @@
 #include "deepfin/tasks/privacy_audit.h"
 #include "deepfin/tasks/progress.h"
 #include "deepfin/tasks/saved_forecaster.h"
+#include "deepfin/tasks/saved_model_card.h"
 #include "deepfin/tasks/text_task.h"
 #include "deepfin/text/label_encoder.h"
 #include "deepfin/text/ngrams.h"

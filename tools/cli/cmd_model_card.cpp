@@ -3,23 +3,14 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "deepfin/base/error.h"
 #include "deepfin/io/output_paths.h"
-#include "deepfin/models/model.h"
-#include "deepfin/report/model_card.h"
+#include "deepfin/tasks/saved_model_card.h"
 
 namespace deepfin::cli {
 namespace {
 
 int run_model_card(const std::string& model_path, const std::string& output) {
-  const auto model = models::load_model(model_path);
-  const nlohmann::json card = model->attachment("model_card");
-  if (card.is_null())
-    throw FileError(
-        fmt::format("{}: the model file holds no model card; `deepfin report JOB` saves one with the model "
-                    "([output] model)",
-                    model_path));
-  const std::string text = report::model_card_markdown(card);
+  const std::string text = tasks::saved_model_card(model_path);
   if (output.empty()) {
     fmt::print("{}", text);
   } else {

@@ -69,8 +69,9 @@ struct CreditReportData {
 
 // File names inside the report directory.
 inline constexpr const char* kReportFile = "report.md";
-inline constexpr const char* kFigureFiles[] = {
-    "roc.png", "ks.png", "calibration.png", "score_distribution.png", "attributions.png", "fairness.png"};
+// (and fairness.png when the data has a fair-lending section)
+inline constexpr const char* kFigureFiles[] = {"roc.png", "ks.png", "calibration.png", "score_distribution.png",
+                                               "attributions.png"};
 
 // Formats a metric value as the report prints it (4 decimals, e.g. "0.8123").
 std::string format_metric(double value);
