@@ -125,8 +125,9 @@ plot::Figure fairness_figure(const FairnessReportData& f) {
   std::vector<double> values;
   for (const auto& a : f.attributes)
     for (const auto& g : a.at_model_threshold.groups) {
+      if (std::isnan(g.value.at("adverse_impact_ratio"))) continue;  // undefined: no bar, rather than a 0
       names.push_back(a.attribute + ": " + g.group);
-      values.push_back(std::isnan(g.value.at("adverse_impact_ratio")) ? 0.0 : g.value.at("adverse_impact_ratio"));
+      values.push_back(g.value.at("adverse_impact_ratio"));
     }
   plot::Figure fig("Adverse impact ratio per group (four-fifths rule: 0.8)", "approval rate / most-favoured group's",
                    "group");

@@ -91,7 +91,7 @@ class CreditScorer final : public Scorer {
   // The example scored without the decision log: a check is no decision about an applicant.
   void self_check() const override {
     nlohmann::json body = example();
-    if (log_) body["instances"][0][id_field_] = "self-check";
+    if (log_ && !body["instances"][0].contains(id_field_)) body["instances"][0][id_field_] = "self-check";
     const auto instances = parse(body);
     score_logged({instances.get()}, nullptr);
   }
@@ -105,11 +105,7 @@ class CreditScorer final : public Scorer {
     for (const Applicants* a : requests) append(a->explain || log ? explained : scored, *a);
     const auto explanations =
         explained.num_rows() > 0 ? model_.explain(explained, explain_) : std::vector<tabular::RowExplanation>{};
-    if (log) {
-      std::vector<std::string> ids;
-      for (const Applicants* a : requests) ids.insert(ids.end(), a->ids.begin(), a->ids.end());
-      log->append(ids, explanations, model_);
-    }
+
     const auto probabilities = scored.num_rows() > 0 ? model_.predict_proba(scored) : std::vector<double>{};
     std::vector<nlohmann::json> out;
     size_t next_explained = 0, next_scored = 0;
@@ -138,6 +134,13 @@ class CreditScorer final : public Scorer {
         predictions.push_back(std::move(p));
       }
       out.push_back({{"predictions", std::move(predictions)}});
+    }
+    // Logged last, once every answer is built: a batch that fails is rescored request by
+    // request, and its decisions must not be logged twice.
+    if (log) {
+      std::vector<std::string> ids;
+      for (const Applicants* a : requests) ids.insert(ids.end(), a->ids.begin(), a->ids.end());
+      log->append(ids, explanations, model_);
     }
     return out;
   }

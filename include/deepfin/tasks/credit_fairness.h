@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "deepfin/data/tabular/preprocessor.h"
 #include "deepfin/data/tabular/table.h"
 #include "deepfin/metrics/credit/decision.h"
 #include "deepfin/metrics/credit/fairness.h"
@@ -38,7 +39,9 @@ std::pair<std::vector<double>, std::vector<int>> measured_scores(const MeasuredG
 // `groups` in the attribute's natural order: bands from low to high, otherwise by name.
 std::vector<std::string> group_order(const ProtectedAttribute& attribute, std::vector<std::string> groups);
 
-// ConfigError naming every protected column the table lacks.
+// ConfigError naming every protected column the table lacks; ValueError (from protected_groups)
+// naming the row of a value outside its grouping. Run before training, so that nothing is fitted
+// for a table the measurement would refuse.
 void check_protected_columns(const data::Table& rows, const FairnessSpec& spec, const std::string& job_file);
 
 // Cramer's V of two categorical variables (0: independent, 1: one determines the other).
@@ -49,10 +52,11 @@ struct ProxyFlag {
   std::string input{}, attribute{};
   double cramers_v = 0;
 };
-// Every (input, protected attribute) pair with Cramer's V >= spec.proxy_threshold, strongest first.
-// Numeric inputs are cut at their quintiles; a missing cell is a category of its own.
+// Every (input, protected attribute) pair with Cramer's V >= spec.proxy_threshold, strongest first,
+// over the model's inputs that are not protected themselves. Numeric inputs (by the preprocessor's
+// kind) are cut at their quintiles; a missing cell is a category of its own.
 std::vector<ProxyFlag> proxy_screen(const data::Table& train, const FairnessSpec& spec,
-                                    const std::vector<std::string>& inputs);
+                                    const std::vector<data::ColumnInfo>& inputs);
 
 // Kamiran & Calders' reweighing: w(g, y) = P(g) P(y) / P(g, y) for the intersection g of the
 // protected groups, so that group and label are independent in the weighted training data.

@@ -43,8 +43,9 @@ struct CreditCvResult {
   std::vector<std::map<std::string, double>> folds;  // credit metrics per fold
   std::map<std::string, MeanStd> summary;            // per metric
   std::vector<int64_t> epochs;                       // epochs trained per fold (early stopping may stop sooner)
-  // [fairness]: per attribute, per group, per metric, the mean and std over folds at each fold's model
-  // threshold (point estimates of each fold's held-out part).
+  // [fairness]: per attribute, per group, per metric, the mean and std over the folds where the group
+  // was measured and the metric defined, at each fold's model threshold (point estimates of each fold's
+  // held-out part; ratios against that fold's most-favoured group).
   std::map<std::string, std::map<std::string, std::map<std::string, MeanStd>>> fairness;
 };
 

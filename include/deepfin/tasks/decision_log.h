@@ -3,8 +3,10 @@
 // decision with the time, the model file's name and SHA-256, a keyed hash
 // (HMAC-SHA-256) of the applicant's id, the score, the decision and the reason
 // codes (each reason's wording from [reasons], or its column's name). No raw
-// attribute of the applicant is written. Lines are appended with one
-// write() each to a file opened O_APPEND, so that concurrent writers never interleave.
+// attribute of the applicant is written. Each call's lines go out in one write() to
+// a file opened O_APPEND, so writers on one local file system never interleave (NFS
+// does not promise this). Ids are hashed as text: the CSV cell, or the request's
+// string or integer as written.
 #include <string>
 #include <vector>
 

@@ -146,7 +146,7 @@ struct FairnessSpec {
   double proxy_threshold = 0.3;     // Cramer's V at or above which an input is flagged as a proxy
   std::string mitigation = "none";  // "reweighing" (Kamiran & Calders 2012)
   int bootstrap = 200;              // resamples for the confidence intervals
-  int64_t min_group_rows = 20;      // fewer held-out rows in a group: an error naming it
+  int64_t min_group_rows = 20;      // fewer held-out rows in a group: named with its count, not measured
   bool enabled() const { return !attributes.empty(); }
   bool excluded(const std::string& column) const;
 };

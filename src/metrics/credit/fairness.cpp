@@ -49,17 +49,21 @@ std::map<std::string, double> rates_of(const std::vector<int64_t>& rows, std::sp
           {"predicted_default_rate", n > 0 ? p_sum / static_cast<double>(n) : kNaN}};
 }
 
-// Adds the ratios against the most-favoured group; returns that group's index.
-size_t add_relative(std::vector<std::map<std::string, double>>& rates) {
+// The most-favoured group: the highest approval rate (ties: the first in name order).
+size_t most_favoured(const std::vector<std::map<std::string, double>>& rates) {
   size_t best = 0;
   for (size_t g = 1; g < rates.size(); ++g)
     if (rates[g].at("approval_rate") > rates[best].at("approval_rate")) best = g;
-  const double ref_approval = rates[best].at("approval_rate"), ref_tpr = rates[best].at("tpr");
+  return best;
+}
+
+// Adds the ratios against group `reference`.
+void add_relative(std::vector<std::map<std::string, double>>& rates, size_t reference) {
+  const double ref_approval = rates[reference].at("approval_rate"), ref_tpr = rates[reference].at("tpr");
   for (auto& r : rates) {
     r["adverse_impact_ratio"] = ref_approval > 0 ? r.at("approval_rate") / ref_approval : kNaN;
     r["equal_opportunity_difference"] = r.at("tpr") - ref_tpr;
   }
-  return best;
 }
 
 struct Partition {
@@ -87,9 +91,13 @@ Partition partition(std::span<const double> p, std::span<const int> y, std::span
   return out;
 }
 
+// The q-quantile of the resamples' values; NaN when more than 5 % of them were undefined
+// (a small group's resample without a defaulter has no FPR): an interval from the rest would
+// describe only the resamples that happened to have one.
 double percentile(std::vector<double> values, double q) {
+  const size_t all = values.size();
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
-  if (values.empty()) return kNaN;
+  if (values.empty() || static_cast<double>(all - values.size()) > 0.05 * static_cast<double>(all)) return kNaN;
   std::sort(values.begin(), values.end());
   const double at = q * static_cast<double>(values.size() - 1);
   const auto lo = static_cast<size_t>(std::floor(at));
@@ -104,7 +112,7 @@ std::vector<GroupFairness> group_rates(std::span<const double> probabilities, st
   const Partition parts = partition(probabilities, labels, groups);
   std::vector<std::map<std::string, double>> rates;
   for (const auto& rows : parts.rows) rates.push_back(rates_of(rows, probabilities, labels, threshold));
-  add_relative(rates);
+  add_relative(rates, most_favoured(rates));
   std::vector<GroupFairness> out;
   for (size_t g = 0; g < parts.names.size(); ++g) {
     GroupFairness f{.group = parts.names[g], .rows = static_cast<int64_t>(parts.rows[g].size())};
@@ -121,9 +129,12 @@ FairnessTable fairness_table(std::span<const double> probabilities, std::span<co
   FairnessTable table{.threshold = threshold};
   table.groups = group_rates(probabilities, labels, groups, threshold);
   const Partition parts = partition(probabilities, labels, groups);
-  double best = -1;
-  for (const auto& g : table.groups)
-    if (g.value.at("approval_rate") > best) best = g.value.at("approval_rate"), table.reference_group = g.group;
+  // The reference stays the point estimate's most-favoured group in every resample: the intervals
+  // are of the ratio to that group, not to whichever group happens to lead a resample.
+  size_t reference = 0;
+  for (size_t g = 1; g < table.groups.size(); ++g)
+    if (table.groups[g].value.at("approval_rate") > table.groups[reference].value.at("approval_rate")) reference = g;
+  table.reference_group = table.groups[reference].group;
 
   // samples[group][metric] over the resamples
   std::vector<std::map<std::string, std::vector<double>>> samples(parts.names.size());
@@ -137,7 +148,7 @@ FairnessTable fairness_table(std::span<const double> probabilities, std::span<co
       for (size_t i = 0; i < rows.size(); ++i) drawn.push_back(rows[pick(gen)]);
       rates.push_back(rates_of(drawn, probabilities, labels, threshold));
     }
-    add_relative(rates);
+    add_relative(rates, reference);
     for (size_t g = 0; g < rates.size(); ++g)
       for (const auto& [metric, v] : rates[g]) samples[g][metric].push_back(v);
   }

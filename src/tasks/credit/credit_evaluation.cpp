@@ -2,6 +2,8 @@
 // cross-validation, and the scores file.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "deepfin/core/random.h"
 #include "deepfin/data/tabular/stratified.h"
 #include "deepfin/metrics/credit/credit.h"
@@ -77,9 +79,16 @@ CreditCvResult CreditTask::cross_validate(int folds, uint64_t seed, const Progre
       }
     }
   }
+  // Over the folds where the metric is defined (a fold whose group has one class has no AUC).
   for (const auto& [attribute, groups] : fairness_folds)
     for (const auto& [group, by_metric] : groups)
-      for (const auto& [metric, values] : by_metric) result.fairness[attribute][group][metric] = mean_std(values);
+      for (const auto& [metric, values] : by_metric) {
+        std::vector<double> defined;
+        for (double v : values)
+          if (!std::isnan(v)) defined.push_back(v);
+        result.fairness[attribute][group][metric] =
+            defined.empty() ? MeanStd{std::nan(""), std::nan("")} : mean_std(defined);
+      }
   for (const auto& [name, unused] : result.folds.front()) {
     std::vector<double> values;
     for (const auto& f : result.folds) values.push_back(f.at(name));

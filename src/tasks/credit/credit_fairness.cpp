@@ -24,22 +24,15 @@ std::string band_of(double v, const std::vector<double>& cuts) {
   return ">=" + format_cut(cuts.back());
 }
 
-// Quintile bins of a numeric column (edges from its own values); text for other columns.
-std::vector<std::string> categories_of(const data::TableColumn& column) {
-  std::vector<double> numbers;
-  bool numeric = true;
-  for (const auto& v : column.values) {
-    if (!v) continue;
-    char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (end == v->c_str() || *end != '\0' || !std::isfinite(d)) {
-      numeric = false;
-      break;
-    }
-    numbers.push_back(d);
-  }
+// A column as categories: quintile bins (edges from its own values) for a numeric column,
+// its text otherwise; "(missing)" for a missing cell.
+std::vector<std::string> categories_of(const data::TableColumn& column, bool numeric) {
   std::vector<std::string> out;
-  if (!numeric || numbers.empty()) {
+  std::vector<double> numbers;
+  if (numeric)
+    for (const auto& v : column.values)
+      if (v) numbers.push_back(std::strtod(v->c_str(), nullptr));
+  if (numbers.empty()) {
     for (const auto& v : column.values) out.push_back(v ? *v : "(missing)");
     return out;
   }
@@ -152,7 +145,10 @@ void check_protected_columns(const data::Table& rows, const FairnessSpec& spec, 
   std::vector<std::string> missing, present;
   for (const auto& a : spec.attributes)
     if (rows.find_column(a.column) < 0) missing.push_back(a.column);
-  if (missing.empty()) return;
+  if (missing.empty()) {
+    for (const auto& a : spec.attributes) protected_groups(rows, a);  // every value has its group
+    return;
+  }
   for (const auto& c : rows.columns) present.push_back(c.name);
   throw ConfigError(fmt::format("{}: [fairness] protected column{} {} {} not in {}; the columns are: {}", job_file,
                                 missing.size() > 1 ? "s" : "", fmt::join(missing, ", "),
@@ -183,14 +179,17 @@ double cramers_v(const std::vector<std::string>& a, const std::vector<std::strin
 }
 
 std::vector<ProxyFlag> proxy_screen(const data::Table& train, const FairnessSpec& spec,
-                                    const std::vector<std::string>& inputs) {
+                                    const std::vector<data::ColumnInfo>& inputs) {
   std::vector<ProxyFlag> out;
   for (const auto& attribute : spec.attributes) {
     const std::vector<std::string> groups = protected_groups(train, attribute);
-    for (const std::string& input : inputs) {
-      if (input == attribute.column) continue;
-      const double v = cramers_v(categories_of(train.column(input)), groups);
-      if (v >= spec.proxy_threshold) out.push_back({input, attribute.column, v});
+    for (const data::ColumnInfo& input : inputs) {
+      const bool is_protected = std::any_of(spec.attributes.begin(), spec.attributes.end(),
+                                            [&](const auto& a) { return a.column == input.name; });
+      if (is_protected) continue;  // under "monitor": a protected input is no proxy of another
+      const double v =
+          cramers_v(categories_of(train.column(input.name), input.kind == data::ColumnKind::numeric), groups);
+      if (v >= spec.proxy_threshold) out.push_back({input.name, attribute.column, v});
     }
   }
   std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.cramers_v > y.cramers_v; });

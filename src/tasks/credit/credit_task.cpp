@@ -146,9 +146,7 @@ CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) 
 
   std::vector<ProxyFlag> proxies;
   if (job_.fairness.enabled()) {
-    std::vector<std::string> inputs;
-    for (const auto& c : pre.columns()) inputs.push_back(c.name);
-    proxies = proxy_screen(fit_rows, job_.fairness, inputs);
+    proxies = proxy_screen(fit_rows, job_.fairness, pre.columns());
   }
   tabular::TabularModel trained(std::move(pre), model);
   set_reason_policy(trained);

@@ -92,11 +92,17 @@ void DecisionLog::append(const std::vector<std::string>& ids, const std::vector<
                                  {"reasons", reasons}};
     lines += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
-  // One write: the lines of this call land together.
-  const ssize_t n = ::write(fd_, lines.data(), lines.size());
-  if (n < 0 || static_cast<size_t>(n) != lines.size()) {
-    const int err = n < 0 ? errno : ENOSPC;
-    throw FileError(fmt::format("decision log {}: cannot append: {}", path_, std::strerror(err)), err);
+  // One write for the call's lines; a short write (a signal, a nearly full disk) is resumed, so a
+  // line is never left half-written for the next call to continue.
+  size_t done = 0;
+  while (done < lines.size()) {
+    const ssize_t n = ::write(fd_, lines.data() + done, lines.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      throw FileError(fmt::format("decision log {}: cannot append: {}", path_, std::strerror(err)), err);
+    }
+    done += static_cast<size_t>(n);
   }
 }
 

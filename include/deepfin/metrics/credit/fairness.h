@@ -11,7 +11,9 @@
 // The most-favoured group is the one with the highest approval rate. Fairlearn's
 // selection rate, demographic-parity ratio and equal-opportunity difference are these
 // with approval as the selected outcome. Confidence intervals come from a bootstrap
-// that resamples rows within each group (every group keeps its size).
+// that resamples rows within each group (every group keeps its size), with the ratios
+// always taken against the point estimate's most-favoured group (so that group's own
+// ratio is exactly 1); an interval is NaN when over 5 % of resamples leave it undefined.
 #include <cstdint>
 #include <map>
 #include <span>
