@@ -116,33 +116,28 @@ class CreditModel:
         (integrated gradients), largest first, with each column's attribution."""
         return self.model_.explain(self._rows(data), int(max_reasons))
 
+    def _labelled(self, data: Any, what: str) -> Any:
+        """Labelled rows to measure on, and the job that names the label: None is the held-out
+        part fit() kept."""
+        self._check_fitted()
+        if self._job is None:
+            raise ValueError(f"CreditModel.{what}: a loaded model has no job; build CreditModel(job) to {what}")
+        if data is not None:
+            return self._rows(data)
+        if self.test_ is None:
+            raise ValueError(f"CreditModel.{what}: fit() trained on every row given; pass labelled rows")
+        return self.test_
+
     def evaluate(self, data: Any = None) -> Dict[str, float]:
         """Credit metrics (auc, gini, ks, brier, accuracy at the threshold, mean cost...) on labelled
         rows; None: the held-out part fit() kept."""
-        self._check_fitted()
-        if data is None:
-            if self.test_ is None:
-                raise ValueError("CreditModel.evaluate: fit() trained on every row given; pass labelled rows")
-            rows = self.test_
-        else:
-            rows = self._rows(data)
-        if self._job is None:
-            raise ValueError("CreditModel.evaluate: a loaded model has no job; build CreditModel(job) to evaluate")
-        return _deepfin.CreditTask(self._job).evaluate(self.model_, rows)
+        return _deepfin.CreditTask(self._job).evaluate(self.model_, self._labelled(data, "evaluate"))
 
     def fairness(self, data: Any = None, seed: Optional[int] = None) -> List[Dict[str, Any]]:
         """The job's [fairness] group metrics of this model's decisions on labelled rows (None: the
         held-out part fit() kept), per protected attribute: at the model's threshold and at the
         min-cost threshold, each group's value with its 95 % bootstrap interval (docs/fair_lending.md)."""
-        self._check_fitted()
-        if self._job is None:
-            raise ValueError("CreditModel.fairness: a loaded model has no job; build CreditModel(job)")
-        if data is None:
-            if self.test_ is None:
-                raise ValueError("CreditModel.fairness: fit() trained on every row given; pass labelled rows")
-            rows = self.test_
-        else:
-            rows = self._rows(data)
+        rows = self._labelled(data, "fairness")
         return _deepfin.CreditTask(self._job).fairness(self.model_, rows, self.seed if seed is None else int(seed))
 
     def cv(self, folds: int = 10, data: Any = None, verbose: bool = False) -> Dict[str, Any]:

@@ -19,10 +19,7 @@ namespace {
 
 // A schedule written in Python, called under the GIL from the training thread.
 train::LearningRateScheduler::Schedule python_schedule(py::function f) {
-  auto holder = std::shared_ptr<py::function>(new py::function(std::move(f)), [](py::function* p) {
-    py::gil_scoped_acquire gil;
-    delete p;
-  });
+  auto holder = held_under_gil(std::move(f));
   return [holder](int epoch, double lr) {
     py::gil_scoped_acquire gil;
     return (*holder)(epoch, lr).cast<double>();

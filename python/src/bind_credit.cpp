@@ -141,19 +141,7 @@ void bind_credit(py::module_& m) {
               tables = t.fairness(model, rows, seed);
             }
             py::list out;
-            for (const auto& f : tables) {
-              auto table_dict = [](const metrics::FairnessTable& table) {
-                py::dict groups;
-                for (const auto& g : table.groups)
-                  groups[py::str(g.group)] = py::dict(py::arg("rows") = g.rows, py::arg("value") = g.value,
-                                                      py::arg("low") = g.low, py::arg("high") = g.high);
-                return py::dict(py::arg("threshold") = table.threshold,
-                                py::arg("reference_group") = table.reference_group, py::arg("groups") = groups);
-              };
-              out.append(py::dict(
-                  py::arg("attribute") = f.attribute, py::arg("at_model_threshold") = table_dict(f.at_model_threshold),
-                  py::arg("at_min_cost") = table_dict(f.at_min_cost), py::arg("not_measured") = f.too_small));
-            }
+            for (const auto& f : tables) out.append(from_json(tasks::to_json(f)));
             return out;
           },
           py::arg("model"), py::arg("rows"), py::arg("seed"))

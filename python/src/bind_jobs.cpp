@@ -7,6 +7,7 @@
 #include "cli_app.h"
 #include "deepfin/tasks/job_file.h"
 #include "json_bridge.h"
+#include "task_support.h"
 
 namespace py = pybind11;
 
@@ -40,16 +41,7 @@ void bind_jobs(py::module_& m) {
         for (const auto& a : args) argv.push_back(a.c_str());
         cli::Embedding embedding;
         embedding.rethrow_errors = true;
-        if (!on_event.is_none()) {
-          auto holder = std::shared_ptr<py::object>(new py::object(on_event), [](py::object* p) {
-            py::gil_scoped_acquire gil;
-            delete p;
-          });
-          embedding.on_event = [holder](const std::string& text, const nlohmann::json& event) {
-            py::gil_scoped_acquire gil;
-            (*holder)(text, from_json(event));
-          };
-        }
+        embedding.on_event = python_progress(std::move(on_event));  // made under the GIL
         py::gil_scoped_release release;
         return cli::run_cli(static_cast<int>(argv.size()), argv.data(), embedding);
       },

@@ -13,6 +13,13 @@ py::dict logs_to_dict(const train::Logs& logs) {
   return out;
 }
 
+std::shared_ptr<py::object> held_under_gil(py::object object) {
+  return std::shared_ptr<py::object>(new py::object(std::move(object)), [](py::object* p) {
+    py::gil_scoped_acquire gil;
+    delete p;
+  });
+}
+
 PythonCallback::PythonCallback(py::object target) : target_(std::move(target)) {
   train_begin_ = overrides("on_train_begin");
   train_end_ = overrides("on_train_end");

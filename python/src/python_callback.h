@@ -59,4 +59,8 @@ std::shared_ptr<train::Callback> python_terminate_on_nan();
 
 pybind11::dict logs_to_dict(const train::Logs& logs);
 
+// A Python object that C++ may hold and drop from any thread: the reference is released
+// under the GIL. Take it while holding the GIL.
+std::shared_ptr<pybind11::object> held_under_gil(pybind11::object object);
+
 }  // namespace deepfin::python

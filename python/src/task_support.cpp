@@ -6,6 +6,7 @@
 #include <set>
 
 #include "json_bridge.h"
+#include "python_callback.h"
 
 namespace py = pybind11;
 
@@ -40,10 +41,7 @@ py::dict history_dict(const train::History& history) {
 
 tasks::Progress python_progress(py::object callback) {
   if (callback.is_none()) return {};
-  auto holder = std::shared_ptr<py::object>(new py::object(std::move(callback)), [](py::object* p) {
-    py::gil_scoped_acquire gil;
-    delete p;
-  });
+  auto holder = held_under_gil(std::move(callback));
   return [holder](const std::string& text, const nlohmann::json& event) {
     py::gil_scoped_acquire gil;
     (*holder)(text, from_json(event));

@@ -43,19 +43,6 @@ std::string fairness_lines(const tasks::AttributeFairness& f, int64_t min_rows) 
   return out;
 }
 
-nlohmann::json fairness_json(const tasks::AttributeFairness& f) {
-  nlohmann::json groups = nlohmann::json::object();
-  for (const auto& g : f.at_model_threshold.groups)
-    groups[g.group] = {{"rows", g.rows}, {"value", g.value}, {"low", g.low}, {"high", g.high}};
-  nlohmann::json small = nlohmann::json::object();
-  for (const auto& [group, rows] : f.too_small) small[group] = rows;
-  return {{"attribute", f.attribute},
-          {"threshold", f.at_model_threshold.threshold},
-          {"reference_group", f.at_model_threshold.reference_group},
-          {"groups", groups},
-          {"not_measured", small}};
-}
-
 void print_fairness(const RunContext& ctx, const tasks::CreditTask& task, const tasks::CreditFit& fitted,
                     const data::Table& test, uint64_t seed) {
   const tasks::JobSpec& job = task.job();
@@ -77,7 +64,7 @@ void print_fairness(const RunContext& ctx, const tasks::CreditTask& task, const 
   nlohmann::json tables = nlohmann::json::array();
   for (const auto& f : task.fairness(fitted.model, test, seed)) {
     text += fairness_lines(f, job.fairness.min_group_rows);
-    tables.push_back(fairness_json(f));
+    tables.push_back(tasks::to_json(f));
   }
   if (!text.empty() && text.back() == '\n') text.pop_back();
   print_event(ctx, text, {{"event", "fairness"}, {"use", job.fairness.use}, {"proxies", proxies}, {"tables", tables}});

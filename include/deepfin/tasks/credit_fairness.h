@@ -4,6 +4,7 @@
 // attribute, reweighing (Kamiran & Calders 2012), and the group metrics of a
 // model's decisions with their bootstrap intervals.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +71,11 @@ struct AttributeFairness {
   metrics::FairnessTable at_model_threshold{}, at_min_cost{};
   std::vector<std::pair<std::string, int64_t>> too_small{};  // groups not measured: fewer rows than min_group_rows
 };
+// {"attribute", "at_model_threshold", "at_min_cost", "not_measured"}: each table as {"threshold",
+// "reference_group", "groups": {group: {"rows", "value", "low", "high"}}}, not_measured as {group: rows};
+// the form the command's JSON events and the Python module give.
+nlohmann::json to_json(const AttributeFairness& fairness);
+
 // Groups are measured_groups(..., spec.min_group_rows); the min-cost threshold is chosen on all the rows.
 std::vector<AttributeFairness> credit_fairness(const tabular::TabularModel& model, const data::Table& rows,
                                                const std::vector<int64_t>& classes, const FairnessSpec& spec,

@@ -131,9 +131,9 @@ FairnessTable fairness_table(std::span<const double> probabilities, std::span<co
   const Partition parts = partition(probabilities, labels, groups);
   // The reference stays the point estimate's most-favoured group in every resample: the intervals
   // are of the ratio to that group, not to whichever group happens to lead a resample.
-  size_t reference = 0;
-  for (size_t g = 1; g < table.groups.size(); ++g)
-    if (table.groups[g].value.at("approval_rate") > table.groups[reference].value.at("approval_rate")) reference = g;
+  std::vector<std::map<std::string, double>> estimates;
+  for (const auto& g : table.groups) estimates.push_back(g.value);
+  const size_t reference = most_favoured(estimates);
   table.reference_group = table.groups[reference].group;
 
   // samples[group][metric] over the resamples

@@ -218,6 +218,21 @@ std::vector<float> reweighing_weights(const data::Table& train, const std::vecto
   return w;
 }
 
+nlohmann::json to_json(const AttributeFairness& fairness) {
+  auto table = [](const metrics::FairnessTable& t) {
+    nlohmann::json groups = nlohmann::json::object();
+    for (const auto& g : t.groups)
+      groups[g.group] = {{"rows", g.rows}, {"value", g.value}, {"low", g.low}, {"high", g.high}};
+    return nlohmann::json{{"threshold", t.threshold}, {"reference_group", t.reference_group}, {"groups", groups}};
+  };
+  nlohmann::json small = nlohmann::json::object();
+  for (const auto& [group, rows] : fairness.too_small) small[group] = rows;
+  return {{"attribute", fairness.attribute},
+          {"at_model_threshold", table(fairness.at_model_threshold)},
+          {"at_min_cost", table(fairness.at_min_cost)},
+          {"not_measured", small}};
+}
+
 std::vector<AttributeFairness> credit_fairness(const tabular::TabularModel& model, const data::Table& rows,
                                                const std::vector<int64_t>& classes, const FairnessSpec& spec,
                                                const metrics::CostMatrix& costs, uint64_t seed) {
