@@ -17,6 +17,11 @@ pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)
 # cpp-httplib: the scoring server's HTTP (Debian builds it as a shared library
 # with OpenSSL, so TLS is there). Chosen over Boost.Beast: see docs/serving.md.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Open MPI: data-parallel training over many processes (mpirun -np N deepfin train).
+# Only its C API is used (from C++, without the deprecated C++ bindings), and only
+# by src/train/mpi_communicator.cpp.
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI REQUIRED COMPONENTS CXX)
 # oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
 # so the library is found directly.
 find_library(DNNL_LIB dnnl REQUIRED)

@@ -29,6 +29,8 @@ packages=(
   # data: Fashion-MNIST for the seed CNN
   dataset-fashion-mnist
   # the Python module (import deepfin) and its pytest suite: pybind11 against
+  # data-parallel training over many processes (mpirun -np N deepfin train)
+  openmpi-bin libopenmpi-dev
   # Debian's Python and numpy; pandas and scikit-learn for DataFrames and
   # deepfin.sklearn
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-sklearn

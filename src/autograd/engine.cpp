@@ -65,6 +65,9 @@ void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph
     return;
   }
   // Count, for each node, how many edges of the reachable graph point at it.
+  // With a sink that wants to know when a leaf is final, count the uses of each leaf too.
+  LeafGradientSink* const completion = t_sink && t_sink->wants_completion() ? t_sink : nullptr;
+  std::unordered_map<const TensorImpl*, int> leaf_uses;
   std::unordered_map<Node*, int> dependencies;
   std::vector<Node*> stack{root.grad_fn().get()};
   dependencies[root.grad_fn().get()] = 0;
@@ -72,6 +75,7 @@ void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph
     Node* n = stack.back();
     stack.pop_back();
     for (const Edge& e : n->next_edges()) {
+      if (completion && e.leaf) ++leaf_uses[e.leaf.get()];
       if (!e.node) continue;
       auto [it, inserted] = dependencies.try_emplace(e.node.get(), 0);
       ++it->second;
@@ -103,6 +107,7 @@ void run_backward(const Tensor& root, const Tensor& grad_root, bool retain_graph
       const Edge& e = edges[i];
       const bool has_grad = i < grads.size() && grads[i].defined();
       if (e.leaf && has_grad) accumulate_leaf(e.leaf, grads[i]);
+      if (completion && e.leaf && --leaf_uses[e.leaf.get()] == 0) completion->leaf_complete(*e.leaf);
       if (!e.node) continue;
       if (has_grad) accumulate(pending[e.node.get()], grads[i]);
       if (--dependencies[e.node.get()] == 0) ready.push_back(e.node.get());

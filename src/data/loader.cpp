@@ -17,6 +17,8 @@ BatchLoader::BatchLoader(const Tensor& x, const Tensor& y, const Tensor& sample_
   if (!x.defined() || x.dim() == 0) throw ShapeError("BatchLoader: x must have a sample axis (axis 0)");
   if (options.batch_size < 1)
     throw ValueError(fmt::format("BatchLoader: batch_size must be >= 1, got {}", options.batch_size));
+  if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards)
+    throw ValueError(fmt::format("BatchLoader: shard {} of {} does not exist", options.shard, options.shards));
   num_samples_ = x.size(0);
   auto check = [&](const Tensor& t, const char* name) {
     if (t.defined() && (t.dim() == 0 || t.size(0) != num_samples_))
@@ -42,10 +44,13 @@ int64_t BatchLoader::num_batches() const {
 
 Batch BatchLoader::make_batch(int64_t index) const {
   const int64_t begin = index * options_.batch_size;
-  const int64_t count = std::min(options_.batch_size, num_samples_ - begin);
-  const int64_t* rows = order_.data() + begin;
+  const int64_t whole = std::min(options_.batch_size, num_samples_ - begin);
+  const int64_t first = whole * options_.shard / options_.shards;
+  const int64_t count = whole * (options_.shard + 1) / options_.shards - first;
+  const int64_t* rows = order_.data() + begin + first;
   Batch b;
   b.index = index;
+  b.whole = whole;
   b.x = detail::gather_rows(x_, rows, count);
   if (y_.defined()) b.y = detail::gather_rows(y_, rows, count);
   if (w_.defined()) b.w = detail::gather_rows(w_, rows, count);
@@ -65,7 +70,7 @@ void BatchLoader::stop_worker() {
 
 void BatchLoader::worker_loop() {
   try {
-    for (int64_t i = 0, n = num_batches(); i < n; ++i) {
+    for (int64_t i = next_index_, n = num_batches(); i < n; ++i) {
       {
         // Wait until the caller took the previous batch: stay exactly one batch ahead.
         std::unique_lock<std::mutex> lock(mu_);
@@ -90,18 +95,21 @@ void BatchLoader::worker_loop() {
   cv_.notify_all();
 }
 
-void BatchLoader::start_epoch() {
+void BatchLoader::start_epoch(int64_t first_batch) {
   stop_worker();
+  if (first_batch < 0 || first_batch > num_batches())
+    throw ValueError(fmt::format("BatchLoader::start_epoch: batch {} is outside the epoch's {} batches", first_batch,
+                                 num_batches()));
   order_.resize(static_cast<size_t>(num_samples_));
   std::iota(order_.begin(), order_.end(), 0);
   if (options_.shuffle) detail::shuffle_indices(order_, options_.generator ? *options_.generator : default_generator());
-  next_index_ = 0;
+  next_index_ = first_batch;
   epoch_started_ = true;
   slot_.reset();
   error_ = nullptr;
   worker_done_ = false;
   stop_ = false;
-  if (options_.prefetch && num_batches() > 0) worker_ = std::thread([this] { worker_loop(); });
+  if (options_.prefetch && next_index_ < num_batches()) worker_ = std::thread([this] { worker_loop(); });
 }
 
 std::optional<Batch> BatchLoader::next() {

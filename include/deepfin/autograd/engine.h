@@ -13,6 +13,11 @@ class LeafGradientSink {
  public:
   virtual ~LeafGradientSink() = default;
   virtual void accumulate(const TensorImpl& leaf, const Tensor& grad) = 0;
+  // Sinks that return true are told when a leaf's gradient is final: every node
+  // of the graph that uses the leaf has run. Data-parallel training starts
+  // reducing a bucket of gradients then, while backward goes on.
+  virtual bool wants_completion() const { return false; }
+  virtual void leaf_complete(const TensorImpl& /*leaf*/) {}
 };
 
 // While alive, backward passes run on the calling thread send leaf gradients

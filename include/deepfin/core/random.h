@@ -3,6 +3,7 @@
 // with the same seed and thread count is bit-for-bit repeatable.
 #include <cstdint>
 #include <random>
+#include <string>
 
 namespace deepfin {
 
@@ -27,6 +28,12 @@ class Generator {
   // Uniform integer in [0, n).
   uint64_t below(uint64_t n);
 
+  // The whole state as text (engine, seed, a pending normal), so that a run
+  // resumed from a checkpoint draws exactly what it would have drawn.
+  std::string state() const;
+  // Restores what state() wrote; ValueError for text it did not write.
+  void set_state(const std::string& text);
+
  private:
   std::mt19937_64 engine_;
   uint64_t seed_;
@@ -35,7 +42,22 @@ class Generator {
 };
 
 // The process-wide generator. Not thread-safe: draw from it on one thread.
+// Inside a DefaultGeneratorScope, the scope's generator instead (on that thread).
 Generator& default_generator();
+
+// While alive, default_generator() on this thread is `g`. Data-parallel
+// training gives each rank's dropout a stream of its own this way, while the
+// process-wide generator, alike on every rank, orders the batches.
+class DefaultGeneratorScope {
+ public:
+  explicit DefaultGeneratorScope(Generator* g);
+  ~DefaultGeneratorScope();
+  DefaultGeneratorScope(const DefaultGeneratorScope&) = delete;
+  DefaultGeneratorScope& operator=(const DefaultGeneratorScope&) = delete;
+
+ private:
+  Generator* previous_;
+};
 void set_random_seed(uint64_t seed);
 
 }  // namespace deepfin

@@ -38,11 +38,18 @@ struct BatchLoaderOptions {
   // Applied to each batch as it is gathered (on the background thread when
   // prefetching), e.g. augmentation; what it throws is rethrown by next().
   std::function<void(Batch&)> transform = nullptr;
+  // Data-parallel training: this process is shard `shard` of `shards`, and
+  // gathers only its part of every batch, rows [b*shard/shards, b*(shard+1)/shards)
+  // of a batch of b. Every shard draws the same order, so the batches are those
+  // of one process whatever the number of shards.
+  int shard = 0;
+  int shards = 1;
 };
 
 struct Batch {
   Tensor x, y, w;     // y and w are undefined when the loader has none
   int64_t index = 0;  // batch number within the epoch
+  int64_t whole = 0;  // rows in the whole batch, over all shards (x.size(0) with one shard)
 };
 
 class BatchLoader {
@@ -55,8 +62,9 @@ class BatchLoader {
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
 
-  // Draws the epoch's order (on the calling thread) and starts gathering.
-  void start_epoch();
+  // Draws the epoch's order (on the calling thread) and starts gathering, from
+  // batch `first_batch` on (a run resumed from a checkpoint taken mid-epoch).
+  void start_epoch(int64_t first_batch = 0);
   // The next batch, or nullopt at the end of the epoch.
   std::optional<Batch> next();
 

@@ -19,6 +19,9 @@ class AUC final : public Metric {
   double result() const override;
   void reset_state() override { entries_.clear(); }
   std::string name() const override { return name_; }
+  // (score, weight, positive) triples.
+  std::vector<double> state() const override;
+  void merge_state(const std::vector<double>& state) override;
 
  private:
   struct Entry {

@@ -11,6 +11,8 @@ class ConfusionCounts : public Metric {
   void update_state(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight = {}) override;
   void reset_state() override { tp_ = fp_ = fn_ = tn_ = 0.0; }
   std::string name() const override { return name_; }
+  std::vector<double> state() const override { return {tp_, fp_, fn_, tn_}; }
+  void merge_state(const std::vector<double>& state) override;
 
  protected:
   ConfusionCounts(std::string name, double threshold) : name_(std::move(name)), threshold_(threshold) {}

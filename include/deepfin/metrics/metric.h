@@ -4,6 +4,7 @@
 // accumulators; a sample_weight (N) (or (N, 1)) weighs every value of its sample.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "deepfin/core/tensor.h"
 
@@ -17,6 +18,12 @@ class Metric {
   virtual void reset_state() = 0;
   // The Keras log key, e.g. "accuracy", "auc".
   virtual std::string name() const = 0;
+  // Data-parallel training gives each process part of the data: state() is what
+  // this metric has accumulated, as numbers, and merge_state(other.state())
+  // makes it the metric that saw both parts (sums, or for AUC the union).
+  virtual std::vector<double> state() const = 0;
+  // ValueError for a state of the wrong shape (from another kind of metric).
+  virtual void merge_state(const std::vector<double>& state) = 0;
 };
 
 // A weighted running mean: sum(w * value) / sum(w), 0 before any weight arrives (Keras's divide_no_nan).
@@ -30,6 +37,8 @@ class WeightedMean : public Metric {
     total_ += value * weight;
     weight_ += weight;
   }
+  std::vector<double> state() const override { return {total_, weight_}; }
+  void merge_state(const std::vector<double>& state) override;
 
  private:
   std::string name_;
