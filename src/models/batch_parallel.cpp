@@ -5,6 +5,7 @@
 // thread runs its shard through the whole forward and backward pass on its own
 // (its kernels stay on that thread), into its own gradient buffer. The buffers
 // are then added in shard order, so a run is repeatable for a given thread count.
+// (Over several ranks, distributed_step.cpp sums the result over the ranks.)
 #include <omp.h>
 
 #include <exception>
@@ -94,6 +95,12 @@ int Model::training_shards(int64_t batch) const {
 }
 
 double Model::train_step_sharded(const Tensor& x, const Tensor& y, const Tensor& w, int shards) {
+  const double loss = sharded_gradients(x, y, w, shards, 1.0);
+  optimizer_->apply_gradients(arena_.params<float>(), arena_.grads<float>(), arena_.size());
+  return loss;
+}
+
+double Model::sharded_gradients(const Tensor& x, const Tensor& y, const Tensor& w, int shards, double scale) {
   const int64_t n = x.size(0), size = arena_.size();
   float* arena_grads = arena_.grads<float>();
   shard_grads_.resize(static_cast<size_t>(shards - 1));
@@ -117,7 +124,7 @@ double Model::train_step_sharded(const Tensor& x, const Tensor& y, const Tensor&
       // The batch loss is the sample-weighted mean of the shard losses, so each
       // shard's gradient is scaled by its share of the batch.
       Tensor loss = compute_loss(x.slice(0, begin, end), y_parts[k], w_parts[k], /*training=*/true, &y_preds[k]);
-      if (loss.requires_grad()) loss.backward(full(loss.shape(), share, loss.dtype()));
+      if (loss.requires_grad()) loss.backward(full(loss.shape(), share * scale, loss.dtype()));
       losses[k] = loss.item() * share;
     } catch (...) {
       errors[k] = std::current_exception();
@@ -128,7 +135,6 @@ double Model::train_step_sharded(const Tensor& x, const Tensor& y, const Tensor&
 
   for (const auto& buffer : shard_grads_)
     for (int64_t i = 0; i < size; ++i) arena_grads[i] += buffer[static_cast<size_t>(i)];
-  optimizer_->apply_gradients(arena_.params<float>(), arena_grads, size);
   double loss = 0.0;
   {
     NoGradGuard no_grad;

@@ -9,16 +9,21 @@
 #include "deepfin/metrics/registry.h"
 #include "deepfin/models/model.h"
 #include "deepfin/ops/shape_ops.h"
+#include "models/data_parallel.h"
 #include "models/input_checks.h"
 
 namespace deepfin::models {
 
-train::Logs Model::run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size) {
+train::Logs Model::run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size,
+                                  train::Communicator* comm) {
   NoGradGuard no_grad;
   for (const auto& m : metrics_) m->reset_state();
-  const int64_t n = x.size(0);
+  const int64_t all = x.size(0);
+  // Over several ranks, each evaluates its contiguous share and the sums are merged.
+  const int ranks = comm ? comm->size() : 1, rank = comm ? comm->rank() : 0;
+  const int64_t first = all * rank / ranks, n = all * (rank + 1) / ranks;
   double loss_sum = 0.0;
-  for (int64_t start = 0; start < n; start += batch_size) {
+  for (int64_t start = first; start < n; start += batch_size) {
     const int64_t stop = std::min(n, start + batch_size);
     const Tensor xb = x.slice(0, start, stop), yb = y.slice(0, start, stop);
     const Tensor wb = w.defined() ? w.slice(0, start, stop) : Tensor();
@@ -26,7 +31,11 @@ train::Logs Model::run_evaluation(const Tensor& x, const Tensor& y, const Tensor
     loss_sum += compute_loss(xb, yb, wb, /*training=*/false, &y_pred).item() * static_cast<double>(stop - start);
     for (const auto& m : metrics_) m->update_state(yb, y_pred, wb);
   }
-  return current_logs(n ? loss_sum / static_cast<double>(n) : 0.0);
+  if (ranks > 1) {
+    detail::reduce_metrics(*comm, metrics_);
+    return current_logs(detail::global_mean(*comm, loss_sum, static_cast<double>(n - first)));
+  }
+  return current_logs(all ? loss_sum / static_cast<double>(all) : 0.0);
 }
 
 train::Logs Model::evaluate(const Tensor& x_in, const Tensor& y, int64_t batch_size, const Tensor& sample_weight) {

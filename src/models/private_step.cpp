@@ -4,6 +4,7 @@
 // the model's optimizer like any other gradient. Clipping needs nothing but
 // the example itself, so when the layers allow it (batch_parallel.cpp) the
 // batch is split into one shard per thread, each clipped and summed on its own.
+// Over several ranks, each clips its share of the batch.
 #include <fmt/format.h>
 #include <omp.h>
 
@@ -17,6 +18,8 @@
 #include "deepfin/nn/activations.h"
 #include "deepfin/optim/optim.h"
 #include "deepfin/privacy/per_sample_gradients.h"
+#include "deepfin/train/communicator.h"
+#include "models/data_parallel.h"
 #include "models/private_training.h"
 
 namespace deepfin::models {
@@ -30,9 +33,12 @@ struct ShardOutcome {
 
 }  // namespace
 
-double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor& w, detail::PrivateTraining& dp) {
+double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor& w, detail::PrivateTraining& dp,
+                                 train::Communicator* comm, int64_t whole) {
   arena_.zero_grads();
   const int64_t batch = x.size(0);
+  const bool ranks = comm && comm->size() > 1;
+  if (whole < 0) whole = batch;
   double loss_value = 0.0;
   if (batch > 0) {
     const privacy::SummedGradientsOff summed_off(layers());
@@ -82,18 +88,27 @@ double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor&
         const float* src = g.data<float>();
         for (int64_t i = 0, n = g.numel(); i < n; ++i) grads[offset + i] += src[i];
       }
-      loss_value += o.loss_sum / static_cast<double>(batch);
+      loss_value += o.loss_sum;
       for (const auto& m : metrics_) m->update_state(o.y, o.y_pred, o.w);
     }
   }
   if (arena_.size() > 0) {
     float* grads = arena_.grads<float>();
-    dp.noise().add_gaussian(grads, arena_.size(), dp.noise_multiplier() * dp.options().max_grad_norm);
-    const double scale = 1.0 / dp.normalizer(batch);
+    // Over several ranks the noise is added once for the global batch, by rank
+    // 0, before the clipped sums are added up: every rank then holds the same
+    // noisy sum, as one process would.
+    if (!ranks || comm->rank() == 0)
+      dp.noise().add_gaussian(grads, arena_.size(), dp.noise_multiplier() * dp.options().max_grad_norm);
+    if (ranks) {
+      comm->start_sum(grads, arena_.size());
+      comm->finish_sums();
+    }
+    const double scale = 1.0 / dp.normalizer(whole);
     for (int64_t i = 0; i < arena_.size(); ++i) grads[i] = static_cast<float>(grads[i] * scale);
     optimizer_->apply_gradients(arena_.params<float>(), grads, arena_.size());
   }
-  return loss_value;
+  if (ranks) return detail::global_mean(*comm, loss_value, static_cast<double>(batch));
+  return batch > 0 ? loss_value / static_cast<double>(batch) : 0.0;
 }
 
 }  // namespace deepfin::models

@@ -51,7 +51,7 @@ std::string PrivateTraining::describe_plan() const {
 
 std::vector<int64_t> PrivateTraining::next_batch(int64_t step_in_epoch) {
   if (options_.sampling == privacy::Sampling::poisson) return noise_.poisson_sample(n_, sample_rate_);
-  if (step_in_epoch == 0) {
+  if (step_in_epoch == 0 || order_.empty()) {
     // Fisher-Yates from the same source as the noise.
     order_.resize(static_cast<size_t>(n_));
     std::iota(order_.begin(), order_.end(), 0);
@@ -63,6 +63,10 @@ std::vector<int64_t> PrivateTraining::next_batch(int64_t step_in_epoch) {
   const int64_t begin = (step_in_epoch * batch_size_) % n_;
   const int64_t end = std::min(n_, begin + batch_size_);
   return {order_.begin() + begin, order_.begin() + end};
+}
+
+void PrivateTraining::skip_to(int64_t /*step_in_epoch*/) {
+  order_.clear();  // next_batch draws a new permutation (Poisson batches need nothing)
 }
 
 bool PrivateTraining::step_allowed() const {

@@ -35,6 +35,10 @@ class PrivateTraining {
   std::vector<int64_t> next_batch(int64_t step_in_epoch);
   // Whether one more step keeps the spent epsilon within the budget (always, without one).
   bool step_allowed() const;
+  // A fit resumed from a checkpoint taken mid-epoch goes on at this step. With
+  // shuffled batches the epoch's permutation was not kept (it comes from the
+  // noise source), so a new one is drawn for the rest of the epoch.
+  void skip_to(int64_t step_in_epoch);
   // Records a step taken.
   void account_step();
   double epsilon_spent() const;

@@ -49,6 +49,10 @@ std::shared_ptr<Model> model_from_config(const nlohmann::json& j, const std::str
 }  // namespace
 
 void Model::save(const std::string& path) const {
+  save_with(path, {});
+}
+
+void Model::save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra) const {
   if (!built_)
     throw ValueError(fmt::format("save: model '{}' is not built yet; call it on data or build() first", name_));
   std::vector<std::pair<std::string, Tensor>> tensors;
@@ -67,9 +71,11 @@ void Model::save(const std::string& path) const {
       {"deepfin_version", kVersion},
       {"model_config", nlohmann::json{{"class_name", class_name()}, {"config", get_config()}}.dump()},
   };
-  if (!attachments_.empty()) {
+  std::map<std::string, nlohmann::json> attachments = attachments_;
+  attachments.insert(extra.begin(), extra.end());
+  if (!attachments.empty()) {
     nlohmann::json names = nlohmann::json::array();
-    for (const auto& [key, value] : attachments_) {
+    for (const auto& [key, value] : attachments) {
       try {
         metadata[key] = value.dump();
       } catch (const nlohmann::json::type_error& e) {

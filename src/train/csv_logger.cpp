@@ -28,9 +28,17 @@ void CSVLogger::close() {
 
 void CSVLogger::on_train_begin(const Logs&) {
   close();
-  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (append_ ? 0 : O_TRUNC);
+  const bool resumed = take_resumed();
+  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (append_ || resumed ? 0 : O_TRUNC);
   fd_ = ::open(filename_.c_str(), flags, 0644);
   if (fd_ < 0) throw FileError(fmt::format("CSVLogger: cannot open '{}': {}", filename_, std::strerror(errno)));
+  if (resumed) {
+    if (::ftruncate(fd_, static_cast<off_t>(resume_length_)) != 0)
+      throw FileError(fmt::format("CSVLogger: cannot cut '{}' back to the checkpoint's {} bytes: {}", filename_,
+                                  resume_length_, std::strerror(errno)));
+    need_header_ = resume_length_ == 0;
+    return;  // keys_ came with the state
+  }
   struct stat st {};
   need_header_ = !(append_ && ::fstat(fd_, &st) == 0 && st.st_size > 0);
   keys_.clear();

@@ -15,6 +15,7 @@ EarlyStopping::EarlyStopping(EarlyStoppingOptions options)
 }
 
 void EarlyStopping::on_train_begin(const Logs&) {
+  if (take_resumed()) return;
   wait_ = 0;
   stopped_epoch_ = 0;
   best_epoch_ = 0;

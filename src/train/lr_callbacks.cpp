@@ -36,6 +36,7 @@ ReduceLROnPlateau::ReduceLROnPlateau(ReduceLROnPlateauOptions options)
 }
 
 void ReduceLROnPlateau::on_train_begin(const Logs&) {
+  if (take_resumed()) return;
   has_best_ = false;
   wait_ = 0;
   cooldown_counter_ = 0;

@@ -19,10 +19,16 @@ namespace deepfin::metrics {
 class Metric;
 }
 
+namespace deepfin::train {
+class Communicator;
+}
+
 namespace deepfin::models {
 namespace detail {
 class PrivateTraining;
-}
+class GradientBuckets;
+struct FitProgress;
+}  // namespace detail
 
 class Model : public train::TrainingModel {
  public:
@@ -112,13 +118,33 @@ class Model : public train::TrainingModel {
   Tensor compute_loss(const Tensor& x, const Tensor& y, const Tensor& w, bool training, Tensor* y_pred);
   double train_step(const Tensor& x, const Tensor& y, const Tensor& w);
   // A DP-SGD step (private_step.cpp): clipped per-example gradients plus noise.
-  double train_step_private(const Tensor& x, const Tensor& y, const Tensor& w, detail::PrivateTraining& dp);
+  // Over several ranks (comm), x is this rank's share of a batch of `whole`
+  // rows: the clipped sums are added over the ranks and the noise once, by rank 0.
+  double train_step_private(const Tensor& x, const Tensor& y, const Tensor& w, detail::PrivateTraining& dp,
+                            train::Communicator* comm = nullptr, int64_t whole = -1);
+  // A data-parallel step (distributed_step.cpp): x is this rank's share of a
+  // batch of `whole` rows; gradients are summed over the ranks by `buckets`
+  // while backward runs. Returns the loss of the whole batch.
+  double train_step_distributed(const Tensor& x, const Tensor& y, const Tensor& w, int64_t whole,
+                                train::Communicator& comm, detail::GradientBuckets& buckets);
+  // The gradients of a step over thread shards (batch_parallel.cpp), without the update; returns the loss.
+  double sharded_gradients(const Tensor& x, const Tensor& y, const Tensor& w, int shards, double scale);
+  // Checkpoints (fit_checkpoints.cpp): the model file with the fit's state attached, and back.
+  void write_checkpoint(const std::string& path, const nlohmann::json& training_state) const;
+  // Restores weights and optimizer state from the newest valid checkpoint in
+  // `directory` whose fingerprint matches; returns its training state (null if
+  // none). With `speak`, says on stderr which one, and which it skipped.
+  nlohmann::json restore_checkpoint(const std::string& directory, const std::string& fingerprint, bool speak);
+  // Model::save with extra metadata documents.
+  void save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra) const;
   // Batch-parallel steps (batch_parallel.cpp): whether every layer allows them
   // (fit() asks once), how many shards a batch of this size gets, and a step over them.
   bool layers_allow_shards() const;
   int shards_for(int64_t batch) const;
   double train_step_sharded(const Tensor& x, const Tensor& y, const Tensor& w, int shards);
-  train::Logs run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size);
+  // Over several ranks (comm), each evaluates its share and the results are merged.
+  train::Logs run_evaluation(const Tensor& x, const Tensor& y, const Tensor& w, int64_t batch_size,
+                             train::Communicator* comm = nullptr);
   train::Logs current_logs(double mean_loss) const;
 
   std::string name_;

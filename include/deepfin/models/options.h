@@ -13,6 +13,7 @@
 
 #include "deepfin/core/tensor.h"
 #include "deepfin/privacy/privacy_options.h"
+#include "deepfin/train/checkpoint.h"
 
 namespace deepfin::optim {
 class Optimizer;
@@ -22,7 +23,8 @@ class Loss;
 }
 namespace deepfin::train {
 class Callback;
-}
+class Communicator;
+}  // namespace deepfin::train
 
 namespace deepfin::models {
 
@@ -74,6 +76,15 @@ struct FitOptions {
   // epsilon spent so far, and the model records its guarantee (the "privacy"
   // attachment). Needs a Sequential model whose layers treat examples independently.
   std::optional<privacy::PrivacyOptions> privacy{};
+  // Data-parallel training over the ranks of `communicator` (null: train::world(),
+  // which is one process unless an MpiSession is open). batch_size is then the
+  // global batch: each rank trains on its share of every batch, gradients are
+  // summed over the ranks, and the weights are those one process would reach.
+  std::shared_ptr<train::Communicator> communicator{};
+  // Checkpoints every few steps or epochs, and resuming from the newest valid
+  // one (train/checkpoint.h). A resumed run ends with the weights of a run
+  // never stopped, bit for bit (with the same seed, threads and ranks).
+  std::optional<train::CheckpointOptions> checkpoint{};
 };
 
 }  // namespace deepfin::models

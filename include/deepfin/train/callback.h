@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deepfin/core/tensor.h"
@@ -56,12 +58,28 @@ class Callback {
   virtual void on_train_batch_begin(int64_t /*batch*/, const Logs&) {}
   virtual void on_train_batch_end(int64_t /*batch*/, const Logs&) {}
 
+  // Resuming from a checkpoint (train/checkpoint.h): what a callback must carry
+  // over to go on exactly as if never stopped (null: nothing), and its restore.
+  // fit() calls resume() before on_train_begin(), which then keeps that state.
+  virtual nlohmann::json checkpoint_state() const { return nullptr; }
+  void resume(const nlohmann::json& state) {
+    restore_state(state);
+    resumed_ = true;
+  }
+
  protected:
+  virtual void restore_state(const nlohmann::json& /*state*/) {}
+  // True once after resume(): on_train_begin() keeps the restored state.
+  bool take_resumed() { return std::exchange(resumed_, false); }
+
   // The model, or ValueError naming `who` when set_model was never called.
   TrainingModel& require_model(const char* who) const;
 
   TrainingModel* model_ = nullptr;
   TrainParams params_;
+
+ private:
+  bool resumed_ = false;
 };
 
 // Calls each callback in order.
@@ -88,11 +106,18 @@ class CallbackList {
 // Records the logs of every epoch: history["loss"][i] belongs to epoch[i].
 class History final : public Callback {
  public:
-  void on_train_begin(const Logs&) override { epoch.clear(); }
+  void on_train_begin(const Logs&) override {
+    if (take_resumed()) return;
+    epoch.clear();
+  }
   void on_epoch_end(int e, Logs& logs) override;
+  nlohmann::json checkpoint_state() const override;
 
   std::map<std::string, std::vector<double>> history;
   std::vector<int> epoch;
+
+ protected:
+  void restore_state(const nlohmann::json& state) override;
 };
 
 }  // namespace deepfin::train

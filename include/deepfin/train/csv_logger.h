@@ -21,6 +21,12 @@ class CSVLogger final : public Callback {
   void on_train_begin(const Logs&) override;
   void on_epoch_end(int epoch, Logs& logs) override;
   void on_train_end(const Logs&) override;
+  // The file's length and columns: a resumed run cuts off rows written after the
+  // checkpoint and appends under the same header.
+  nlohmann::json checkpoint_state() const override;
+
+ protected:
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   void close();
@@ -31,6 +37,7 @@ class CSVLogger final : public Callback {
   int fd_ = -1;
   bool need_header_ = true;
   std::vector<std::string> keys_;
+  int64_t resume_length_ = -1;  // set by restore_state: the length to cut the file to
 };
 
 }  // namespace deepfin::train

@@ -30,10 +30,14 @@ class EarlyStopping final : public Callback {
   void on_train_begin(const Logs&) override;
   void on_epoch_end(int epoch, Logs& logs) override;
   void on_train_end(const Logs&) override;
+  nlohmann::json checkpoint_state() const override;
 
   int stopped_epoch() const { return stopped_epoch_; }  // 0 when training was not stopped
   int best_epoch() const { return best_epoch_; }
   std::optional<double> best() const { return best_; }
+
+ protected:
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   bool improves(double current, std::optional<double> reference) const;

@@ -40,6 +40,10 @@ class ReduceLROnPlateau final : public Callback {
   explicit ReduceLROnPlateau(ReduceLROnPlateauOptions options = {});
   void on_train_begin(const Logs&) override;
   void on_epoch_end(int epoch, Logs& logs) override;
+  nlohmann::json checkpoint_state() const override;
+
+ protected:
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   bool improves(double current) const;

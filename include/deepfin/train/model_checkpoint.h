@@ -26,6 +26,10 @@ class ModelCheckpoint final : public Callback {
   // The filepath with {epoch} and log fields filled in; ConfigError if the pattern is malformed.
   std::string format_path(int epoch, const Logs& logs) const;
   const std::string& last_saved() const { return last_saved_; }
+  nlohmann::json checkpoint_state() const override;
+
+ protected:
+  void restore_state(const nlohmann::json& state) override;
 
  private:
   std::string filepath_;

@@ -1,0 +1,106 @@
+#include "models/data_parallel.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "deepfin/base/error.h"
+#include "deepfin/io/digest.h"
+
+namespace deepfin::models::detail {
+
+nlohmann::json unnamed_config(nlohmann::json config) {
+  if (config.is_object()) {
+    config.erase("name");
+    for (auto& [key, value] : config.items()) value = unnamed_config(std::move(value));
+  } else if (config.is_array()) {
+    for (auto& value : config) value = unnamed_config(std::move(value));
+  }
+  return config;
+}
+
+std::string fit_fingerprint(const std::string& configs, const std::vector<Tensor>& data) {
+  io::Sha256 hash;
+  hash.update(configs);
+  for (const Tensor& t : data) {
+    if (!t.defined()) {
+      hash.update("-", 1);
+      continue;
+    }
+    const Tensor c = t.contiguous();
+    hash.update(fmt::format("{}:{}", dtype_name(c.dtype()), shape_str(c.shape())));
+    hash.update(c.raw_data(), static_cast<size_t>(c.numel()) * dtype_size(c.dtype()));
+  }
+  return hash.hex();
+}
+
+void require_same_on_all_ranks(train::Communicator& comm, const std::string& value, const std::string& what,
+                               const std::string& remedy) {
+  if (comm.size() == 1) return;
+  const std::vector<std::string> all = comm.allgather(value);
+  for (size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw ValueError(
+          fmt::format("fit ({} ranks): {} on rank {} differ from rank 0's. {}", comm.size(), what, r, remedy));
+}
+
+std::string training_state_digest(const nn::ParameterArena& arena, const optim::Optimizer& optimizer) {
+  io::Sha256 hash;
+  if (arena.size() > 0) hash.update(arena.params_data(), static_cast<size_t>(arena.size()) * dtype_size(arena.dtype()));
+  for (const auto& [name, t] : optimizer.state()) {
+    const Tensor c = t.contiguous();
+    hash.update(name).update(c.raw_data(), static_cast<size_t>(c.numel()) * dtype_size(c.dtype()));
+  }
+  return hash.hex();
+}
+
+std::string pack_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics) {
+  std::string out;
+  for (const auto& m : metrics) {
+    const std::vector<double> state = m->state();
+    const uint64_t n = state.size();
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out.append(reinterpret_cast<const char*>(state.data()), n * sizeof(double));
+  }
+  return out;
+}
+
+void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics, const std::string& packed) {
+  size_t at = 0;
+  for (const auto& m : metrics) {
+    uint64_t n = 0;
+    if (packed.size() - at < sizeof n)
+      throw ValueError(fmt::format("metric '{}': its saved state is cut short", m->name()));
+    std::memcpy(&n, packed.data() + at, sizeof n);
+    at += sizeof n;
+    if ((packed.size() - at) / sizeof(double) < n)
+      throw ValueError(fmt::format("metric '{}': its saved state is cut short", m->name()));
+    std::vector<double> state(n);
+    std::memcpy(state.data(), packed.data() + at, n * sizeof(double));
+    at += n * sizeof(double);
+    m->merge_state(state);
+  }
+  if (at != packed.size()) throw ValueError("metrics: the saved states hold more than the model's metrics");
+}
+
+void reduce_metrics(train::Communicator& comm, const std::vector<std::shared_ptr<metrics::Metric>>& metrics) {
+  if (comm.size() == 1 || metrics.empty()) return;
+  const std::vector<std::string> all = comm.allgather(pack_metric_states(metrics));
+  for (const auto& m : metrics) m->reset_state();
+  for (const std::string& packed : all) merge_metric_states(metrics, packed);
+}
+
+void broadcast_rows(train::Communicator& comm, std::vector<int64_t>& rows) {
+  std::string bytes(reinterpret_cast<const char*>(rows.data()), rows.size() * sizeof(int64_t));
+  comm.broadcast(bytes, 0);
+  rows.resize(bytes.size() / sizeof(int64_t));
+  std::memcpy(rows.data(), bytes.data(), rows.size() * sizeof(int64_t));
+}
+
+double global_mean(train::Communicator& comm, double local_sum, double local_count) {
+  double pair[2] = {local_sum, local_count};
+  comm.allreduce_sum(pair, 2);
+  return pair[1] > 0 ? pair[0] / pair[1] : 0.0;
+}
+
+}  // namespace deepfin::models::detail

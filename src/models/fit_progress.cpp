@@ -1,0 +1,105 @@
+#include "models/fit_progress.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <typeinfo>
+
+#include "deepfin/base/error.h"
+
+namespace deepfin::models::detail {
+namespace {
+
+constexpr int kFormat = 1;
+
+// Callbacks that carry state, by kind and count ("CSVLogger#0"). Ranks other
+// than 0 lack those that write files, so each rank restores the ones it has.
+std::map<std::string, train::Callback*> stateful(const train::CallbackList& callbacks) {
+  std::map<std::string, train::Callback*> out;
+  std::map<std::string, int> seen;
+  for (const auto& cb : callbacks.callbacks()) {
+    if (cb->checkpoint_state().is_null()) continue;
+    const std::string kind = typeid(*cb).name();
+    out[kind + "#" + std::to_string(seen[kind]++)] = cb.get();
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json fit_state(const FitProgress& at, bool finished, const std::string& fingerprint,
+                         train::Communicator& comm, const Generator& order, const Generator& steps_rng,
+                         const train::CallbackList& callbacks,
+                         const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
+                         const optim::Optimizer& optimizer) {
+  nlohmann::json mine = {{"rng", steps_rng.state()}, {"metrics", nlohmann::json::array()}};
+  for (const auto& m : metrics) mine["metrics"].push_back(m->state());
+  nlohmann::json ranks = nlohmann::json::array();
+  for (const std::string& text : comm.allgather(mine.dump())) ranks.push_back(nlohmann::json::parse(text));
+  nlohmann::json callback_states = nlohmann::json::object();
+  for (const auto& [key, cb] : stateful(callbacks)) callback_states[key] = cb->checkpoint_state();
+  nlohmann::json state = {{"format", kFormat},
+                          {"fingerprint", fingerprint},
+                          {"epoch", at.epoch},
+                          {"next_batch", at.next_batch},
+                          {"steps", at.steps},
+                          {"loss_sum", at.loss_sum},
+                          {"seen", at.seen},
+                          {"epoch_order", at.epoch_order},
+                          {"order", order.state()},
+                          {"ranks", ranks},
+                          {"callbacks", callback_states},
+                          {"finished", finished},
+                          {"logs", at.logs}};
+  if (!optimizer.schedule()) state["learning_rate"] = optimizer.learning_rate();
+  return state;
+}
+
+FitProgress resume_fit(const nlohmann::json& state, train::Communicator& comm, Generator& order, Generator& steps_rng,
+                       train::CallbackList& callbacks, const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
+                       optim::Optimizer& optimizer, std::optional<PrivateTraining>& dp) {
+  try {
+    if (state.at("format").get<int>() != kFormat)
+      throw ValueError(fmt::format("its format {} is not this version's {}", state.at("format").dump(), kFormat));
+    const nlohmann::json& ranks = state.at("ranks");
+    if (ranks.size() != static_cast<size_t>(comm.size()))
+      throw ValueError(fmt::format("it was written by a run of {} ranks, and this run has {}; resume with as many",
+                                   ranks.size(), comm.size()));
+    FitProgress at;
+    at.epoch = state.at("epoch").get<int>();
+    at.next_batch = state.at("next_batch").get<int64_t>();
+    at.steps = state.at("steps").get<int64_t>();
+    at.loss_sum = state.at("loss_sum").get<double>();
+    at.seen = state.at("seen").get<int64_t>();
+    at.epoch_order = state.at("epoch_order").get<std::string>();
+    at.finished = state.at("finished").get<bool>();
+    at.logs = state.at("logs").get<train::Logs>();
+    const nlohmann::json& mine = ranks.at(static_cast<size_t>(comm.rank()));
+    at.rank_rng = mine.at("rng").get<std::string>();
+    order.set_state(state.at("order").get<std::string>());
+    steps_rng.set_state(at.rank_rng);  // after order: on one process they are one generator
+    const nlohmann::json& metric_states = mine.at("metrics");
+    if (metric_states.size() != metrics.size()) throw ValueError("it records other metrics than the model has");
+    for (size_t i = 0; i < metrics.size(); ++i) {
+      metrics[i]->reset_state();
+      metrics[i]->merge_state(metric_states[i].get<std::vector<double>>());
+    }
+    const nlohmann::json& saved = state.at("callbacks");
+    for (const auto& [key, cb] : stateful(callbacks)) {
+      if (!saved.contains(key))
+        throw ValueError(fmt::format("this fit has a callback ({}) that the checkpointed fit did not have", key));
+      cb->resume(saved.at(key));
+    }
+    if (state.contains("learning_rate") && !optimizer.schedule())
+      optimizer.set_learning_rate(state.at("learning_rate").get<double>());
+    if (dp)
+      for (int64_t i = 0; i < at.steps; ++i) dp->account_step();  // the privacy already spent
+    return at;
+  } catch (const nlohmann::json::exception& e) {
+    throw ValueError(fmt::format("fit: the checkpoint's training state is malformed: {}", e.what()));
+  } catch (const ValueError& e) {
+    throw ValueError(fmt::format("fit: cannot resume from the checkpoint: {}", e.what()));
+  }
+}
+
+}  // namespace deepfin::models::detail

@@ -1,0 +1,54 @@
+// Naming, listing and pruning checkpoint files. Writing and reading them is the
+// model's (models/checkpoints.cpp): a checkpoint is a model file.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "deepfin/base/error.h"
+#include "deepfin/train/checkpoint.h"
+
+namespace deepfin::train {
+namespace fs = std::filesystem;
+
+void check_checkpoint_options(const CheckpointOptions& o) {
+  if (o.directory.empty()) throw ConfigError("checkpoint: no directory is given for the checkpoint files");
+  if (o.every_steps < 0 || o.every_epochs < 0)
+    throw ConfigError(
+        fmt::format("checkpoint: every_steps ({}) and every_epochs ({}) must be >= 0", o.every_steps, o.every_epochs));
+  if (o.every_steps == 0 && o.every_epochs == 0)
+    throw ConfigError("checkpoint: set every_steps or every_epochs (or both), else no checkpoint is ever written");
+  if (o.keep < 1) throw ConfigError(fmt::format("checkpoint: keep must be >= 1, got {}", o.keep));
+}
+
+fs::path checkpoint_file(const std::string& directory, int64_t step) {
+  return fs::path(directory) / fmt::format("checkpoint-{:09d}.safetensors", step);
+}
+
+std::vector<fs::path> list_checkpoints(const std::string& directory) {
+  static const std::regex kName(R"(checkpoint-(\d{1,18})\.safetensors)");
+  std::vector<std::pair<int64_t, fs::path>> found;
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) return {};
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
+    std::smatch m;
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file(ec) && std::regex_match(name, m, kName))
+      found.emplace_back(std::stoll(m[1].str()), entry.path());
+  }
+  if (ec) throw FileError(fmt::format("checkpoint: cannot list '{}': {}", directory, ec.message()));
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<fs::path> out;
+  for (auto& [step, path] : found) out.push_back(std::move(path));
+  return out;
+}
+
+void prune_checkpoints(const std::string& directory, int keep) {
+  const std::vector<fs::path> all = list_checkpoints(directory);
+  for (size_t i = static_cast<size_t>(std::max(keep, 0)); i < all.size(); ++i) {
+    std::error_code ec;
+    fs::remove(all[i], ec);  // a file that is already gone is no loss
+  }
+}
+
+}  // namespace deepfin::train
