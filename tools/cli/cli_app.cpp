@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "deepfin/base/error.h"
+#include "deepfin/train/communicator.h"
 #include "deepfin/version.h"
 
 namespace deepfin::cli {
@@ -20,8 +21,16 @@ namespace {
 
 int report_error(const char* kind, const char* what) {
   std::fflush(stdout);
-  fmt::print(stderr, "deepfin: {}: {}\n", kind, what);
-  return 1;
+  const auto world = train::world();
+  if (world->size() == 1) {
+    fmt::print(stderr, "deepfin: {}: {}\n", kind, what);
+    return 1;
+  }
+  // One rank failed: the others would wait for it forever, so the run ends here.
+  fmt::print(stderr, "deepfin (rank {} of {}): {}: {}\n", world->rank(), world->size(), kind, what);
+  std::fflush(stderr);
+  world->abort(1);
+  return 1;  // not reached: abort() ends the process
 }
 
 }  // namespace
@@ -58,8 +67,16 @@ int run_cli(int argc, const char* const* argv, const Embedding& embedding) {
     return 2;
   }
   try {
-    for (const Command& c : commands)
-      if (c.app->parsed()) return c.run();
+    for (const Command& c : commands) {
+      if (!c.app->parsed()) continue;
+      const std::string name = c.app->get_name();
+      if (train::world()->size() > 1 && name != "train" && name != "cv" && name != "backtest")
+        throw ValueError(
+            fmt::format("deepfin {} runs on one process; only train, cv and backtest run over the ranks "
+                        "of mpirun",
+                        name));
+      return c.run();
+    }
     return 2;
   } catch (const deepfin::Error& e) {
     return report_error("error", e.what());

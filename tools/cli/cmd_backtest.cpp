@@ -34,6 +34,7 @@ int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
         {"sharpe", r.buy_and_hold.sharpe},
         {"max_drawdown", r.buy_and_hold.max_drawdown}}}};
   print_event(ctx, r.summary, event);
+  if (!job.output.write) return 0;  // a rank other than 0: rank 0 writes the report
   const std::string dir = job.report_dir();
   const std::string name = task.write_report(r, dir);
   if (!job.output.predictions.empty()) task.write_predictions(r, job.output.predictions);
@@ -47,7 +48,7 @@ int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
 namespace {
 
 int run_backtest(const RunContext& ctx, const std::string& job_path) {
-  const tasks::JobSpec job = tasks::load_job_file(job_path);
+  const tasks::JobSpec job = tasks::for_this_rank(tasks::without_checkpoints(tasks::load_job_file(job_path)));
   if (!job.data.series())
     throw ConfigError(fmt::format("{}: backtest works on series data (source is \"{}\")", job_path, job.data.source));
   tasks::prepare_job_outputs(job, true);

@@ -9,6 +9,7 @@
 #include "deepfin/tasks/credit_fairness.h"
 #include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/job_file.h"
+#include "deepfin/tasks/job_outputs.h"
 #include "deepfin/tasks/text_task.h"
 #include "job_commands.h"
 
@@ -58,7 +59,7 @@ void cv_credit(const RunContext& ctx, const tasks::JobSpec& job, int folds, uint
 }
 
 int run_cv(const RunContext& ctx, const std::string& job_path, int folds) {
-  const tasks::JobSpec job = tasks::load_job_file(job_path);
+  const tasks::JobSpec job = tasks::for_this_rank(tasks::without_checkpoints(tasks::load_job_file(job_path)));
   if (!job.data.tabular() && !job.data.text())
     throw ConfigError(
         fmt::format("{}: cv works on csv, arff and text data (source is \"{}\")", job_path, job.data.source));

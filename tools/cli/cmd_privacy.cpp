@@ -9,6 +9,7 @@
 #include "deepfin/privacy/prv_accountant.h"
 #include "deepfin/privacy/rdp_accountant.h"
 #include "deepfin/tasks/job_file.h"
+#include "deepfin/tasks/job_outputs.h"
 #include "deepfin/tasks/privacy_audit.h"
 #include "job_commands.h"
 
@@ -80,7 +81,7 @@ nlohmann::json attack_json(const tasks::AuditedModel& m) {
 }
 
 int run_audit(const RunContext& ctx, const std::string& job_path) {
-  const tasks::JobSpec job = tasks::load_job_file(job_path);
+  const tasks::JobSpec job = tasks::without_checkpoints(tasks::load_job_file(job_path));
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   const tasks::PrivacyAudit audit = tasks::audit_privacy(job, seed, printer(ctx));
   const auto& plain = audit.without_dp;

@@ -20,7 +20,7 @@ struct ReportArgs {
 };
 
 int run_report(const RunContext& ctx, const ReportArgs& args) {
-  const tasks::JobSpec job = tasks::load_job_file(args.job);
+  const tasks::JobSpec job = tasks::without_checkpoints(tasks::load_job_file(args.job));
   if (!job.data.tabular())
     throw ConfigError(
         fmt::format("{}: report works on csv and arff data (source is \"{}\")", args.job, job.data.source));

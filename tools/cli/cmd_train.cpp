@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/npy.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/privacy/privacy_options.h"
@@ -52,8 +53,17 @@ int train_arrays(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   return 0;
 }
 
-int run_train(const RunContext& ctx, const std::string& job_path) {
-  const tasks::JobSpec job = tasks::load_job_file(job_path);
+int run_train(const RunContext& ctx, const std::string& job_path, bool resume) {
+  tasks::JobSpec job = tasks::load_job_file(job_path);
+  if (resume) {
+    if (!job.fit.checkpoint)
+      throw ConfigError(
+          fmt::format("{}: --resume needs a [checkpoint] table in the job file, which says where the "
+                      "checkpoints are",
+                      job_path));
+    job.fit.checkpoint->resume = true;
+  }
+  job = tasks::for_this_rank(std::move(job));
   tasks::prepare_job_outputs(job, job.data.series() || job.data.text());  // a credit train writes no report
   const uint64_t seed = ctx.apply(job.threads, job.seed);
   if (job.data.tabular()) return train_credit(ctx, job, seed);
@@ -96,8 +106,12 @@ std::string floors_text(const tasks::JobSpec& job) {
 Command add_train_command(CLI::App& app, const RunContext& ctx) {
   auto* sub = app.add_subcommand("train", "train the model a job file describes");
   auto job = std::make_shared<std::string>();
+  auto resume = std::make_shared<bool>(false);
   sub->add_option("job", *job, "job file (TOML)")->required();
-  return {sub, [&ctx, job] { return run_train(ctx, *job); }};
+  sub->add_flag("--resume", *resume,
+                "go on from the newest valid checkpoint of the job's [checkpoint] directory (a fresh start if there "
+                "is none)");
+  return {sub, [&ctx, job, resume] { return run_train(ctx, *job, *resume); }};
 }
 
 }  // namespace deepfin::cli

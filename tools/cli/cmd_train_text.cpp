@@ -34,7 +34,7 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
                           data.test.size(), classifier.tokenizer().vocab_size(), metrics::format_report(report),
                           report.accuracy, report.macro_f1, floors_text(job)),
               nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
-  task.write_report(job.report_dir(), data, report);
+  if (job.output.write) task.write_report(job.report_dir(), data, report);
   print_privacy(ctx, classifier.model());
   tasks::record_evaluation(classifier.model(), "held-out test texts", static_cast<int64_t>(data.test.size()),
                            {{"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}}, job.data.source);

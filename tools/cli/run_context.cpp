@@ -7,6 +7,7 @@
 #include "deepfin/base/threads.h"
 #include "deepfin/core/backend_info.h"
 #include "deepfin/core/random.h"
+#include "deepfin/train/communicator.h"
 #include "deepfin/version.h"
 
 namespace deepfin::cli {
@@ -21,11 +22,14 @@ uint64_t RunContext::apply(std::optional<int> job_threads, std::optional<uint64_
   const uint64_t s = seed ? *seed : (job_seed ? *job_seed : kDefaultSeed);
   set_random_seed(s);
   const bool ref = reference_kernels_enabled();
-  const nlohmann::json header = {{"event", "run"}, {"version", DEEPFIN_VERSION},      {"threads", get_num_threads()},
-                                 {"seed", s},      {"gemm", gemm_provider_summary()}, {"reference_kernels", ref}};
+  const auto world = train::world();
+  nlohmann::json header = {{"event", "run"}, {"version", DEEPFIN_VERSION},      {"threads", get_num_threads()},
+                           {"seed", s},      {"gemm", gemm_provider_summary()}, {"reference_kernels", ref}};
+  if (world->size() > 1) header["ranks"] = world->size();
   const std::string text =
-      fmt::format("deepfin {} | threads {} | seed {} | gemm {}{}", DEEPFIN_VERSION, get_num_threads(), s,
-                  gemm_provider_summary(), ref ? " | reference kernels" : "");
+      fmt::format("deepfin {} | threads {}{} | seed {} | gemm {}{}", DEEPFIN_VERSION, get_num_threads(),
+                  world->size() > 1 ? fmt::format(" per rank | {}", world->describe()) : "", s, gemm_provider_summary(),
+                  ref ? " | reference kernels" : "");
   if (event_sink) {
     event_sink(text, header);
     return s;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "deepfin/privacy/privacy_options.h"
+#include "deepfin/train/checkpoint.h"
 #include "deepfin/train/early_stopping.h"
 
 namespace deepfin::tasks {
@@ -75,6 +76,9 @@ struct FitSpec {
   std::optional<train::EarlyStoppingOptions> early_stopping{};
   // [privacy]: DP-SGD (privacy/privacy_options.h); absent: ordinary training.
   std::optional<privacy::PrivacyOptions> privacy{};
+  // [checkpoint]: checkpoints of the training fit, and resuming from them
+  // (`deepfin train --resume` sets resume); absent: none.
+  std::optional<train::CheckpointOptions> checkpoint{};
 };
 
 // The text part ([data] source = "text", [text]): which labelled texts to read,
@@ -156,6 +160,9 @@ struct OutputSpec {
   std::string predictions;  // test-set predictions (.npy, or .csv for credit and forecast jobs); empty: none
   std::string history_csv;  // per-epoch log; empty: none
   std::string report;       // report folder; empty: report/<job name>
+  // False on the ranks other than 0 of a data-parallel run (without_outputs()):
+  // rank 0 writes for the run, the others write nothing.
+  bool write = true;
 };
 
 struct JobSpec {

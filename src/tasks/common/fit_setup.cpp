@@ -25,6 +25,7 @@ models::FitOptions fit_options(const FitSpec& fit, std::optional<std::pair<Tenso
   o.validation_data = std::move(validation_data);
   o.class_weight = fit.balanced_class_weight ? balanced_class_weights(classes) : fit.class_weight;
   o.privacy = fit.privacy;
+  o.checkpoint = fit.checkpoint;
   if (fit.early_stopping) o.callbacks.push_back(std::make_shared<train::EarlyStopping>(*fit.early_stopping));
   if (!history_csv.empty()) o.callbacks.push_back(std::make_shared<train::CSVLogger>(history_csv));
   return o;

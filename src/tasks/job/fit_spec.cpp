@@ -2,6 +2,8 @@
 // right type and range, checked here where the file is known.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
 #include "spec_parsers.h"
@@ -81,6 +83,29 @@ FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file) {
   if (fit.contains("class_weight")) parse_class_weight(fit.at("class_weight"), s, file);
   if (fit.contains("early_stopping")) s.early_stopping = parse_early_stopping(fit.at("early_stopping"), file);
   return s;
+}
+
+}  // namespace deepfin::tasks
+
+namespace deepfin::tasks {
+
+train::CheckpointOptions parse_checkpoint_spec(const nlohmann::json& table, const std::string& file) {
+  if (!table.is_object()) throw ConfigError(fmt::format("{}: [checkpoint] must be a table", file));
+  const char* where = "checkpoint";
+  config::check_keys(table, {"directory", "every_steps", "every_epochs", "keep"}, where, file);
+  train::CheckpointOptions c;
+  c.directory = config::get_or<std::string>(table, "directory",
+                                            "checkpoints/" + std::filesystem::path(file).stem().string(), where, file);
+  c.every_steps = config::get_or<int64_t>(table, "every_steps", 0, where, file);
+  c.every_epochs = config::get_or<int>(table, "every_epochs", 0, where, file);
+  c.keep = config::get_or<int>(table, "keep", c.keep, where, file);
+  try {
+    train::check_checkpoint_options(c);
+  } catch (const ConfigError& e) {
+    const std::string why = e.what();  // "checkpoint: ..."
+    throw ConfigError(fmt::format("{}: [checkpoint] {}", file, why.substr(why.find(':') + 2)));
+  }
+  return c;
 }
 
 }  // namespace deepfin::tasks

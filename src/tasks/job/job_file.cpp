@@ -167,10 +167,11 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 namespace {
 
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
-  config::check_keys(j,
-                     {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision",
-                      "floors", "features", "window", "backtest", "text", "privacy", "fairness", "reasons"},
-                     "top level", name);
+  config::check_keys(
+      j,
+      {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors", "features",
+       "window", "backtest", "text", "privacy", "fairness", "reasons", "checkpoint"},
+      "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
       throw ConfigError(fmt::format("{}: missing required table [{}]", name, required));
@@ -223,6 +224,7 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
           "spent {} times over. Set ensemble = 1 under [privacy]",
           name, spec.text.ensemble, spec.text.ensemble));
   }
+  if (j.contains("checkpoint")) spec.fit.checkpoint = parse_checkpoint_spec(j.at("checkpoint"), name);
   if (j.contains("threads")) spec.threads = config::get_or<int>(j, "threads", 0, "top level", name);
   return spec;
 }

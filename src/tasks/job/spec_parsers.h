@@ -13,6 +13,8 @@ namespace deepfin::tasks {
 TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file);
 ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& file);
 FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file);
+// [checkpoint]: directory (default checkpoints/<job name>), every_steps, every_epochs, keep.
+train::CheckpointOptions parse_checkpoint_spec(const nlohmann::json& table, const std::string& file);
 FairnessSpec parse_fairness_spec(const nlohmann::json& table, const std::string& file);
 std::map<std::string, std::string> parse_reasons_spec(const nlohmann::json& table, const std::string& file);
 

@@ -130,7 +130,9 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
       classifier.model().fit(x, y, fit_options(spec_fit, validation, ids, job_.output.history_csv, verbose));
   for (int64_t m = 1; m < spec.ensemble; ++m) {
     classifier.add_member(new_model());
-    classifier.members().back()->fit(x, y, fit_options(spec_fit, validation, ids, "", verbose));
+    models::FitOptions member = fit_options(spec_fit, validation, ids, "", verbose);
+    if (member.checkpoint) member.checkpoint->directory += fmt::format("/member-{}", m + 1);  // each its own
+    classifier.members().back()->fit(x, y, member);
   }
   return TextFit{std::move(classifier), std::move(history), truncated};
 }
