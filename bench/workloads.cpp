@@ -5,7 +5,10 @@
 //
 //   bench_workloads WORKLOAD --data DIR [--threads N] [--repeats R] [--ftz]
 //   workloads: cnn_train cnn_train_dp cnn_predict_b1 cnn_predict_b1000 mlp_train mlp_train_dp mlp_predict_b1
-//              lstm_train lstm_predict_b1 transformer_train transformer_predict_b1 peak
+//              lstm_train lstm_predict_b1 transformer_train transformer_predict_b1 peak allreduce
+// Under mpirun the *_train workloads train data-parallel over the ranks (the
+// batch is the global batch, work the samples of all ranks; rank 0 prints),
+// and `allreduce` times the gradient sum of bench/distributed.py's cost model.
 // --ftz sets flush-to-zero and denormals-are-zero before any thread starts (the
 // threads inherit it), as torch.set_flush_denormal(True) does on the other side.
 #include <deepfin/deepfin.h>
@@ -41,11 +44,15 @@ std::vector<double> time_calls(const std::function<void()>& fn, int repeats) {
   return t;
 }
 
-void print_result(const char* name, const char* unit, double work_per_call, const std::vector<double>& seconds) {
+// `params`: the model's trainable weights (the gradient an all-reduce sums), 0 if none.
+void print_result(const char* name, const char* unit, double work_per_call, const std::vector<double>& seconds,
+                  int64_t params = 0) {
+  if (train::world()->rank() != 0) return;
   std::printf("{\"workload\": \"%s\", \"unit\": \"%s\", \"work_per_call\": %g, \"seconds\": [", name, unit,
               work_per_call);
   for (size_t i = 0; i < seconds.size(); ++i) std::printf("%s%.9g", i ? ", " : "", seconds[i]);
-  std::printf("], \"threads\": %d}\n", get_num_threads());
+  std::printf("], \"threads\": %d, \"ranks\": %d, \"params\": %lld}\n", get_num_threads(), train::world()->size(),
+              static_cast<long long>(params));
 }
 
 std::shared_ptr<Sequential> seed_cnn() {
@@ -112,7 +119,8 @@ Tensor head(const Tensor& t, int64_t n) {
 void train_rows(const char* name, const std::shared_ptr<Sequential>& model, const Tensor& x, const Tensor& y,
                 int64_t batch, int epochs, int repeats, std::optional<privacy::PrivacyOptions> privacy = {}) {
   auto fit_once = [&] { model->fit(x, y, {.epochs = epochs, .batch_size = batch, .verbose = 0, .privacy = privacy}); };
-  print_result(name, "samples", static_cast<double>(x.shape()[0] * epochs), time_calls(fit_once, repeats));
+  print_result(name, "samples", static_cast<double>(x.shape()[0] * epochs), time_calls(fit_once, repeats),
+               model->count_trainable_params());
 }
 
 // One predict() call on the first `n` samples; work = n.
@@ -170,6 +178,20 @@ void peak(int repeats) {
   print_result("peak", "flop", flops, time_calls(once, repeats));
 }
 
+// The sum over the ranks of float buffers from 4 KiB to 64 MiB (work: bytes),
+// as fit() sums a gradient bucket: the alpha-beta model's two numbers.
+void allreduce(int repeats) {
+  auto comm = train::world();
+  for (int64_t n = 1024; n <= (int64_t{16} << 20); n *= 4) {
+    std::vector<float> buffer(static_cast<size_t>(n), 1.0f);
+    auto once = [&] {
+      comm->start_sum(buffer.data(), n);
+      comm->finish_sums();
+    };
+    print_result("allreduce", "bytes", static_cast<double>(n) * 4, time_calls(once, repeats * 4));
+  }
+}
+
 // Loads DIR/NAME.npy, written by bench/bench_data.py.
 Tensor load_prepared(const std::string& dir, const std::string& name) {
   return io::load_npy(dir + "/" + name + ".npy");
@@ -179,6 +201,7 @@ Tensor load_prepared(const std::string& dir, const std::string& name) {
 
 int main(int argc, char** argv) try {
   use_passive_openmp_waiting(argv);
+  const train::MpiSession mpi;  // under mpirun: the ranks of a data-parallel run
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_workloads WORKLOAD --data DIR [--threads N] [--repeats R] [--ftz]\n");
     return 2;
@@ -236,6 +259,8 @@ int main(int argc, char** argv) try {
     print_result("transformer_predict_b1", "samples", 1, time_calls([&] { m->predict(x, 1); }, repeats * 100));
   } else if (w == "peak") {
     peak(repeats);
+  } else if (w == "allreduce") {
+    allreduce(repeats);
   } else {
     std::fprintf(stderr, "unknown workload %s\n", w.c_str());
     return 2;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "deepfin/base/error.h"
 #include "deepfin/train/checkpoint.h"
@@ -25,16 +24,28 @@ fs::path checkpoint_file(const std::string& directory, int64_t step) {
   return fs::path(directory) / fmt::format("checkpoint-{:09d}.safetensors", step);
 }
 
+namespace {
+
+// The step of a file named checkpoint-<digits>.safetensors, or -1.
+int64_t step_of(const std::string& name) {
+  const std::string prefix = "checkpoint-", suffix = ".safetensors";
+  if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return -1;
+  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stoll(digits);
+}
+
+}  // namespace
+
 std::vector<fs::path> list_checkpoints(const std::string& directory) {
-  static const std::regex kName(R"(checkpoint-(\d{1,18})\.safetensors)");
   std::vector<std::pair<int64_t, fs::path>> found;
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) return {};
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    std::smatch m;
-    const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file(ec) && std::regex_match(name, m, kName))
-      found.emplace_back(std::stoll(m[1].str()), entry.path());
+    const int64_t step = step_of(entry.path().filename().string());
+    if (step >= 0 && entry.is_regular_file(ec)) found.emplace_back(step, entry.path());
   }
   if (ec) throw FileError(fmt::format("checkpoint: cannot list '{}': {}", directory, ec.message()));
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });

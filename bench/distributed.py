@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Data parallelism on this machine, and a projection beyond it.
+
+Measures, in one run and interleaved, the seed CNN, the LSTM and the
+Transformer training workloads of bench/run.py (the same real data) as
+  - 1 process x 2 threads (the ordinary run),
+  - 2 MPI ranks x 1 thread (mpirun -np 2: each rank half of every batch,
+    gradients summed over loopback),
+  - 1 process x 1 thread (the per-rank compute the cost model needs),
+and the time of MPI's sum of a float buffer over the 2 ranks, from 4 KiB to
+64 MiB, to which it fits the alpha-beta model t = a + bytes / b.
+
+Then it projects the scaling efficiency of data parallelism at 8, 64 and 512
+ranks (one per machine) on 10 and 100 Gb/s networks, for each model, from
+  - the measured compute time of one step on this machine (2 threads),
+  - the gradient size (trainable parameters x 4 bytes),
+  - the all-reduce cost of a ring, 2 (N-1) alpha + 2 (N-1)/N S / beta, and of
+    recursive halving-doubling (Rabenseifner), 2 log2(N) alpha + 2 (N-1)/N S / beta,
+    taking the cheaper, as MPI libraries choose by message size,
+and prints three efficiencies per cell: no overlap, buckets overlapped with
+backward (about 2/3 of a step), and a 4x larger per-rank batch with overlap.
+The model is first checked against the 2-rank measurement here.
+
+    bench/distributed.py              # about 5 minutes
+    bench/distributed.py --rounds 5
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+
+import bench_data
+from run import BUILD, DATA, DEEPFIN, build, busy_check, summarize
+
+ROWS = [("seed CNN, Fashion-MNIST, batch 32", "cnn_train", 32),
+        ("LSTM(64), S&P 500 windows, batch 64", "lstm_train", 64),
+        ("Transformer (2 layers, d 128), Banking77, batch 32", "transformer_train", 32)]
+MPIRUN = ["mpirun", "-np", "2", "--oversubscribe"]
+MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
+# Networks: link bandwidth in bytes/s and a per-message latency typical of it
+# (TCP over 10 GbE; RDMA over 100 Gb/s InfiniBand or RoCE).
+NETWORKS = [("10 Gb/s, TCP", 10e9 / 8, 30e-6), ("100 Gb/s, RDMA", 100e9 / 8, 3e-6)]
+BACKWARD_SHARE = 2 / 3   # backward is about twice the forward pass
+
+
+def run(workload, ranks, threads, repeats):
+    env = dict(os.environ, DEEPFIN_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), **MPI_ENV)
+    cmd = [DEEPFIN, workload, "--data", DATA, "--threads", str(threads), "--repeats", str(repeats)]
+    if ranks > 1:
+        cmd = MPIRUN + cmd
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def allreduce_time(bytes_, alpha, beta, n):
+    ring = 2 * (n - 1) * alpha + 2 * (n - 1) / n * bytes_ / beta
+    halving_doubling = 2 * math.log2(n) * alpha + 2 * (n - 1) / n * bytes_ / beta
+    return min(ring, halving_doubling)
+
+
+def efficiency(step, comm, overlap):
+    exposed = max(0.0, comm - BACKWARD_SHARE * step) if overlap else comm
+    return step / (step + exposed)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-build", action="store_true")
+    args = ap.parse_args()
+    if not args.no_build:
+        build()
+    bench_data.prepare(DATA)
+    waited, load = busy_check()
+    print(f"machine: {os.cpu_count()} cores, load average {load}, {waited:.0%} of a 1 s spin spent waiting "
+          f"({'idle' if waited < 0.05 else 'BUSY: figures unreliable'})\n")
+
+    rates = {w: {"1x2": [], "2x1": [], "1x1": []} for _, w, _ in ROWS}
+    params = {}
+    for r in range(args.rounds):
+        order = [("1x2", 1, 2), ("2x1", 2, 1), ("1x1", 1, 1)]
+        for key, ranks, threads in order if r % 2 == 0 else order[::-1]:
+            for _, w, _ in ROWS:
+                result = run(w, ranks, threads, args.repeats)[-1]
+                params[w] = result["params"]
+                rates[w][key] += [result["work_per_call"] / s for s in result["seconds"]]
+    sums = run("allreduce", 2, 1, args.repeats)
+    points = [(s["work_per_call"], statistics.median(s["seconds"])) for s in sums]
+    mean_x = statistics.mean(b for b, _ in points)
+    mean_y = statistics.mean(t for _, t in points)
+    slope = sum((b - mean_x) * (t - mean_y) for b, t in points) / sum((b - mean_x) ** 2 for b, _ in points)
+    alpha, beta = mean_y - slope * mean_x, 1 / slope
+
+    print("| model | 1 process x 2 threads | 2 ranks x 1 thread | ratio | 1 process x 1 thread |")
+    print("|---|---|---|---|---|")
+    medians = {}
+    for name, w, _ in ROWS:
+        cells = []
+        for key in ("1x2", "2x1", "1x1"):
+            m, lo, hi = summarize(rates[w][key])
+            medians[(w, key)] = m
+            cells.append(f"{m:,.0f}/s ({lo:,.0f}-{hi:,.0f})")
+        ratio = medians[(w, "2x1")] / medians[(w, "1x2")]
+        print(f"| {name} | {cells[0]} | {cells[1]} | {ratio:.2f} | {cells[2]} |")
+    print("\nsamples/s, median (p10-p90) of", args.rounds * args.repeats, "timed epochs per cell")
+    print(f"\nMPI sum over 2 ranks on loopback: t = {alpha * 1e6:.1f} us + bytes / {beta / 1e9:.2f} GB/s")
+    for b, t in points:
+        print(f"  {b / 1024:>8,.0f} KiB: {t * 1e6:>9,.1f} us")
+
+    print("\nThe cost model against the 2-rank run here: each rank computes half a batch on one thread,")
+    print("then the two sum their gradients (no overlap assumed):")
+    print("| model | gradient | predicted 2x1 | measured 2x1 |")
+    print("|---|---|---|---|")
+    for name, w, batch in ROWS:
+        size = params[w] * 4
+        step = (batch / 2) / medians[(w, "1x1")] + allreduce_time(size, alpha, beta, 2)
+        print(f"| {name} | {size / 1e6:.2f} MB | {batch / step:,.0f}/s | {medians[(w, '2x1')]:,.0f}/s |")
+
+    print("\nProjected scaling efficiency, one rank per machine like this one (2 threads), fixed per-rank batch;")
+    print("each cell: no overlap / buckets overlapped with backward / overlapped with a 4x larger batch")
+    header = "| model | network | " + " | ".join(f"{n} ranks" for n in (8, 64, 512)) + " |"
+    print(header)
+    print("|---" * (header.count("|") - 1) + "|")
+    for name, w, batch in ROWS:
+        step = batch / medians[(w, "1x2")]
+        size = params[w] * 4
+        for net, bandwidth, latency in NETWORKS:
+            cells = []
+            for n in (8, 64, 512):
+                comm = allreduce_time(size, latency, bandwidth, n)
+                cells.append(f"{efficiency(step, comm, False):.0%} / {efficiency(step, comm, True):.0%} / "
+                             f"{efficiency(4 * step, comm, True):.0%}")
+            print(f"| {name} ({step * 1e3:.2f} ms/step) | {net} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
