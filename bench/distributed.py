@@ -8,7 +8,9 @@ Transformer training workloads of bench/run.py (the same real data) as
     gradients summed over loopback),
   - 1 process x 1 thread (the per-rank compute the cost model needs),
 and the time of MPI's sum of a float buffer over the 2 ranks, from 4 KiB to
-64 MiB, to which it fits the alpha-beta model t = a + bytes / b.
+64 MiB, to which it fits the alpha-beta model t = a + bytes / b (least squares
+on relative error, so that the small messages, where a shows, weigh as much
+as the large ones). The raw timings go to build/release/bench/distributed.json.
 
 Then it projects the scaling efficiency of data parallelism at 8, 64 and 512
 ranks (one per machine) on 10 and 100 Gb/s networks, for each model, from
@@ -54,6 +56,19 @@ def run(workload, ranks, threads, repeats):
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
+def fit_alpha_beta(points):
+    """t = a + bytes * c minimizing the relative error: rows (1/t, bytes/t) against 1."""
+    s11 = sum(1 / t ** 2 for _, t in points)
+    s12 = sum(b / t ** 2 for b, t in points)
+    s22 = sum(b * b / t ** 2 for b, t in points)
+    r1 = sum(1 / t for _, t in points)
+    r2 = sum(b / t for b, t in points)
+    det = s11 * s22 - s12 * s12
+    a = (r1 * s22 - r2 * s12) / det
+    c = (s11 * r2 - s12 * r1) / det
+    return a, 1 / c
+
+
 def allreduce_time(bytes_, alpha, beta, n):
     ring = 2 * (n - 1) * alpha + 2 * (n - 1) / n * bytes_ / beta
     halving_doubling = 2 * math.log2(n) * alpha + 2 * (n - 1) / n * bytes_ / beta
@@ -89,10 +104,9 @@ def main():
                 rates[w][key] += [result["work_per_call"] / s for s in result["seconds"]]
     sums = run("allreduce", 2, 1, args.repeats)
     points = [(s["work_per_call"], statistics.median(s["seconds"])) for s in sums]
-    mean_x = statistics.mean(b for b, _ in points)
-    mean_y = statistics.mean(t for _, t in points)
-    slope = sum((b - mean_x) * (t - mean_y) for b, t in points) / sum((b - mean_x) ** 2 for b, _ in points)
-    alpha, beta = mean_y - slope * mean_x, 1 / slope
+    alpha, beta = fit_alpha_beta(points)
+    with open(os.path.join(BUILD, "bench", "distributed.json"), "w") as f:
+        json.dump({"rates": rates, "params": params, "allreduce": points}, f)
 
     print("| model | 1 process x 2 threads | 2 ranks x 1 thread | ratio | 1 process x 1 thread |")
     print("|---|---|---|---|---|")

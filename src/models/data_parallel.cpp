@@ -90,6 +90,33 @@ void reduce_metrics(train::Communicator& comm, const std::vector<std::shared_ptr
   for (const std::string& packed : all) merge_metric_states(metrics, packed);
 }
 
+void together(train::Communicator& comm, const std::function<void()>& fn) {
+  if (comm.size() == 1) {
+    fn();
+    return;
+  }
+  std::exception_ptr mine;
+  std::string what;
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    mine = std::current_exception();
+    what = e.what();
+    if (what.empty()) what = "an error without a message";
+  }
+  const std::vector<std::string> all = comm.allgather(what);
+  if (mine) std::rethrow_exception(mine);
+  for (size_t r = 0; r < all.size(); ++r)
+    if (!all[r].empty()) throw Error(fmt::format("rank {} of {} failed: {}", r, comm.size(), all[r]));
+}
+
+bool rank0_flag(train::Communicator& comm, bool flag) {
+  if (comm.size() == 1) return flag;
+  double value = comm.rank() == 0 && flag ? 1.0 : 0.0;
+  comm.allreduce_sum(&value, 1);
+  return value > 0.0;
+}
+
 void broadcast_rows(train::Communicator& comm, std::vector<int64_t>& rows) {
   std::string bytes(reinterpret_cast<const char*>(rows.data()), rows.size() * sizeof(int64_t));
   comm.broadcast(bytes, 0);

@@ -2,6 +2,7 @@
 // What fit() does differently over several ranks, apart from the step itself
 // (gradient_buckets.h): proving the ranks start from the same job and stay in
 // step, and merging what each rank measured.
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -41,6 +42,15 @@ void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& me
 
 // Rank 0's rows (a DP-SGD batch it drew) on every rank.
 void broadcast_rows(train::Communicator& comm, std::vector<int64_t>& rows);
+
+// Runs `fn` on every rank (it may do nothing on some). If it throws on any
+// rank, it throws on every rank, so that none goes on to a collective the
+// others will never reach: the failing rank rethrows its own error, the others
+// an Error naming that rank and its message.
+void together(train::Communicator& comm, const std::function<void()>& fn);
+
+// Rank 0's `flag` on every rank (a callback's stop_training decides for all).
+bool rank0_flag(train::Communicator& comm, bool flag);
 
 // Sums (value, count) pairs over the ranks: a global mean from each rank's share.
 double global_mean(train::Communicator& comm, double local_sum, double local_count);

@@ -110,7 +110,6 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
             "fit ({} ranks): layer '{}' is a BatchNormalization, whose batch statistics would differ from rank to "
             "rank (they are not synchronized). Use LayerNormalization, or train on one process",
             comm->size(), layer->name()));
-    comm->broadcast(arena_.params<float>(), arena_.size(), 0);  // the same start, whatever each rank's seed did
   }
   // What this fit starts from: ranks must agree, and a checkpoint must come from the same.
   std::string fingerprint;
@@ -125,6 +124,8 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
     fingerprint = detail::fit_fingerprint(configs.dump(), {x, y, w, x_val, y_val, w_val});
     detail::require_same_on_all_ranks(*comm, fingerprint, "the model, fit options or data",
                                       "Start every rank with the same job file, data and seed");
+    if (distributed)  // the same start, whatever each rank's seed did (the check above made the sizes equal)
+      comm->broadcast(arena_.params<float>(), arena_.size(), 0);
     detail::require_same_on_all_ranks(*comm, detail::training_state_digest(arena_, *optimizer_), "the optimizer state",
                                       "Load the same model on every rank");
   }
@@ -190,19 +191,36 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   callbacks.set_params(params);
 
   detail::FitProgress at{.epoch = options.initial_epoch};
-  if (options.checkpoint && options.checkpoint->resume) {
-    const nlohmann::json state = restore_checkpoint(options.checkpoint->directory, fingerprint, rank == 0);
+  if (options.checkpoint) {
+    // Rank 0 picks the checkpoint (or, without resume, makes sure there is none
+    // to mix with); every rank then restores that one file.
+    const std::string& directory = options.checkpoint->directory;
+    std::string chosen;
+    detail::together(*comm, [&] {
+      if (rank == 0) chosen = options.checkpoint->resume ? choose_checkpoint(directory, fingerprint) : "";
+      if (rank == 0 && !options.checkpoint->resume && !train::list_checkpoints(directory).empty())
+        throw ValueError(fmt::format(
+            "fit: the checkpoint directory '{}' already holds checkpoints of an earlier run (newest: {}). Resume "
+            "that run (deepfin train --resume), or remove the directory to start afresh",
+            directory, train::list_checkpoints(directory).front().filename().string()));
+    });
+    if (distributed) comm->broadcast(chosen, 0);
+    nlohmann::json state;
+    if (!chosen.empty()) detail::together(*comm, [&] { state = restore_checkpoint(chosen, rank == 0); });
     if (!state.is_null())
       at = detail::resume_fit(state, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_, dp);
   }
-  // Writes a checkpoint (rank 0; every rank takes part in gathering the state).
+  // Writes a checkpoint (rank 0; every rank takes part in gathering the state,
+  // and learns whether the write failed).
   auto checkpoint = [&](bool finished) {
     const nlohmann::json state =
         detail::fit_state(at, finished, fingerprint, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_);
-    if (rank != 0) return;
-    std::filesystem::create_directories(options.checkpoint->directory);
-    write_checkpoint(train::checkpoint_file(options.checkpoint->directory, at.steps).string(), state);
-    train::prune_checkpoints(options.checkpoint->directory, options.checkpoint->keep);
+    detail::together(*comm, [&] {
+      if (rank != 0) return;
+      std::filesystem::create_directories(options.checkpoint->directory);
+      write_checkpoint(train::checkpoint_file(options.checkpoint->directory, at.steps).string(), state);
+      train::prune_checkpoints(options.checkpoint->directory, options.checkpoint->keep);
+    });
   };
 
   stop_training = false;
@@ -217,7 +235,11 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
       at.loss_sum = 0.0;
       at.seen = 0;
       at.epoch_order = order->state();
+      if (!optimizer_->schedule()) at.epoch_learning_rate = optimizer_->learning_rate();
       for (const auto& m : metrics_) m->reset_state();
+    } else if (!optimizer_->schedule() && at.epoch_learning_rate > 0) {
+      // The rate as the epoch began: on_epoch_begin (a LearningRateScheduler) applies this epoch's change again.
+      optimizer_->set_learning_rate(at.epoch_learning_rate);
     }
     callbacks.on_epoch_begin(epoch);
     // After each batch: progress, the stop for a diverged loss, and a checkpoint when due.
@@ -227,6 +249,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
       at.next_batch = index + 1;
       ++at.steps;
       callbacks.on_train_batch_end(index, current_logs(at.mean_loss()));
+      if (distributed) stop_training = detail::rank0_flag(*comm, stop_training);  // one decision for all ranks
       if (stop_training) return;  // e.g. TerminateOnNaN: the caller asked to keep what there is
       if (!std::isfinite(loss))
         throw ValueError(fmt::format(
@@ -283,6 +306,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
         logs["val_" + key] = value;
     }
     callbacks.on_epoch_end(epoch, logs);
+    if (distributed) stop_training = detail::rank0_flag(*comm, stop_training);
     if (distributed)  // the proof that the ranks stay in step
       detail::require_same_on_all_ranks(
           *comm, detail::training_state_digest(arena_, *optimizer_),

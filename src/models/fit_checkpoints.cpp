@@ -22,35 +22,42 @@ void Model::write_checkpoint(const std::string& path, const nlohmann::json& trai
   save_with(path, {{kStateKey, training_state}});
 }
 
-nlohmann::json Model::restore_checkpoint(const std::string& directory, const std::string& fingerprint, bool speak) {
+std::string Model::choose_checkpoint(const std::string& directory, const std::string& fingerprint) const {
   for (const std::filesystem::path& path : train::list_checkpoints(directory)) {
     std::shared_ptr<Model> saved;
     try {
       saved = load_model(path.string());
     } catch (const Error& e) {  // torn, corrupt or unreadable: an older one may do
-      if (speak) fmt::print(stderr, "warning: skipping checkpoint {}: {}\n", path.string(), e.what());
+      fmt::print(stderr, "warning: skipping checkpoint {}: {}\n", path.string(), e.what());
       continue;
     }
     const nlohmann::json state = saved->attachment(kStateKey);
     if (!state.is_object() || !saved->compiled()) {
-      if (speak)
-        fmt::print(stderr, "warning: skipping {}: it is a model file, not a checkpoint of a fit\n", path.string());
+      fmt::print(stderr, "warning: skipping {}: it is a model file, not a checkpoint of a fit\n", path.string());
       continue;
     }
     if (state.value("fingerprint", std::string()) != fingerprint ||
         detail::unnamed_config(saved->get_config()) != detail::unnamed_config(get_config()))
       throw ValueError(fmt::format(
-          "fit: checkpoint {} was written by a different run (another model, data or fit options). Resume with the "
-          "job that wrote it, or remove the checkpoint directory '{}' to start afresh",
+          "fit: checkpoint {} was written by a different run (another model, data, fit options or number of ranks). "
+          "Resume with the job that wrote it, or remove the checkpoint directory '{}' to start afresh",
           path.string(), directory));
-    set_weights(saved->get_weights());
-    optimizer_->set_state(saved->optimizer().state());
-    if (speak)  // on stderr, like the warnings: stdout may be a JSON log
-      fmt::print(stderr, "resuming from {} (epoch {}, after batch {})\n", path.string(),
-                 state.at("epoch").get<int>() + 1, state.at("next_batch").get<int64_t>());
-    return state;
+    return path.string();
   }
-  return nullptr;
+  return "";
+}
+
+nlohmann::json Model::restore_checkpoint(const std::string& path, bool speak) {
+  const std::shared_ptr<Model> saved = load_model(path);
+  const nlohmann::json state = saved->attachment(kStateKey);
+  if (!state.is_object() || !saved->compiled())
+    throw ValueError(fmt::format("fit: {} is not a checkpoint of a fit", path));
+  set_weights(saved->get_weights());
+  optimizer_->set_state(saved->optimizer().state());
+  if (speak)  // on stderr, like the warnings: stdout may be a JSON log
+    fmt::print(stderr, "resuming from {} (epoch {}, after batch {})\n", path, state.at("epoch").get<int>() + 1,
+               state.at("next_batch").get<int64_t>());
+  return state;
 }
 
 }  // namespace deepfin::models

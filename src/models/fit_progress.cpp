@@ -6,6 +6,7 @@
 #include <typeinfo>
 
 #include "deepfin/base/error.h"
+#include "deepfin/train/checkpoint.h"
 
 namespace deepfin::models::detail {
 namespace {
@@ -46,6 +47,7 @@ nlohmann::json fit_state(const FitProgress& at, bool finished, const std::string
                           {"loss_sum", at.loss_sum},
                           {"seen", at.seen},
                           {"epoch_order", at.epoch_order},
+                          {"epoch_learning_rate", at.epoch_learning_rate},
                           {"order", order.state()},
                           {"ranks", ranks},
                           {"callbacks", callback_states},
@@ -69,11 +71,12 @@ FitProgress resume_fit(const nlohmann::json& state, train::Communicator& comm, G
     at.epoch = state.at("epoch").get<int>();
     at.next_batch = state.at("next_batch").get<int64_t>();
     at.steps = state.at("steps").get<int64_t>();
-    at.loss_sum = state.at("loss_sum").get<double>();
+    at.loss_sum = train::checkpoint_number(state.at("loss_sum"));
     at.seen = state.at("seen").get<int64_t>();
     at.epoch_order = state.at("epoch_order").get<std::string>();
+    at.epoch_learning_rate = state.at("epoch_learning_rate").get<double>();
     at.finished = state.at("finished").get<bool>();
-    at.logs = state.at("logs").get<train::Logs>();
+    at.logs = train::checkpoint_logs(state.at("logs"));
     const nlohmann::json& mine = ranks.at(static_cast<size_t>(comm.rank()));
     at.rank_rng = mine.at("rng").get<std::string>();
     order.set_state(state.at("order").get<std::string>());
@@ -82,7 +85,7 @@ FitProgress resume_fit(const nlohmann::json& state, train::Communicator& comm, G
     if (metric_states.size() != metrics.size()) throw ValueError("it records other metrics than the model has");
     for (size_t i = 0; i < metrics.size(); ++i) {
       metrics[i]->reset_state();
-      metrics[i]->merge_state(metric_states[i].get<std::vector<double>>());
+      metrics[i]->merge_state(train::checkpoint_numbers(metric_states[i]));
     }
     const nlohmann::json& saved = state.at("callbacks");
     for (const auto& [key, cb] : stateful(callbacks)) {
@@ -91,9 +94,8 @@ FitProgress resume_fit(const nlohmann::json& state, train::Communicator& comm, G
       cb->resume(saved.at(key));
     }
     if (state.contains("learning_rate") && !optimizer.schedule())
-      optimizer.set_learning_rate(state.at("learning_rate").get<double>());
-    if (dp)
-      for (int64_t i = 0; i < at.steps; ++i) dp->account_step();  // the privacy already spent
+      optimizer.set_learning_rate(train::checkpoint_number(state.at("learning_rate")));
+    if (dp) dp->resume_after(at.steps);  // the privacy already spent
     return at;
   } catch (const nlohmann::json::exception& e) {
     throw ValueError(fmt::format("fit: the checkpoint's training state is malformed: {}", e.what()));

@@ -28,6 +28,7 @@ struct FitProgress {
   std::string rank_rng{};     // this rank's dropout stream at the checkpoint
   bool finished = false;      // the fit had ended: nothing is left to train
   train::Logs logs{};         // the last finished epoch's logs
+  double epoch_learning_rate = 0;  // the optimizer's rate before on_epoch_begin (0: on a schedule)
   double mean_loss() const { return seen ? loss_sum / static_cast<double>(seen) : 0.0; }
 };
 

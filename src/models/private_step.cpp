@@ -88,7 +88,7 @@ double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor&
         const float* src = g.data<float>();
         for (int64_t i = 0, n = g.numel(); i < n; ++i) grads[offset + i] += src[i];
       }
-      loss_value += o.loss_sum;
+      loss_value += ranks ? o.loss_sum : o.loss_sum / static_cast<double>(batch);  // one process: as always
       for (const auto& m : metrics_) m->update_state(o.y, o.y_pred, o.w);
     }
   }
@@ -107,8 +107,7 @@ double Model::train_step_private(const Tensor& x, const Tensor& y, const Tensor&
     for (int64_t i = 0; i < arena_.size(); ++i) grads[i] = static_cast<float>(grads[i] * scale);
     optimizer_->apply_gradients(arena_.params<float>(), grads, arena_.size());
   }
-  if (ranks) return detail::global_mean(*comm, loss_value, static_cast<double>(batch));
-  return batch > 0 ? loss_value / static_cast<double>(batch) : 0.0;
+  return ranks ? detail::global_mean(*comm, loss_value, static_cast<double>(batch)) : loss_value;
 }
 
 }  // namespace deepfin::models

@@ -65,6 +65,12 @@ std::vector<int64_t> PrivateTraining::next_batch(int64_t step_in_epoch) {
   return {order_.begin() + begin, order_.begin() + end};
 }
 
+void PrivateTraining::resume_after(int64_t steps) {
+  for (int64_t i = 0; i < steps; ++i) account_step();
+  if (!noise_.secure())
+    noise_ = privacy::NoiseSource(false, options_.seed ^ (0xD1B54A32D192ED03ull * static_cast<uint64_t>(steps + 1)));
+}
+
 void PrivateTraining::skip_to(int64_t /*step_in_epoch*/) {
   order_.clear();  // next_batch draws a new permutation (Poisson batches need nothing)
 }

@@ -39,6 +39,12 @@ class PrivateTraining {
   // shuffled batches the epoch's permutation was not kept (it comes from the
   // noise source), so a new one is drawn for the rest of the epoch.
   void skip_to(int64_t step_in_epoch);
+  // A fit resumed from a checkpoint after `steps` steps: the accountant counts
+  // them again, and a seeded noise source (secure_rng = false) moves to a
+  // stream of its own, so that no noise already added is drawn twice. (The
+  // noise of the steps to come differs from the uninterrupted run's: only
+  // OpenSSL's noise is meant for real use, and it can never repeat.)
+  void resume_after(int64_t steps);
   // Records a step taken.
   void account_step();
   double epsilon_spent() const;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "deepfin/base/error.h"
+#include "deepfin/train/checkpoint.h"
 #include "deepfin/train/csv_logger.h"
 #include "deepfin/train/early_stopping.h"
 #include "deepfin/train/lr_callbacks.h"
@@ -18,7 +19,7 @@ nlohmann::json optional_number(const std::optional<double>& value) {
 
 std::optional<double> read_optional(const nlohmann::json& value) {
   if (value.is_null()) return std::nullopt;
-  return value.get<double>();
+  return checkpoint_number(value);
 }
 
 // Weights as {shape, values}: exact, since a float widens to a double and back.
@@ -47,7 +48,8 @@ nlohmann::json History::checkpoint_state() const {
 
 void History::restore_state(const nlohmann::json& state) {
   epoch = state.at("epoch").get<std::vector<int>>();
-  history = state.at("history").get<std::map<std::string, std::vector<double>>>();
+  history.clear();
+  for (const auto& [key, values] : state.at("history").items()) history[key] = checkpoint_numbers(values);
 }
 
 nlohmann::json EarlyStopping::checkpoint_state() const {
@@ -71,7 +73,7 @@ nlohmann::json ReduceLROnPlateau::checkpoint_state() const {
 }
 
 void ReduceLROnPlateau::restore_state(const nlohmann::json& state) {
-  best_ = state.at("best").get<double>();
+  best_ = checkpoint_number(state.at("best"));
   has_best_ = state.at("has_best").get<bool>();
   wait_ = state.at("wait").get<int>();
   cooldown_counter_ = state.at("cooldown_counter").get<int>();

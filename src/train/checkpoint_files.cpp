@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "deepfin/base/error.h"
 #include "deepfin/train/checkpoint.h"
@@ -60,6 +61,22 @@ void prune_checkpoints(const std::string& directory, int keep) {
     std::error_code ec;
     fs::remove(all[i], ec);  // a file that is already gone is no loss
   }
+}
+
+double checkpoint_number(const nlohmann::json& value) {
+  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
+}
+
+std::vector<double> checkpoint_numbers(const nlohmann::json& values) {
+  std::vector<double> out;
+  for (const auto& v : values) out.push_back(checkpoint_number(v));
+  return out;
+}
+
+std::map<std::string, double> checkpoint_logs(const nlohmann::json& logs) {
+  std::map<std::string, double> out;
+  for (const auto& [key, value] : logs.items()) out[key] = checkpoint_number(value);
+  return out;
 }
 
 }  // namespace deepfin::train

@@ -132,6 +132,30 @@ TEST(DistributedFit, RanksStayIdenticalWithDropout) {
   EXPECT_EQ(all[0], all[1]);
 }
 
+// Stops after `epoch` on rank 0 only (a callback that looks at rank 0's logs,
+// or one that only rank 0 has): every rank must stop there, none may hang.
+class StopOnRankZero : public train::Callback {
+ public:
+  void on_epoch_end(int epoch, train::Logs&) override {
+    if (epoch == 1 && train::world()->rank() == 0) model()->stop_training = true;
+  }
+  void on_train_batch_end(int64_t batch, const train::Logs&) override {
+    if (batch == 3 && stop_in_batch && train::world()->rank() == 0) model()->stop_training = true;
+  }
+  bool stop_in_batch = false;
+};
+
+TEST(DistributedFit, AStopOnRankZeroStopsEveryRank) {
+  for (bool in_batch : {false, true}) {
+    auto model = compiled([] { return Layers{layers::Dense(3, {.activation = "softmax", .input_shape = {6}})}; });
+    const Blobs data = blobs(160, 8);
+    auto stop = std::make_shared<StopOnRankZero>();
+    stop->stop_in_batch = in_batch;
+    const train::History h = model->fit(data.x, data.y, {.epochs = 5, .batch_size = 16, .callbacks = {stop}, .verbose = 0});
+    EXPECT_EQ(h.epoch.size(), in_batch ? 1u : 2u);
+  }
+}
+
 TEST(DistributedFit, BatchNormalizationIsRefused) {
   auto model = compiled([] {
     return Layers{layers::Dense(8, {.input_shape = {6}}), layers::BatchNormalization(),

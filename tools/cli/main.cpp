@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 #include "cli_app.h"
 #include "deepfin/base/threads.h"
@@ -15,7 +16,15 @@ int main(int argc, char** argv) {
   deepfin::use_passive_openmp_waiting(argv);
   // Started by mpirun: one rank of a data-parallel run. Rank 0 speaks for the
   // run; the others print nothing but errors (and write no files: cmd_train.cpp).
-  deepfin::train::MpiSession mpi;
+  std::unique_ptr<deepfin::train::MpiSession> session;
+  try {
+    session = std::make_unique<deepfin::train::MpiSession>();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "deepfin: error: an MPI launcher started this process, but MPI did not start: %s\n",
+                 e.what());
+    return 1;
+  }
+  const deepfin::train::MpiSession& mpi = *session;
   if (mpi.active() && mpi.communicator()->rank() != 0 && !std::freopen("/dev/null", "w", stdout)) std::fclose(stdout);
   return deepfin::cli::run_cli(argc, argv);
 }

@@ -131,10 +131,12 @@ class Model : public train::TrainingModel {
   double sharded_gradients(const Tensor& x, const Tensor& y, const Tensor& w, int shards, double scale);
   // Checkpoints (fit_checkpoints.cpp): the model file with the fit's state attached, and back.
   void write_checkpoint(const std::string& path, const nlohmann::json& training_state) const;
-  // Restores weights and optimizer state from the newest valid checkpoint in
-  // `directory` whose fingerprint matches; returns its training state (null if
-  // none). With `speak`, says on stderr which one, and which it skipped.
-  nlohmann::json restore_checkpoint(const std::string& directory, const std::string& fingerprint, bool speak);
+  // The newest valid checkpoint in `directory` (empty if none), saying on
+  // stderr which ones it skipped; ValueError for one of a different run.
+  std::string choose_checkpoint(const std::string& directory, const std::string& fingerprint) const;
+  // Restores weights and optimizer state from checkpoint `path` and returns its
+  // training state; with `speak`, says so on stderr.
+  nlohmann::json restore_checkpoint(const std::string& path, bool speak);
   // Model::save with extra metadata documents.
   void save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra) const;
   // Batch-parallel steps (batch_parallel.cpp): whether every layer allows them

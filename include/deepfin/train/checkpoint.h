@@ -9,6 +9,8 @@
 // a torn or corrupt checkpoint is detected on reading and skipped.
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,5 +35,11 @@ std::vector<std::filesystem::path> list_checkpoints(const std::string& directory
 
 // Removes all but the newest `keep` checkpoint files.
 void prune_checkpoints(const std::string& directory, int keep);
+
+// Numbers read back from a checkpoint's JSON, where NaN and infinities were
+// written as null (a NaN loss logged before TerminateOnNaN stopped a run): NaN.
+double checkpoint_number(const nlohmann::json& value);
+std::vector<double> checkpoint_numbers(const nlohmann::json& values);
+std::map<std::string, double> checkpoint_logs(const nlohmann::json& logs);
 
 }  // namespace deepfin::train

@@ -11,6 +11,7 @@
 
 #include "deepfin/train/csv_logger.h"
 #include "deepfin/train/early_stopping.h"
+#include "deepfin/train/lr_callbacks.h"
 #include "model_test_util.h"
 
 namespace deepfin {
@@ -141,6 +142,33 @@ TEST_F(CheckpointResume, EarlyStoppingStateCarriesOver) {
   EXPECT_EQ(resumed.epoch, expected.epoch);
   const auto a = whole->get_weights(), b = again->get_weights();
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_bits(a[i], b[i]));
+}
+
+TEST_F(CheckpointResume, ARelativeLearningRateScheduleIsAppliedOncePerEpoch) {
+  // lr *= 0.5 at each epoch's begin: a resume mid-epoch must not halve it twice.
+  auto halving = [] {
+    return std::make_shared<train::LearningRateScheduler>([](int epoch, double lr) { return epoch ? lr * 0.5 : lr; });
+  };
+  auto whole = new_model();
+  models::FitOptions o = options(false, {halving()});
+  o.checkpoint->directory = dir_ + "/other";
+  const train::History expected = whole->fit(data_.x, data_.y_onehot, o);
+  auto first = new_model();
+  EXPECT_THROW(first->fit(data_.x, data_.y_onehot, options(false, {halving(), std::make_shared<CrashAt>(27)})),
+               Crash);
+  auto again = new_model();
+  const train::History resumed = again->fit(data_.x, data_.y_onehot, options(true, {halving()}));
+  EXPECT_EQ(resumed.history.at("learning_rate"), expected.history.at("learning_rate"));
+  const auto a = whole->get_weights(), b = again->get_weights();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_bits(a[i], b[i]));
+}
+
+TEST_F(CheckpointResume, AFreshFitRefusesADirectoryWithAnEarlierRunsCheckpoints) {
+  auto first = new_model();
+  EXPECT_THROW(first->fit(data_.x, data_.y_onehot, options(false, {std::make_shared<CrashAt>(12)})), Crash);
+  auto again = new_model();
+  EXPECT_THROW_WITH(again->fit(data_.x, data_.y_onehot, options(false)), ValueError,
+                    "already holds checkpoints of an earlier run (newest: checkpoint-000000010.safetensors)");
 }
 
 TEST_F(CheckpointResume, ACorruptNewestCheckpointIsSkippedForTheOneBefore) {
