@@ -44,15 +44,17 @@ std::vector<double> time_calls(const std::function<void()>& fn, int repeats) {
   return t;
 }
 
-// `params`: the model's trainable weights (the gradient an all-reduce sums), 0 if none.
+// `params`: the model's trainable weights (the gradient an all-reduce sums), 0 if
+// none; `first_params`: those of its first layer with weights, whose gradient is
+// final last, so that its all-reduce cannot overlap backward.
 void print_result(const char* name, const char* unit, double work_per_call, const std::vector<double>& seconds,
-                  int64_t params = 0) {
+                  int64_t params = 0, int64_t first_params = 0) {
   if (train::world()->rank() != 0) return;
   std::printf("{\"workload\": \"%s\", \"unit\": \"%s\", \"work_per_call\": %g, \"seconds\": [", name, unit,
               work_per_call);
   for (size_t i = 0; i < seconds.size(); ++i) std::printf("%s%.9g", i ? ", " : "", seconds[i]);
-  std::printf("], \"threads\": %d, \"ranks\": %d, \"params\": %lld}\n", get_num_threads(), train::world()->size(),
-              static_cast<long long>(params));
+  std::printf("], \"threads\": %d, \"ranks\": %d, \"params\": %lld, \"first_params\": %lld}\n", get_num_threads(),
+              train::world()->size(), static_cast<long long>(params), static_cast<long long>(first_params));
 }
 
 std::shared_ptr<Sequential> seed_cnn() {
@@ -119,8 +121,11 @@ Tensor head(const Tensor& t, int64_t n) {
 void train_rows(const char* name, const std::shared_ptr<Sequential>& model, const Tensor& x, const Tensor& y,
                 int64_t batch, int epochs, int repeats, std::optional<privacy::PrivacyOptions> privacy = {}) {
   auto fit_once = [&] { model->fit(x, y, {.epochs = epochs, .batch_size = batch, .verbose = 0, .privacy = privacy}); };
+  int64_t first = 0;
+  for (const auto& layer : model->layers())
+    if ((first = layer->count_params()) > 0) break;
   print_result(name, "samples", static_cast<double>(x.shape()[0] * epochs), time_calls(fit_once, repeats),
-               model->count_trainable_params());
+               model->count_trainable_params(), first);
 }
 
 // One predict() call on the first `n` samples; work = n.
