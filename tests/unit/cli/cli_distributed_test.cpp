@@ -22,20 +22,7 @@ using deepfin::testing::CliResult;
 class CliDistributed : public deepfin::testing::CliFixture {
  protected:
   std::string credit_job() {
-    std::mt19937 gen(4);
-    std::normal_distribution<double> normal(0.0, 1.0);
-    std::string csv = "income,debt,housing,status\n";
-    for (int i = 0; i < 500; ++i) {
-      const double income = 50 + 15 * normal(gen), debt = 10 + 5 * normal(gen);
-      const int h = static_cast<int>(gen() % 3);
-      const double z = -0.08 * (income - 50) + 0.3 * (debt - 10) + (h == 1 ? 1.0 : 0.0) - 0.8;
-      const bool bad = std::uniform_real_distribution<double>(0, 1)(gen) < 1.0 / (1.0 + std::exp(-z));
-      csv += std::to_string(income) + "," + std::to_string(debt) + "," +
-             (h == 0   ? "own"
-              : h == 1 ? "rent"
-                       : "free") +
-             "," + (bad ? "bad" : "good") + "\n";
-    }
+    const std::string csv = deepfin::testing::credit_csv(500, 4);
     return "seed = 3\n[data]\nsource = \"csv\"\npath = \"" + write("credit.csv", csv) +
            "\"\ntarget = \"status\"\npositive_label = \"bad\"\n" + dense_model(8, 1, "sigmoid") +
            "[compile]\noptimizer = { class_name = \"Adam\", config = { learning_rate = 0.01 } }\n"

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +63,24 @@ inline std::vector<pid_t> children_of(pid_t parent) {
     if (ppid == parent) out.push_back(static_cast<pid_t>(std::stol(name)));
   }
   return out;
+}
+
+// Applicants whose risk rises with debt, falls with income, and is higher for
+// renters: a small credit CSV (income, debt, housing, status = bad | good).
+inline std::string credit_csv(int rows, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const char* housing[] = {"own", "rent", "free"};
+  std::string csv = "income,debt,housing,status\n";
+  for (int i = 0; i < rows; ++i) {
+    const double income = 50 + 15 * normal(gen), debt = 10 + 5 * normal(gen);
+    const int h = static_cast<int>(gen() % 3);
+    const double z = -0.08 * (income - 50) + 0.3 * (debt - 10) + (h == 1 ? 1.0 : 0.0) - 0.8;
+    const bool bad = unit(gen) < 1.0 / (1.0 + std::exp(-z));
+    csv += std::to_string(income) + "," + std::to_string(debt) + "," + housing[h] + "," + (bad ? "bad" : "good") + "\n";
+  }
+  return csv;
 }
 
 // Waits up to `seconds` for `pid` to end; its wait status, or -1 if it did not end.
