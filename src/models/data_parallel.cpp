@@ -54,40 +54,56 @@ std::string training_state_digest(const nn::ParameterArena& arena, const optim::
   return hash.hex();
 }
 
-std::string pack_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics) {
-  std::string out;
+std::vector<double> metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics) {
+  std::vector<double> out;
   for (const auto& m : metrics) {
     const std::vector<double> state = m->state();
-    const uint64_t n = state.size();
-    out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    out.append(reinterpret_cast<const char*>(state.data()), n * sizeof(double));
+    out.push_back(static_cast<double>(state.size()));
+    out.insert(out.end(), state.begin(), state.end());
   }
   return out;
 }
 
-void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics, const std::string& packed) {
+void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
+                         const std::vector<double>& states) {
   size_t at = 0;
   for (const auto& m : metrics) {
-    uint64_t n = 0;
-    if (packed.size() - at < sizeof n)
+    const double length = at < states.size() ? states[at++] : -1.0;
+    if (!(length >= 0 && length <= static_cast<double>(states.size() - at)))
       throw ValueError(fmt::format("metric '{}': its saved state is cut short", m->name()));
-    std::memcpy(&n, packed.data() + at, sizeof n);
-    at += sizeof n;
-    if ((packed.size() - at) / sizeof(double) < n)
-      throw ValueError(fmt::format("metric '{}': its saved state is cut short", m->name()));
-    std::vector<double> state(n);
-    std::memcpy(state.data(), packed.data() + at, n * sizeof(double));
-    at += n * sizeof(double);
-    m->merge_state(state);
+    const auto end = at + static_cast<size_t>(length);
+    m->merge_state(std::vector<double>(states.begin() + static_cast<std::ptrdiff_t>(at),
+                                       states.begin() + static_cast<std::ptrdiff_t>(end)));
+    at = end;
   }
-  if (at != packed.size()) throw ValueError("metrics: the saved states hold more than the model's metrics");
+  if (at != states.size()) throw ValueError("metrics: the saved states hold more than the model's metrics");
+}
+
+namespace {
+
+std::string as_bytes(const std::vector<double>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
+}
+
+std::vector<double> from_bytes(const std::string& bytes) {
+  std::vector<double> values(bytes.size() / sizeof(double));
+  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(double));
+  return values;
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> allgather_values(train::Communicator& comm, const std::vector<double>& values) {
+  std::vector<std::vector<double>> out;
+  for (const std::string& bytes : comm.allgather(as_bytes(values))) out.push_back(from_bytes(bytes));
+  return out;
 }
 
 void reduce_metrics(train::Communicator& comm, const std::vector<std::shared_ptr<metrics::Metric>>& metrics) {
   if (comm.size() == 1 || metrics.empty()) return;
-  const std::vector<std::string> all = comm.allgather(pack_metric_states(metrics));
+  const std::vector<std::vector<double>> all = allgather_values(comm, metric_states(metrics));
   for (const auto& m : metrics) m->reset_state();
-  for (const std::string& packed : all) merge_metric_states(metrics, packed);
+  for (const auto& states : all) merge_metric_states(metrics, states);
 }
 
 void together(train::Communicator& comm, const std::function<void()>& fn) {

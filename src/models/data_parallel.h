@@ -32,13 +32,18 @@ void require_same_on_all_ranks(train::Communicator& comm, const std::string& val
 // A digest of the weights and the optimizer state, bit for bit.
 std::string training_state_digest(const nn::ParameterArena& arena, const optim::Optimizer& optimizer);
 
+// Every rank's `values`, in rank order, on every rank.
+std::vector<std::vector<double>> allgather_values(train::Communicator& comm, const std::vector<double>& values);
+
 // Makes every rank's metrics those of all ranks' data together (rank order).
 void reduce_metrics(train::Communicator& comm, const std::vector<std::shared_ptr<metrics::Metric>>& metrics);
 
-// Each metric's state() side by side, and back (checkpoints, reductions).
-std::string pack_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics);
-// Merges packed states into the metrics (reset them first to restore one); ValueError if they do not fit.
-void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics, const std::string& packed);
+// Each metric's state() side by side, each after its length (for reductions
+// and checkpoints), and back: merge_metric_states merges such a list into the
+// metrics (reset them first to restore one); ValueError if it does not fit.
+std::vector<double> metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics);
+void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
+                         const std::vector<double>& states);
 
 // Rank 0's rows (a DP-SGD batch it drew) on every rank.
 void broadcast_rows(train::Communicator& comm, std::vector<int64_t>& rows);

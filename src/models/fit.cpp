@@ -205,15 +205,15 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
             directory, train::list_checkpoints(directory).front().filename().string()));
     });
     if (distributed) comm->broadcast(chosen, 0);
-    nlohmann::json state;
-    if (!chosen.empty()) detail::together(*comm, [&] { state = restore_checkpoint(chosen, rank == 0); });
-    if (!state.is_null())
-      at = detail::resume_fit(state, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_, dp);
+    train::TrainingState saved;
+    if (!chosen.empty()) detail::together(*comm, [&] { saved = restore_checkpoint(chosen, rank == 0); });
+    if (!saved.state.is_null())
+      at = detail::resume_fit(saved, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_, dp);
   }
   // Writes a checkpoint (rank 0; every rank takes part in gathering the state,
   // and learns whether the write failed).
   auto checkpoint = [&](bool finished) {
-    const nlohmann::json state =
+    const train::TrainingState state =
         detail::fit_state(at, finished, fingerprint, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_);
     detail::together(*comm, [&] {
       if (rank != 0) return;

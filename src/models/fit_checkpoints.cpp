@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "deepfin/base/error.h"
+#include "deepfin/io/safetensors.h"
 #include "deepfin/models/model.h"
 #include "deepfin/optim/optimizer.h"
 #include "deepfin/train/checkpoint.h"
@@ -18,8 +19,8 @@ constexpr const char* kStateKey = "training_state";
 
 }  // namespace
 
-void Model::write_checkpoint(const std::string& path, const nlohmann::json& training_state) const {
-  save_with(path, {{kStateKey, training_state}});
+void Model::write_checkpoint(const std::string& path, const train::TrainingState& training_state) const {
+  save_with(path, {{kStateKey, training_state.state}}, training_state.tensors);
 }
 
 std::string Model::choose_checkpoint(const std::string& directory, const std::string& fingerprint) const {
@@ -47,17 +48,21 @@ std::string Model::choose_checkpoint(const std::string& directory, const std::st
   return "";
 }
 
-nlohmann::json Model::restore_checkpoint(const std::string& path, bool speak) {
+train::TrainingState Model::restore_checkpoint(const std::string& path, bool speak) {
   const std::shared_ptr<Model> saved = load_model(path);
-  const nlohmann::json state = saved->attachment(kStateKey);
-  if (!state.is_object() || !saved->compiled())
+  train::TrainingState out;
+  out.state = saved->attachment(kStateKey);
+  if (!out.state.is_object() || !saved->compiled())
     throw ValueError(fmt::format("fit: {} is not a checkpoint of a fit", path));
+  const std::string prefix = "checkpoint/";
+  for (auto& [name, t] : io::load_safetensors(path).tensors)  // the state's tensors, which load_model passes by
+    if (name.rfind(prefix, 0) == 0) out.tensors[name.substr(prefix.size())] = std::move(t);
   set_weights(saved->get_weights());
   optimizer_->set_state(saved->optimizer().state());
   if (speak)  // on stderr, like the warnings: stdout may be a JSON log
-    fmt::print(stderr, "resuming from {} (epoch {}, after batch {})\n", path, state.at("epoch").get<int>() + 1,
-               state.at("next_batch").get<int64_t>());
-  return state;
+    fmt::print(stderr, "resuming from {} (epoch {}, after batch {})\n", path, out.state.at("epoch").get<int>() + 1,
+               out.state.at("next_batch").get<int64_t>());
+  return out;
 }
 
 }  // namespace deepfin::models

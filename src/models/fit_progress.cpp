@@ -7,6 +7,7 @@
 
 #include "deepfin/base/error.h"
 #include "deepfin/train/checkpoint.h"
+#include "models/data_parallel.h"
 
 namespace deepfin::models::detail {
 namespace {
@@ -28,17 +29,25 @@ std::map<std::string, train::Callback*> stateful(const train::CallbackList& call
 
 }  // namespace
 
-nlohmann::json fit_state(const FitProgress& at, bool finished, const std::string& fingerprint,
-                         train::Communicator& comm, const Generator& order, const Generator& steps_rng,
-                         const train::CallbackList& callbacks,
-                         const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
-                         const optim::Optimizer& optimizer) {
-  nlohmann::json mine = {{"rng", steps_rng.state()}, {"metrics", nlohmann::json::array()}};
-  for (const auto& m : metrics) mine["metrics"].push_back(m->state());
+train::TrainingState fit_state(const FitProgress& at, bool finished, const std::string& fingerprint,
+                               train::Communicator& comm, const Generator& order, const Generator& steps_rng,
+                               const train::CallbackList& callbacks,
+                               const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
+                               const optim::Optimizer& optimizer) {
+  train::TrainingState out;
+  // Each rank's dropout stream (text) and metric states (numbers, perhaps one
+  // per row seen: a tensor, not JSON).
   nlohmann::json ranks = nlohmann::json::array();
-  for (const std::string& text : comm.allgather(mine.dump())) ranks.push_back(nlohmann::json::parse(text));
+  for (const std::string& rng : comm.allgather(steps_rng.state())) ranks.push_back({{"rng", rng}});
+  const std::vector<std::vector<double>> states = allgather_values(comm, metric_states(metrics));
+  for (size_t r = 0; r < states.size(); ++r)
+    out.tensors[fmt::format("metrics/{}", r)] = from_vector(states[r], {static_cast<int64_t>(states[r].size())});
   nlohmann::json callback_states = nlohmann::json::object();
-  for (const auto& [key, cb] : stateful(callbacks)) callback_states[key] = cb->checkpoint_state();
+  for (const auto& [key, cb] : stateful(callbacks)) {
+    callback_states[key] = cb->checkpoint_state();
+    const std::vector<Tensor> tensors = cb->checkpoint_tensors();
+    for (size_t i = 0; i < tensors.size(); ++i) out.tensors[fmt::format("callbacks/{}/{}", key, i)] = tensors[i];
+  }
   nlohmann::json state = {{"format", kFormat},
                           {"fingerprint", fingerprint},
                           {"epoch", at.epoch},
@@ -54,12 +63,19 @@ nlohmann::json fit_state(const FitProgress& at, bool finished, const std::string
                           {"finished", finished},
                           {"logs", at.logs}};
   if (!optimizer.schedule()) state["learning_rate"] = optimizer.learning_rate();
-  return state;
+  out.state = std::move(state);
+  return out;
 }
 
-FitProgress resume_fit(const nlohmann::json& state, train::Communicator& comm, Generator& order, Generator& steps_rng,
-                       train::CallbackList& callbacks, const std::vector<std::shared_ptr<metrics::Metric>>& metrics,
-                       optim::Optimizer& optimizer, std::optional<PrivateTraining>& dp) {
+FitProgress resume_fit(const train::TrainingState& saved, train::Communicator& comm, Generator& order,
+                       Generator& steps_rng, train::CallbackList& callbacks,
+                       const std::vector<std::shared_ptr<metrics::Metric>>& metrics, optim::Optimizer& optimizer,
+                       std::optional<PrivateTraining>& dp) {
+  const nlohmann::json& state = saved.state;
+  auto tensor = [&](const std::string& name) -> const Tensor* {
+    auto it = saved.tensors.find(name);
+    return it == saved.tensors.end() ? nullptr : &it->second;
+  };
   try {
     if (state.at("format").get<int>() != kFormat)
       throw ValueError(fmt::format("its format {} is not this version's {}", state.at("format").dump(), kFormat));
@@ -81,17 +97,17 @@ FitProgress resume_fit(const nlohmann::json& state, train::Communicator& comm, G
     at.rank_rng = mine.at("rng").get<std::string>();
     order.set_state(state.at("order").get<std::string>());
     steps_rng.set_state(at.rank_rng);  // after order: on one process they are one generator
-    const nlohmann::json& metric_states = mine.at("metrics");
-    if (metric_states.size() != metrics.size()) throw ValueError("it records other metrics than the model has");
-    for (size_t i = 0; i < metrics.size(); ++i) {
-      metrics[i]->reset_state();
-      metrics[i]->merge_state(train::checkpoint_numbers(metric_states[i]));
-    }
-    const nlohmann::json& saved = state.at("callbacks");
+    const Tensor* states = tensor(fmt::format("metrics/{}", comm.rank()));
+    if (!states) throw ValueError(fmt::format("it lacks rank {}'s metric states", comm.rank()));
+    for (const auto& m : metrics) m->reset_state();
+    merge_metric_states(metrics, states->to_vector<double>());
+    const nlohmann::json& callback_states = state.at("callbacks");
     for (const auto& [key, cb] : stateful(callbacks)) {
-      if (!saved.contains(key))
+      if (!callback_states.contains(key))
         throw ValueError(fmt::format("this fit has a callback ({}) that the checkpointed fit did not have", key));
-      cb->resume(saved.at(key));
+      std::vector<Tensor> tensors;
+      while (const Tensor* t = tensor(fmt::format("callbacks/{}/{}", key, tensors.size()))) tensors.push_back(*t);
+      cb->resume(callback_states.at(key), std::move(tensors));
     }
     if (state.contains("learning_rate") && !optimizer.schedule())
       optimizer.set_learning_rate(train::checkpoint_number(state.at("learning_rate")));

@@ -52,7 +52,8 @@ void Model::save(const std::string& path) const {
   save_with(path, {});
 }
 
-void Model::save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra) const {
+void Model::save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra,
+                      const std::map<std::string, Tensor>& extra_tensors) const {
   if (!built_)
     throw ValueError(fmt::format("save: model '{}' is not built yet; call it on data or build() first", name_));
   std::vector<std::pair<std::string, Tensor>> tensors;
@@ -96,6 +97,8 @@ void Model::save_with(const std::string& path, const std::map<std::string, nlohm
     metadata["compile_config"] = compile_config().dump();
     for (auto& [name, t] : optimizer_->state()) tensors.emplace_back("optimizer/" + name, t);
   }
+  for (const auto& [name, t] : extra_tensors)
+    if (t.numel() > 0) tensors.emplace_back("checkpoint/" + name, t);  // load_model reads past them
   io::save_safetensors(path, tensors, metadata);
 }
 

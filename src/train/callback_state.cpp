@@ -22,24 +22,6 @@ std::optional<double> read_optional(const nlohmann::json& value) {
   return checkpoint_number(value);
 }
 
-// Weights as {shape, values}: exact, since a float widens to a double and back.
-nlohmann::json weights_json(const std::vector<Tensor>& weights) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const Tensor& w : weights) {
-    const Tensor c = w.contiguous();
-    const float* p = c.data<float>();
-    out.push_back({{"shape", c.shape()}, {"values", std::vector<float>(p, p + c.numel())}});
-  }
-  return out;
-}
-
-std::vector<Tensor> weights_from_json(const nlohmann::json& j) {
-  std::vector<Tensor> out;
-  for (const auto& w : j)
-    out.push_back(from_vector(w.at("values").get<std::vector<float>>(), w.at("shape").get<Shape>()));
-  return out;
-}
-
 }  // namespace
 
 nlohmann::json History::checkpoint_state() const {
@@ -56,8 +38,7 @@ nlohmann::json EarlyStopping::checkpoint_state() const {
   return {{"wait", wait_},
           {"stopped_epoch", stopped_epoch_},
           {"best_epoch", best_epoch_},
-          {"best", optional_number(best_)},
-          {"best_weights", weights_json(best_weights_)}};
+          {"best", optional_number(best_)}};  // the best weights go as tensors
 }
 
 void EarlyStopping::restore_state(const nlohmann::json& state) {
@@ -65,7 +46,6 @@ void EarlyStopping::restore_state(const nlohmann::json& state) {
   stopped_epoch_ = state.at("stopped_epoch").get<int>();
   best_epoch_ = state.at("best_epoch").get<int>();
   best_ = read_optional(state.at("best"));
-  best_weights_ = weights_from_json(state.at("best_weights"));
 }
 
 nlohmann::json ReduceLROnPlateau::checkpoint_state() const {

@@ -21,7 +21,8 @@ class Metric;
 
 namespace deepfin::train {
 class Communicator;
-}
+struct TrainingState;
+}  // namespace deepfin::train
 
 namespace deepfin::models {
 namespace detail {
@@ -130,15 +131,16 @@ class Model : public train::TrainingModel {
   // The gradients of a step over thread shards (batch_parallel.cpp), without the update; returns the loss.
   double sharded_gradients(const Tensor& x, const Tensor& y, const Tensor& w, int shards, double scale);
   // Checkpoints (fit_checkpoints.cpp): the model file with the fit's state attached, and back.
-  void write_checkpoint(const std::string& path, const nlohmann::json& training_state) const;
+  void write_checkpoint(const std::string& path, const train::TrainingState& training_state) const;
   // The newest valid checkpoint in `directory` (empty if none), saying on
   // stderr which ones it skipped; ValueError for one of a different run.
   std::string choose_checkpoint(const std::string& directory, const std::string& fingerprint) const;
   // Restores weights and optimizer state from checkpoint `path` and returns its
   // training state; with `speak`, says so on stderr.
-  nlohmann::json restore_checkpoint(const std::string& path, bool speak);
-  // Model::save with extra metadata documents.
-  void save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra) const;
+  train::TrainingState restore_checkpoint(const std::string& path, bool speak);
+  // Model::save with extra metadata documents, and extra tensors under "checkpoint/<name>".
+  void save_with(const std::string& path, const std::map<std::string, nlohmann::json>& extra,
+                 const std::map<std::string, Tensor>& extra_tensors = {}) const;
   // Batch-parallel steps (batch_parallel.cpp): whether every layer allows them
   // (fit() asks once), how many shards a batch of this size gets, and a step over them.
   bool layers_allow_shards() const;

@@ -62,13 +62,17 @@ class Callback {
   // over to go on exactly as if never stopped (null: nothing), and its restore.
   // fit() calls resume() before on_train_begin(), which then keeps that state.
   virtual nlohmann::json checkpoint_state() const { return nullptr; }
-  void resume(const nlohmann::json& state) {
+  // Tensors of that state (weights the callback keeps), stored beside it.
+  virtual std::vector<Tensor> checkpoint_tensors() const { return {}; }
+  void resume(const nlohmann::json& state, std::vector<Tensor> tensors = {}) {
     restore_state(state);
+    restore_tensors(std::move(tensors));
     resumed_ = true;
   }
 
  protected:
   virtual void restore_state(const nlohmann::json& /*state*/) {}
+  virtual void restore_tensors(std::vector<Tensor> /*tensors*/) {}
   // True once after resume(): on_train_begin() keeps the restored state.
   bool take_resumed() { return std::exchange(resumed_, false); }
 

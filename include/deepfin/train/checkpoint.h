@@ -9,12 +9,22 @@
 // a torn or corrupt checkpoint is detected on reading and skipped.
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "deepfin/core/tensor.h"
+
 namespace deepfin::train {
+
+// What a checkpoint holds beside the weights and the optimizer: the fit's state
+// as JSON, and its larger parts (each rank's metric states, weights a callback
+// keeps) as tensors, which the file stores as "checkpoint/<name>".
+struct TrainingState {
+  nlohmann::json state{};
+  std::map<std::string, Tensor> tensors{};
+};
 
 struct CheckpointOptions {
   std::string directory{};  // where the checkpoint files go (created if missing)

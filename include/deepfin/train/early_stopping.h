@@ -31,6 +31,7 @@ class EarlyStopping final : public Callback {
   void on_epoch_end(int epoch, Logs& logs) override;
   void on_train_end(const Logs&) override;
   nlohmann::json checkpoint_state() const override;
+  std::vector<Tensor> checkpoint_tensors() const override { return best_weights_; }
 
   int stopped_epoch() const { return stopped_epoch_; }  // 0 when training was not stopped
   int best_epoch() const { return best_epoch_; }
@@ -38,6 +39,7 @@ class EarlyStopping final : public Callback {
 
  protected:
   void restore_state(const nlohmann::json& state) override;
+  void restore_tensors(std::vector<Tensor> tensors) override { best_weights_ = std::move(tensors); }
 
  private:
   bool improves(double current, std::optional<double> reference) const;
