@@ -97,10 +97,10 @@ FitProgress resume_fit(const train::TrainingState& saved, train::Communicator& c
     at.rank_rng = mine.at("rng").get<std::string>();
     order.set_state(state.at("order").get<std::string>());
     steps_rng.set_state(at.rank_rng);  // after order: on one process they are one generator
+    // No tensor: the states were empty (a model without metrics), which the file does not store.
     const Tensor* states = tensor(fmt::format("metrics/{}", comm.rank()));
-    if (!states) throw ValueError(fmt::format("it lacks rank {}'s metric states", comm.rank()));
     for (const auto& m : metrics) m->reset_state();
-    merge_metric_states(metrics, states->to_vector<double>());
+    merge_metric_states(metrics, states ? states->to_vector<double>() : std::vector<double>());
     const nlohmann::json& callback_states = state.at("callbacks");
     for (const auto& [key, cb] : stateful(callbacks)) {
       if (!callback_states.contains(key))

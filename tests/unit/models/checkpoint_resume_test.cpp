@@ -110,6 +110,26 @@ TEST_F(CheckpointResume, AFitResumedAfterACrashEndsBitIdentical) {
   }
 }
 
+TEST_F(CheckpointResume, AModelWithoutMetricsResumes) {
+  auto plain = [] {
+    set_random_seed(7);
+    auto model = std::make_shared<Sequential>(std::vector<std::shared_ptr<nn::Layer>>{
+        layers::Dense(8, {.activation = "relu", .input_shape = {4}}), layers::Dense(3, {.activation = "softmax"})});
+    model->compile({.optimizer = optim::Adam({.learning_rate = 0.01}), .loss = "categorical_crossentropy"});
+    return model;
+  };
+  auto whole = plain();
+  models::FitOptions o = options(false);
+  o.checkpoint->directory = dir_ + "/other";
+  whole->fit(data_.x, data_.y_onehot, o);
+  auto first = plain();
+  EXPECT_THROW(first->fit(data_.x, data_.y_onehot, options(false, {std::make_shared<CrashAt>(13)})), Crash);
+  auto again = plain();
+  again->fit(data_.x, data_.y_onehot, options(true));
+  const auto a = whole->get_weights(), b = again->get_weights();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_bits(a[i], b[i]));
+}
+
 TEST_F(CheckpointResume, ResumingAFinishedFitTrainsNothingMore) {
   auto model = new_model();
   model->fit(data_.x, data_.y_onehot, options(false));
@@ -154,8 +174,7 @@ TEST_F(CheckpointResume, ARelativeLearningRateScheduleIsAppliedOncePerEpoch) {
   o.checkpoint->directory = dir_ + "/other";
   const train::History expected = whole->fit(data_.x, data_.y_onehot, o);
   auto first = new_model();
-  EXPECT_THROW(first->fit(data_.x, data_.y_onehot, options(false, {halving(), std::make_shared<CrashAt>(27)})),
-               Crash);
+  EXPECT_THROW(first->fit(data_.x, data_.y_onehot, options(false, {halving(), std::make_shared<CrashAt>(27)})), Crash);
   auto again = new_model();
   const train::History resumed = again->fit(data_.x, data_.y_onehot, options(true, {halving()}));
   EXPECT_EQ(resumed.history.at("learning_rate"), expected.history.at("learning_rate"));
