@@ -82,11 +82,13 @@ void merge_metric_states(const std::vector<std::shared_ptr<metrics::Metric>>& me
 namespace {
 
 std::string as_bytes(const std::vector<double>& values) {
+  if (values.empty()) return {};
   return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
 }
 
 std::vector<double> from_bytes(const std::string& bytes) {
   std::vector<double> values(bytes.size() / sizeof(double));
+  if (values.empty()) return values;
   std::memcpy(values.data(), bytes.data(), values.size() * sizeof(double));
   return values;
 }
@@ -134,10 +136,11 @@ bool rank0_flag(train::Communicator& comm, bool flag) {
 }
 
 void broadcast_rows(train::Communicator& comm, std::vector<int64_t>& rows) {
-  std::string bytes(reinterpret_cast<const char*>(rows.data()), rows.size() * sizeof(int64_t));
+  std::string bytes;  // a Poisson batch may be empty
+  if (!rows.empty()) bytes.assign(reinterpret_cast<const char*>(rows.data()), rows.size() * sizeof(int64_t));
   comm.broadcast(bytes, 0);
   rows.resize(bytes.size() / sizeof(int64_t));
-  std::memcpy(rows.data(), bytes.data(), rows.size() * sizeof(int64_t));
+  if (!rows.empty()) std::memcpy(rows.data(), bytes.data(), rows.size() * sizeof(int64_t));
 }
 
 double global_mean(train::Communicator& comm, double local_sum, double local_count) {

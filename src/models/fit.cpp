@@ -206,13 +206,20 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
     });
     if (distributed) comm->broadcast(chosen, 0);
     train::TrainingState saved;
-    if (!chosen.empty()) detail::together(*comm, [&] { saved = restore_checkpoint(chosen, rank == 0); });
-    if (!saved.state.is_null())
-      at = detail::resume_fit(saved, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_, dp);
+    if (!chosen.empty())
+      detail::together(*comm, [&] {
+        saved = restore_checkpoint(chosen, rank == 0);
+        // Rank 0 alone has the CSV log, whose restore may fail.
+        at = detail::resume_fit(saved, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_, dp);
+      });
   }
   // Writes a checkpoint (rank 0; every rank takes part in gathering the state,
   // and learns whether the write failed).
   auto checkpoint = [&](bool finished) {
+    // Not of weights that training turned NaN or Inf (no reader would take them;
+    // with TerminateOnNaN fit returns): the last good checkpoint stays. The
+    // weights are alike on every rank, so every rank skips alike.
+    if (detail::first_nonfinite(arena_.params_tensor()) >= 0) return;
     const train::TrainingState state =
         detail::fit_state(at, finished, fingerprint, *comm, *order, *steps_rng, callbacks, metrics_, *optimizer_);
     detail::together(*comm, [&] {
@@ -226,7 +233,8 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
   stop_training = false;
   shardable_ = layers_allow_shards();
   train::Logs logs = at.logs;
-  callbacks.on_train_begin(logs);
+  // Callbacks that write files live on rank 0 alone: their errors must reach every rank.
+  detail::together(*comm, [&] { callbacks.on_train_begin(logs); });
   for (int epoch = at.epoch; epoch < options.epochs && !at.finished; ++epoch) {
     const bool resumed_mid_epoch = epoch == at.epoch && at.next_batch > 0;
     if (!resumed_mid_epoch) {
@@ -305,7 +313,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
       for (const auto& [key, value] : run_evaluation(x_val, y_val, w_val, options.batch_size, comm.get()))
         logs["val_" + key] = value;
     }
-    callbacks.on_epoch_end(epoch, logs);
+    detail::together(*comm, [&] { callbacks.on_epoch_end(epoch, logs); });
     if (distributed) stop_training = detail::rank0_flag(*comm, stop_training);
     if (distributed)  // the proof that the ranks stay in step
       detail::require_same_on_all_ranks(
@@ -320,12 +328,13 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
         (epoch + 1) % options.checkpoint->every_epochs == 0 && epoch + 1 < options.epochs)
       checkpoint(false);
   }
-  if (options.checkpoint && !at.finished) {  // the last one: a resumed finished run has nothing left to do
+  // The last checkpoint: a resumed finished run has nothing left to do.
+  if (options.checkpoint && !at.finished) {
     at.logs = logs;
     checkpoint(true);
   }
   if (dp) set_attachment("privacy", privacy::to_json(dp->guarantee()));
-  callbacks.on_train_end(logs);
+  detail::together(*comm, [&] { callbacks.on_train_end(logs); });
   return *history;
 }
 

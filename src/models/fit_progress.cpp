@@ -12,7 +12,7 @@
 namespace deepfin::models::detail {
 namespace {
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;  // 2: metric states and callback weights as tensors
 
 // Callbacks that carry state, by kind and count ("CSVLogger#0"). Ranks other
 // than 0 lack those that write files, so each rank restores the ones it has.
@@ -97,7 +97,6 @@ FitProgress resume_fit(const train::TrainingState& saved, train::Communicator& c
     at.rank_rng = mine.at("rng").get<std::string>();
     order.set_state(state.at("order").get<std::string>());
     steps_rng.set_state(at.rank_rng);  // after order: on one process they are one generator
-    // No tensor: the states were empty (a model without metrics), which the file does not store.
     const Tensor* states = tensor(fmt::format("metrics/{}", comm.rank()));
     for (const auto& m : metrics) m->reset_state();
     merge_metric_states(metrics, states ? states->to_vector<double>() : std::vector<double>());

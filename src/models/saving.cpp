@@ -98,7 +98,7 @@ void Model::save_with(const std::string& path, const std::map<std::string, nlohm
     for (auto& [name, t] : optimizer_->state()) tensors.emplace_back("optimizer/" + name, t);
   }
   for (const auto& [name, t] : extra_tensors)
-    if (t.numel() > 0) tensors.emplace_back("checkpoint/" + name, t);  // load_model reads past them
+    tensors.emplace_back("checkpoint/" + name, t);  // load_model reads past them
   io::save_safetensors(path, tensors, metadata);
 }
 

@@ -52,6 +52,26 @@ TEST(Divergence, TerminateOnNaNStopsWithoutAnError) {
   EXPECT_LT(h.epoch.size(), 20u);
 }
 
+TEST(Divergence, TerminateOnNaNWithCheckpointsKeepsTheLastGoodOne) {
+  // The final checkpoint of NaN weights is not written (no reader would take it);
+  // fit returns as TerminateOnNaN promises, and the last good checkpoint remains.
+  set_random_seed(3);
+  const auto blobs = make_blobs(256, 1);
+  auto model = blob_model(1e6);
+  const std::string dir = temp_path("nan_checkpoints");
+  std::filesystem::remove_all(dir);
+  std::ostringstream log;
+  models::FitOptions options{.epochs = 20, .batch_size = 32, .verbose = 0};
+  options.callbacks = {std::make_shared<train::TerminateOnNaN>(log)};
+  options.checkpoint = train::CheckpointOptions{.directory = dir, .every_steps = 1, .keep = 50};
+  const train::History h = model->fit(blobs.x, blobs.y_onehot, options);
+  EXPECT_LT(h.epoch.size(), 20u);
+  const auto files = train::list_checkpoints(dir);
+  ASSERT_FALSE(files.empty());
+  EXPECT_NO_THROW(load_model(files.front().string()));  // the newest is a good one
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Divergence, AUCOfNaNScoresIsNaNAndReturns) {
   // Was an endless loop: NaN never equals itself, so the tie walk never advanced.
   metrics::AUC auc;
