@@ -198,11 +198,7 @@ train::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptio
     std::string chosen;
     detail::together(*comm, [&] {
       if (rank == 0) chosen = options.checkpoint->resume ? choose_checkpoint(directory, fingerprint) : "";
-      if (rank == 0 && !options.checkpoint->resume && !train::list_checkpoints(directory).empty())
-        throw ValueError(fmt::format(
-            "fit: the checkpoint directory '{}' already holds checkpoints of an earlier run (newest: {}). Resume "
-            "that run (deepfin train --resume), or remove the directory to start afresh",
-            directory, train::list_checkpoints(directory).front().filename().string()));
+      if (rank == 0 && !options.checkpoint->resume) detail::prepare_fresh_checkpoints(directory);
     });
     if (distributed) comm->broadcast(chosen, 0);
     train::TrainingState saved;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "deepfin/base/error.h"
+#include "deepfin/core/random.h"
 #include "deepfin/io/safetensors.h"
 #include "deepfin/models/model.h"
 #include "deepfin/optim/optimizer.h"
@@ -24,6 +25,8 @@ void Model::write_checkpoint(const std::string& path, const train::TrainingState
 }
 
 std::string Model::choose_checkpoint(const std::string& directory, const std::string& fingerprint) const {
+  // load_model's initializers draw: when no checkpoint is usable, the fresh start must not see it.
+  const GeneratorStateGuard unchanged;
   for (const std::filesystem::path& path : train::list_checkpoints(directory)) {
     std::shared_ptr<Model> saved;
     try {

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
 #include <typeinfo>
 
 #include "deepfin/base/error.h"
+#include "deepfin/models/model.h"
 #include "deepfin/train/checkpoint.h"
 #include "models/data_parallel.h"
 
@@ -65,6 +67,25 @@ train::TrainingState fit_state(const FitProgress& at, bool finished, const std::
   if (!optimizer.schedule()) state["learning_rate"] = optimizer.learning_rate();
   out.state = std::move(state);
   return out;
+}
+
+void prepare_fresh_checkpoints(const std::string& directory) {
+  const std::vector<std::filesystem::path> files = train::list_checkpoints(directory);
+  if (files.empty()) return;
+  bool finished = false;
+  const GeneratorStateGuard unchanged;  // load_model's initializers draw; a fresh run must not see it
+  try {
+    finished = load_model(files.front().string())->attachment("training_state").value("finished", false);
+  } catch (const Error&) {  // unreadable: not known to be finished, so kept
+  }
+  if (!finished)
+    throw ValueError(fmt::format(
+        "fit: the checkpoint directory '{}' holds checkpoints of an earlier run that did not finish (newest: {}). "
+        "Resume it (deepfin train --resume), or remove the directory to start afresh",
+        directory, files.front().filename().string()));
+  for (const auto& file : files) std::filesystem::remove(file);
+  fmt::print(stderr, "starting afresh: removed the {} checkpoint(s) of a finished earlier run from {}\n", files.size(),
+             directory);
 }
 
 FitProgress resume_fit(const train::TrainingState& saved, train::Communicator& comm, Generator& order,

@@ -33,6 +33,12 @@ struct FitProgress {
   double mean_loss() const { return seen ? loss_sum / static_cast<double>(seen) : 0.0; }
 };
 
+// Before a fresh fit (no resume) writes checkpoints into `directory`: the
+// checkpoints of an earlier run that finished are removed (saying so on
+// stderr); those of a run that did not finish are kept, and the fit refused
+// (ValueError), so that an interrupted run is never lost by starting afresh.
+void prepare_fresh_checkpoints(const std::string& directory);
+
 // The checkpoint's "training_state". Every rank must call it (it gathers each
 // rank's random stream and metric states); the result matters on rank 0.
 train::TrainingState fit_state(const FitProgress& at, bool finished, const std::string& fingerprint,

@@ -45,6 +45,20 @@ class Generator {
 // Inside a DefaultGeneratorScope, the scope's generator instead (on that thread).
 Generator& default_generator();
 
+// Restores default_generator()'s state when it goes out of scope: work that
+// draws as a side effect (load_model builds layers, whose initializers draw)
+// leaves a run's random stream as it was.
+class GeneratorStateGuard {
+ public:
+  GeneratorStateGuard() : state_(default_generator().state()) {}
+  ~GeneratorStateGuard() { default_generator().set_state(state_); }
+  GeneratorStateGuard(const GeneratorStateGuard&) = delete;
+  GeneratorStateGuard& operator=(const GeneratorStateGuard&) = delete;
+
+ private:
+  std::string state_;
+};
+
 // While alive, default_generator() on this thread is `g`. Data-parallel
 // training gives each rank's dropout a stream of its own this way, while the
 // process-wide generator, alike on every rank, orders the batches.

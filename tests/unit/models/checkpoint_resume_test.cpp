@@ -182,12 +182,21 @@ TEST_F(CheckpointResume, ARelativeLearningRateScheduleIsAppliedOncePerEpoch) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_bits(a[i], b[i]));
 }
 
-TEST_F(CheckpointResume, AFreshFitRefusesADirectoryWithAnEarlierRunsCheckpoints) {
+TEST_F(CheckpointResume, AFreshFitKeepsAnInterruptedRunsCheckpointsAndClearsAFinishedOnes) {
   auto first = new_model();
   EXPECT_THROW(first->fit(data_.x, data_.y_onehot, options(false, {std::make_shared<CrashAt>(12)})), Crash);
   auto again = new_model();
   EXPECT_THROW_WITH(again->fit(data_.x, data_.y_onehot, options(false)), ValueError,
-                    "already holds checkpoints of an earlier run (newest: checkpoint-000000010.safetensors)");
+                    "an earlier run that did not finish (newest: checkpoint-000000010.safetensors)");
+  EXPECT_EQ(train::list_checkpoints(dir_ + "/ckpt").size(), 2u);  // kept
+  again->fit(data_.x, data_.y_onehot, options(true));             // the interrupted run, finished
+  ::testing::internal::CaptureStderr();
+  auto fresh = new_model();
+  fresh->fit(data_.x, data_.y_onehot, options(false));  // a finished run's checkpoints make way
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("removed the 2 checkpoint(s) of a finished earlier run"),
+            std::string::npos);
+  const auto a = again->get_weights(), b = fresh->get_weights();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same_bits(a[i], b[i]));
 }
 
 TEST_F(CheckpointResume, ACorruptNewestCheckpointIsSkippedForTheOneBefore) {
