@@ -14,6 +14,11 @@ pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot-c++)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 # FFTW composes the privacy-loss distributions of the PRV accountant.
 pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)
+# NLopt: maximum likelihood of the GARCH(1,1) volatility baseline (bounded BOBYQA).
+pkg_check_modules(NLOPT REQUIRED IMPORTED_TARGET nlopt)
+# Boost.Math (headers only): the t, chi-squared, normal and binomial distributions
+# of the significance tests and VaR backtests.
+find_package(Boost 1.74 REQUIRED)
 # cpp-httplib: the scoring server's HTTP (Debian builds it as a shared library
 # with OpenSSL, so TLS is there). Chosen over Boost.Beast: see docs/serving.md.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

@@ -48,7 +48,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # What a program built against the installed headers and static libraries needs.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "libopenblas-openmp-dev, libblis-openmp-dev, libdnnl-dev, libfmt-dev, nlohmann-json3-dev, libtomlplusplus-dev, \
-libplplot-dev, libutf8proc-dev, zlib1g-dev, libssl-dev, libfftw3-dev, libcpp-httplib-dev, libopenmpi-dev, \
+libplplot-dev, libutf8proc-dev, zlib1g-dev, libssl-dev, libfftw3-dev, libnlopt-dev, libboost-dev, libcpp-httplib-dev, libopenmpi-dev, \
 pkgconf | pkg-config")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)

@@ -17,6 +17,8 @@ packages=(
   libssl-dev
   # FFTs for the PRV privacy accountant
   libfftw3-dev
+  # risk: GARCH maximum likelihood (NLopt) and the tests' distributions (Boost.Math)
+  libnlopt-dev libboost-dev
   # HTTP (and TLS through OpenSSL) for the scoring server, `deepfin serve`; the
   # openssl command makes the throwaway certificate of its TLS test
   libcpp-httplib-dev openssl
