@@ -44,6 +44,7 @@ enum class PointwiseLoss : uint8_t {
   huber,               // param = delta
   binary_xent_probs,   // on probabilities clipped to [param, 1 - param]
   binary_xent_logits,  // max(x, 0) - x t + log1p(exp(-|x|))
+  qlike,               // p a log variance, t a realized variance: t e^-p + p - log(t) - 1 (log(t) + 1 dropped at t = 0)
 };
 
 // sample_loss[s] = mean over per_sample elements of the loss term.

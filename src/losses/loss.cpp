@@ -64,6 +64,10 @@ Tensor MeanSquaredError::operator()(const Tensor& y_true, const Tensor& y_pred, 
   return mse_loss(y_pred, align_targets(y_true, y_pred), per_sample(w));
 }
 
+Tensor QLike::operator()(const Tensor& y_true, const Tensor& y_pred, const Tensor& w) const {
+  return qlike_loss(y_pred, align_targets(y_true, y_pred), per_sample(w));
+}
+
 Tensor MeanAbsoluteError::operator()(const Tensor& y_true, const Tensor& y_pred, const Tensor& w) const {
   return mae_loss(y_pred, align_targets(y_true, y_pred), per_sample(w));
 }

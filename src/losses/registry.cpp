@@ -9,7 +9,7 @@ namespace deepfin::losses {
 namespace {
 constexpr const char* kValidNames =
     "categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy, mse / mean_squared_error, "
-    "mae / mean_absolute_error, huber";
+    "mae / mean_absolute_error, huber, qlike";
 
 std::shared_ptr<Loss> build(const std::string& name, bool from_logits, double delta) {
   const std::string key = config::normalize_name(name);
@@ -19,6 +19,7 @@ std::shared_ptr<Loss> build(const std::string& name, bool from_logits, double de
   if (key == "mse" || key == "meansquarederror") return std::make_shared<MeanSquaredError>();
   if (key == "mae" || key == "meanabsoluteerror") return std::make_shared<MeanAbsoluteError>();
   if (key == "huber" || key == "huberloss") return std::make_shared<Huber>(delta);
+  if (key == "qlike") return std::make_shared<QLike>();
   throw ConfigError(fmt::format("unknown loss '{}'; valid names: {}", name, kValidNames));
 }
 }  // namespace

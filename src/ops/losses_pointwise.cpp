@@ -1,4 +1,4 @@
-// Losses that average one element-wise term per sample: mse, mae, huber, and the
+// Losses that average one element-wise term per sample: mse, mae, huber, qlike, and the
 // binary cross-entropies on logits (stable form) and on probabilities (Keras clipping).
 #include <fmt/format.h>
 
@@ -65,6 +65,22 @@ Tensor huber_loss(const Tensor& pred, const Tensor& target, double delta, const 
   if (!(delta > 0) || !std::isfinite(delta))
     throw ValueError(fmt::format("huber_loss: delta must be a positive number, got {}", delta));
   return pointwise_loss("huber_loss", PointwiseLoss::huber, delta, pred, target, weights);
+}
+
+Tensor qlike_loss(const Tensor& log_variance, const Tensor& target, const Tensor& weights) {
+  // A negative realized variance has no log: say which element, rather than return NaN.
+  if (target.defined() && is_floating(target.dtype())) {
+    const Tensor t = target.contiguous();
+    dispatch_floating("qlike_loss", t.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* v = t.data<T>();
+      for (int64_t i = 0; i < t.numel(); ++i)
+        if (v[i] < 0)
+          throw ValueError(fmt::format("qlike_loss: target element {} is {}, expected a realized variance >= 0", i,
+                                       static_cast<double>(v[i])));
+    });
+  }
+  return pointwise_loss("qlike_loss", PointwiseLoss::qlike, 0.0, log_variance, target, weights);
 }
 
 }  // namespace deepfin

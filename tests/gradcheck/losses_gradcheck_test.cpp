@@ -34,6 +34,7 @@ std::vector<LossCase> dense_cases() {
       {"mse_loss", [](auto& p, auto& t, auto& w) { return mse_loss(p, t, w); }, -2, 2, -2, 2},
       {"mae_loss", [](auto& p, auto& t, auto& w) { return mae_loss(p, t, w); }, -2, 2, -2, 2},
       {"huber_loss", [](auto& p, auto& t, auto& w) { return huber_loss(p, t, 0.7, w); }, -2, 2, -2, 2},
+      {"qlike_loss", [](auto& p, auto& t, auto& w) { return qlike_loss(p, t, w); }, -2, 2, 0.1, 3},
   };
 }
 

@@ -273,6 +273,18 @@ def loss_cases():
     # A 3-D regression target: the per-sample loss averages over every non-batch axis.
     names.append(op_case("mse_3d", "mse_loss", mse, {"pred": torch.randn(2, 3, 2), "target": torch.randn(2, 3, 2)},
                          no_grad=targets_fixed))
+
+    # QLIKE on a log-variance forecast s of a realized variance y >= 0, written from its
+    # formula: y e^-s + s - log(y) - 1, with log(y) + 1 dropped where y = 0.
+    def qlike(pred, target, weights=None):
+        const = torch.where(target > 0, torch.log(target.clamp_min(1e-300)) + 1, torch.zeros_like(target))
+        return reduce_keras(per_sample_mean(target * torch.exp(-pred) + pred - const), weights)
+
+    log_var, realized = torch.randn(n, 3), torch.rand(n, 3) * 2
+    realized[0, 1] = 0.0  # a day without a move
+    names.append(op_case("qlike", "qlike_loss", qlike, {"pred": log_var, "target": realized}, no_grad=targets_fixed))
+    names.append(op_case("qlike_weighted", "qlike_loss", qlike, {"pred": log_var, "target": realized,
+                                                                 "weights": weights}, no_grad=targets_fixed))
     return names
 
 

@@ -26,6 +26,8 @@ const std::vector<std::string> kLossCases = {
     "huber_delta0_5",
     "huber_delta0_5_weighted",
     "mse_3d",
+    "qlike",
+    "qlike_weighted",
 };
 
 Tensor run_loss(const Inputs& in, const nlohmann::json& attrs) {
@@ -36,6 +38,7 @@ Tensor run_loss(const Inputs& in, const nlohmann::json& attrs) {
   if (op == "sigmoid_binary_cross_entropy") return sigmoid_binary_cross_entropy(in.at("logits"), in.at("targets"), w);
   if (op == "mse_loss") return mse_loss(in.at("pred"), in.at("target"), w);
   if (op == "mae_loss") return mae_loss(in.at("pred"), in.at("target"), w);
+  if (op == "qlike_loss") return qlike_loss(in.at("pred"), in.at("target"), w);
   if (op == "huber_loss") return huber_loss(in.at("pred"), in.at("target"), attrs.at("delta").get<double>(), w);
   throw ValueError(fmt::format("loss parity: unknown op {}", op));
 }

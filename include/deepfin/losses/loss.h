@@ -70,6 +70,16 @@ class MeanAbsoluteError final : public Loss {
   std::string class_name() const override { return "MeanAbsoluteError"; }
 };
 
+// Volatility forecasting: y_pred is the log of a variance forecast, y_true the realized
+// variance (>= 0). QLIKE (Patton 2011), robust to noise in the realized variance, and the
+// Gaussian negative log-likelihood up to a constant; 0 when exp(y_pred) = y_true.
+class QLike final : public Loss {
+ public:
+  QLike() : Loss("qlike", false) {}
+  Tensor operator()(const Tensor& y_true, const Tensor& y_pred, const Tensor& sample_weight = {}) const override;
+  std::string class_name() const override { return "QLike"; }
+};
+
 // 0.5 e^2 where |e| <= delta, delta (|e| - 0.5 delta) beyond.
 class Huber final : public Loss {
  public:
@@ -85,7 +95,7 @@ class Huber final : public Loss {
 
 // By Keras function or class name, case- and underscore-blind: categorical_crossentropy,
 // sparse_categorical_crossentropy, binary_crossentropy, mse / mean_squared_error,
-// mae / mean_absolute_error, huber. Unknown → ConfigError listing the valid names.
+// mae / mean_absolute_error, huber, qlike. Unknown → ConfigError listing the valid names.
 std::shared_ptr<Loss> get(const std::string& name, bool from_logits = false);
 // {"class_name": ..., "config": {...}} (as serialize writes), or a plain name string.
 std::shared_ptr<Loss> from_config(const nlohmann::json& j);

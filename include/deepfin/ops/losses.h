@@ -20,5 +20,10 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& targets, const Te
 Tensor mse_loss(const Tensor& pred, const Tensor& target, const Tensor& weights = {});
 Tensor mae_loss(const Tensor& pred, const Tensor& target, const Tensor& weights = {});
 Tensor huber_loss(const Tensor& pred, const Tensor& target, double delta = 1.0, const Tensor& weights = {});
+// QLIKE (Patton 2011) of a variance forecast given as its log, against a realized variance
+// target >= 0: target e^-log_variance + log_variance - log(target) - 1, which is 0 when the
+// forecast is exact; the Gaussian negative log-likelihood up to a constant. (log(target) + 1
+// is dropped where target = 0.) Gradient in log_variance: 1 - target e^-log_variance.
+Tensor qlike_loss(const Tensor& log_variance, const Tensor& target, const Tensor& weights = {});
 
 }  // namespace deepfin

@@ -143,6 +143,24 @@ TEST(Losses, RegressionLossesAverageEachSample) {
   for (size_t i = 0; i < 6; ++i) EXPECT_NEAR(got[i], expected[i], 1e-12) << i;
 }
 
+TEST(Losses, QlikeIsZeroAtTheRealizedVarianceAndNamesANegativeTarget) {
+  // log-variance forecasts of realized variances 2, 0.5 and 0 (a day without a move).
+  Tensor pred = t64({std::log(2.0), 0.0, -1.0}, {3, 1}).set_requires_grad();
+  Tensor target = t64({2.0, 0.5, 0.0}, {3, 1});
+  // terms: 0; 0.5 - log(0.5) - 1; -1 (only s is left where y = 0).
+  EXPECT_NEAR(qlike_loss(pred, target).item(), (0 + (0.5 - std::log(0.5) - 1) - 1) / 3, 1e-12);
+  qlike_loss(pred, target).backward();
+  const std::vector<double> g = pred.grad().to_vector<double>();
+  EXPECT_NEAR(g[0], 0.0, 1e-12);
+  EXPECT_NEAR(g[1], (1 - 0.5) / 3, 1e-12);
+  EXPECT_NEAR(g[2], 1.0 / 3, 1e-12);
+  expect_error<ValueError>(
+      [] {
+        qlike_loss(t64({0.0}, {1, 1}), t64({-1e-4}, {1, 1}));
+      },
+      {"qlike_loss", "target element 0", "-0.0001"});
+}
+
 TEST(Losses, Float32AgreesWithFloat64) {
   Tensor x64 = t64({0.3, -0.2, 1.5, 0.1, 0.0, -2.0}, {2, 3});
   Tensor y64 = t64({0, 0, 1, 1, 0, 0}, {2, 3});

@@ -39,8 +39,11 @@ inline T term(T p, T t, T param) {
   } else if constexpr (K == PointwiseLoss::binary_xent_probs) {
     const T pc = clip(p, param, T(1) - param);
     return -(t * std::log(pc) + (T(1) - t) * std::log(T(1) - pc));
-  } else {
+  } else if constexpr (K == PointwiseLoss::binary_xent_logits) {
     return (p > 0 ? p : T(0)) - p * t + std::log1p(std::exp(-std::abs(p)));
+  } else {
+    // QLIKE of the variance e^p: 0 when e^p = t, and t/e^p - log(t/e^p) - 1 otherwise.
+    return t * std::exp(-p) + p - (t > 0 ? std::log(t) + T(1) : T(0));
   }
 }
 
@@ -56,8 +59,10 @@ inline T d_pred(T p, T t, T param) {
   } else if constexpr (K == PointwiseLoss::binary_xent_probs) {
     if (!(p >= param && p <= T(1) - param)) return T(0);  // clipped: no gradient, as in Keras
     return -t / p + (T(1) - t) / (T(1) - p);
-  } else {
+  } else if constexpr (K == PointwiseLoss::binary_xent_logits) {
     return stable_sigmoid(p) - t;
+  } else {
+    return T(1) - t * std::exp(-p);
   }
 }
 
@@ -70,6 +75,9 @@ inline T d_target(T p, T t, T param) {
     (void)t;
     (void)param;
     return -p;
+  } else if constexpr (K == PointwiseLoss::qlike) {
+    (void)param;
+    return std::exp(-p) - (t > 0 ? T(1) / t : T(0));
   } else {
     return -d_pred<K>(p, t, param);  // the others depend on p - t only
   }

@@ -142,6 +142,8 @@ void pointwise_loss(PointwiseLoss kind, const T* pred, const T* target, int64_t 
     case PointwiseLoss::binary_xent_logits:
       return pointwise_forward<PointwiseLoss::binary_xent_logits>(pred, target, samples, per_sample, param,
                                                                   sample_loss);
+    case PointwiseLoss::qlike:
+      return pointwise_forward<PointwiseLoss::qlike>(pred, target, samples, per_sample, param, sample_loss);
   }
 }
 
@@ -164,6 +166,9 @@ void pointwise_loss_backward(PointwiseLoss kind, const T* pred, const T* target,
     case PointwiseLoss::binary_xent_logits:
       return pointwise_backward<PointwiseLoss::binary_xent_logits>(pred, target, sample_scale, samples, per_sample,
                                                                    param, grad_pred, grad_target);
+    case PointwiseLoss::qlike:
+      return pointwise_backward<PointwiseLoss::qlike>(pred, target, sample_scale, samples, per_sample, param, grad_pred,
+                                                      grad_target);
   }
 }
 
