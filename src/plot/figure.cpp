@@ -153,6 +153,11 @@ Figure& Figure::x_axis_dates() {
   return *this;
 }
 
+Figure& Figure::y_axis_log() {
+  y_log_ = true;
+  return *this;
+}
+
 Figure& Figure::size(int width_px, int height_px) {
   if (width_px < 100 || width_px > 10000 || height_px < 100 || height_px > 10000) {
     throw ValueError(

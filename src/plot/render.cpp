@@ -59,6 +59,14 @@ std::pair<double, double> padded(double lo, double hi, double pad_fraction) {
   return {lo - pad, hi + pad};
 }
 
+// y as drawn: log10(y) on a logarithmic axis (PLplot labels such an axis 10^k).
+std::vector<double> plotted_y(const Figure& f, const std::vector<double>& y) {
+  std::vector<double> out(y);
+  if (f.y_log())
+    for (double& v : out) v = std::log10(v);
+  return out;
+}
+
 // The inside corner of the plot with the fewest data points, so the legend hides the least.
 int emptiest_corner(const Figure& f, double x0, double x1, double y0, double y1) {
   constexpr std::array<int, 4> corners{PL_POSITION_TOP | PL_POSITION_RIGHT, PL_POSITION_BOTTOM | PL_POSITION_RIGHT,
@@ -74,12 +82,13 @@ int emptiest_corner(const Figure& f, double x0, double x1, double y0, double y1)
   };
   for (const auto& s : f.series()) {
     const double scale = f.dates() ? kSecondsPerDay : 1.0;
+    const std::vector<double> y = plotted_y(f, s.y);
     for (size_t i = 0; i < s.x.size(); ++i) {
-      count(s.x[i] * scale, s.y[i]);
+      count(s.x[i] * scale, y[i]);
       if (i + 1 < s.x.size()) {  // sample long segments too (a diagonal has only two points)
         for (int k = 1; k < 16; ++k) {
           const double t = k / 16.0;
-          count((s.x[i] + t * (s.x[i + 1] - s.x[i])) * scale, s.y[i] + t * (s.y[i + 1] - s.y[i]));
+          count((s.x[i] + t * (s.x[i + 1] - s.x[i])) * scale, y[i] + t * (y[i + 1] - y[i]));
         }
       }
     }
@@ -121,13 +130,16 @@ void render_lines(const Figure& f, plstream& pls) {
   const double scale = f.dates() ? kSecondsPerDay : 1.0;
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   for (const auto& s : f.series()) {
+    const std::vector<double> y = plotted_y(f, s.y);
     for (size_t i = 0; i < s.x.size(); ++i) {
       x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
-      y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+      y0 = std::min(y0, y[i]), y1 = std::max(y1, y[i]);
     }
   }
   std::tie(x0, x1) = f.x_limits().set ? std::pair{f.x_limits().lo, f.x_limits().hi} : padded(x0, x1, 0.0);
-  std::tie(y0, y1) = f.y_limits().set ? std::pair{f.y_limits().lo, f.y_limits().hi} : padded(y0, y1, 0.05);
+  std::tie(y0, y1) = f.y_limits().set
+                         ? std::pair{plotted_y(f, {f.y_limits().lo})[0], plotted_y(f, {f.y_limits().hi})[0]}
+                         : padded(y0, y1, 0.05);
   x0 *= scale, x1 *= scale;
 
   viewport(pls, f, 90, 30, 70, 50);
@@ -135,7 +147,7 @@ void render_lines(const Figure& f, plstream& pls) {
   if (f.dates()) pls.timefmt("%Y-%m");
   pls.col0(kGridGrey);
   pls.width(0.8);
-  pls.box(f.dates() ? "gd" : "g", 0, 0, "g", 0, 0);
+  pls.box(f.dates() ? "gd" : "g", 0, 0, f.y_log() ? "gl" : "g", 0, 0);
 
   for (const auto& s : f.series()) {
     std::vector<double> x(s.x);
@@ -145,15 +157,15 @@ void render_lines(const Figure& f, plstream& pls) {
     if (s.style.width > 0) {
       pls.lsty(s.style.dashed ? 2 : 1);
       pls.width(s.style.width);
-      pls.line(n, x.data(), s.y.data());
+      pls.line(n, x.data(), plotted_y(f, s.y).data());
     }
-    if (s.style.points) pls.string(n, x.data(), s.y.data(), kMarker);
+    if (s.style.points) pls.string(n, x.data(), plotted_y(f, s.y).data(), kMarker);
   }
 
   pls.lsty(1);
   pls.width(1.0);
   pls.col0(kBlack);
-  pls.box(f.dates() ? "bcnstd" : "bcnst", 0, 0, "bcnstv", 0, 0);
+  pls.box(f.dates() ? "bcnstd" : "bcnst", 0, 0, f.y_log() ? "bcnstvl" : "bcnstv", 0, 0);
   pls.lab(escape(f.x_label()).c_str(), escape(f.y_label()).c_str(), escape(f.title()).c_str());
   legend(pls, f, emptiest_corner(f, x0, x1, y0, y1));
 }

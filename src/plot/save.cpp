@@ -103,6 +103,17 @@ void Figure::save(const std::string& path) const {
         fmt::format("figure '{}': cannot save as '{}': the file name must end in .png or .svg", title_, path));
   }
   if (kind_ == Kind::kEmpty) throw ValueError(fmt::format("figure '{}': nothing to draw in '{}'", title_, path));
+  if (y_log_) {
+    if (kind_ != Kind::kLines)
+      throw ValueError(fmt::format("figure '{}': a logarithmic y axis needs a line chart", title_));
+    for (const auto& s : series_)
+      for (size_t i = 0; i < s.y.size(); ++i)
+        if (!(s.y[i] > 0))
+          throw ValueError(fmt::format("figure '{}': series '{}' has y[{}] = {}, which a logarithmic axis cannot show",
+                                       title_, s.label, i, s.y[i]));
+    if (y_range_.set && !(y_range_.lo > 0))
+      throw ValueError(fmt::format("figure '{}': a logarithmic axis needs a positive y range", title_));
+  }
 
   std::lock_guard<std::mutex> lock(plplot_mutex());
   // PLplot opens the file itself, by name: it writes the writer's temporary file.

@@ -50,6 +50,9 @@ class Figure {
   Figure& y_range(double lo, double hi);
   // x values are days since 1970-01-01; ticks are labelled YYYY-MM.
   Figure& x_axis_dates();
+  // A logarithmic y axis (for curves spanning decades, such as equity over many years).
+  // Line figures only; save() throws ValueError if a y value is not positive.
+  Figure& y_axis_log();
   // Image size in pixels (default 900 x 600); ValueError outside [100, 10000].
   Figure& size(int width_px, int height_px);
 
@@ -90,6 +93,7 @@ class Figure {
   Range x_limits() const { return x_range_; }
   Range y_limits() const { return y_range_; }
   bool dates() const { return dates_; }
+  bool y_log() const { return y_log_; }
   int width() const { return width_; }
   int height() const { return height_; }
 
@@ -104,6 +108,7 @@ class Figure {
   Heatmap heatmap_;
   Range x_range_, y_range_;
   bool dates_ = false;
+  bool y_log_ = false;
   int width_ = 900, height_ = 600;
   int next_color_ = 0;
 };

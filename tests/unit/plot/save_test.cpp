@@ -59,6 +59,26 @@ TEST(FigureSave, BadExtensionIsValueError) {
   EXPECT_TRUE(dir.entries().empty());
 }
 
+TEST(FigureSave, ALogAxisNeedsPositiveValuesOfALineChart) {
+  TempDir dir;
+  Figure ok("growth", "year", "wealth");
+  ok.line({0, 1, 2}, {1, 10, 100}, "x10 a year").y_axis_log();
+  ok.save(dir.file("log.png"));
+  EXPECT_EQ(png_size(dir.file("log.png")), std::make_pair(900u, 600u));
+  Figure zero("growth", "year", "wealth");
+  zero.line({0, 1}, {1, 0}, "ruin").y_axis_log();
+  try {
+    zero.save(dir.file("zero.png"));
+    ADD_FAILURE() << "a zero on a log axis";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("series 'ruin' has y[1] = 0"), std::string::npos) << e.what();
+  }
+  Figure bars("b", "", "");
+  bars.horizontal_bars({"a"}, {1.0}).y_axis_log();
+  EXPECT_THROW(bars.save(dir.file("bars.png")), ValueError);
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"log.png"});
+}
+
 TEST(FigureSave, EmptyFigureIsValueError) {
   TempDir dir;
   EXPECT_THROW(Figure("empty", "x", "y").save(dir.file("e.png")), ValueError);

@@ -67,6 +67,46 @@ TEST(ForecastFigures, WritesPngAndSvg) {
   EXPECT_NE(head(dir.sub("equity.svg"), 200).find("<svg"), std::string::npos);
 }
 
+TEST(ForecastFigures, EquityThatSpansMoreThanTenfoldIsDrawnOnALogAxis) {
+  ScratchDir dir;
+  const Series s = sample_series();
+  std::vector<double> steady, soaring;
+  for (size_t i = 0; i < s.days.size(); ++i) {
+    steady.push_back(1 + 0.01 * static_cast<double>(i));
+    soaring.push_back(std::exp(0.06 * static_cast<double>(i)));  // 1 to 34x
+  }
+  EXPECT_FALSE(equity_figure(s.days, {{"steady", steady}}, "Equity").y_log());
+  const plot::Figure both = equity_figure(s.days, {{"steady", steady}, {"soaring", soaring}}, "Equity");
+  EXPECT_TRUE(both.y_log());
+  EXPECT_EQ(both.y_label(), "equity (start = 1, log scale)");
+  plot_equity(s.days, {{"steady", steady}, {"soaring", soaring}}, "Equity", dir.sub("log.png"));
+  EXPECT_EQ(head(dir.sub("log.png"), 8), kPngMagic);
+  // A curve that loses everything cannot go on a log axis: it stays linear.
+  std::vector<double> ruined = soaring;
+  ruined.back() = 0.0;
+  EXPECT_FALSE(equity_figure(s.days, {{"ruined", ruined}}, "Equity").y_log());
+}
+
+TEST(ForecastFigures, ReturnsAndVolatilityFigures) {
+  ScratchDir dir;
+  const Series s = sample_series();
+  std::vector<double> actual, forecast, realized, model;
+  for (size_t i = 0; i < s.days.size(); ++i) {
+    actual.push_back(0.01 * std::sin(static_cast<double>(i)));
+    forecast.push_back(0.001);
+    realized.push_back(actual.back() * actual.back());
+    model.push_back(5e-5);
+  }
+  plot_forecast_returns(s.days, actual, forecast, "returns", dir.sub("returns.png"));
+  EXPECT_EQ(head(dir.sub("returns.png"), 8), kPngMagic);
+  plot_volatility(s.days, realized, {{"model", model}}, 252, 1, "volatility", dir.sub("volatility.png"));
+  EXPECT_EQ(head(dir.sub("volatility.png"), 8), kPngMagic);
+  EXPECT_THROW(plot_volatility(s.days, realized, {{"short", {1e-4}}}, 252, 1, "v", dir.sub("bad.png")), ShapeError);
+  EXPECT_THROW(plot_volatility(s.days, realized, {}, 0, 1, "v", dir.sub("bad.png")), ValueError);
+  EXPECT_THROW(plot_forecast_returns(s.days, actual, {0.1}, "r", dir.sub("bad.png")), ShapeError);
+  EXPECT_FALSE(std::filesystem::exists(dir.sub("bad.png")));
+}
+
 TEST(ForecastFigures, BadInputLeavesNoFile) {
   ScratchDir dir;
   Series s = sample_series();
