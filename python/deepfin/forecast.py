@@ -17,7 +17,9 @@ class Forecaster:
 
     ``backtest()`` refits walk-forward over the test span (as ``deepfin backtest``);
     ``fit()`` fits once on the span before it (as ``deepfin train``). Keyword tables
-    override the job's (``fit={"epochs": 2}``). Both return the result (``.metrics``, ``.strategy``, ``.dates``, ``.predicted``, ``.summary``).
+    override the job's (``fit={"epochs": 2}``). Both return the result (``.metrics``, ``.strategy``,
+    ``.dates``, ``.predicted``, ``.summary``, ``.significance``, ``.warning``; with
+    ``[window] target = "variance"``: ``.realized_variance``, ``.variance_forecasts``).
     """
 
     def __init__(self, job: JobLike, **tables: Any) -> None:

@@ -5,6 +5,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+
 #include "bindings.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
@@ -30,6 +32,14 @@ py::dict strategy_dict(const backtest::StrategyResult& s) {
                   py::arg("exposure") = s.exposure, py::arg("equity") = s.equity, py::arg("positions") = s.positions);
 }
 
+// A variance model's forecast has no log return or price; a return model's has no variance.
+py::dict next_dict(const tasks::NextForecast& n) {
+  if (n.kind == "variance")
+    return py::dict(py::arg("variance") = n.variance, py::arg("volatility") = std::sqrt(n.variance),
+                    py::arg("after") = n.after);
+  return py::dict(py::arg("log_return") = n.log_return, py::arg("price") = n.price, py::arg("after") = n.after);
+}
+
 }  // namespace
 
 void bind_forecast(py::module_& m) {
@@ -41,6 +51,25 @@ void bind_forecast(py::module_& m) {
       .def_readonly("predicted", &tasks::ForecastResult::predicted)
       .def_readonly("forecast_log_return", &tasks::ForecastResult::forecast_log_return)
       .def_readonly("summary", &tasks::ForecastResult::summary)
+      .def_readonly("target_kind", &tasks::ForecastResult::target_kind)
+      .def_readonly("warning", &tasks::ForecastResult::warning)
+      .def_readonly("realized_variance", &tasks::ForecastResult::realized)
+      .def_readonly("variance_forecasts", &tasks::ForecastResult::variance_forecasts)
+      .def_property_readonly(
+          "significance",
+          [](const tasks::ForecastResult& r) {
+            py::dict d;
+            if (r.versus_random_walk)
+              d["versus_random_walk"] = py::dict(py::arg("statistic") = r.versus_random_walk->statistic,
+                                                 py::arg("p_value") = r.versus_random_walk->p_value,
+                                                 py::arg("mean_difference") = r.versus_random_walk->mean_difference);
+            if (r.sharpe_versus_hold)
+              d["sharpe_versus_hold"] = py::dict(py::arg("difference") = r.sharpe_versus_hold->difference,
+                                                 py::arg("lower") = r.sharpe_versus_hold->lower,
+                                                 py::arg("upper") = r.sharpe_versus_hold->upper,
+                                                 py::arg("p_value") = r.sharpe_versus_hold->p_value);
+            return d;
+          })
       .def_property_readonly("metrics",
                              [](const tasks::ForecastResult& r) {
                                return py::dict(py::arg("model") = forecast_metrics_dict(r.model),
@@ -75,19 +104,11 @@ void bind_forecast(py::module_& m) {
       .def_property_readonly("horizon", &tasks::SavedForecaster::horizon)
       .def(
           "next",
-          [](const tasks::SavedForecaster& f, const data::Table& rows) {
-            const tasks::NextForecast n = f.next(f.read(rows));
-            return py::dict(py::arg("log_return") = n.log_return, py::arg("price") = n.price,
-                            py::arg("after") = n.after);
-          },
+          [](const tasks::SavedForecaster& f, const data::Table& rows) { return next_dict(f.next(f.read(rows))); },
           py::arg("rows"))
       .def(
           "next_from_file",
-          [](const tasks::SavedForecaster& f, const std::string& path) {
-            const tasks::NextForecast n = f.next(f.read(path));
-            return py::dict(py::arg("log_return") = n.log_return, py::arg("price") = n.price,
-                            py::arg("after") = n.after);
-          },
+          [](const tasks::SavedForecaster& f, const std::string& path) { return next_dict(f.next(f.read(path))); },
           py::arg("path"));
 }
 

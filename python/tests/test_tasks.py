@@ -104,6 +104,29 @@ def test_forecaster_fit_and_saved_forecaster(shared, tmp_path):
     assert np.isfinite(nxt["price"]) and nxt["after"]
 
 
+def test_forecaster_of_variance_against_ewma_and_garch(shared, tmp_path):
+    f = deepfin.Forecaster("examples/volatility_sp500.toml", fit={"epochs": 1})
+    result = f.fit()
+    assert result.target_kind == "variance"
+    names = [name for name, _ in result.variance_forecasts]
+    assert names[0] == "model" and names[2] == "GARCH(1,1)"
+    assert len(result.realized_variance) == len(result.variance_forecasts[0][1]) > 100
+    assert "Diebold-Mariano" in result.summary and "Basel zone" in result.summary
+    f.save(tmp_path / "v.safetensors")
+    saved = deepfin.load_forecaster(tmp_path / "v.safetensors")
+    nxt = saved.next(pd.read_csv(shared / "sp500_fred_daily" / "fred_sp500.csv").dropna().tail(200))
+    assert 0 < nxt["variance"] < 0.01 and nxt["volatility"] == pytest.approx(np.sqrt(nxt["variance"]))
+    assert "price" not in nxt
+
+
+def test_return_forecasts_carry_their_significance(shared):
+    result = deepfin.Forecaster("examples/forecast_sp500.toml", fit={"epochs": 1}).fit()
+    sig = result.significance
+    assert 0 <= sig["versus_random_walk"]["p_value"] <= 1
+    assert sig["sharpe_versus_hold"]["lower"] <= sig["sharpe_versus_hold"]["upper"]
+    assert result.warning == ""  # the S&P 500 is a traded price
+
+
 def test_run_a_job_file_like_the_command(tmp_path, shared):
     job = deepfin.jobs.merged_job(GERMAN, {**FAST, "output": {"model": str(tmp_path / "m.safetensors")}})
     events = deepfin.run(job, "train", verbose=False)

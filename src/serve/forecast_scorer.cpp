@@ -4,6 +4,8 @@
 // it implies after the last row.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "deepfin/serve/request_error.h"
 #include "deepfin/tasks/saved_forecaster.h"
 #include "serve/json_fields.h"
@@ -65,10 +67,15 @@ class ForecastScorer final : public Scorer {
     std::vector<nlohmann::json> out;
     for (const Instances* i : batch) {
       const tasks::NextForecast f = forecaster_.next(static_cast<const Window*>(i)->series);
-      out.push_back({{"predictions", nlohmann::json::array({{{"log_return", f.log_return},
-                                                             {"price", f.price},
-                                                             {"after", f.after},
-                                                             {"horizon", forecaster_.horizon()}}})}});
+      nlohmann::json p = {{"after", f.after}, {"horizon", forecaster_.horizon()}};
+      if (f.kind == "variance") {
+        p["variance"] = f.variance;
+        p["volatility"] = std::sqrt(f.variance);
+      } else {
+        p["log_return"] = f.log_return;
+        p["price"] = f.price;
+      }
+      out.push_back({{"predictions", nlohmann::json::array({p})}});
     }
     return out;
   }
@@ -82,9 +89,15 @@ class ForecastScorer final : public Scorer {
               {"date_format", forecaster_.read_options().date_format},
               {"window", forecaster_.sequence_length()}}},
             {"output",
-             {{"log_return", fmt::format("forecast log({0}[t + {1}] / {0}[t]), t the last row", forecaster_.target(),
-                                         forecaster_.horizon())},
-              {"price", "the last row's price times exp(log_return)"}}},
+             forecaster_.target_kind() == "variance"
+                 ? nlohmann::json{{"variance",
+                                   fmt::format("forecast sum of the squared log returns of {} over t + 1 .. t + {}, "
+                                               "t the last row",
+                                               forecaster_.target(), forecaster_.horizon())},
+                                  {"volatility", "the square root of variance"}}
+                 : nlohmann::json{{"log_return", fmt::format("forecast log({0}[t + {1}] / {0}[t]), t the last row",
+                                                             forecaster_.target(), forecaster_.horizon())},
+                                  {"price", "the last row's price times exp(log_return)"}}},
             {"target", forecaster_.target()},
             {"horizon", forecaster_.horizon()}};
   }

@@ -10,29 +10,68 @@
 #include "job_commands.h"
 
 namespace deepfin::cli {
+namespace {
+
+// The machine-readable line of a variance job: each forecaster's mean QLIKE.
+nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward) {
+  nlohmann::json qlike = nlohmann::json::object();
+  for (const auto& [name, q] : r.mean_qlike) qlike[name] = q;
+  nlohmann::json tests = nlohmann::json::array(), var = nlohmann::json::array();
+  for (const auto& c : r.variance_comparisons)
+    tests.push_back({{"baseline", c.baseline},
+                     {"loss", c.loss},
+                     {"statistic", c.test.statistic},
+                     {"p_value", c.test.p_value},
+                     {"verdict", backtest::to_string(c.verdict)}});
+  for (const auto& [name, b] : r.var_backtests)
+    var.push_back({{"forecaster", name},
+                   {"level", b.level},
+                   {"exceptions", b.exceptions},
+                   {"kupiec_p", b.kupiec_p},
+                   {"independence_p", b.independence_p},
+                   {"zone", backtest::to_string(b.light)}});
+  return {{"event", walk_forward ? "backtest" : "test"},
+          {"points", r.realized.size()},
+          {"mean_qlike", qlike},
+          {"diebold_mariano", tests},
+          {"value_at_risk", var}};
+}
+
+}  // namespace
 
 int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed, bool walk_forward) {
   const tasks::ForecastTask task(job);
   const tasks::ForecastResult r = task.run(seed, walk_forward, printer(ctx));
-  nlohmann::json event = {
-      {"event", walk_forward ? "backtest" : "test"},
-      {"points", r.actual.size()},
-      {"model",
-       {{"mae", r.model.mae},
-        {"rmse", r.model.rmse},
-        {"mape", r.model.mape},
-        {"directional_accuracy", r.model.directional_accuracy}}},
-      {"random_walk", {{"mae", r.random_walk.mae}, {"rmse", r.random_walk.rmse}, {"mape", r.random_walk.mape}}},
-      {"always_up", {{"directional_accuracy", r.always_up.directional_accuracy}}},
-      {"strategy",
-       {{"cumulative_return", r.strategy.cumulative_return},
-        {"sharpe", r.strategy.sharpe},
-        {"max_drawdown", r.strategy.max_drawdown},
-        {"turnover", r.strategy.turnover}}},
-      {"buy_and_hold",
-       {{"cumulative_return", r.buy_and_hold.cumulative_return},
-        {"sharpe", r.buy_and_hold.sharpe},
-        {"max_drawdown", r.buy_and_hold.max_drawdown}}}};
+  nlohmann::json event =
+      r.target_kind == "variance"
+          ? variance_event(r, walk_forward)
+          : nlohmann::json{{"event", walk_forward ? "backtest" : "test"},
+                           {"points", r.actual.size()},
+                           {"model",
+                            {{"mae", r.model.mae},
+                             {"rmse", r.model.rmse},
+                             {"mape", r.model.mape},
+                             {"directional_accuracy", r.model.directional_accuracy}}},
+                           {"random_walk",
+                            {{"mae", r.random_walk.mae}, {"rmse", r.random_walk.rmse}, {"mape", r.random_walk.mape}}},
+                           {"always_up", {{"directional_accuracy", r.always_up.directional_accuracy}}},
+                           {"strategy",
+                            {{"cumulative_return", r.strategy.cumulative_return},
+                             {"sharpe", r.strategy.sharpe},
+                             {"max_drawdown", r.strategy.max_drawdown},
+                             {"turnover", r.strategy.turnover}}},
+                           {"buy_and_hold",
+                            {{"cumulative_return", r.buy_and_hold.cumulative_return},
+                             {"sharpe", r.buy_and_hold.sharpe},
+                             {"max_drawdown", r.buy_and_hold.max_drawdown}}},
+                           {"diebold_mariano_p",
+                            r.versus_random_walk ? nlohmann::json(r.versus_random_walk->p_value) : nlohmann::json()},
+                           {"sharpe_difference", r.sharpe_versus_hold
+                                                     ? nlohmann::json{{"difference", r.sharpe_versus_hold->difference},
+                                                                      {"lower", r.sharpe_versus_hold->lower},
+                                                                      {"upper", r.sharpe_versus_hold->upper}}
+                                                     : nlohmann::json()},
+                           {"warning", r.warning}};
   print_event(ctx, r.summary, event);
   if (!job.output.write) return 0;  // a rank other than 0: rank 0 writes the report
   const std::string dir = job.report_dir();
@@ -40,7 +79,9 @@ int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   if (!job.output.predictions.empty()) task.write_predictions(r, job.output.predictions);
   if (r.fitted) print_privacy(ctx, *r.fitted);  // the last fit's; a walk-forward refits many times
   if (!job.output.model.empty()) task.save(r, job.output.model);
-  print_event(ctx, fmt::format("wrote {}/{} with forecast.png and equity.png", dir, name),
+  print_event(ctx,
+              fmt::format("wrote {}/{} with {}", dir, name,
+                          r.target_kind == "variance" ? "volatility.png" : "forecast.png, returns.png and equity.png"),
               nlohmann::json{{"event", "report"}, {"path", dir}});
   return 0;
 }

@@ -25,6 +25,11 @@ struct ForecastData {
   std::vector<double> price;  // the target column [T]
   std::vector<double> label;  // [T]: log(P_t / P_{t - horizon}); NaN for t < horizon
   int64_t sequence_length = 0, horizon = 1;
+  std::string target_kind = "return";  // or "variance"
+  std::vector<double> returns;         // the target's log returns [T]; NaN at 0
+  // Variance target only, each [T]: at T, the realized variance of the h returns ending at T,
+  // and the EWMA's forecast of it made at T - h (the label is their ratio).
+  std::vector<double> realized, ewma_forecast;
   int64_t first_last_input = 0;  // last_input(0)
   int64_t num_samples = 0;
   int64_t last_input(int64_t s) const { return first_last_input + s; }
@@ -35,6 +40,11 @@ struct ForecastData {
 // rolling means and volatilities of it over the given windows; `names` receives their names.
 data::Columns series_features(const data::TimeSeries& series, const std::vector<int64_t>& rolling_mean,
                               const std::vector<int64_t>& rolling_volatility, std::vector<std::string>* names);
+
+// The variance target's extra feature and baseline: the RiskMetrics EWMA of the log returns
+// (r[0] is NaN and skipped), started from the mean square of the first 22 returns, which are
+// its warm-up: out[t] is the next-period forecast made at t, NaN for t < 22.
+std::vector<double> ewma_feature_variance(const std::vector<double>& log_returns, double lambda);
 
 // ValueError (naming the lengths) when the series is too short for the window.
 ForecastData load_forecast_data(const ForecastSpec& spec);

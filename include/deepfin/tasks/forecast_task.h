@@ -3,19 +3,39 @@
 // sequence model of the next log return out, judged the way the field judges
 // one. Walk-forward evaluation on the last share of the series (retrain every k
 // points, expanding or rolling window), the random walk and "always up" on the
-// same points, and a long/flat strategy on the forecasts against buy-and-hold.
+// same points, and a long/flat strategy on the forecasts against buy-and-hold, each
+// comparison with its significance. With [window] target = "variance" it forecasts
+// realized variance instead, against EWMA and GARCH(1,1), with VaR backtests.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deepfin/backtest/forecast_metrics.h"
+#include "deepfin/backtest/significance.h"
 #include "deepfin/backtest/strategy.h"
+#include "deepfin/backtest/unit_root.h"
+#include "deepfin/backtest/value_at_risk.h"
 #include "deepfin/models/model.h"
 #include "deepfin/tasks/job_spec.h"
 #include "deepfin/tasks/progress.h"
 
 namespace deepfin::tasks {
+
+// One Diebold-Mariano comparison of the variance model with a baseline, on one loss.
+struct VarianceComparison {
+  std::string baseline, loss;  // e.g. "GARCH(1,1)", "QLIKE"
+  backtest::DieboldMariano test;
+  backtest::Verdict verdict = backtest::Verdict::ties;
+};
+
+// The VaR/ES backtest of one forecaster at one level.
+struct VarianceVarBacktest {
+  std::string forecaster;
+  backtest::VarBacktest backtest;
+};
 
 struct ForecastResult {
   bool walk_forward = false;  // false: one fit on the span before the test span
@@ -26,7 +46,22 @@ struct ForecastResult {
   std::vector<double> days, equity_days;  // fractional years, for the figures
   backtest::ForecastMetrics model, random_walk, always_up;
   backtest::StrategyResult strategy, buy_and_hold;
-  std::string summary;  // the metrics and strategy tables, as printed and put in the report
+  // Is the difference real? Squared errors of the model's level forecasts against the random
+  // walk's, and the long/flat strategy's Sharpe ratio against buy-and-hold's.
+  std::optional<backtest::DieboldMariano> versus_random_walk;
+  std::optional<backtest::SharpeDifference> sharpe_versus_hold;
+  backtest::AdfTest adf;  // on the log of the target (unless [backtest] tradable is set): does it wander like a price?
+  std::string warning;    // non-empty when the target does not look like a traded price (or could not be tested)
+  // [window] target = "variance": per test point, the realized variance, each forecaster's
+  // variance forecast (model, EWMA, GARCH(1,1)) and the returns the VaR was made for.
+  std::string target_kind = "return";
+  std::vector<double> realized;
+  std::vector<std::pair<std::string, std::vector<double>>> variance_forecasts;
+  std::vector<double> next_returns;
+  std::vector<std::pair<std::string, double>> mean_qlike;  // per forecaster, in variance_forecasts' order
+  std::vector<VarianceComparison> variance_comparisons;
+  std::vector<VarianceVarBacktest> var_backtests;  // horizon 1 only
+  std::string summary;                             // the metrics and strategy tables, as printed and put in the report
   // The last fitted model, with its scalers and feature layout attached for the model file.
   std::shared_ptr<models::Model> fitted;
 };

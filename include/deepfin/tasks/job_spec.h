@@ -124,6 +124,10 @@ struct ForecastSpec {
   // [window]
   int64_t sequence_length = 60;
   int64_t horizon = 1;  // forecast the log return from t to t + horizon
+  // What is forecast: "return" (the log return over the horizon) or "variance" (the realized
+  // variance of the next `horizon` returns, as a log-variance against the EWMA's forecast,
+  // trained with loss = "qlike" and judged against EWMA and GARCH(1,1)).
+  std::string target_kind = "return";
   // [backtest]
   double test_fraction = 0.2;        // the last share of the series is the test span
   std::string window = "expanding";  // "expanding" | "rolling"
@@ -132,6 +136,12 @@ struct ForecastSpec {
   double cost_bps = 5.0;             // transaction cost per unit of position change, basis points
   double threshold = 0.0;            // long when the forecast log return exceeds this
   int periods_per_year = 252;
+  // Whether the target can be bought at its quoted level. Unset: an ADF test decides whether
+  // to warn (a mean-reverting level, such as a volatility index or a rate, is not a price).
+  std::optional<bool> tradable;
+  double significance = 0.05;                   // the level of every "beats / ties / loses"
+  double ewma_lambda = 0.94;                    // RiskMetrics decay of the EWMA baseline (variance target)
+  std::vector<double> var_levels{0.99, 0.975};  // VaR/ES levels backtested (variance target, horizon 1)
 };
 
 // One protected attribute of [fairness]: the column, and how its values form the groups

@@ -14,10 +14,14 @@
 
 namespace deepfin::tasks {
 
+// A return model fills log_return and price; a variance model ([window] target = "variance")
+// fills variance, and leaves the other two NaN.
 struct NextForecast {
-  double log_return = 0;  // forecast log(P[t + horizon] / P[t]), t the last row
-  double price = 0;       // P[t] * exp(log_return)
-  std::string after;      // the date of the last row
+  std::string kind = "log_return";  // or "variance"
+  double log_return = 0;            // forecast log(P[t + horizon] / P[t]), t the last row
+  double price = 0;                 // P[t] * exp(log_return)
+  double variance = 0;              // forecast sum of the squared log returns of t + 1 .. t + horizon
+  std::string after;                // the date of the last row
 };
 
 class SavedForecaster {
@@ -40,6 +44,7 @@ class SavedForecaster {
   int64_t horizon() const { return horizon_; }
   const std::vector<std::string>& columns() const { return columns_; }
   const std::string& target() const { return target_; }
+  const std::string& target_kind() const { return target_kind_; }  // "return" or "variance"
   models::Model& model() const { return *model_; }
 
  private:
@@ -47,7 +52,8 @@ class SavedForecaster {
   data::StandardScaler scaler_;
   std::vector<std::string> columns_, feature_names_;
   data::SeriesOptions read_options_;
-  std::string target_;
+  std::string target_, target_kind_ = "return";
+  double ewma_lambda_ = 0.94;
   std::vector<int64_t> rolling_mean_, rolling_volatility_;
   int64_t sequence_length_ = 0, horizon_ = 1;
   double label_mean_ = 0, label_scale_ = 1;

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <span>
 
+#include "deepfin/backtest/volatility.h"
+#include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
 #include "deepfin/data/timeseries/transforms.h"
 #include "deepfin/data/timeseries/windows.h"
@@ -33,6 +36,16 @@ data::Columns series_features(const data::TimeSeries& series, const std::vector<
   return features;
 }
 
+std::vector<double> ewma_feature_variance(const std::vector<double>& r, double lambda) {
+  constexpr size_t kWarmUp = 22;
+  std::vector<double> out(r.size(), std::nan(""));
+  if (r.size() <= kWarmUp) return out;
+  const std::span<const double> returns(r.data() + 1, r.size() - 1);
+  const std::vector<double> s = backtest::ewma_variance(returns, lambda, backtest::initial_variance(returns));
+  for (size_t t = kWarmUp; t < r.size(); ++t) out[t] = s[t - 1];
+  return out;
+}
+
 ForecastData load_forecast_data(const ForecastSpec& spec) {
   data::SeriesOptions options;
   options.date_column = spec.date_column;
@@ -50,8 +63,29 @@ ForecastData load_forecast_data(const ForecastSpec& spec) {
           fmt::format("{}: column '{}' holds {}, but log returns need positive prices", spec.path, spec.target, p));
   d.features = series_features(d.series, spec.rolling_mean, spec.rolling_volatility, &d.feature_names);
   const int64_t n = d.series.length();
+  d.target_kind = spec.target_kind;
+  d.returns = data::log_returns(d.price);
   d.label.assign(n, std::nan(""));
-  for (int64_t t = spec.horizon; t < n; ++t) d.label[t] = std::log(d.price[t] / d.price[t - spec.horizon]);
+  if (spec.target_kind == "variance") {
+    // Inputs also see the EWMA's level; the label is the realized variance over the EWMA's forecast.
+    const std::vector<double> ewma = ewma_feature_variance(d.returns, spec.ewma_lambda);
+    std::vector<double> log_ewma(ewma.size());
+    for (size_t t = 0; t < ewma.size(); ++t) log_ewma[t] = std::log(ewma[t]);
+    d.features.push_back(log_ewma);
+    d.feature_names.push_back(spec.target + " log EWMA variance");
+    d.realized.assign(n, std::nan(""));
+    d.ewma_forecast.assign(n, std::nan(""));
+    const int64_t h = spec.horizon;
+    for (int64_t t = h + 1; t < n; ++t) {
+      double sum = 0;
+      for (int64_t k = 0; k < h; ++k) sum += d.returns[t - k] * d.returns[t - k];
+      d.realized[t] = sum;
+      d.ewma_forecast[t] = static_cast<double>(h) * ewma[t - h];
+      d.label[t] = sum / d.ewma_forecast[t];  // NaN while the EWMA warms up
+    }
+  } else {
+    for (int64_t t = spec.horizon; t < n; ++t) d.label[t] = std::log(d.price[t] / d.price[t - spec.horizon]);
+  }
   d.sequence_length = spec.sequence_length;
   d.horizon = spec.horizon;
   const int64_t warm_up = data::first_complete_row(d.features);
@@ -73,6 +107,15 @@ ForecastModel::ForecastModel(JobSpec job, const ForecastData& data) : job_(std::
         fmt::format("{}: [fit] validation = \"test\" would train on the test span; use "
                     "validation_split (the last share of the training span) or \"none\"",
                     job_.file.string()));
+  if (data_.target_kind == "variance") {
+    const nlohmann::json loss = job_.compile.value("loss", nlohmann::json());
+    const std::string name = loss.is_string() ? loss.get<std::string>() : loss.value("class_name", std::string());
+    if (config::normalize_name(name) != "qlike")
+      throw ConfigError(fmt::format(
+          "{}: [window] target = \"variance\" is trained with [compile] loss = \"qlike\" (the model outputs the log "
+          "of the variance over the EWMA's forecast), got \"{}\"",
+          job_.file.string(), name));
+  }
   if (job_.fit.balanced_class_weight || !job_.fit.class_weight.empty())
     throw ConfigError(fmt::format("{}: [fit] class_weight applies to classification; a forecasting job has no classes",
                                   job_.file.string()));
@@ -99,12 +142,18 @@ void ForecastModel::fit(int64_t begin, int64_t end, int verbose) {
   const int64_t first_input = data_.last_input(begin) - data_.sequence_length + 1;
   scaler_.fit(data_.features, first_input, data_.last_input(end - 1) + 1);
   scaled_ = scaler_.transform(data_.features);
-  double sum = 0, sq = 0;
-  for (int64_t s = begin; s < end; ++s) sum += data_.label[data_.target_time(s)];
-  label_mean_ = sum / static_cast<double>(end - begin);
-  for (int64_t s = begin; s < end; ++s) sq += std::pow(data_.label[data_.target_time(s)] - label_mean_, 2);
-  label_scale_ = std::sqrt(sq / static_cast<double>(end - begin));
-  if (!(label_scale_ > 0)) label_scale_ = 1;
+  if (data_.target_kind == "variance") {
+    // The label is a variance ratio and the output its log: QLIKE needs them unscaled.
+    label_mean_ = 0;
+    label_scale_ = 1;
+  } else {
+    double sum = 0, sq = 0;
+    for (int64_t s = begin; s < end; ++s) sum += data_.label[data_.target_time(s)];
+    label_mean_ = sum / static_cast<double>(end - begin);
+    for (int64_t s = begin; s < end; ++s) sq += std::pow(data_.label[data_.target_time(s)] - label_mean_, 2);
+    label_scale_ = std::sqrt(sq / static_cast<double>(end - begin));
+    if (!(label_scale_ > 0)) label_scale_ = 1;
+  }
 
   Tensor y;
   const Tensor x = windows_x(begin, end, &y);
@@ -128,23 +177,28 @@ std::vector<double> ForecastModel::predict(int64_t begin, int64_t end) const {
 }
 
 nlohmann::json ForecastModel::preprocessing_json() const {
-  return {
-      {"features", data_.feature_names},
-      {"scaler", scaler_.to_json()},
-      {"label", {{"kind", "log_return"}, {"horizon", data_.horizon}, {"mean", label_mean_}, {"scale", label_scale_}}},
-      {"sequence_length", data_.sequence_length},
-      // What SavedForecaster needs to build the same features from a raw series.
-      {"recipe",
-       {{"columns", data_.series.names},
-        {"target", job_.forecast.target},
-        {"rolling_mean", job_.forecast.rolling_mean},
-        {"rolling_volatility", job_.forecast.rolling_volatility},
-        // How the rows were read, so that scoring reads a file exactly as training did.
-        {"date_column", job_.forecast.date_column},
-        {"date_format", job_.forecast.date_format},
-        {"date_order", job_.forecast.date_order},
-        {"missing", job_.forecast.missing},
-        {"encoding", job_.forecast.encoding}}}};
+  return {{"features", data_.feature_names},
+          {"scaler", scaler_.to_json()},
+          {"label",
+           {{"kind", data_.target_kind == "variance" ? "log_variance_ratio" : "log_return"},
+            {"horizon", data_.horizon},
+            {"mean", label_mean_},
+            {"scale", label_scale_}}},
+          {"sequence_length", data_.sequence_length},
+          // What SavedForecaster needs to build the same features from a raw series.
+          {"recipe",
+           {{"columns", data_.series.names},
+            {"target", job_.forecast.target},
+            {"rolling_mean", job_.forecast.rolling_mean},
+            {"rolling_volatility", job_.forecast.rolling_volatility},
+            {"target_kind", data_.target_kind},
+            {"ewma_lambda", job_.forecast.ewma_lambda},
+            // How the rows were read, so that scoring reads a file exactly as training did.
+            {"date_column", job_.forecast.date_column},
+            {"date_format", job_.forecast.date_format},
+            {"date_order", job_.forecast.date_order},
+            {"missing", job_.forecast.missing},
+            {"encoding", job_.forecast.encoding}}}};
 }
 
 }  // namespace deepfin::tasks

@@ -11,6 +11,7 @@
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
 #include "deepfin/tasks/forecast_model.h"
+#include "tasks/forecast/variance_scoring.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -39,6 +40,80 @@ int64_t first_test_sample(const ForecastSpec& spec, const ForecastData& data) {
                     "first target at row {}); lower test_fraction or sequence_length",
                     spec.path, n, test_start, data.target_time(0)));
   return initial;
+}
+
+std::string verdict_words(backtest::Verdict v, const std::string& baseline) {
+  switch (v) {
+    case backtest::Verdict::beats:
+      return "beats " + baseline;
+    case backtest::Verdict::loses:
+      return "loses to " + baseline;
+    case backtest::Verdict::ties:
+      break;
+  }
+  return "ties with " + baseline;
+}
+
+// Whether the differences are real: Diebold-Mariano on the squared errors of the level
+// forecasts against the random walk's, and a block bootstrap of the Sharpe ratio difference.
+void significance(const ForecastSpec& spec, ForecastResult& r) {
+  const size_t n = r.actual.size();
+  std::string& t = r.summary;
+  if (n < 3 || static_cast<int64_t>(n) <= spec.horizon) {
+    t += "significance: too few test points to test the differences\n";
+    return;
+  }
+  std::vector<double> model_loss(n), walk_loss(n);
+  for (size_t i = 0; i < n; ++i) {
+    model_loss[i] = std::pow(r.actual[i] - r.predicted[i], 2);
+    walk_loss[i] = std::pow(r.actual[i] - r.previous[i], 2);
+  }
+  r.versus_random_walk = backtest::diebold_mariano(model_loss, walk_loss, static_cast<int>(spec.horizon));
+  const auto& dm = *r.versus_random_walk;
+  t += fmt::format(
+      "\nsignificance at the {} % level:\n"
+      "- forecast: Diebold-Mariano on squared errors against the random walk (HLN-corrected, lag {}): DM {:+.2f}, p "
+      "{:.3f}: the model {}\n",
+      100 * spec.significance, spec.horizon - 1, dm.statistic, dm.p_value,
+      verdict_words(backtest::verdict(dm, spec.significance), "the random walk"));
+  r.sharpe_versus_hold =
+      backtest::sharpe_difference(r.strategy.returns, r.buy_and_hold.returns,
+                                  {.level = 1 - spec.significance, .periods_per_year = spec.periods_per_year});
+  const auto& sd = *r.sharpe_versus_hold;
+  t += fmt::format(
+      "- strategy: Sharpe ratio of long/flat minus buy and hold {:+.2f}, {:.0f} % interval [{:+.2f}, {:+.2f}] "
+      "(paired circular block bootstrap, blocks of {} periods, {} resamples; p {:.3f}): long/flat {}\n",
+      sd.difference, 100 * sd.level, sd.lower, sd.upper, sd.block_length, sd.resamples, sd.p_value,
+      verdict_words(backtest::verdict(sd), "buy and hold"));
+}
+
+// A strategy on a level nobody can trade (a volatility index, a rate) earns returns
+// nobody could have had: say so above the strategy table.
+void check_tradable(const ForecastSpec& spec, const ForecastData& data, ForecastResult& r) {
+  std::vector<double> log_price(data.price.size());
+  for (size_t t = 0; t < log_price.size(); ++t) log_price[t] = std::log(data.price[t]);
+  if (!spec.tradable) {
+    try {
+      r.adf = backtest::adf_test(log_price);
+    } catch (const ValueError& e) {  // advisory only: a series the regression cannot fit is not an error
+      r.warning = fmt::format("note: whether {} is a traded price was not tested ({})", spec.target, e.what());
+      return;
+    }
+  }
+  const bool warn = spec.tradable ? !*spec.tradable : r.adf.mean_reverting;
+  if (!warn) return;
+  r.warning = spec.tradable
+                  ? fmt::format(
+                        "warning: [backtest] tradable = false: {} is not a traded price, so the strategy's "
+                        "figures are not returns anyone could have earned",
+                        spec.target)
+                  : fmt::format(
+                        "warning: {} looks mean-reverting (augmented Dickey-Fuller on its log: t = {:.2f} < {:.2f}, "
+                        "the 5 % critical value, {} lags), where a traded price wanders like a random walk. If it is "
+                        "an index level (a volatility index, a rate), it cannot be bought at these levels, and the "
+                        "strategy's figures are not returns anyone could have earned. Set [backtest] tradable = true "
+                        "if it is a traded price.",
+                        spec.target, r.adf.statistic, r.adf.critical_5, r.adf.lags);
 }
 
 // The points, the metrics and the strategy of the forecasts of samples [first, num_samples).
@@ -73,11 +148,13 @@ void score(const ForecastSpec& spec, const ForecastData& data, const std::vector
   t += metrics_row("model", r.model) + metrics_row("random walk (tomorrow = today)", r.random_walk) +
        metrics_row("always up", r.always_up);
   t += "verdict: " + backtest::verdict(r.model, r.random_walk, r.always_up) + "\n\n";
+  if (!r.warning.empty()) t += r.warning + "\n";
   t += fmt::format("long/flat on the forecasts (long when the forecast log return > {}), {} bp per unit traded:\n",
                    spec.threshold, spec.cost_bps);
   t += "| strategy | cumulative | annualized | Sharpe | max drawdown | turnover | time long |\n"
        "|---|---|---|---|---|---|---|\n";
   t += strategy_row("long/flat (model)", r.strategy) + strategy_row("buy and hold", r.buy_and_hold);
+  significance(spec, r);
 }
 
 }  // namespace
@@ -112,6 +189,9 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
   wf.rolling_size = spec.rolling_size;
   wf.gap = spec.horizon - 1;  // a training target may not lie in the test span
   int fold = 0;
+  const bool variance = spec.target_kind == "variance";
+  std::vector<double> garch;
+  backtest::Garch11 last_garch;
   const std::vector<double> forecast = backtest::run_walk_forward(
       data.num_samples, wf,
       [&](int64_t begin, int64_t end) {
@@ -122,12 +202,24 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
         report_progress(progress, fmt::format("fold {}: trained on samples [{}, {})", fold, begin, end),
                         nlohmann::json{{"event", "fold"}, {"fold", fold}, {"train_begin", begin}, {"train_end", end}});
       },
-      [&](int64_t begin, int64_t end) { return forecaster.predict(begin, end); });
+      [&](int64_t begin, int64_t end) {
+        if (variance) {  // the GARCH baseline is refitted when the model is, on the same past
+          const std::vector<double> g = detail::garch_forecasts(data, begin, end, &last_garch);
+          garch.insert(garch.end(), g.begin(), g.end());
+        }
+        return forecaster.predict(begin, end);
+      });
 
   ForecastResult r;
   r.walk_forward = walk_forward;
   r.source = data.series.source;
-  score(spec, data, forecast, r);
+  r.target_kind = spec.target_kind;
+  if (variance) {
+    detail::score_variance(spec, data, forecast, garch, last_garch, r);
+  } else {
+    check_tradable(spec, data, r);
+    score(spec, data, forecast, r);
+  }
   forecaster.model().set_attachment("forecast", forecaster.preprocessing_json());
   r.fitted = forecaster.model_ptr();
   return r;

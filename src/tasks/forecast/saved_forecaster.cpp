@@ -32,6 +32,10 @@ SavedForecaster SavedForecaster::load(const std::string& path) {
     f.target_ = r.at("target").get<std::string>();
     f.rolling_mean_ = r.at("rolling_mean").get<std::vector<int64_t>>();
     f.rolling_volatility_ = r.at("rolling_volatility").get<std::vector<int64_t>>();
+    f.target_kind_ = r.value("target_kind", std::string("return"));  // absent in files from before variance targets
+    f.ewma_lambda_ = r.value("ewma_lambda", 0.94);
+    if (f.target_kind_ != "return" && f.target_kind_ != "variance")
+      throw FileError(fmt::format("{}: unknown forecast target '{}'", path, f.target_kind_));
     f.read_options_.value_columns = f.columns_;
     f.read_options_.date_column = r.at("date_column").get<std::string>();
     f.read_options_.date_format = r.at("date_format").get<std::string>();
@@ -67,7 +71,15 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
     for (double p : column)
       if (!(p > 0)) throw ValueError(fmt::format("{}: log returns need positive prices, got {}", recent.source, p));
   std::vector<std::string> names;
-  const data::Columns features = series_features(s, rolling_mean_, rolling_volatility_, &names);
+  data::Columns features = series_features(s, rolling_mean_, rolling_volatility_, &names);
+  std::vector<double> ewma;
+  if (target_kind_ == "variance") {  // as load_forecast_data builds it
+    ewma = ewma_feature_variance(data::log_returns(s.column(target_)), ewma_lambda_);
+    std::vector<double> log_ewma(ewma.size());
+    for (size_t t = 0; t < ewma.size(); ++t) log_ewma[t] = std::log(ewma[t]);
+    features.push_back(log_ewma);
+    names.push_back(target_ + " log EWMA variance");
+  }
   if (names != feature_names_)
     throw FileError(fmt::format("forecast model: the recipe builds {} features, but the model was trained on {}",
                                 names.size(), feature_names_.size()));
@@ -84,9 +96,15 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
   const Tensor x = data::latest_window(scaler_.transform(features), w);
   const double scaled = model_->predict(x, 1).to_vector<double>().at(0);
   NextForecast out;
+  out.after = recent.dates.empty() ? "" : recent.dates.back();
+  if (target_kind_ == "variance") {
+    out.kind = "variance";
+    out.variance = static_cast<double>(horizon_) * ewma.back() * std::exp(scaled * label_scale_ + label_mean_);
+    out.log_return = out.price = std::nan("");
+    return out;
+  }
   out.log_return = scaled * label_scale_ + label_mean_;
   out.price = recent.column(target_).back() * std::exp(out.log_return);
-  out.after = recent.dates.empty() ? "" : recent.dates.back();
   return out;
 }
 

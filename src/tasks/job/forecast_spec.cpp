@@ -52,7 +52,9 @@ ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& f
       throw ConfigError(fmt::format("{}: [features] rolling_volatility windows must be >= 2, got {}", file, w));
 
   const nlohmann::json window = job.value("window", nlohmann::json::object());
-  config::check_keys(window, {"sequence_length", "horizon"}, "window", file);
+  config::check_keys(window, {"sequence_length", "horizon", "target"}, "window", file);
+  s.target_kind = config::get_or<std::string>(window, "target", s.target_kind, "window", file);
+  require_one_of(s.target_kind, {"return", "variance"}, "[window] target", file);
   s.sequence_length = config::get_or<int64_t>(window, "sequence_length", s.sequence_length, "window", file);
   s.horizon = config::get_or<int64_t>(window, "horizon", s.horizon, "window", file);
   if (s.sequence_length < 1 || s.horizon < 1)
@@ -60,9 +62,10 @@ ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& f
                                   s.sequence_length, s.horizon));
 
   const nlohmann::json bt = job.value("backtest", nlohmann::json::object());
-  config::check_keys(
-      bt, {"test_fraction", "window", "rolling_size", "retrain_every", "cost_bps", "threshold", "periods_per_year"},
-      "backtest", file);
+  config::check_keys(bt,
+                     {"test_fraction", "window", "rolling_size", "retrain_every", "cost_bps", "threshold",
+                      "periods_per_year", "tradable", "significance", "ewma_lambda", "var_levels"},
+                     "backtest", file);
   s.test_fraction = config::get_or<double>(bt, "test_fraction", s.test_fraction, "backtest", file);
   if (!(s.test_fraction > 0 && s.test_fraction < 1))
     throw ConfigError(fmt::format("{}: [backtest] test_fraction must lie in (0, 1), got {}", file, s.test_fraction));
@@ -79,6 +82,24 @@ ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& f
   s.threshold = config::get_or<double>(bt, "threshold", 0.0, "backtest", file);
   s.periods_per_year = config::get_or<int>(bt, "periods_per_year", 252, "backtest", file);
   if (s.periods_per_year < 1) throw ConfigError(fmt::format("{}: [backtest] periods_per_year must be >= 1", file));
+  if (bt.contains("tradable")) s.tradable = config::get_or<bool>(bt, "tradable", true, "backtest", file);
+  s.significance = config::get_or<double>(bt, "significance", s.significance, "backtest", file);
+  if (!(s.significance > 0 && s.significance < 0.5))
+    throw ConfigError(fmt::format("{}: [backtest] significance must lie in (0, 0.5), got {}", file, s.significance));
+  s.ewma_lambda = config::get_or<double>(bt, "ewma_lambda", s.ewma_lambda, "backtest", file);
+  if (!(s.ewma_lambda > 0 && s.ewma_lambda < 1))
+    throw ConfigError(fmt::format("{}: [backtest] ewma_lambda must lie in (0, 1), got {}", file, s.ewma_lambda));
+  s.var_levels = config::get_or<std::vector<double>>(bt, "var_levels", s.var_levels, "backtest", file);
+  for (double level : s.var_levels)
+    if (!(level >= 0.9 && level < 1))
+      throw ConfigError(fmt::format("{}: [backtest] var_levels must lie in [0.9, 1), got {}", file, level));
+  if (s.target_kind == "return" && (bt.contains("ewma_lambda") || bt.contains("var_levels")))
+    throw ConfigError(
+        fmt::format("{}: [backtest] ewma_lambda and var_levels apply to [window] target = \"variance\"", file));
+  if (s.target_kind == "variance" && (bt.contains("threshold") || bt.contains("cost_bps") || bt.contains("tradable")))
+    throw ConfigError(fmt::format(
+        "{}: [backtest] threshold, cost_bps and tradable apply to return forecasts (a variance forecast is not traded)",
+        file));
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -67,11 +68,37 @@ TEST_F(CliForecast, TrainAndBacktestWriteTablesFiguresAndPredictions) {
   EXPECT_EQ(b.out.find("fold 4:"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("on 49 test points"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("buy and hold"), std::string::npos);
-  for (const char* f : {"backtest.md", "forecast.png", "equity.png"}) EXPECT_TRUE(fs::exists(dir_ / "report" / f)) << f;
+  for (const char* f : {"backtest.md", "forecast.png", "returns.png", "equity.png"})
+    EXPECT_TRUE(fs::exists(dir_ / "report" / f)) << f;
+  EXPECT_NE(b.out.find("Diebold-Mariano on squared errors against the random walk"), std::string::npos) << b.out;
+  EXPECT_NE(b.out.find("Sharpe ratio of long/flat minus buy and hold"), std::string::npos) << b.out;
   const std::string pred = deepfin::testing::slurp(path("pred.csv"));
   EXPECT_EQ(pred.rfind("date,previous,actual,forecast,forecast_log_return,position\n", 0), 0u);
   EXPECT_EQ(std::count(pred.begin(), pred.end(), '\n'), 50);
   EXPECT_TRUE(fs::exists(path("m.safetensors")));
+}
+
+TEST_F(CliForecast, AVarianceJobComparesWithEwmaAndGarchAndBacktestsTheVar) {
+  std::string text = job(write("p.csv", prices(300, 4)), "sequence_length = 10\ntarget = \"variance\"\n");
+  text.replace(text.find("loss = \"mse\""), 12, "loss = \"qlike\"");
+  deepfin::testing::CliResult t = run("--log-format json train " + write("job.toml", text));
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto start = t.out.find("{\"diebold_mariano\"");
+  ASSERT_NE(start, std::string::npos) << t.out;
+  const nlohmann::json event = nlohmann::json::parse(t.out.substr(start, t.out.find('\n', start) - start));
+  EXPECT_EQ(event.at("event"), "test");
+  EXPECT_EQ(event.at("diebold_mariano").size(), 4u);
+  EXPECT_EQ(event.at("value_at_risk").size(), 6u);
+  EXPECT_TRUE(event.at("mean_qlike").contains("GARCH(1,1)"));
+  EXPECT_TRUE(fs::exists(dir_ / "report" / "volatility.png"));
+  const std::string pred = deepfin::testing::slurp(path("pred.csv"));
+  EXPECT_EQ(pred.rfind("date,realized_variance,model_variance,EWMA_variance,GARCH(1,1)_variance,next_return\n", 0), 0u);
+
+  std::string mse = text;
+  mse.replace(mse.find("loss = \"qlike\""), 14, "loss = \"mse\"");
+  deepfin::testing::CliResult bad = run("train " + write("mse.toml", mse));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("is trained with [compile] loss = \"qlike\""), std::string::npos) << bad.err;
 }
 
 TEST_F(CliForecast, SeriesShorterThanTheWindowIsNamed) {

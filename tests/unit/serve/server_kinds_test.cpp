@@ -95,6 +95,38 @@ TEST_F(ServeKinds, ForecastModelsTakeTheRecentRowsAndAnswerTheNextMove) {
   EXPECT_EQ(mistyped.status, 422);
 }
 
+TEST_F(ServeKinds, VarianceModelsAnswerTheNextVariance) {
+  std::string csv = "date,close\n";
+  nlohmann::json rows = nlohmann::json::array();
+  double p = 100;
+  for (int i = 0; i < 200; ++i) {
+    p *= std::exp(0.01 * std::sin(i * 0.7) * (1 + (i / 40) % 2));
+    char date[32];
+    std::snprintf(date, sizeof date, "2021-%02d-%02d", 1 + i / 28, 1 + i % 28);
+    csv += std::string(date) + "," + std::to_string(p) + "\n";
+    rows.push_back({{"date", date}, {"close", std::stod(std::to_string(p))}});
+  }
+  const std::string job = "seed = 1\n[data]\nsource = \"series\"\npath = \"" + write("p.csv", csv) +
+                          "\"\ntarget = \"close\"\n[window]\nsequence_length = 8\ntarget = \"variance\"\n"
+                          "[model]\nclass_name = \"Sequential\"\n[[model.config.layers]]\nclass_name = \"LSTM\"\n"
+                          "config = { units = 4 }\n[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units "
+                          "= 1 }\n[compile]\nloss = \"qlike\"\noptimizer = \"adam\"\n[fit]\nepochs = 2\nverbose = 0\n"
+                          "[backtest]\ntest_fraction = 0.25\n[output]\nreport = \"" +
+                          path("report") + "\"\nmodel = \"" + path("vol.safetensors") + "\"\n";
+  const auto trained = run("train " + write("v.toml", job));
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  start({.models = {path("vol.safetensors")}});
+  const HttpReply r = post("/v1/models/vol:predict", nlohmann::json{{"rows", rows}}.dump());
+  ASSERT_EQ(r.status, 200) << r.text;
+  const auto forecaster = deepfin::tasks::SavedForecaster::load(path("vol.safetensors"));
+  const auto expected = forecaster.next(forecaster.read(path("p.csv")));
+  const auto& got = r.body.at("predictions").at(0);
+  EXPECT_NEAR(got.at("variance").get<double>(), expected.variance, 1e-12);
+  EXPECT_NEAR(got.at("volatility").get<double>(), std::sqrt(expected.variance), 1e-12);
+  EXPECT_FALSE(got.contains("price"));
+  EXPECT_TRUE(get("/v1/models/vol").body.at("schema").at("output").contains("variance"));
+}
+
 TEST_F(ServeKinds, ArrayModelsTakeNestedArraysInTheirInputShape) {
   auto model = std::make_shared<deepfin::models::Sequential>();
   model->add(std::make_shared<deepfin::nn::Dense>(3, deepfin::nn::DenseOptions{.activation = "softmax"}));

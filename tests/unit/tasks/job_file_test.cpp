@@ -247,6 +247,41 @@ TEST(JobFile, SeriesMistakesAreNamed) {
             std::string::npos);
 }
 
+TEST(JobFile, RiskKeysOfASeriesJob) {
+  auto with = [](std::string text, const std::string& from, const std::string& to) {
+    text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  const std::string variance_job = with(kSeries, "sequence_length = 30", "sequence_length = 30\ntarget = \"variance\"");
+  const JobSpec variance =
+      parse_job(with(with(variance_job, "sequence_length = 30", "sequence_length = 30\nhorizon = 5"),
+                     "retrain_every = 21", "ewma_lambda = 0.97\nvar_levels = [0.99]\nsignificance = 0.01"),
+                "job.toml");
+  EXPECT_EQ(variance.forecast.target_kind, "variance");
+  EXPECT_EQ(variance.forecast.horizon, 5);
+  EXPECT_DOUBLE_EQ(variance.forecast.ewma_lambda, 0.97);
+  EXPECT_EQ(variance.forecast.var_levels, std::vector<double>{0.99});
+  EXPECT_DOUBLE_EQ(variance.forecast.significance, 0.01);
+  const JobSpec prices = parse_job(with(kSeries, "retrain_every = 21", "tradable = false"), "job.toml");
+  ASSERT_TRUE(prices.forecast.tradable.has_value());
+  EXPECT_FALSE(*prices.forecast.tradable);
+  EXPECT_FALSE(parse_job(kSeries, "job.toml").forecast.tradable.has_value());
+
+  auto series_error = [&](const std::string& from, const std::string& to) { return error_of(with(kSeries, from, to)); };
+  EXPECT_NE(series_error("sequence_length = 30", "target = \"vol\"").find("[window] target"), std::string::npos);
+  EXPECT_NE(series_error("retrain_every = 21", "significance = 0.7").find("significance must lie in (0, 0.5)"),
+            std::string::npos);
+  EXPECT_NE(series_error("retrain_every = 21", "ewma_lambda = 0.9").find("apply to [window] target = \"variance\""),
+            std::string::npos);
+  auto variance_error = [&](const std::string& line) {
+    return error_of(with(variance_job, "retrain_every = 21", line));
+  };
+  EXPECT_NE(variance_error("var_levels = [0.5]").find("var_levels must lie in [0.9, 1)"), std::string::npos);
+  EXPECT_NE(variance_error("ewma_lambda = 1.0").find("ewma_lambda must lie in (0, 1)"), std::string::npos);
+  EXPECT_NE(variance_error("threshold = 0.001").find("apply to return forecasts"), std::string::npos);
+  EXPECT_NE(variance_error("tradable = true").find("apply to return forecasts"), std::string::npos);
+}
+
 TEST(JobFile, MissingFileIsAFileError) {
   EXPECT_THROW(load_job_file("/nonexistent/job.toml"), FileError);
 }

@@ -1,0 +1,195 @@
+// The forecasting task with [window] target = "variance" on a simulated GARCH series: the
+// model against EWMA and GARCH(1,1) with Diebold-Mariano tests and VaR backtests, its
+// outputs, and a saved model that forecasts the variance from raw rows as the task did.
+// Then the return target's significance lines and the tradability warning.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "deepfin/base/error.h"
+#include "deepfin/data/timeseries/series.h"
+#include "deepfin/tasks/forecast_task.h"
+#include "deepfin/tasks/saved_forecaster.h"
+#include "task_test_files.h"
+
+namespace deepfin::tasks {
+namespace {
+
+// Daily dates from 2000-01-01 on, 28 days a month.
+std::string date(int i) {
+  return fmt::format("{:04d}-{:02d}-{:02d}", 2000 + i / 336, 1 + (i / 28) % 12, 1 + i % 28);
+}
+
+class VolatilityTask : public testing::TaskFiles {
+ protected:
+  // A GARCH(1,1) price: its variance clusters, which EWMA and GARCH can follow.
+  std::string garch_prices(int rows) const {
+    std::mt19937_64 gen(5);
+    std::normal_distribution<double> z;
+    std::string csv = "date,close\n";
+    double p = 100, s = 1e-4;
+    for (int i = 0; i < rows; ++i) {
+      const double r = std::sqrt(s) * z(gen);
+      s = 2e-6 + 0.1 * r * r + 0.88 * s;
+      p *= std::exp(r);
+      csv += fmt::format("{},{}\n", date(i), p);
+    }
+    return csv;
+  }
+  JobSpec job(int horizon = 1) const {
+    JobSpec job;
+    job.file = "volatility_in_code";
+    job.data.source = "series";
+    job.forecast.path = write("garch.csv", garch_prices(400));
+    job.forecast.target = "close";
+    job.forecast.rolling_volatility = {5};
+    job.forecast.sequence_length = 10;
+    job.forecast.horizon = horizon;
+    job.forecast.target_kind = "variance";
+    job.forecast.test_fraction = 0.25;
+    job.forecast.retrain_every = 50;
+    job.model = {{"class_name", "Sequential"},
+                 {"config",
+                  {{"layers",
+                    {{{"class_name", "LSTM"}, {"config", {{"units", 4}}}},
+                     {{"class_name", "Dense"}, {"config", {{"units", 1}}}}}}}}};
+    job.compile = {{"optimizer", "adam"}, {"loss", "qlike"}};
+    job.fit.epochs = 2;
+    job.fit.verbose = 0;
+    return job;
+  }
+};
+
+TEST_F(VolatilityTask, ComparesTheModelWithEwmaAndGarchAndBacktestsItsVar) {
+  const ForecastTask task(job());
+  const ForecastResult r = task.run(1, true);
+  ASSERT_EQ(r.target_kind, "variance");
+  ASSERT_EQ(r.realized.size(), 100u);  // the last 25 % of 400 rows
+  ASSERT_EQ(r.variance_forecasts.size(), 3u);
+  EXPECT_EQ(r.variance_forecasts[0].first, "model");
+  EXPECT_EQ(r.variance_forecasts[2].first, "GARCH(1,1)");
+  // The realized variance of a test point is the square of the return it is followed by.
+  for (size_t i = 0; i < r.realized.size(); ++i) ASSERT_DOUBLE_EQ(r.realized[i], r.next_returns[i] * r.next_returns[i]);
+  for (const auto& [name, f] : r.variance_forecasts)
+    for (double v : f) ASSERT_TRUE(v > 0 && v < 1e-2) << name;
+  EXPECT_EQ(r.variance_comparisons.size(), 4u);  // 2 baselines x (QLIKE, MSE)
+  EXPECT_EQ(r.var_backtests.size(), 6u);         // 3 forecasters x (99 %, 97.5 %)
+  for (const auto& c : r.variance_comparisons) EXPECT_GE(c.test.p_value, 0.0);
+  EXPECT_NE(r.summary.find("Diebold-Mariano"), std::string::npos);
+  EXPECT_NE(r.summary.find("Basel zone"), std::string::npos);
+
+  EXPECT_EQ(task.write_report(r, path("report")), "backtest.md");
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "report" / "volatility.png"));
+  task.write_predictions(r, path("pred.csv"));
+  std::ifstream in(path("pred.csv"));
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header, "date,realized_variance,model_variance,EWMA_variance,GARCH(1,1)_variance,next_return");
+}
+
+TEST_F(VolatilityTask, GarchIsRefittedOnlyOnThePast) {
+  // The GARCH forecasts of a block do not change when the rows after it change.
+  const ForecastTask task(job());
+  const ForecastResult full = task.run(1, true);
+  JobSpec cut = job();
+  std::string csv = garch_prices(400);
+  // Keep 350 rows: the first 250 test points' blocks (retrained every 50) see the same past.
+  std::istringstream lines(csv);
+  std::string kept, line;
+  for (int i = 0; i < 351 && std::getline(lines, line); ++i) kept += line + "\n";
+  cut.forecast.path = write("cut.csv", kept);
+  cut.forecast.test_fraction = 50.0 / 350.0;  // the last 50 rows
+  const ForecastResult part = ForecastTask(cut).run(1, true);
+  ASSERT_EQ(part.realized.size(), 50u);
+  // full's test points 0..49 are rows 300..349, part's are the same rows, with the same GARCH fit (on rows < 300).
+  for (size_t i = 0; i < 50; ++i)
+    EXPECT_NEAR(part.variance_forecasts[2].second[i], full.variance_forecasts[2].second[i], 1e-15);
+}
+
+TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
+  const ForecastTask task(job());
+  const ForecastResult r = task.run(2, false);
+  task.save(r, path("vol.safetensors"));
+  const SavedForecaster saved = SavedForecaster::load(path("vol.safetensors"));
+  EXPECT_EQ(saved.target_kind(), "variance");
+  const data::TimeSeries series = data::read_series_csv(path("garch.csv"));
+  const NextForecast next = saved.next(series.slice(0, series.length() - 1));
+  EXPECT_EQ(next.kind, "variance");
+  EXPECT_NEAR(next.variance, r.variance_forecasts[0].second.back(), 1e-6 * next.variance);
+  EXPECT_TRUE(std::isnan(next.log_return));
+}
+
+TEST_F(VolatilityTask, AWeekAheadSumsFiveSquaredReturnsAndSkipsTheVar) {
+  const ForecastResult r = ForecastTask(job(5)).run(1, false);
+  ASSERT_FALSE(r.realized.empty());
+  EXPECT_TRUE(r.var_backtests.empty());
+  EXPECT_NE(r.summary.find("VaR backtests apply to next-period forecasts"), std::string::npos);
+  EXPECT_NE(r.summary.find("lag 4"), std::string::npos);
+}
+
+TEST_F(VolatilityTask, AVarianceTargetNeedsTheQlikeLoss) {
+  JobSpec spec = job();
+  spec.compile["loss"] = "mse";
+  const ForecastTask task(spec);
+  try {
+    task.run(1, false);
+    FAIL() << "a variance target trained with mse";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("loss = \"qlike\""), std::string::npos) << e.what();
+  }
+}
+
+class ReturnSignificance : public VolatilityTask {
+ protected:
+  JobSpec return_job(const std::string& csv) const {
+    JobSpec spec = job();
+    spec.forecast.target_kind = "return";
+    spec.forecast.path = write("series.csv", csv);
+    spec.compile["loss"] = "mse";
+    return spec;
+  }
+  // A level pulled back to 20, like a volatility index.
+  static std::string mean_reverting(int rows) {
+    std::mt19937_64 gen(3);
+    std::normal_distribution<double> z;
+    std::string csv = "date,close\n";
+    double level = 20;
+    for (int i = 0; i < rows; ++i) {
+      level = 20 + 0.9 * (level - 20) + z(gen);
+      csv += fmt::format("{},{}\n", date(i), std::max(level, 5.0));
+    }
+    return csv;
+  }
+};
+
+TEST_F(ReturnSignificance, EveryComparisonHasItsTest) {
+  const ForecastResult r = ForecastTask(return_job(garch_prices(400))).run(1, false);
+  ASSERT_TRUE(r.versus_random_walk.has_value());
+  ASSERT_TRUE(r.sharpe_versus_hold.has_value());
+  EXPECT_EQ(r.versus_random_walk->n, static_cast<int64_t>(r.actual.size()));
+  EXPECT_LE(r.sharpe_versus_hold->lower, r.sharpe_versus_hold->upper);
+  EXPECT_NE(r.summary.find("Diebold-Mariano on squared errors against the random walk"), std::string::npos);
+  EXPECT_NE(r.summary.find("block bootstrap"), std::string::npos);
+  EXPECT_TRUE(r.warning.empty()) << r.warning;  // a random walk in logs is a price
+  EXPECT_FALSE(r.adf.mean_reverting);
+}
+
+TEST_F(ReturnSignificance, AMeanRevertingLevelIsFlaggedUnlessDeclaredTradable) {
+  JobSpec spec = return_job(mean_reverting(400));
+  const ForecastResult flagged = ForecastTask(spec).run(1, false);
+  EXPECT_TRUE(flagged.adf.mean_reverting);
+  EXPECT_NE(flagged.warning.find("looks mean-reverting"), std::string::npos);
+  EXPECT_NE(flagged.summary.find(flagged.warning), std::string::npos);
+  spec.forecast.tradable = true;
+  EXPECT_TRUE(ForecastTask(spec).run(1, false).warning.empty());
+  JobSpec price = return_job(garch_prices(400));
+  price.forecast.tradable = false;
+  EXPECT_NE(ForecastTask(price).run(1, false).warning.find("tradable = false"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace deepfin::tasks
