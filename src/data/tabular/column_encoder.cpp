@@ -158,6 +158,14 @@ int64_t encode_column(const ColumnInfo& column, CategoricalEncoding encoding, co
         double value = column.fill;
         if (cell) {
           const std::string lower = to_lower(*cell);
+          // A 0/1 column is a number too: a count that was only 0 or 1 in the training rows
+          // (delinquencies, say) reads a later 2 as 2, where its weight extrapolates.
+          const bool zero_one = column.categories[0] == "0" && column.categories[1] == "1";
+          if (const auto number = zero_one ? parse_finite_number(*cell) : std::nullopt)
+            if (lower != "0" && lower != "1") {
+              row[first] = static_cast<float>(*number);
+              break;
+            }
           if (lower != column.categories[0] && lower != column.categories[1])
             throw ValueError(fmt::format("{}: unknown boolean value '{}'; expected '{}' or '{}'", table.where(r, col),
                                          *cell, column.categories[0], column.categories[1]));

@@ -102,6 +102,22 @@ TEST(PreprocessorErrors, TransformBadCells) {
       throws_with<ValueError>([&] { pre.transform(flag); }, {"rows.csv:2: column 'Flag'", "'maybe'", "'n'", "'y'"}));
 }
 
+TEST(PreprocessorErrors, AZeroOneColumnReadsOtherNumbersAsNumbers) {
+  // Only 0 and 1 in training (a count of delinquencies, say): inferred boolean.
+  const Table train = make_table("train.csv", {{"Delinq", {"0", "1", "0"}}, {"class", {"bad", "good", "good"}}});
+  const auto pre = TabularPreprocessor::fit(train, options_for());
+  const Table rows = make_table("rows.csv", {{"Delinq", {"2", "1", "0", "0.5"}}});
+  const std::vector<float> x = pre.transform(rows).to_vector<float>();
+  ASSERT_EQ(x.size() % 4, 0u);
+  const size_t width = x.size() / 4;
+  EXPECT_EQ(x[0 * width], 2.0f);
+  EXPECT_EQ(x[1 * width], 1.0f);
+  EXPECT_EQ(x[2 * width], 0.0f);
+  EXPECT_EQ(x[3 * width], 0.5f);
+  const Table words = make_table("rows.csv", {{"Delinq", {"many"}}});
+  EXPECT_TRUE(throws_with<ValueError>([&] { pre.transform(words); }, {"rows.csv:2: column 'Delinq'", "'many'"}));
+}
+
 TEST(PreprocessorErrors, TargetAbsentOrMissing) {
   const auto pre = TabularPreprocessor::fit(train_table(), options_for());
   const Table no_target = make_table("rows.csv", {{"Income", {"5"}}});
