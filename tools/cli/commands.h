@@ -28,5 +28,6 @@ Command add_privacy_command(CLI::App& app, const RunContext& ctx);
 Command add_audit_privacy_command(CLI::App& app, const RunContext& ctx);
 Command add_serve_command(CLI::App& app, const RunContext& ctx);
 Command add_model_card_command(CLI::App& app, const RunContext& ctx);
+Command add_tune_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

@@ -20,8 +20,7 @@ int main(int argc, char** argv) {
   try {
     session = std::make_unique<deepfin::train::MpiSession>();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "deepfin: error: an MPI launcher started this process, but MPI did not start: %s\n",
-                 e.what());
+    std::fprintf(stderr, "deepfin: error: an MPI launcher started this process, but MPI did not start: %s\n", e.what());
     return 1;
   }
   const deepfin::train::MpiSession& mpi = *session;

@@ -175,6 +175,19 @@ struct OutputSpec {
   bool write = true;
 };
 
+// [tune] (deepfin tune): the hyper-parameter search. `space` maps dotted paths into the
+// job (model.config.layers.0.config.units, compile.optimizer.config.learning_rate,
+// fit.epochs) to a list of choices or a table {log_uniform | uniform | int_uniform = [lo, hi]};
+// empty: the task's default space.
+struct TuneSpec {
+  std::string metric;   // empty: the task's (credit: auc)
+  int trials = 20;      // configurations sampled per search
+  int folds = 3;        // inner cross-validation folds scoring a configuration
+  int outer_folds = 5;  // nested cross-validation: the score reported is from folds the search never saw
+  int eta = 3;          // successive halving keeps the best 1/eta after the first fold
+  nlohmann::json space = nlohmann::json::object();
+};
+
 struct JobSpec {
   std::filesystem::path file;  // the job file, or a name for a job built in code
   DataSpec data;
@@ -189,6 +202,7 @@ struct JobSpec {
   FairnessSpec fairness;                             // [fairness] (credit jobs)
   std::map<std::string, std::string> reasons;        // [reasons]: input column -> adverse-action wording
   nlohmann::json floors = nlohmann::json::object();  // [floors] metric -> "0.788 (logistic regression)", for reports
+  TuneSpec tune;                                     // [tune]
   std::optional<uint64_t> seed;
   std::optional<int> threads;
 

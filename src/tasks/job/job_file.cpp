@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <set>
+#include <sstream>
 
 #include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
@@ -145,7 +146,7 @@ namespace {
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name);
 }  // namespace
 
-JobSpec parse_job(const std::string& toml_text, const std::string& name) {
+nlohmann::json job_file_json(const std::string& toml_text, const std::string& name) {
   toml::table table;
   try {
     table = toml::parse(toml_text, name);
@@ -153,7 +154,12 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
     const auto& where = e.source().begin;
     throw ConfigError(fmt::format("{}:{}:{}: {}", name, where.line, where.column, e.description()));
   }
-  const nlohmann::json j = toml_to_json(table);
+  nlohmann::json j = toml_to_json(table);
+  check_finite_numbers(j, "", name);
+  return j;
+}
+
+JobSpec parse_job_json(const nlohmann::json& j, const std::string& name) {
   check_finite_numbers(j, "", name);
   // Every key is read with a type check where it is read; this is the net under them,
   // so that a value of the wrong type anywhere (source = {}) is the job's error.
@@ -164,13 +170,17 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
   }
 }
 
+JobSpec parse_job(const std::string& toml_text, const std::string& name) {
+  return parse_job_json(job_file_json(toml_text, name), name);
+}
+
 namespace {
 
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   config::check_keys(
       j,
       {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors", "features",
-       "window", "backtest", "text", "privacy", "fairness", "reasons", "checkpoint"},
+       "window", "backtest", "text", "privacy", "fairness", "reasons", "checkpoint", "tune"},
       "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
@@ -225,6 +235,7 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
           name, spec.text.ensemble, spec.text.ensemble));
   }
   if (j.contains("checkpoint")) spec.fit.checkpoint = parse_checkpoint_spec(j.at("checkpoint"), name);
+  if (j.contains("tune")) spec.tune = parse_tune_spec(j.at("tune"), name);
   if (j.contains("threads")) spec.threads = config::get_or<int>(j, "threads", 0, "top level", name);
   return spec;
 }
@@ -239,6 +250,12 @@ std::string JobSpec::floor_of(const std::string& metric) const {
   if (!floors.contains(metric)) return "";
   const nlohmann::json& f = floors.at(metric);
   return f.is_string() ? f.get<std::string>() : f.dump();
+}
+
+std::string job_json_to_toml(const nlohmann::json& job) {
+  std::ostringstream os;
+  os << json_to_toml(job) << "\n";
+  return os.str();
 }
 
 JobSpec load_job_file(const std::string& path) {

@@ -16,6 +16,9 @@ FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file);
 // [checkpoint]: directory (default checkpoints/<job name>), every_steps, every_epochs, keep.
 train::CheckpointOptions parse_checkpoint_spec(const nlohmann::json& table, const std::string& file);
 FairnessSpec parse_fairness_spec(const nlohmann::json& table, const std::string& file);
+// [tune]: metric, trials, folds, outer_folds, eta and the space's entries (their forms;
+// whether each path exists in the job is checked when the search starts).
+TuneSpec parse_tune_spec(const nlohmann::json& table, const std::string& file);
 std::map<std::string, std::string> parse_reasons_spec(const nlohmann::json& table, const std::string& file);
 
 }  // namespace deepfin::tasks

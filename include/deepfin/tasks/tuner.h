@@ -1,0 +1,75 @@
+#pragma once
+// deepfin tune: a random search over the job's [tune] space, raced by successive
+// halving over cross-validation folds, and scored by nested cross-validation, so
+// that the score reported is measured on rows the search never saw.
+//
+// Successive halving (Jamieson & Talwalkar 2016; Li et al. 2018) with folds as the
+// resource: every sampled configuration is scored on the first inner fold, the best
+// 1/eta go on to eta times as many folds, and so on until the survivors have been
+// scored on every fold; the best mean wins.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "deepfin/tasks/progress.h"
+#include "deepfin/tasks/search_space.h"
+
+namespace deepfin::tasks {
+
+struct TuneTrial {
+  int search = 0;  // 0: the final search on every row; k >= 1: the search inside outer fold k
+  int id = 0;      // 1-based within its search
+  nlohmann::json values = nlohmann::json::object();
+  std::vector<double> fold_scores{};  // the inner folds it was scored on, in order
+  double mean = 0;                  // of fold_scores
+  bool complete = false;            // scored on every inner fold
+};
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// Samples `trials` configurations (from `seed`) and races them. score(values, fold) returns
+// the metric (higher is better) of one configuration on one inner fold. No new configuration
+// starts after `deadline` (the first always does); those started finish their rung. Returns
+// every trial; the best is the complete trial with the highest mean (first on ties).
+std::vector<TuneTrial> successive_halving(const SearchSpace& space, int trials, int folds, int eta, uint64_t seed,
+                                          Deadline deadline,
+                                          const std::function<double(const nlohmann::json&, int)>& score);
+const TuneTrial& best_trial(const std::vector<TuneTrial>& trials);
+
+struct TuneOptions {
+  double budget_seconds = 0;  // the whole run's wall-clock budget; 0: none
+  int trials = -1;            // overrides [tune] trials when >= 1
+  uint64_t seed = 42;
+};
+
+struct TuneResult {
+  std::string metric;
+  std::vector<TuneTrial> trials;          // every search's, search by search
+  std::vector<double> nested_scores;      // per outer fold: the chosen configuration, fitted on the other folds
+  std::vector<double> as_written_scores;  // per outer fold: the job as written, on the same folds
+  nlohmann::json best_values;             // the final search's choice
+  nlohmann::json best_job;                // the job with them
+  double best_inner_score = 0;            // its inner CV mean (optimistic: it was chosen on it)
+  bool budget_ran_out = false;            // some search stopped sampling at its deadline
+};
+
+// Tunes a tabular (credit) job given as job JSON (job_file_json). ConfigError for a job that
+// is not csv/arff, a space path the job lacks, a configuration the job file would refuse, or
+// an unknown metric (naming the ones there are).
+TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
+                       const Progress& progress = {});
+
+// The result as people read it: the nested score (mean ± std over the outer folds) of the
+// tuned recipe beside the job as written on the same folds, and the chosen values.
+std::string tune_summary(const TuneResult& result);
+// In `dir` (created): tuned.toml (the job with the chosen values), trials.csv (every trial of
+// every search: search, id, values, fold scores, mean, complete) and tune.md; each atomic.
+void write_tune_outputs(const TuneResult& result, const std::string& dir);
+
+// "20m", "90s", "1.5h" or plain seconds; ConfigError otherwise or if not positive.
+double parse_budget(const std::string& text);
+
+}  // namespace deepfin::tasks

@@ -1,0 +1,147 @@
+// Nested cross-validation of the tuned credit recipe: in each outer fold the search
+// runs on the other folds only, and its choice is scored on the fold it never saw.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "deepfin/base/error.h"
+#include "deepfin/core/random.h"
+#include "deepfin/data/tabular/stratified.h"
+#include "deepfin/nn/layer.h"
+#include "deepfin/tasks/credit_task.h"
+#include "deepfin/tasks/job_file.h"
+#include "deepfin/tasks/tuner.h"
+
+namespace deepfin::tasks {
+namespace {
+
+std::vector<int64_t> pick(const std::vector<int64_t>& all, const std::vector<int64_t>& rows) {
+  std::vector<int64_t> out;
+  out.reserve(rows.size());
+  for (int64_t r : rows) out.push_back(all[static_cast<size_t>(r)]);
+  return out;
+}
+
+class CreditTuning {
+ public:
+  CreditTuning(const nlohmann::json& job, std::string name, uint64_t seed)
+      : job_(job), name_(std::move(name)), seed_(seed), base_(parse_job_json(job, name_)) {
+    if (!base_.data.tabular())
+      throw ConfigError(
+          fmt::format("{}: deepfin tune works on credit (csv or arff) jobs; this job's data source is "
+                      "\"{}\"",
+                      name_, base_.data.source));
+    const CreditTask task(base_);
+    table_ = task.read_table();
+    classes_ = task.classes(table_);
+    metric_ = base_.tune.metric.empty() ? "auc" : base_.tune.metric;
+  }
+  const JobSpec& base() const { return base_; }
+  const std::vector<int64_t>& classes() const { return classes_; }
+  const std::string& metric() const { return metric_; }
+
+  // The job with these values, fitted on rows `train` and scored on rows `test`.
+  double score(const nlohmann::json& values, const std::vector<int64_t>& train, const std::vector<int64_t>& test,
+               uint64_t seed) const {
+    const JobSpec spec = parse_job_json(with_values(job_, values), name_);
+    const CreditTask task(spec, table_);
+    set_random_seed(seed);
+    nn::clear_session();
+    const CreditFit fitted = task.fit(table_.select_rows(train), seed, 0);
+    const std::map<std::string, double> m = task.evaluate(fitted.model, table_.select_rows(test));
+    const auto it = m.find(metric_);
+    if (it == m.end()) {
+      std::string names;
+      for (const auto& [k, v] : m) names += (names.empty() ? "" : ", ") + k;
+      throw ConfigError(
+          fmt::format("{}: [tune] metric '{}' is not a credit metric; there are: {}", name_, metric_, names));
+    }
+    return it->second;
+  }
+
+  // The search on rows `rows`: inner folds stratified within them.
+  std::vector<TuneTrial> search(const SearchSpace& space, const std::vector<int64_t>& rows, int trials, uint64_t seed,
+                                Deadline deadline) const {
+    const auto inner = data::stratified_kfold(pick(classes_, rows), base_.tune.folds, seed);
+    return successive_halving(space, trials, base_.tune.folds, base_.tune.eta, seed, deadline,
+                              [&](const nlohmann::json& values, int fold) {
+                                return score(values, pick(rows, inner[fold].train), pick(rows, inner[fold].test),
+                                             seed + static_cast<uint64_t>(fold));
+                              });
+  }
+
+ private:
+  nlohmann::json job_;
+  std::string name_;
+  uint64_t seed_;
+  JobSpec base_;
+  data::Table table_;
+  std::vector<int64_t> classes_;
+  std::string metric_;
+};
+
+}  // namespace
+
+TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
+                       const Progress& progress) {
+  const CreditTuning tuning(job, name, options.seed);
+  const TuneSpec& spec = tuning.base().tune;
+  const SearchSpace space = spec.space.empty() ? default_search_space(job) : search_space_from_json(spec.space, name);
+  if (space.empty()) throw ConfigError(fmt::format("{}: [tune] has nothing to search", name));
+  check_search_paths(space, job, name);
+  const int trials = options.trials >= 1 ? options.trials : spec.trials;
+  // Every configuration the space can produce must be one the job file accepts; try one now.
+  std::mt19937_64 probe(options.seed);
+  parse_job_json(with_values(job, sample_values(space, probe)), name);
+
+  TuneResult result;
+  result.metric = tuning.metric();
+  const auto start = std::chrono::steady_clock::now();
+  const int searches = spec.outer_folds + 1;
+  auto deadline = [&](int search) {
+    if (!(options.budget_seconds > 0)) return Deadline::max();
+    return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(options.budget_seconds * (search + 1) / searches));
+  };
+  auto record = [&](std::vector<TuneTrial> found, int search) {
+    for (TuneTrial& t : found) {
+      t.search = search;
+      if (t.fold_scores.empty())
+        result.budget_ran_out = true;
+      else
+        result.trials.push_back(std::move(t));
+    }
+  };
+
+  const auto outer = data::stratified_kfold(tuning.classes(), spec.outer_folds, options.seed);
+  for (int k = 0; k < spec.outer_folds; ++k) {
+    const uint64_t seed = options.seed + 1000 * static_cast<uint64_t>(k + 1);
+    std::vector<TuneTrial> found = tuning.search(space, outer[k].train, trials, seed, deadline(k));
+    const TuneTrial best = best_trial(found);
+    record(std::move(found), k + 1);
+    result.nested_scores.push_back(tuning.score(best.values, outer[k].train, outer[k].test, seed));
+    result.as_written_scores.push_back(tuning.score(nlohmann::json::object(), outer[k].train, outer[k].test, seed));
+    report_progress(progress,
+                    fmt::format("outer fold {}/{}: tuned {} {:.4f}, as written {:.4f} (chosen on the other folds: {})",
+                                k + 1, spec.outer_folds, result.metric, result.nested_scores.back(),
+                                result.as_written_scores.back(), best.values.dump()),
+                    {{"event", "outer_fold"},
+                     {"fold", k + 1},
+                     {"tuned", result.nested_scores.back()},
+                     {"as_written", result.as_written_scores.back()},
+                     {"values", best.values}});
+  }
+  std::vector<int64_t> every_row(tuning.classes().size());
+  for (size_t i = 0; i < every_row.size(); ++i) every_row[i] = static_cast<int64_t>(i);
+  std::vector<TuneTrial> final_search =
+      tuning.search(space, every_row, trials, options.seed, deadline(spec.outer_folds));
+  const TuneTrial best = best_trial(final_search);
+  result.best_values = best.values;
+  result.best_inner_score = best.mean;
+  result.best_job = with_values(job, best.values);
+  record(std::move(final_search), 0);
+  return result;
+}
+
+}  // namespace deepfin::tasks

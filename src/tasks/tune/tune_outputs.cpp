@@ -1,0 +1,69 @@
+// What `deepfin tune` prints and writes.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "deepfin/io/atomic_file.h"
+#include "deepfin/io/output_paths.h"
+#include "deepfin/tasks/job_file.h"
+#include "deepfin/tasks/tuner.h"
+
+namespace deepfin::tasks {
+namespace {
+
+std::pair<double, double> mean_std(const std::vector<double>& v) {
+  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  double ss = 0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return {mean, v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0};
+}
+
+std::string csv_field(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string tune_summary(const TuneResult& r) {
+  const auto [tuned, tuned_sd] = mean_std(r.nested_scores);
+  const auto [written, written_sd] = mean_std(r.as_written_scores);
+  int searched = 0;
+  for (const TuneTrial& t : r.trials) searched += t.search == 0;
+  std::string s = fmt::format(
+      "nested cross-validation, {} outer folds ({} on folds the search never saw):\n"
+      "  tuned        {:.4f} ± {:.4f}\n  as written   {:.4f} ± {:.4f}\n"
+      "  per fold, tuned - as written: {}\n",
+      r.nested_scores.size(), r.metric, tuned, tuned_sd, written, written_sd, [&] {
+        std::string d;
+        for (size_t k = 0; k < r.nested_scores.size(); ++k)
+          d += fmt::format("{}{:+.4f}", k ? ", " : "", r.nested_scores[k] - r.as_written_scores[k]);
+        return d;
+      }());
+  s += fmt::format("chosen on every row ({} configurations, inner CV {} {:.4f}, optimistic: chosen on it):\n", searched,
+                   r.metric, r.best_inner_score);
+  for (const auto& [path, value] : r.best_values.items()) s += fmt::format("  {} = {}\n", path, value.dump());
+  if (r.budget_ran_out) s += "the budget ran out: some searches sampled fewer configurations than asked\n";
+  return s;
+}
+
+void write_tune_outputs(const TuneResult& r, const std::string& dir) {
+  io::create_output_dir(dir, "the tuning results");
+  io::write_file_atomic(dir + "/tuned.toml",
+                        "# written by deepfin tune; the chosen values are in tune.md\n" + job_json_to_toml(r.best_job));
+  std::string csv = "search,trial,values,fold_scores,mean,complete\n";
+  for (const TuneTrial& t : r.trials) {
+    std::string scores;
+    for (size_t i = 0; i < t.fold_scores.size(); ++i) scores += fmt::format("{}{:.6f}", i ? " " : "", t.fold_scores[i]);
+    csv +=
+        fmt::format("{},{},{},{},{:.6f},{}\n", t.search == 0 ? std::string("final") : fmt::format("outer {}", t.search),
+                    t.id, csv_field(t.values.dump()), scores, t.mean, t.complete ? "yes" : "no");
+  }
+  io::write_file_atomic(dir + "/trials.csv", csv);
+  io::write_file_atomic(dir + "/tune.md", "# Tuning\n\n```\n" + tune_summary(r) +
+                                              "```\n\nThe tuned job: `tuned.toml`. Every trial: `trials.csv`.\n");
+}
+
+}  // namespace deepfin::tasks
