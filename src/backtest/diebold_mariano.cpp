@@ -22,6 +22,18 @@ std::string to_string(Verdict v) {
   return "ties";
 }
 
+std::string verdict_phrase(Verdict v, const std::string& baseline) {
+  switch (v) {
+    case Verdict::beats:
+      return "beats " + baseline;
+    case Verdict::loses:
+      return "loses to " + baseline;
+    case Verdict::ties:
+      break;
+  }
+  return "ties with " + baseline;
+}
+
 DieboldMariano diebold_mariano(std::span<const double> loss_model, std::span<const double> loss_baseline, int horizon) {
   constexpr const char* where = "diebold_mariano";
   detail::check_same_size(where, "loss_model", loss_model, "loss_baseline", loss_baseline);

@@ -11,6 +11,8 @@ namespace deepfin::backtest {
 
 enum class Verdict { beats, ties, loses };
 std::string to_string(Verdict v);
+// "beats X", "ties with X" or "loses to X".
+std::string verdict_phrase(Verdict v, const std::string& baseline);
 
 // Diebold & Mariano (1995) with the Harvey, Leybourne & Newbold (1997) small-sample
 // correction: d_t = loss_model_t - loss_baseline_t; the long-run variance of d sums

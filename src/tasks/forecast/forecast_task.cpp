@@ -42,18 +42,6 @@ int64_t first_test_sample(const ForecastSpec& spec, const ForecastData& data) {
   return initial;
 }
 
-std::string verdict_words(backtest::Verdict v, const std::string& baseline) {
-  switch (v) {
-    case backtest::Verdict::beats:
-      return "beats " + baseline;
-    case backtest::Verdict::loses:
-      return "loses to " + baseline;
-    case backtest::Verdict::ties:
-      break;
-  }
-  return "ties with " + baseline;
-}
-
 // Whether the differences are real: Diebold-Mariano on the squared errors of the level
 // forecasts against the random walk's, and a block bootstrap of the Sharpe ratio difference.
 void significance(const ForecastSpec& spec, ForecastResult& r) {
@@ -75,7 +63,7 @@ void significance(const ForecastSpec& spec, ForecastResult& r) {
       "- forecast: Diebold-Mariano on squared errors against the random walk (HLN-corrected, lag {}): DM {:+.2f}, p "
       "{:.3f}: the model {}\n",
       100 * spec.significance, spec.horizon - 1, dm.statistic, dm.p_value,
-      verdict_words(backtest::verdict(dm, spec.significance), "the random walk"));
+      backtest::verdict_phrase(backtest::verdict(dm, spec.significance), "the random walk"));
   r.sharpe_versus_hold =
       backtest::sharpe_difference(r.strategy.returns, r.buy_and_hold.returns,
                                   {.level = 1 - spec.significance, .periods_per_year = spec.periods_per_year});
@@ -84,7 +72,7 @@ void significance(const ForecastSpec& spec, ForecastResult& r) {
       "- strategy: Sharpe ratio of long/flat minus buy and hold {:+.2f}, {:.0f} % interval [{:+.2f}, {:+.2f}] "
       "(paired circular block bootstrap, blocks of {} periods, {} resamples; p {:.3f}): long/flat {}\n",
       sd.difference, 100 * sd.level, sd.lower, sd.upper, sd.block_length, sd.resamples, sd.p_value,
-      verdict_words(backtest::verdict(sd), "buy and hold"));
+      backtest::verdict_phrase(backtest::verdict(sd), "buy and hold"));
 }
 
 // A strategy on a level nobody can trade (a volatility index, a rate) earns returns

@@ -20,18 +20,6 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : s / static_cast<double>(v.size());
 }
 
-std::string verdict_words(backtest::Verdict v, const std::string& baseline) {
-  switch (v) {
-    case backtest::Verdict::beats:
-      return "beats " + baseline;
-    case backtest::Verdict::loses:
-      return "loses to " + baseline;
-    case backtest::Verdict::ties:
-      break;
-  }
-  return "ties with " + baseline;
-}
-
 }  // namespace
 
 std::vector<double> garch_forecasts(const ForecastData& d, int64_t begin, int64_t end, backtest::Garch11* fit) {
@@ -97,7 +85,7 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
       const backtest::Verdict v = backtest::verdict(dm, spec.significance);
       r.variance_comparisons.push_back({.baseline = name, .loss = loss_name, .test = dm, .verdict = v});
       t += fmt::format("| {} | {} | {:+.3e} | {:+.2f} | {:.3f} | {} |\n", name, loss_name, dm.mean_difference,
-                       dm.statistic, dm.p_value, verdict_words(v, name));
+                       dm.statistic, dm.p_value, backtest::verdict_phrase(v, name));
     }
   }
 

@@ -41,6 +41,9 @@ TEST(DieboldMariano, ClearlyLowerLossesBeat) {
   EXPECT_LT(dm.p_value, 1e-10);
   EXPECT_EQ(verdict(dm), Verdict::beats);
   EXPECT_EQ(verdict(diebold_mariano(base, model, 1)), Verdict::loses);
+  EXPECT_EQ(verdict_phrase(Verdict::beats, "EWMA"), "beats EWMA");
+  EXPECT_EQ(verdict_phrase(Verdict::ties, "EWMA"), "ties with EWMA");
+  EXPECT_EQ(verdict_phrase(Verdict::loses, "EWMA"), "loses to EWMA");
 }
 
 TEST(DieboldMariano, BadInputIsNamed) {
