@@ -25,7 +25,7 @@ int run_tune(const RunContext& ctx, const std::string& job_path, const std::stri
   print_event(ctx, tasks::tune_summary(r), event);
   const std::string dir = spec.report_dir();
   tasks::write_tune_outputs(r, dir);
-  print_event(ctx, fmt::format("wrote {}/tuned.toml, trials.csv and tune.md", dir),
+  print_event(ctx, fmt::format("wrote {}/tuned.toml, trials.csv, folds.csv and tune.md", dir),
               nlohmann::json{{"event", "report"}, {"path", dir}});
   return 0;
 }

@@ -24,8 +24,8 @@ struct TuneTrial {
   int id = 0;      // 1-based within its search
   nlohmann::json values = nlohmann::json::object();
   std::vector<double> fold_scores{};  // the inner folds it was scored on, in order
-  double mean = 0;                  // of fold_scores
-  bool complete = false;            // scored on every inner fold
+  double mean = 0;                    // of fold_scores
+  bool complete = false;              // scored on every inner fold
 };
 
 using Deadline = std::chrono::steady_clock::time_point;
@@ -54,6 +54,7 @@ struct TuneResult {
   nlohmann::json best_job;                // the job with them
   double best_inner_score = 0;            // its inner CV mean (optimistic: it was chosen on it)
   bool budget_ran_out = false;            // some search stopped sampling at its deadline
+  std::vector<int> outer_fold_of_row{};   // 1-based, per row of the job's table in file order
 };
 
 // Tunes a tabular (credit) job given as job JSON (job_file_json). ConfigError for a job that
@@ -66,7 +67,8 @@ TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const
 // tuned recipe beside the job as written on the same folds, and the chosen values.
 std::string tune_summary(const TuneResult& result);
 // In `dir` (created): tuned.toml (the job with the chosen values), trials.csv (every trial of
-// every search: search, id, values, fold scores, mean, complete) and tune.md; each atomic.
+// every search: search, id, values, fold scores, mean, complete), folds.csv (row, outer fold:
+// so that other models can be scored on the same folds) and tune.md; each atomic.
 void write_tune_outputs(const TuneResult& result, const std::string& dir);
 
 // "20m", "90s", "1.5h" or plain seconds; ConfigError otherwise or if not positive.

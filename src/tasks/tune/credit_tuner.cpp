@@ -115,6 +115,9 @@ TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const
   };
 
   const auto outer = data::stratified_kfold(tuning.classes(), spec.outer_folds, options.seed);
+  result.outer_fold_of_row.assign(tuning.classes().size(), 0);
+  for (size_t k = 0; k < outer.size(); ++k)
+    for (int64_t row : outer[k].test) result.outer_fold_of_row[static_cast<size_t>(row)] = static_cast<int>(k + 1);
   for (int k = 0; k < spec.outer_folds; ++k) {
     const uint64_t seed = options.seed + 1000 * static_cast<uint64_t>(k + 1);
     std::vector<TuneTrial> found = tuning.search(space, outer[k].train, trials, seed, deadline(k));

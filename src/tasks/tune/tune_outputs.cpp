@@ -62,8 +62,13 @@ void write_tune_outputs(const TuneResult& r, const std::string& dir) {
                     t.id, csv_field(t.values.dump()), scores, t.mean, t.complete ? "yes" : "no");
   }
   io::write_file_atomic(dir + "/trials.csv", csv);
-  io::write_file_atomic(dir + "/tune.md", "# Tuning\n\n```\n" + tune_summary(r) +
-                                              "```\n\nThe tuned job: `tuned.toml`. Every trial: `trials.csv`.\n");
+  std::string folds = "row,outer_fold\n";
+  for (size_t i = 0; i < r.outer_fold_of_row.size(); ++i) folds += fmt::format("{},{}\n", i, r.outer_fold_of_row[i]);
+  io::write_file_atomic(dir + "/folds.csv", folds);
+  io::write_file_atomic(
+      dir + "/tune.md",
+      "# Tuning\n\n```\n" + tune_summary(r) +
+          "```\n\nThe tuned job: `tuned.toml`. Every trial: `trials.csv`. The outer folds: `folds.csv`.\n");
 }
 
 }  // namespace deepfin::tasks

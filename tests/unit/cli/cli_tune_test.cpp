@@ -38,7 +38,7 @@ TEST_F(CliTune, WritesTheTunedJobAndTheTrialsAndTheTunedJobTrains) {
   EXPECT_NE(r.out.find("outer fold 2/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("nested cross-validation, 2 outer folds"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("as written"), std::string::npos);
-  for (const char* f : {"tuned.toml", "trials.csv", "tune.md"})
+  for (const char* f : {"tuned.toml", "trials.csv", "folds.csv", "tune.md"})
     EXPECT_TRUE(std::filesystem::exists(dir_ / "report" / f)) << f;
   const deepfin::testing::CliResult again = run("train " + path("report/tuned.toml"));
   EXPECT_EQ(again.exit_code, 0) << again.err;
