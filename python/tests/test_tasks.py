@@ -114,7 +114,7 @@ def test_forecaster_of_variance_against_ewma_and_garch(shared, tmp_path):
     assert "Diebold-Mariano" in result.summary and "Basel zone" in result.summary
     f.save(tmp_path / "v.safetensors")
     saved = deepfin.load_forecaster(tmp_path / "v.safetensors")
-    nxt = saved.next(pd.read_csv(shared / "sp500_fred_daily" / "fred_sp500.csv").dropna().tail(200))
+    nxt = saved.next(pd.read_csv(shared / "sp500_fred_daily" / "fred_sp500.csv").dropna().tail(300))
     assert 0 < nxt["variance"] < 0.01 and nxt["volatility"] == pytest.approx(np.sqrt(nxt["variance"]))
     assert "price" not in nxt
 

@@ -52,9 +52,10 @@ AdfTest adf_test(std::span<const double> y, int lags) {
   detail::check_finite(where, "series", y);
   const auto n = static_cast<int64_t>(y.size());
   if (lags < 0) lags = static_cast<int>(std::floor(12 * std::pow(static_cast<double>(n) / 100, 0.25)));
-  if (n < lags + 10)
+  // Rows n - lags - 1, columns lags + 2: keep at least 10 residual degrees of freedom.
+  if (n < 2 * lags + 13)
     throw ValueError(
-        fmt::format("{}: {} values are too few for {} lags (need at least {})", where, n, lags, lags + 10));
+        fmt::format("{}: {} values are too few for {} lags (need at least {})", where, n, lags, 2 * lags + 13));
 
   // Columns: y[t-1], constant, dy[t-1..t-lags]; rows t = lags + 1 .. n - 1.
   const int k = 2 + lags;

@@ -25,10 +25,18 @@ std::vector<double> realized_variance(std::span<const double> r, int horizon) {
 
 double initial_variance(std::span<const double> r) {
   detail::check_not_empty("initial_variance", "returns", r);
-  const size_t m = std::min<size_t>(r.size(), 22);
-  double s = 0;
-  for (size_t t = 0; t < m; ++t) s += r[t] * r[t];
-  return s / static_cast<double>(m);
+  auto mean_square = [&](size_t m) {
+    double s = 0;
+    for (size_t t = 0; t < m; ++t) s += r[t] * r[t];
+    return s / static_cast<double>(m);
+  };
+  const double first_month = mean_square(std::min<size_t>(r.size(), 22));
+  if (first_month > 0) return first_month;
+  // A flat start (a padded or suspended series): the whole series' mean square.
+  const double all = mean_square(r.size());
+  if (!(all > 0))
+    throw ValueError(fmt::format("initial_variance: all {} returns are 0; there is no variance", r.size()));
+  return all;
 }
 
 std::vector<double> ewma_variance(std::span<const double> r, double lambda, double initial) {

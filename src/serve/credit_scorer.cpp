@@ -193,6 +193,10 @@ class CreditScorer final : public Scorer {
         throw_mistyped(field, "a number (or null for missing)", v);
       case data::ColumnKind::boolean: {
         if (v.is_boolean() && column.categories.size() == 2) return column.categories[v.get<bool>() ? 1 : 0];
+        // A 0/1 column takes any number, as batch scoring does (a count seen only as 0 or 1 in training).
+        const bool zero_one = column.categories == std::vector<std::string>{"0", "1"};
+        if (zero_one && v.is_number()) return number_text(v.get<double>());
+        if (zero_one && v.is_string() && data::parse_finite_number(v.get<std::string>())) return v.get<std::string>();
         if (v.is_string()) {
           const std::string value = lower(v.get<std::string>());
           if (std::find(column.categories.begin(), column.categories.end(), value) != column.categories.end())

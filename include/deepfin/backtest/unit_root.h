@@ -18,7 +18,8 @@ struct AdfTest {
 
 // dy[t] = c + g y[t-1] + sum_{i=1..lags} b_i dy[t-i] + e[t], by least squares. lags < 0 picks
 // Schwert's floor(12 (n / 100)^(1/4)). ValueError when a value is not finite, the
-// series is too short for the lags (fewer than lags + 10 rows) or it is constant.
+// series is too short for the lags (fewer than 2 lags + 13 rows, leaving 10 residual
+// degrees of freedom) or it is constant.
 AdfTest adf_test(std::span<const double> series, int lags = -1);
 
 }  // namespace deepfin::backtest

@@ -23,7 +23,8 @@ std::vector<double> ewma_variance(std::span<const double> returns, double lambda
 
 // The starting variance both baselines use: the mean of r^2 over the first
 // min(n, 22) returns (about a trading month), so that a forecast does not depend on
-// where a training span ends.
+// where a training span ends; the whole series' when those are all 0 (a flat start).
+// ValueError when every return is 0.
 double initial_variance(std::span<const double> returns);
 
 // GARCH(1,1) with zero mean: s[t] = omega + alpha r[t]^2 + beta s[t-1], Gaussian likelihood.

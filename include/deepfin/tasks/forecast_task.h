@@ -57,6 +57,7 @@ struct ForecastResult {
   std::string target_kind = "return";
   std::vector<double> realized;
   std::vector<std::pair<std::string, std::vector<double>>> variance_forecasts;
+  std::vector<std::string> variance_keys;  // their names in files: model, ewma, garch
   std::vector<double> next_returns;
   std::vector<std::pair<std::string, double>> mean_qlike;  // per forecaster, in variance_forecasts' order
   std::vector<VarianceComparison> variance_comparisons;

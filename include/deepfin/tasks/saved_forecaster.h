@@ -37,7 +37,8 @@ class SavedForecaster {
   const data::SeriesOptions& read_options() const { return read_options_; }
 
   // NotFoundError for a missing column; ValueError when the series is shorter
-  // than the feature warm-up plus the window (the message says how many rows it needs).
+  // than the feature warm-up plus the window (the message says how many rows it needs),
+  // or, for a variance model, shorter than the 250 rows its EWMA needs.
   NextForecast next(const data::TimeSeries& recent) const;
 
   int64_t sequence_length() const { return sequence_length_; }

@@ -47,7 +47,7 @@ std::string ForecastTask::write_report(const ForecastResult& r, const std::strin
 void ForecastTask::write_predictions(const ForecastResult& r, const std::string& path) const {
   if (r.target_kind == "variance") {
     std::string csv = "date,realized_variance";
-    for (const auto& [name, f] : r.variance_forecasts) csv += "," + name.substr(0, name.find(' ')) + "_variance";
+    for (const std::string& key : r.variance_keys) csv += "," + key + "_variance";
     csv += ",next_return\n";
     for (size_t i = 0; i < r.realized.size(); ++i) {
       csv += fmt::format("{},{:.10g}", r.dates[i], r.realized[i]);
@@ -68,7 +68,8 @@ void ForecastTask::save(const ForecastResult& r, const std::string& path) const 
   io::create_parent_dir(path);
   if (r.target_kind == "variance") {
     std::map<std::string, double> metrics;
-    for (const auto& [name, q] : r.mean_qlike) metrics[name.substr(0, name.find(' ')) + "_mean_qlike"] = q;
+    for (size_t i = 0; i < r.mean_qlike.size(); ++i)
+      metrics[r.variance_keys[i] + "_mean_qlike"] = r.mean_qlike[i].second;
     record_evaluation(*r.fitted, r.walk_forward ? "walk-forward test span" : "test span after the training span",
                       static_cast<int64_t>(r.realized.size()), metrics, r.source);
     r.fitted->save(path);

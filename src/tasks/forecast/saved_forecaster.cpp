@@ -74,6 +74,13 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
   data::Columns features = series_features(s, rolling_mean_, rolling_volatility_, &names);
   std::vector<double> ewma;
   if (target_kind_ == "variance") {  // as load_forecast_data builds it
+    // The EWMA starts from the first rows it is given; after 250 the start weighs below 1e-6
+    // (0.94^228), so the forecast is the one training made whatever the series' first row.
+    constexpr int64_t kEwmaRows = 250;
+    if (recent.length() < kEwmaRows)
+      throw ValueError(fmt::format(
+          "{}: {} rows are too few for a variance model: its EWMA needs at least {} rows to forget where it started",
+          recent.source, recent.length(), kEwmaRows));
     ewma = ewma_feature_variance(data::log_returns(s.column(target_)), ewma_lambda_);
     std::vector<double> log_ewma(ewma.size());
     for (size_t t = 0; t < ewma.size(); ++t) log_ewma[t] = std::log(ewma[t]);

@@ -55,6 +55,7 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
                                    model[i], log_ratio[i]));
   r.variance_forecasts = {
       {"model", model}, {"EWMA (lambda " + fmt::format("{}", spec.ewma_lambda) + ")", ewma}, {"GARCH(1,1)", garch}};
+  r.variance_keys = {"model", "ewma", "garch"};
 
   const int h = static_cast<int>(spec.horizon);
   std::string& t = r.summary;
@@ -78,6 +79,10 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
       "Diebold-Mariano tests (HLN-corrected, lag {}), the model against each baseline, at the {} % level:\n"
       "| baseline | loss | mean loss difference | DM | p | verdict |\n|---|---|---|---|---|---|\n",
       last_garch.omega, last_garch.alpha, last_garch.beta, last_garch.persistence(), h - 1, 100 * spec.significance);
+  if (static_cast<int64_t>(r.realized.size()) <= h || r.realized.size() < 3) {
+    t += "(too few test points to test the differences)\n";
+    return;
+  }
   for (size_t b = 1; b < r.variance_forecasts.size(); ++b) {
     const std::string& name = r.variance_forecasts[b].first;
     for (const auto& [loss_name, losses] : {std::pair{"QLIKE", &qlike}, std::pair{"MSE", &mse}}) {

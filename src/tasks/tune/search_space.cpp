@@ -59,7 +59,8 @@ SearchSpace search_space_from_json(const nlohmann::json& space, const std::strin
       if (spec.empty()) throw ConfigError(where + ": the list of choices is empty");
       p.choices.assign(spec.begin(), spec.end());
     } else if (spec.is_object() && spec.size() == 1) {
-      const auto& [form, range] = *spec.items().begin();
+      const std::string form = spec.begin().key();
+      const nlohmann::json& range = spec.begin().value();
       if (form == "uniform")
         p.kind = SearchParam::Kind::uniform;
       else if (form == "log_uniform")
@@ -75,6 +76,8 @@ SearchSpace search_space_from_json(const nlohmann::json& space, const std::strin
       if (!(p.lo < p.hi)) throw ConfigError(fmt::format("{}: {} needs lo < hi, got [{}, {}]", where, form, p.lo, p.hi));
       if (p.kind == SearchParam::Kind::log_uniform && !(p.lo > 0))
         throw ConfigError(fmt::format("{}: log_uniform needs lo > 0, got {}", where, p.lo));
+      if (p.kind == SearchParam::Kind::int_uniform && (p.lo != std::floor(p.lo) || p.hi != std::floor(p.hi)))
+        throw ConfigError(fmt::format("{}: int_uniform needs whole numbers, got [{}, {}]", where, p.lo, p.hi));
     } else {
       throw ConfigError(where +
                         ": expected a list of choices or a table {uniform | log_uniform | int_uniform = [lo, hi]}");
@@ -95,7 +98,7 @@ SearchSpace default_search_space(const nlohmann::json& job) {
                      .lo = lr / 10,
                      .hi = lr * 10});
   }
-  space.push_back({.path = "fit.batch_size", .choices = {32, 64, 128}});
+  if (job.contains("fit")) space.push_back({.path = "fit.batch_size", .choices = {32, 64, 128}});
   const nlohmann::json layers = job.value("model", nlohmann::json::object())
                                     .value("config", nlohmann::json::object())
                                     .value("layers", nlohmann::json());

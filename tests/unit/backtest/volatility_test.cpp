@@ -39,6 +39,10 @@ TEST(Ewma, FollowsTheRiskMetricsRecursion) {
   EXPECT_THROW(ewma_variance(r, 1.0, 1e-4), ValueError);
   EXPECT_THROW(ewma_variance(r, 0.94, 0.0), ValueError);
   EXPECT_DOUBLE_EQ(initial_variance(r), (1e-4 + 4e-4) / 3);
+  V flat_start(30, 0.0);
+  flat_start[25] = 0.02;  // a suspended start: the whole series' mean square
+  EXPECT_DOUBLE_EQ(initial_variance(flat_start), 4e-4 / 30);
+  EXPECT_THROW(initial_variance(V(30, 0.0)), ValueError);
 }
 
 TEST(Garch, HorizonForecastRevertsToTheUnconditionalVariance) {
@@ -124,7 +128,7 @@ TEST(ValueAtRisk, BadInputIsNamed) {
 }
 
 TEST(UnitRoot, BadInputIsNamed) {
-  EXPECT_THROW(adf_test(V(12, 1.0), 3), ValueError);   // too short for 3 lags
+  EXPECT_THROW(adf_test(V(18, 1.0), 3), ValueError);   // 18 < 2 * 3 + 13: too few residual degrees of freedom
   EXPECT_THROW(adf_test(V(100, 1.0), 0), ValueError);  // constant: singular
   V y(100);
   for (size_t i = 0; i < y.size(); ++i) y[i] = std::sin(0.3 * static_cast<double>(i));

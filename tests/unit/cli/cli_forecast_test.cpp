@@ -92,7 +92,7 @@ TEST_F(CliForecast, AVarianceJobComparesWithEwmaAndGarchAndBacktestsTheVar) {
   EXPECT_TRUE(event.at("mean_qlike").contains("GARCH(1,1)"));
   EXPECT_TRUE(fs::exists(dir_ / "report" / "volatility.png"));
   const std::string pred = deepfin::testing::slurp(path("pred.csv"));
-  EXPECT_EQ(pred.rfind("date,realized_variance,model_variance,EWMA_variance,GARCH(1,1)_variance,next_return\n", 0), 0u);
+  EXPECT_EQ(pred.rfind("date,realized_variance,model_variance,ewma_variance,garch_variance,next_return\n", 0), 0u);
 
   std::string mse = text;
   mse.replace(mse.find("loss = \"qlike\""), 14, "loss = \"mse\"");

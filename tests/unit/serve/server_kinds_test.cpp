@@ -99,10 +99,10 @@ TEST_F(ServeKinds, VarianceModelsAnswerTheNextVariance) {
   std::string csv = "date,close\n";
   nlohmann::json rows = nlohmann::json::array();
   double p = 100;
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 300; ++i) {
     p *= std::exp(0.01 * std::sin(i * 0.7) * (1 + (i / 40) % 2));
     char date[32];
-    std::snprintf(date, sizeof date, "2021-%02d-%02d", 1 + i / 28, 1 + i % 28);
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", 2021 + i / 336, 1 + (i / 28) % 12, 1 + i % 28);
     csv += std::string(date) + "," + std::to_string(p) + "\n";
     rows.push_back({{"date", date}, {"close", std::stod(std::to_string(p))}});
   }

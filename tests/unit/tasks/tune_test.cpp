@@ -54,6 +54,10 @@ TEST(SearchSpace, ParsesEachFormAndNamesMistakes) {
             }).find("lo > 0"),
             std::string::npos);
   EXPECT_NE(config_error([] { search_space_from_json({{"x", 3}}, "j"); }).find("\"x\""), std::string::npos);
+  EXPECT_NE(config_error([] {
+              search_space_from_json({{"x", {{"int_uniform", {0.2, 0.8}}}}}, "j");
+            }).find("int_uniform needs whole numbers"),
+            std::string::npos);
 }
 
 TEST(SearchSpace, SamplesStayInTheirRanges) {
@@ -100,6 +104,13 @@ TEST(SearchSpace, TheDefaultSpaceCoversWhatTheJobHas) {
   for (const SearchParam& p : default_search_space(job)) paths.insert(p.path);
   EXPECT_EQ(paths, (std::set<std::string>{"compile.optimizer.config.learning_rate", "fit.batch_size",
                                           "model.config.layers.0.config.units", "model.config.layers.1.config.rate"}));
+}
+
+TEST(SearchSpace, AJobWithoutAFitTableGetsNoBatchSizeToTune) {
+  nlohmann::json job = job_file_json(io::read_file(testing::test_data_dir() + "/../examples/credit_german.toml"), "g");
+  job.erase("fit");
+  for (const SearchParam& p : default_search_space(job)) EXPECT_NE(p.path, "fit.batch_size");
+  check_search_paths(default_search_space(job), job, "g");
 }
 
 TEST(SuccessiveHalving, RacesToTheBestAndScoresOnlyTheSurvivorsOnEveryFold) {

@@ -88,7 +88,7 @@ TEST_F(VolatilityTask, ComparesTheModelWithEwmaAndGarchAndBacktestsItsVar) {
   std::ifstream in(path("pred.csv"));
   std::string header;
   std::getline(in, header);
-  EXPECT_EQ(header, "date,realized_variance,model_variance,EWMA_variance,GARCH(1,1)_variance,next_return");
+  EXPECT_EQ(header, "date,realized_variance,model_variance,ewma_variance,garch_variance,next_return");
 }
 
 TEST_F(VolatilityTask, GarchIsRefittedOnlyOnThePast) {
@@ -121,6 +121,15 @@ TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
   EXPECT_EQ(next.kind, "variance");
   EXPECT_NEAR(next.variance, r.variance_forecasts[0].second.back(), 1e-6 * next.variance);
   EXPECT_TRUE(std::isnan(next.log_return));
+  // The last 300 rows are enough: the EWMA has forgotten where it started.
+  const NextForecast recent = saved.next(series.slice(series.length() - 301, series.length() - 1));
+  EXPECT_NEAR(recent.variance, next.variance, 1e-5 * next.variance);
+  try {
+    saved.next(series.slice(0, 200));
+    FAIL() << "200 rows for a variance model";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("200 rows are too few for a variance model"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(VolatilityTask, AWeekAheadSumsFiveSquaredReturnsAndSkipsTheVar) {
