@@ -65,4 +65,22 @@ SharpeDifference sharpe_difference(std::span<const double> returns_a, std::span<
 // beats when the interval lies above 0, loses when below, else ties.
 Verdict verdict(const SharpeDifference& d);
 
+// Two models scored on the same K cross-validation folds: the corrected resampled t-test of
+// Nadeau & Bengio (2003). Folds share training rows, so the plain paired t-test is too
+// confident; the variance of the differences is scaled by (1/K + n_test/n_train), and the
+// statistic compared with Student's t on K - 1 degrees of freedom, two-sided.
+struct PairedFoldTest {
+  int64_t folds = 0;
+  double mean_difference = 0;  // mean of a - b (positive: a scores higher)
+  double statistic = 0;        // 0 when every difference is the same
+  double p_value = 1;
+};
+
+// ShapeError if sizes differ; ValueError for fewer than 2 folds, a value that is not finite
+// or test_over_train <= 0.
+PairedFoldTest corrected_paired_t_test(std::span<const double> a, std::span<const double> b, double test_over_train);
+
+// For scores where higher is better: a beats b when p < alpha and a's mean is higher.
+Verdict verdict(const PairedFoldTest& test, double alpha = 0.05);
+
 }  // namespace deepfin::backtest

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "deepfin/backtest/significance.h"
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/io/output_paths.h"
 #include "deepfin/tasks/job_file.h"
@@ -42,6 +43,16 @@ std::string tune_summary(const TuneResult& r) {
           d += fmt::format("{}{:+.4f}", k ? ", " : "", r.nested_scores[k] - r.as_written_scores[k]);
         return d;
       }());
+  // Outer folds share training rows: Nadeau & Bengio's correction, test/train = 1/(K - 1).
+  const double k = static_cast<double>(r.nested_scores.size());
+  if (r.nested_scores.size() >= 2) {
+    const backtest::PairedFoldTest t =
+        backtest::corrected_paired_t_test(r.nested_scores, r.as_written_scores, 1 / (k - 1));
+    s += fmt::format(
+        "  tuned - as written {:+.4f}, corrected resampled t {:+.2f}, p {:.3f}: tuned {} at the 5 % level\n",
+        t.mean_difference, t.statistic, t.p_value,
+        backtest::verdict_phrase(backtest::verdict(t), "the job as written"));
+  }
   s += fmt::format("chosen on every row ({} configurations, inner CV {} {:.4f}, optimistic: chosen on it):\n", searched,
                    r.metric, r.best_inner_score);
   for (const auto& [path, value] : r.best_values.items()) s += fmt::format("  {} = {}\n", path, value.dump());

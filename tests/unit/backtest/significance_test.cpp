@@ -117,3 +117,33 @@ TEST(SharpeDifference, BadInputIsNamed) {
 
 }  // namespace
 }  // namespace deepfin::backtest
+
+namespace deepfin::backtest {
+namespace {
+
+TEST(CorrectedPairedT, MatchesItsFormulaOnAHandCase) {
+  // Differences 0.02, 0.01, 0.03, 0.00, 0.04: mean 0.02, sample variance 0.00025.
+  const std::vector<double> a{0.82, 0.81, 0.83, 0.80, 0.84}, b{0.80, 0.80, 0.80, 0.80, 0.80};
+  const PairedFoldTest t = corrected_paired_t_test(a, b, 1.0 / 4);  // 5-fold: test/train = 1/4
+  EXPECT_NEAR(t.mean_difference, 0.02, 1e-15);
+  const double statistic = 0.02 / std::sqrt((1.0 / 5 + 1.0 / 4) * 0.00025);
+  EXPECT_NEAR(t.statistic, statistic, 1e-12);
+  // 2 * scipy.stats.t.sf(1.8856180831641267, 4)
+  EXPECT_NEAR(t.p_value, 0.13241892222024934, 1e-12);
+  EXPECT_EQ(verdict(t), Verdict::ties);
+  EXPECT_EQ(verdict(t, 0.2), Verdict::beats);
+  EXPECT_EQ(verdict(corrected_paired_t_test(b, a, 0.25), 0.2), Verdict::loses);
+}
+
+TEST(CorrectedPairedT, EqualScoresTieAndBadInputIsNamed) {
+  const std::vector<double> a{0.8, 0.7, 0.9};
+  EXPECT_EQ(corrected_paired_t_test(a, a, 0.5).p_value, 1.0);
+  EXPECT_THROW(corrected_paired_t_test(a, std::vector<double>{0.8}, 0.5), ShapeError);
+  EXPECT_THROW(corrected_paired_t_test(std::vector<double>{0.8}, std::vector<double>{0.7}, 0.5), ValueError);
+  EXPECT_THROW(corrected_paired_t_test(a, a, 0.0), ValueError);
+  const std::vector<double> bad{0.8, NAN, 0.9};
+  EXPECT_NE(testing::error_message([&] { corrected_paired_t_test(a, bad, 0.5); }).find("b[1]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace deepfin::backtest

@@ -199,6 +199,7 @@ TEST_F(CreditTune, NestedScoresTheChosenConfigurationOnFoldsTheSearchNeverSaw) {
   EXPECT_EQ(trials.rfind("search,trial,values,fold_scores,mean,complete\n", 0), 0u);
   EXPECT_EQ(std::count(trials.begin(), trials.end(), '\n'), 13);
   EXPECT_NE(tune_summary(r).find("as written"), std::string::npos);
+  EXPECT_NE(tune_summary(r).find("corrected resampled t"), std::string::npos);
   ASSERT_EQ(r.outer_fold_of_row.size(), 240u);
   EXPECT_EQ(std::count(r.outer_fold_of_row.begin(), r.outer_fold_of_row.end(), 1), 120);
   EXPECT_EQ(std::count(r.outer_fold_of_row.begin(), r.outer_fold_of_row.end(), 2), 120);
