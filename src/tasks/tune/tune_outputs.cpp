@@ -2,23 +2,16 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <numeric>
 
 #include "deepfin/backtest/significance.h"
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/io/output_paths.h"
+#include "deepfin/tasks/fold_summary.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/tuner.h"
 
 namespace deepfin::tasks {
 namespace {
-
-std::pair<double, double> mean_std(const std::vector<double>& v) {
-  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-  double ss = 0;
-  for (double x : v) ss += (x - mean) * (x - mean);
-  return {mean, v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0};
-}
 
 std::string csv_field(const std::string& s) {
   std::string out = "\"";
@@ -29,15 +22,14 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 std::string tune_summary(const TuneResult& r) {
-  const auto [tuned, tuned_sd] = mean_std(r.nested_scores);
-  const auto [written, written_sd] = mean_std(r.as_written_scores);
+  const MeanStd tuned = mean_std(r.nested_scores), written = mean_std(r.as_written_scores);
   int searched = 0;
   for (const TuneTrial& t : r.trials) searched += t.search == 0;
   std::string s = fmt::format(
       "nested cross-validation, {} outer folds ({} on folds the search never saw):\n"
       "  tuned        {:.4f} ± {:.4f}\n  as written   {:.4f} ± {:.4f}\n"
       "  per fold, tuned - as written: {}\n",
-      r.nested_scores.size(), r.metric, tuned, tuned_sd, written, written_sd, [&] {
+      r.nested_scores.size(), r.metric, tuned.mean, tuned.std, written.mean, written.std, [&] {
         std::string d;
         for (size_t k = 0; k < r.nested_scores.size(); ++k)
           d += fmt::format("{}{:+.4f}", k ? ", " : "", r.nested_scores[k] - r.as_written_scores[k]);
