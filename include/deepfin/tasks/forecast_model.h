@@ -43,8 +43,12 @@ data::Columns series_features(const data::TimeSeries& series, const std::vector<
 
 // The variance target's extra feature and baseline: the RiskMetrics EWMA of the log returns
 // (r[0] is NaN and skipped), started from the mean square of the first 22 returns, which are
-// its warm-up: out[t] is the next-period forecast made at t, NaN for t < 22.
-std::vector<double> ewma_feature_variance(const std::vector<double>& log_returns, double lambda);
+// its warm-up. Appends its log as the feature "<target> log EWMA variance" (training and
+// scoring build it here alike) and returns it: out[t] is the next-period forecast made at t,
+// NaN for t < 22.
+std::vector<double> append_ewma_feature(const std::vector<double>& log_returns, double lambda,
+                                        const std::string& target, data::Columns* features,
+                                        std::vector<std::string>* names);
 
 // ValueError (naming the lengths) when the series is too short for the window.
 ForecastData load_forecast_data(const ForecastSpec& spec);

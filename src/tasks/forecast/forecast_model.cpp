@@ -36,13 +36,17 @@ data::Columns series_features(const data::TimeSeries& series, const std::vector<
   return features;
 }
 
-std::vector<double> ewma_feature_variance(const std::vector<double>& r, double lambda) {
+std::vector<double> append_ewma_feature(const std::vector<double>& r, double lambda, const std::string& target,
+                                        data::Columns* features, std::vector<std::string>* names) {
   constexpr size_t kWarmUp = 22;
-  std::vector<double> out(r.size(), std::nan(""));
-  if (r.size() <= kWarmUp) return out;
-  const std::span<const double> returns(r.data() + 1, r.size() - 1);
-  const std::vector<double> s = backtest::ewma_variance(returns, lambda, backtest::initial_variance(returns));
-  for (size_t t = kWarmUp; t < r.size(); ++t) out[t] = s[t - 1];
+  std::vector<double> out(r.size(), std::nan("")), log_out(r.size(), std::nan(""));
+  if (r.size() > kWarmUp) {
+    const std::span<const double> returns(r.data() + 1, r.size() - 1);
+    const std::vector<double> s = backtest::ewma_variance(returns, lambda, backtest::initial_variance(returns));
+    for (size_t t = kWarmUp; t < r.size(); ++t) log_out[t] = std::log(out[t] = s[t - 1]);
+  }
+  features->push_back(std::move(log_out));
+  names->push_back(target + " log EWMA variance");
   return out;
 }
 
@@ -68,11 +72,8 @@ ForecastData load_forecast_data(const ForecastSpec& spec) {
   d.label.assign(n, std::nan(""));
   if (spec.target_kind == "variance") {
     // Inputs also see the EWMA's level; the label is the realized variance over the EWMA's forecast.
-    const std::vector<double> ewma = ewma_feature_variance(d.returns, spec.ewma_lambda);
-    std::vector<double> log_ewma(ewma.size());
-    for (size_t t = 0; t < ewma.size(); ++t) log_ewma[t] = std::log(ewma[t]);
-    d.features.push_back(log_ewma);
-    d.feature_names.push_back(spec.target + " log EWMA variance");
+    const std::vector<double> ewma =
+        append_ewma_feature(d.returns, spec.ewma_lambda, spec.target, &d.features, &d.feature_names);
     d.realized.assign(n, std::nan(""));
     d.ewma_forecast.assign(n, std::nan(""));
     const int64_t h = spec.horizon;

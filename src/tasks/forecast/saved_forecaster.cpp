@@ -81,11 +81,7 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
       throw ValueError(fmt::format(
           "{}: {} rows are too few for a variance model: its EWMA needs at least {} rows to forget where it started",
           recent.source, recent.length(), kEwmaRows));
-    ewma = ewma_feature_variance(data::log_returns(s.column(target_)), ewma_lambda_);
-    std::vector<double> log_ewma(ewma.size());
-    for (size_t t = 0; t < ewma.size(); ++t) log_ewma[t] = std::log(ewma[t]);
-    features.push_back(log_ewma);
-    names.push_back(target_ + " log EWMA variance");
+    ewma = append_ewma_feature(data::log_returns(s.column(target_)), ewma_lambda_, target_, &features, &names);
   }
   if (names != feature_names_)
     throw FileError(fmt::format("forecast model: the recipe builds {} features, but the model was trained on {}",

@@ -25,8 +25,8 @@ std::vector<int64_t> pick(const std::vector<int64_t>& all, const std::vector<int
 
 class CreditTuning {
  public:
-  CreditTuning(const nlohmann::json& job, std::string name, uint64_t seed)
-      : job_(job), name_(std::move(name)), seed_(seed), base_(parse_job_json(job, name_)) {
+  CreditTuning(const nlohmann::json& job, std::string name)
+      : job_(job), name_(std::move(name)), base_(parse_job_json(job, name_)) {
     if (!base_.data.tabular())
       throw ConfigError(
           fmt::format("{}: deepfin tune works on credit (csv or arff) jobs; this job's data source is "
@@ -74,7 +74,6 @@ class CreditTuning {
  private:
   nlohmann::json job_;
   std::string name_;
-  uint64_t seed_;
   JobSpec base_;
   data::Table table_;
   std::vector<int64_t> classes_;
@@ -85,7 +84,7 @@ class CreditTuning {
 
 TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
                        const Progress& progress) {
-  const CreditTuning tuning(job, name, options.seed);
+  const CreditTuning tuning(job, name);
   const TuneSpec& spec = tuning.base().tune;
   const SearchSpace space = spec.space.empty() ? default_search_space(job) : search_space_from_json(spec.space, name);
   if (space.empty()) throw ConfigError(fmt::format("{}: [tune] has nothing to search", name));
