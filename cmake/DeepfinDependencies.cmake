@@ -30,6 +30,9 @@ find_package(MPI REQUIRED COMPONENTS CXX)
 # oneDNN: Debian's CMake config insists on OpenCL, which deepfin does not use,
 # so the library is found directly.
 find_library(DNNL_LIB dnnl REQUIRED)
+# LIBLINEAR: the text task's linear model on TF-IDF features (no pkg-config file).
+find_library(LIBLINEAR_LIB linear REQUIRED)
+find_path(LIBLINEAR_INCLUDE_DIR linear.h REQUIRED)
 find_path(DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.h REQUIRED)
 
 # OpenBLAS and BLIS: the OpenMP builds, so they share deepfin's thread pool.

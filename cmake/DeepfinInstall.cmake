@@ -26,7 +26,7 @@ foreach(lib ${DEEPFIN_LIBRARIES})
   string(REGEX REPLACE "^lib" "" lib ${lib})
   string(APPEND DEEPFIN_PC_LIBS " -l${lib}")
 endforeach()
-string(APPEND DEEPFIN_PC_LIBS " ${OPENBLAS_LIB} ${BLIS_LIB} ${DNNL_LIB}")
+string(APPEND DEEPFIN_PC_LIBS " ${OPENBLAS_LIB} ${BLIS_LIB} ${DNNL_LIB} ${LIBLINEAR_LIB}")
 # The prefix relative to the .pc file, so that an install anywhere (--prefix) finds itself.
 file(RELATIVE_PATH DEEPFIN_PC_TO_PREFIX /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/deepfin.pc.in ${PROJECT_BINARY_DIR}/deepfin.pc @ONLY)
@@ -48,7 +48,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # What a program built against the installed headers and static libraries needs.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "libopenblas-openmp-dev, libblis-openmp-dev, libdnnl-dev, libfmt-dev, nlohmann-json3-dev, libtomlplusplus-dev, \
-libplplot-dev, libutf8proc-dev, zlib1g-dev, libssl-dev, libfftw3-dev, libnlopt-dev, libboost-dev, libcpp-httplib-dev, libopenmpi-dev, \
+libplplot-dev, libutf8proc-dev, zlib1g-dev, libssl-dev, libfftw3-dev, libnlopt-dev, libboost-dev, liblinear-dev, libcpp-httplib-dev, libopenmpi-dev, \
 pkgconf | pkg-config")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)

@@ -19,6 +19,8 @@ packages=(
   libfftw3-dev
   # risk: GARCH maximum likelihood (NLopt) and the tests' distributions (Boost.Math)
   libnlopt-dev libboost-dev
+  # text: the linear model on TF-IDF features (LIBLINEAR's linear SVM)
+  liblinear-dev
   # HTTP (and TLS through OpenSSL) for the scoring server, `deepfin serve`; the
   # openssl command makes the throwaway certificate of its TLS test
   libcpp-httplib-dev openssl
