@@ -46,6 +46,9 @@ class TextClassifier:
             raise ValueError(f"TextClassifier: the job is a {self._job.kind} job, not a text job")
         self.classifier_: Any = None
         self.history_: Dict[str, List[float]] = {}
+        # Accuracy on the training and held-out texts (the gap), and each part of a
+        # [text] linear = "stack" alone; empty when nothing was held out.
+        self.validation_: Dict[str, float] = {}
         self.test_: Any = None
 
     def _load(self) -> Any:
@@ -75,7 +78,9 @@ class TextClassifier:
     def fit(self, texts: Optional[Sequence[str]] = None, labels: Optional[Sequence[str]] = None,
             verbose: int = 0) -> "TextClassifier":
         """Trains the tokenizer and the model on ``texts``/``labels`` (every text trains), or on the
-        job's files split as ``deepfin train`` splits them (the held-out part is ``test_``)."""
+        job's files split as ``deepfin train`` splits them (the held-out part is ``test_``). With
+        ``[text] linear = "stack"`` a stratified tenth is held out from the neural model to fit the
+        blend; the linear model is then refitted on every text."""
         task = self._task(texts, labels)
         if texts is None:
             train, self.test_ = task.split(seed_of(self._job))
@@ -84,6 +89,7 @@ class TextClassifier:
         fitted = task.fit(train, seed_of(self._job), int(verbose))
         self.classifier_ = fitted.classifier
         self.history_ = fitted.history
+        self.validation_ = dict(fitted.validation)
         return self
 
     @property

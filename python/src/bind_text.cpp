@@ -50,7 +50,22 @@ void bind_text(py::module_& m) {
   py::class_<tasks::TextFit>(m, "TextFit")
       .def_property_readonly("classifier", [](const tasks::TextFit& f) { return f.classifier; })
       .def_property_readonly("history", [](const tasks::TextFit& f) { return history_dict(f.history); })
-      .def_readonly("truncated", &tasks::TextFit::truncated);
+      .def_readonly("truncated", &tasks::TextFit::truncated)
+      .def_property_readonly("validation", [](const tasks::TextFit& f) {
+        // The train/validation gap, and each part of a stack alone (empty without held-out texts).
+        const tasks::TextValidation& v = f.validation;
+        py::dict out;
+        if (v.rows == 0) return out;
+        out["rows"] = v.rows;
+        out["train_accuracy"] = v.train_accuracy;
+        out["accuracy"] = v.accuracy;
+        if (f.classifier.linear()) {
+          out["neural_accuracy"] = v.neural_accuracy;
+          out["linear_accuracy"] = v.linear_accuracy;
+          out["linear_weight"] = f.classifier.linear()->blend.weight;
+        }
+        return out;
+      });
 
   py::class_<text_model::TextClassifier>(m, "TextClassifier")
       .def_static("load", &text_model::TextClassifier::load, py::arg("path"))

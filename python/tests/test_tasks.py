@@ -87,6 +87,9 @@ def test_text_classifier_on_lists(shared):
     details = clf.predict_details(["Profit rose 20 % in the quarter."])
     assert details[0]["label"] in clf.classes_ and 0 < details[0]["confidence"] <= 1
     assert clf.predict_proba(texts[:3]).shape == (3, len(clf.classes_))
+    # The example stacks a linear TF-IDF model; its parts' held-out accuracies are reported.
+    assert abs(clf.validation_["rows"] - 150) <= 3 and 0 <= clf.validation_["linear_weight"] <= 1
+    assert clf.validation_["linear_accuracy"] > 0.7
     with pytest.raises(TypeError, match="texts\\[1\\]"):
         clf.predict(["fine", 3])
 

@@ -47,7 +47,34 @@ std::shared_ptr<models::Sequential> load_member(const nlohmann::json& spec, size
   return member;
 }
 
+// The stacked linear model of a file: vocabulary and blend from the metadata,
+// weights from the attached tensors.
+LinearPart load_linear(const nlohmann::json& spec, const std::map<std::string, Tensor>& tensors,
+                       const std::string& path) {
+  const auto tensor = [&](const std::string& name) {
+    auto it = tensors.find(name);
+    if (it == tensors.end()) throw FileError(fmt::format("it lacks tensor 'attached/{}'", name));
+    return it->second;
+  };
+  try {
+    TfidfVectorizer vectorizer = TfidfVectorizer::from_json(spec.at("vectorizer"));
+    LinearTextModel model(tensor("text/linear/weights"), tensor("text/linear/bias"), spec.at("c").get<double>());
+    const LinearBlend blend{.scale = spec.at("scale").get<double>(), .weight = spec.at("weight").get<double>()};
+    return LinearPart{std::move(vectorizer), std::move(model), blend};
+  } catch (const Error& e) {
+    throw FileError(fmt::format("{}: the linear text model: {}", path, e.what()));
+  }
+}
+
 }  // namespace
+
+nlohmann::json TextClassifier::linear_json() const {
+  if (!linear_) return nullptr;
+  return {{"vectorizer", linear_->vectorizer.to_json()},
+          {"c", linear_->model.c()},
+          {"scale", linear_->blend.scale},
+          {"weight", linear_->blend.weight}};
+}
 
 TextClassifier::TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t max_length,
                                std::shared_ptr<models::Sequential> model)
@@ -129,7 +156,25 @@ Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* tr
   return ids;
 }
 
+void TextClassifier::set_linear(LinearPart linear) {
+  if (linear.model.num_classes() != labels_.num_classes() ||
+      linear.model.num_features() != linear.vectorizer.num_features())
+    throw ValueError(fmt::format(
+        "TextClassifier: the linear model has {} classes and {} features; the labels have {}, the vocabulary {}",
+        linear.model.num_classes(), linear.model.num_features(), labels_.num_classes(),
+        linear.vectorizer.num_features()));
+  blend_probabilities(zeros({0, labels_.num_classes()}), zeros({0, labels_.num_classes()}), linear.blend);  // checks it
+  linear_ = std::move(linear);
+}
+
 Tensor TextClassifier::predict_proba(const std::vector<std::string>& texts, int64_t batch_size) const {
+  const Tensor neural = neural_proba(texts, batch_size);
+  if (!linear_ || texts.empty() || linear_->blend.weight == 0) return neural;
+  const Tensor decision = linear_->model.decision(linear_->vectorizer.transform(texts));
+  return blend_probabilities(neural, decision, linear_->blend).to(neural.dtype());
+}
+
+Tensor TextClassifier::neural_proba(const std::vector<std::string>& texts, int64_t batch_size) const {
   if (texts.empty()) return zeros({0, labels_.num_classes()});
   const Tensor ids = encode(texts);
   const Tensor first = members_.front()->predict(ids, batch_size);
@@ -171,7 +216,12 @@ void TextClassifier::save(const std::string& path) const {
                                                    {"max_length", max_length_},
                                                    {"threshold", threshold_},
                                                    {"ngrams", ngram_options_to_json(ngrams_)},
-                                                   {"ensemble", others}});
+                                                   {"ensemble", others},
+                                                   {"linear", linear_json()}});
+  if (linear_) {
+    member_weights["text/linear/weights"] = linear_->model.weights();
+    member_weights["text/linear/bias"] = linear_->model.bias();
+  }
   first.set_attached_tensors(std::move(member_weights));
   first.save(path);
 }
@@ -210,6 +260,11 @@ TextClassifier TextClassifier::load(const std::string& path) {
     TextClassifier out(std::move(tokenizer), LabelEncoder::from_json(attached.at("labels")), max_length,
                        std::move(members));
     out.set_threshold(attached.at("threshold").get<double>());
+    if (const nlohmann::json linear = attached.value("linear", nlohmann::json()); !linear.is_null()) try {
+        out.set_linear(load_linear(linear, model->attached_tensors(), path));
+      } catch (const ValueError& e) {
+        throw FileError(fmt::format("{}: {}", path, e.what()));
+      }
     try {
       out.set_ngrams(ngram_options_from_json(attached.value("ngrams", nlohmann::json())));
     } catch (const FileError& e) {

@@ -26,6 +26,14 @@ void cv_text(const RunContext& ctx, const tasks::JobSpec& job, int folds, uint64
               nlohmann::json{{"event", "cv"},
                              {"accuracy", {{"mean", acc.mean}, {"std", acc.std}}},
                              {"macro_f1", {{"mean", f1.mean}, {"std", f1.std}}}});
+  if (cv.neural_accuracy.empty()) return;
+  const tasks::MeanStd neural = cv.neural_summary, linear = cv.linear_summary;
+  print_event(ctx,
+              fmt::format("  parts of the stack alone: neural accuracy {:.4f} ± {:.4f}, linear TF-IDF {:.4f} ± {:.4f}",
+                          neural.mean, neural.std, linear.mean, linear.std),
+              nlohmann::json{{"event", "cv_parts"},
+                             {"neural_accuracy", {{"mean", neural.mean}, {"std", neural.std}}},
+                             {"linear_accuracy", {{"mean", linear.mean}, {"std", linear.std}}}});
 }
 
 void cv_credit(const RunContext& ctx, const tasks::JobSpec& job, int folds, uint64_t seed) {

@@ -23,6 +23,33 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
                 fmt::format("ensemble: {} models of this architecture, their probabilities averaged",
                             classifier.members().size()),
                 nlohmann::json{{"event", "ensemble"}, {"members", classifier.members().size()}});
+  if (const auto& linear = classifier.linear())
+    print_event(
+        ctx,
+        fmt::format("stacked with a linear SVM on TF-IDF ({} word and character n-grams, C = {:g}): weight "
+                    "{:.2f}, softmax scale {:g}, fitted on the validation texts (which also chose the neural "
+                    "model's best epoch, so the stacked validation accuracy below is optimistic)",
+                    linear->vectorizer.num_features(), linear->model.c(), linear->blend.weight, linear->blend.scale),
+        nlohmann::json{{"event", "linear"},
+                       {"features", linear->vectorizer.num_features()},
+                       {"c", linear->model.c()},
+                       {"weight", linear->blend.weight},
+                       {"scale", linear->blend.scale}});
+  if (const tasks::TextValidation& v = fitted.validation; v.rows > 0) {
+    std::string parts;
+    if (classifier.linear())
+      parts = fmt::format(" (neural alone {:.4f}, linear alone {:.4f})", v.neural_accuracy, v.linear_accuracy);
+    nlohmann::json event{
+        {"event", "validation"}, {"rows", v.rows}, {"train_accuracy", v.train_accuracy}, {"accuracy", v.accuracy}};
+    if (classifier.linear()) {
+      event["neural_accuracy"] = v.neural_accuracy;
+      event["linear_accuracy"] = v.linear_accuracy;
+    }
+    print_event(ctx,
+                fmt::format("accuracy on the training texts {:.4f}, on {} validation texts {:.4f}{}: gap {:+.4f}",
+                            v.train_accuracy, v.rows, v.accuracy, parts, v.train_accuracy - v.accuracy),
+                event);
+  }
   if (fitted.truncated > 0)
     print_event(ctx,
                 fmt::format("note: {} training texts were longer than max_length {} tokens and were cut",

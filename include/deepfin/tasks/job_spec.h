@@ -74,6 +74,8 @@ struct FitSpec {
   bool balanced_class_weight = false;        // scikit-learn's n_samples / (n_classes * n_c)
   std::map<int64_t, double> class_weight{};  // explicit weights (when not balanced)
   std::optional<train::EarlyStoppingOptions> early_stopping{};
+  // [fit] early_stopping = false: never stop early, not even where a task does by default.
+  bool early_stopping_off = false;
   // [privacy]: DP-SGD (privacy/privacy_options.h); absent: ordinary training.
   std::optional<privacy::PrivacyOptions> privacy{};
   // [checkpoint]: checkpoints of the training fit, and resuming from them
@@ -102,6 +104,9 @@ struct TextSpec {
   int64_t ngram_buckets = 100000;  // hash buckets for them
   int64_t ensemble = 1;            // models trained one after another (different initial weights and
                                    // shuffles), their probabilities averaged
+  // "stack": a linear model on word and character TF-IDF stacked with the neural
+  // model, the mix fitted on the validation share; "none": the neural model alone.
+  std::string linear = "none";
 };
 
 // The forecasting part ([data] source = "series", [features], [window],

@@ -20,10 +20,19 @@
 
 namespace deepfin::tasks {
 
+// Accuracies of a fit on its own rows and on its validation share (the
+// train/validation gap), and, with a stacked linear model, of each part alone.
+struct TextValidation {
+  int64_t rows = 0;  // held-out texts; 0: there was no validation share
+  double train_accuracy = 0, accuracy = 0;
+  double neural_accuracy = 0, linear_accuracy = 0;  // with a linear model only
+};
+
 struct TextFit {
   text_model::TextClassifier classifier;
   train::History history;  // of the first ensemble member
   int64_t truncated = 0;   // training texts cut to max_length
+  TextValidation validation{};
 };
 
 struct TextSplit {
@@ -33,6 +42,9 @@ struct TextSplit {
 struct TextCvResult {
   std::vector<double> accuracy, macro_f1;  // per fold
   MeanStd accuracy_summary, macro_f1_summary;
+  // With [text] linear = "stack": the test accuracy of each part alone, per fold.
+  std::vector<double> neural_accuracy, linear_accuracy;
+  MeanStd neural_summary{}, linear_summary{};
 };
 
 class TextTask {
@@ -52,7 +64,10 @@ class TextTask {
 
   // Trains the tokenizer on `train` texts, fills the first Embedding's input_dim and
   // the last Dense's units when the job leaves them 0, and fits the model ([text]
-  // ensemble > 1: that many models, averaged). verbose overrides [fit] verbose if >= 0.
+  // ensemble > 1: that many models, averaged). [text] linear = "stack" also fits the
+  // linear TF-IDF model and its blend on the validation share ([fit]
+  // validation_split, or 0.1 when that is 0), then refits the linear model on every
+  // training text. verbose overrides [fit] verbose if >= 0.
   TextFit fit(const text::LabelledText& train, int verbose = -1) const;
 
   // ConfigError naming the file and line of a test label the model never saw.

@@ -8,16 +8,30 @@
 // A classifier may hold an ensemble: several models over the same token ids and
 // labels (e.g. trained from different seeds), whose probabilities are averaged.
 // The first is the file's model; the others travel as attached tensors.
+//
+// It may also hold a linear model on TF-IDF features, stacked with the neural
+// members (linear_blend.h); its vocabulary and weights travel in the same file.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "deepfin/models/sequential.h"
 #include "deepfin/text/label_encoder.h"
 #include "deepfin/text/ngrams.h"
+#include "deepfin/text/tfidf.h"
 #include "deepfin/text/tokenizer.h"
+#include "deepfin/text_model/linear_blend.h"
+#include "deepfin/text_model/linear_text_model.h"
 
 namespace deepfin::text_model {
+
+// The linear model stacked with the neural members, and how the two are mixed.
+struct LinearPart {
+  text::TfidfVectorizer vectorizer;
+  LinearTextModel model;
+  LinearBlend blend;
+};
 
 struct Prediction {
   std::string label;
@@ -49,8 +63,11 @@ class TextClassifier {
 
   // (N, max_length) int64 ids; `truncated` (if given) counts texts cut to max_length.
   Tensor encode(const std::vector<std::string>& texts, int64_t* truncated = nullptr) const;
-  // (N, classes) probabilities; for an ensemble, the mean of the members'.
+  // (N, classes) probabilities; for an ensemble, the mean of the members', then
+  // blended with the linear model's if there is one.
   Tensor predict_proba(const std::vector<std::string>& texts, int64_t batch_size = 256) const;
+  // The neural members' mean alone (what a linear blend is fitted against).
+  Tensor neural_proba(const std::vector<std::string>& texts, int64_t batch_size = 256) const;
   std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
 
   // Below this confidence a message goes to a person (customer-service automation).
@@ -60,6 +77,11 @@ class TextClassifier {
   const text::Tokenizer& tokenizer() const { return tokenizer_; }
   const text::LabelEncoder& labels() const { return labels_; }
   int64_t max_length() const { return max_length_; }
+  // Stacks a linear model with the neural members. ValueError unless its classes
+  // are the labels' and its features the vectorizer's.
+  void set_linear(LinearPart linear);
+  const std::optional<LinearPart>& linear() const { return linear_; }
+
   // Adds an ensemble member (checked as in the constructor).
   void add_member(std::shared_ptr<models::Sequential> model);
 
@@ -69,6 +91,7 @@ class TextClassifier {
 
  private:
   void check_member(const models::Sequential& model) const;
+  nlohmann::json linear_json() const;  // null without a linear model
 
   text::Tokenizer tokenizer_;
   text::LabelEncoder labels_;
@@ -76,6 +99,7 @@ class TextClassifier {
   std::vector<std::shared_ptr<models::Sequential>> members_;
   double threshold_ = 0.5;
   text::NgramOptions ngrams_{};
+  std::optional<LinearPart> linear_;
 };
 
 }  // namespace deepfin::text_model

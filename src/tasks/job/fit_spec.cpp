@@ -47,7 +47,7 @@ void parse_class_weight(const nlohmann::json& weights, FitSpec& s, const std::st
 }
 
 train::EarlyStoppingOptions parse_early_stopping(const nlohmann::json& es, const std::string& file) {
-  if (!es.is_object()) throw ConfigError(fmt::format("{}: [fit] early_stopping must be a table", file));
+  if (!es.is_object()) throw ConfigError(fmt::format("{}: [fit] early_stopping must be a table, true or false", file));
   const char* where = "fit.early_stopping";
   config::check_keys(es, {"monitor", "mode", "patience", "min_delta", "restore_best_weights"}, where, file);
   train::EarlyStoppingOptions e;
@@ -81,7 +81,15 @@ FitSpec parse_fit_spec(const nlohmann::json& fit, const std::string& file) {
   if (fit.contains("validation"))
     s.validation = validation_from_string(config::get_or<std::string>(fit, "validation", "", "fit", file), file);
   if (fit.contains("class_weight")) parse_class_weight(fit.at("class_weight"), s, file);
-  if (fit.contains("early_stopping")) s.early_stopping = parse_early_stopping(fit.at("early_stopping"), file);
+  if (fit.contains("early_stopping") && fit.at("early_stopping").is_boolean()) {
+    // true: Keras's EarlyStopping on val_loss with patience 2, keeping the best weights.
+    if (fit.at("early_stopping").get<bool>())
+      s.early_stopping = train::EarlyStoppingOptions{.patience = 2, .restore_best_weights = true};
+    else
+      s.early_stopping_off = true;
+  } else if (fit.contains("early_stopping")) {
+    s.early_stopping = parse_early_stopping(fit.at("early_stopping"), file);
+  }
   return s;
 }
 

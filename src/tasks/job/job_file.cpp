@@ -233,6 +233,11 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
           "{}: [privacy] with [text] ensemble = {}: every member trains on the same rows, so the budget would be "
           "spent {} times over. Set ensemble = 1 under [privacy]",
           name, spec.text.ensemble, spec.text.ensemble));
+    if (spec.data.source == "text" && spec.text.linear != "none")
+      throw ConfigError(fmt::format(
+          "{}: [privacy] with [text] linear = \"{}\": the linear TF-IDF model is not trained with DP-SGD, so "
+          "its vocabulary and weights would leak the training texts. Set linear = \"none\" under [privacy]",
+          name, spec.text.linear));
   }
   if (j.contains("checkpoint")) spec.fit.checkpoint = parse_checkpoint_spec(j.at("checkpoint"), name);
   if (j.contains("tune")) spec.tune = parse_tune_spec(j.at("tune"), name);

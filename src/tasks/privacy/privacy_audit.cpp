@@ -23,9 +23,11 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : s / static_cast<double>(v.size());
 }
 
-// The job as the audit trains it: every training row used, no validation part.
+// The job as the audit trains it: every training row used, no validation part,
+// and the neural model alone (DP-SGD cannot train a stacked linear text model).
 JobSpec audit_job(const JobSpec& job, bool private_training) {
   JobSpec j = job;
+  j.text.linear = "none";
   j.fit.validation = FitSpec::Validation::none;
   j.fit.validation_split = 0.0;
   j.fit.early_stopping.reset();

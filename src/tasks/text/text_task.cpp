@@ -10,6 +10,7 @@
 #include "deepfin/ops/shape_ops.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/model_factory.h"
+#include "tasks/text/text_stack.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -63,6 +64,16 @@ TextTask::TextTask(JobSpec job) : job_(std::move(job)) {
         fmt::format("{}: [fit] validation = \"test\" is not available for text jobs; use "
                     "validation_split or \"none\"",
                     job_.file.string()));
+  if (job_.text.linear == "stack" && job_.fit.privacy)
+    throw ConfigError(
+        fmt::format("{}: [text] linear = \"stack\" with [privacy]: the linear model is not trained "
+                    "with DP-SGD; set linear = \"none\"",
+                    job_.file.string()));
+  if (job_.text.linear == "stack" && job_.fit.validation == FitSpec::Validation::none)
+    throw ConfigError(
+        fmt::format("{}: [text] linear = \"stack\" fits its blend on held-out texts, but [fit] validation is "
+                    "\"none\"; use validation_split (0.1 when 0) or linear = \"none\"",
+                    job_.file.string()));
 }
 
 TextTask::TextTask(JobSpec job, text::LabelledText texts) : TextTask(std::move(job)) {
@@ -115,14 +126,25 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   // label (Banking77 is), which would leave whole classes out of training. A
   // validation share is held out stratified at random instead.
   FitSpec spec_fit = job_.fit;
+  const bool stack = spec.linear == "stack";
+  const double share = stack && spec_fit.validation_split == 0 ? 0.1 : spec_fit.validation_split;
   std::optional<std::pair<Tensor, Tensor>> validation;
-  if (spec_fit.validation != FitSpec::Validation::none && spec_fit.validation_split > 0) {
-    const auto parts = data::stratified_split(ids, spec_fit.validation_split, default_generator().next_u64());
+  std::vector<int64_t> fit_rows(ids.size()), validation_rows;
+  for (size_t i = 0; i < ids.size(); ++i) fit_rows[i] = static_cast<int64_t>(i);
+  if (spec_fit.validation != FitSpec::Validation::none && share > 0) {
+    const auto parts = data::stratified_split(ids, share, default_generator().next_u64());
     validation = std::make_pair(rows_of(x, parts.test), rows_of(y, parts.test));
     x = rows_of(x, parts.train);
     y = rows_of(y, parts.train);
+    fit_rows = parts.train;
+    validation_rows = parts.test;
   }
   spec_fit.validation_split = 0.0;
+  // With held-out texts, training stops when their loss has not improved for 2
+  // epochs and keeps the best weights, unless the job says otherwise: a fixed epoch
+  // count tuned on one set of texts overfits another.
+  if (validation && !spec_fit.early_stopping && !spec_fit.early_stopping_off)
+    spec_fit.early_stopping = train::EarlyStoppingOptions{.patience = 2, .restore_best_weights = true};
   // Members are trained one after another from the one random stream, so each
   // starts from other weights and sees other shuffles; the run stays reproducible.
   // Balanced class weights count every training text (the validation share too).
@@ -134,7 +156,11 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
     if (member.checkpoint) member.checkpoint->directory += fmt::format("/member-{}", m + 1);  // each its own
     classifier.members().back()->fit(x, y, member);
   }
-  return TextFit{std::move(classifier), std::move(history), truncated};
+  text::TfidfOptions tfidf;
+  tfidf.normalizer = options.normalizer;
+  const TextValidation measured = stack ? detail::stack_linear(classifier, train, ids, fit_rows, validation_rows, tfidf)
+                                        : detail::measure_gap(classifier, train, ids, fit_rows, validation_rows);
+  return TextFit{std::move(classifier), std::move(history), truncated, measured};
 }
 
 metrics::ClassReport TextTask::evaluate(const text_model::TextClassifier& classifier,
@@ -165,6 +191,13 @@ TextCvResult TextTask::cross_validate(int folds, uint64_t seed, const Progress& 
     const auto report = evaluate(fitted.classifier, select_texts(all, parts[k].test));
     out.accuracy.push_back(report.accuracy);
     out.macro_f1.push_back(report.macro_f1);
+    if (const auto& linear = fitted.classifier.linear()) {
+      const text::LabelledText test = select_texts(all, parts[k].test);
+      const std::vector<int64_t> truth = fitted.classifier.labels().encode(test.labels);
+      out.neural_accuracy.push_back(detail::argmax_accuracy(fitted.classifier.neural_proba(test.texts), truth));
+      out.linear_accuracy.push_back(
+          detail::argmax_accuracy(linear->model.decision(linear->vectorizer.transform(test.texts)), truth));
+    }
     report_progress(
         progress,
         fmt::format("fold {:>2}/{}: accuracy {:.4f} macro-F1 {:.4f}", k + 1, parts.size(), report.accuracy,
@@ -174,6 +207,10 @@ TextCvResult TextTask::cross_validate(int folds, uint64_t seed, const Progress& 
   }
   out.accuracy_summary = mean_std(out.accuracy);
   out.macro_f1_summary = mean_std(out.macro_f1);
+  if (!out.neural_accuracy.empty()) {
+    out.neural_summary = mean_std(out.neural_accuracy);
+    out.linear_summary = mean_std(out.linear_accuracy);
+  }
   return out;
 }
 

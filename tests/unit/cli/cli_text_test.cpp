@@ -221,7 +221,7 @@ TEST_F(CliText, ValidationSplitHoldsOutEveryLabelNotTheLastRows) {
   std::string sorted = header + "\n";
   for (const auto& r : rows) sorted += r + "\n";
   std::string text_job = job(write("train.csv", sorted), write("test.csv", intents_csv(10, 2)));
-  text_job.replace(text_job.find("verbose = 0"), 11, "verbose = 2\nvalidation_split = 0.25");
+  text_job.replace(text_job.find("verbose = 0"), 11, "verbose = 2\nvalidation_split = 0.25\nearly_stopping = false");
   deepfin::testing::CliResult r = run("train " + write("job.toml", text_job));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const size_t last = r.out.rfind("val_loss: ");

@@ -56,6 +56,8 @@ TEST(JobFile, TextSizesBeyondTheLimitsAreRefused) {
       "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\n";
   EXPECT_NE(error_of(text_job + "max_length = 100000\n").find("max_length 100000 or vocab_size"), std::string::npos);
   EXPECT_NE(error_of(text_job + "vocab_size = 100000000\n").find("vocab_size 100000000"), std::string::npos);
+  EXPECT_NE(error_of(text_job + "linear = \"svm\"\n").find("[text] linear must be \"none\" or \"stack\", got \"svm\""),
+            std::string::npos);
 }
 
 // Found by fuzzing: a table where a string belongs escaped as nlohmann's type_error.
@@ -113,6 +115,15 @@ TEST(JobFile, FitIsReadIntoTypedValues) {
   EXPECT_EQ(job.fit.early_stopping->monitor, "val_auc");
   EXPECT_TRUE(
       parse_job(std::string(kMinimal) + "[fit]\nclass_weight = \"balanced\"\n", "job.toml").fit.balanced_class_weight);
+  // early_stopping = true is Keras's on val_loss with patience 2 and the best weights; false turns off a task's
+  // default.
+  const FitSpec on = parse_job(std::string(kMinimal) + "[fit]\nearly_stopping = true\n", "job.toml").fit;
+  ASSERT_TRUE(on.early_stopping.has_value());
+  EXPECT_EQ(on.early_stopping->patience, 2);
+  EXPECT_TRUE(on.early_stopping->restore_best_weights);
+  const FitSpec off = parse_job(std::string(kMinimal) + "[fit]\nearly_stopping = false\n", "job.toml").fit;
+  EXPECT_FALSE(off.early_stopping.has_value());
+  EXPECT_TRUE(off.early_stopping_off);
 }
 
 TEST(JobFile, FitMistakesNameTheFileAndTheKey) {
@@ -126,6 +137,9 @@ TEST(JobFile, FitMistakesNameTheFileAndTheKey) {
             std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nbatch_size = 0\n").find("must be positive"), std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nvalidation_split = 1.0\n").find("validation_split must lie"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "[fit]\nearly_stopping = \"yes\"\n")
+                .find("job.toml: [fit] early_stopping must be a table, true or false"),
             std::string::npos);
 }
 
@@ -342,6 +356,13 @@ TEST(JobFilePrivacy, AnEnsembleOfTextModelsIsRefused) {
       "[data]\nsource = \"text\"\ntrain = \"t.csv\"\n[model]\nclass_name = \"Sequential\"\n"
       "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\nensemble = 3\n[privacy]\nepsilon = 1\n";
   EXPECT_NE(error_of(text_job).find("ensemble = 3"), std::string::npos) << error_of(text_job);
+}
+
+TEST(JobFilePrivacy, AStackedLinearTextModelIsRefused) {
+  const std::string text_job =
+      "[data]\nsource = \"text\"\ntrain = \"t.csv\"\n[model]\nclass_name = \"Sequential\"\n"
+      "config = { layers = [] }\n[compile]\nloss = \"mse\"\n[text]\nlinear = \"stack\"\n[privacy]\nepsilon = 1\n";
+  EXPECT_NE(error_of(text_job).find("not trained with DP-SGD"), std::string::npos) << error_of(text_job);
 }
 
 }  // namespace

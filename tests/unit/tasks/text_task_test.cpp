@@ -7,6 +7,7 @@
 
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
+#include "deepfin/models/model.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/privacy_audit.h"
 #include "task_test_files.h"
@@ -76,6 +77,76 @@ TEST_F(TextTaskApi, FitsAnEnsembleEvaluatesAndReloads) {
   task.write_report(dir_.string(), data, report);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "report.md"));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "confusion.png"));
+}
+
+TEST_F(TextTaskApi, StacksALinearTfidfModelThatTravelsInTheFile) {
+  JobSpec spec = job();
+  spec.text.linear = "stack";
+  const TextTask task(spec);
+  set_random_seed(5);
+  const TextSplit data = task.split(5);
+  const TextFit fitted = task.fit(data.train);
+  ASSERT_TRUE(fitted.classifier.linear().has_value());
+  EXPECT_EQ(fitted.validation.rows, 6);  // 10% of each class of 60 texts, held out for the blend
+  EXPECT_GE(fitted.validation.linear_accuracy, 0.8);
+  EXPECT_GE(fitted.validation.train_accuracy, fitted.validation.accuracy - 1e-12);
+  EXPECT_GE(task.evaluate(fitted.classifier, data.test).accuracy, 0.9);
+
+  fitted.classifier.save(path("stacked.safetensors"));
+  const auto reloaded = text_model::TextClassifier::load(path("stacked.safetensors"));
+  ASSERT_TRUE(reloaded.linear().has_value());
+  EXPECT_EQ(reloaded.linear()->blend.weight, fitted.classifier.linear()->blend.weight);
+  EXPECT_EQ(reloaded.predict_proba(data.test.texts).to_vector<float>(),
+            fitted.classifier.predict_proba(data.test.texts).to_vector<float>());
+
+  // A file whose vocabulary is damaged (written with a valid checksum) is refused, naming the file.
+  {
+    auto model = models::load_model(path("stacked.safetensors"));
+    nlohmann::json text = model->attachment("text");
+    text["linear"]["vectorizer"].erase("idf");
+    model->set_attachment("text", text);
+    model->save(path("damaged.safetensors"));
+  }
+  try {
+    text_model::TextClassifier::load(path("damaged.safetensors"));
+    FAIL() << "a damaged vocabulary was loaded";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged.safetensors: the linear text model: TF-IDF: malformed vocabulary"),
+              std::string::npos)
+        << e.what();
+  }
+
+  // Cross-validation reports each part alone beside the stack.
+  const TextCvResult cv = task.cross_validate(3, 2);
+  EXPECT_EQ(cv.neural_accuracy.size(), 3u);
+  EXPECT_EQ(cv.linear_accuracy.size(), 3u);
+  EXPECT_GT(cv.linear_summary.mean, 0.8);
+}
+
+TEST_F(TextTaskApi, HeldOutTextsStopTrainingEarlyUnlessTheJobSaysOtherwise) {
+  JobSpec spec = job();
+  spec.fit.epochs = 80;
+  spec.fit.validation_split = 0.2;
+  set_random_seed(3);
+  const TextTask task(spec);
+  const auto texts = task.read(spec.text.train);
+  const size_t stopped = TextTask(spec).fit(texts).history.history.at("val_loss").size();
+  EXPECT_LT(stopped, 80u);
+  spec.fit.early_stopping_off = true;
+  set_random_seed(3);
+  EXPECT_EQ(TextTask(spec).fit(texts).history.history.at("val_loss").size(), 80u);
+}
+
+TEST_F(TextTaskApi, AStackWithoutValidationTextsIsRefused) {
+  JobSpec spec = job();
+  spec.text.linear = "stack";
+  spec.fit.validation = FitSpec::Validation::none;
+  try {
+    const TextTask task(spec);
+    FAIL() << "a stack without held-out texts was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("validation is \"none\""), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(TextTaskApi, CrossValidatesFoldByFold) {

@@ -79,3 +79,29 @@ TEST(TextClassifier, EveryMemberMustEndInASoftmaxOverTheLabels) {
 
 }  // namespace
 }  // namespace deepfin::text
+
+namespace deepfin::text {
+namespace {
+
+TEST(TextClassifier, ALinearPartMustMatchTheLabelsAndItsVocabulary) {
+  set_random_seed(4);
+  Tokenizer tokenizer = Tokenizer::train(kTexts, {.vocab_size = 60, .min_frequency = 1});
+  const LabelEncoder labels = LabelEncoder::fit({"balance", "lost_card", "transfer"});
+  text_model::TextClassifier classifier(tokenizer, labels, 6, member(tokenizer.vocab_size(), 3));
+  const TfidfVectorizer vectorizer = TfidfVectorizer::fit(kTexts);
+  const int64_t f = vectorizer.num_features();
+  EXPECT_THROW(classifier.set_linear({vectorizer, text_model::LinearTextModel(zeros({f, 2}), zeros({2}), 1), {}}),
+               ValueError);
+  EXPECT_THROW(classifier.set_linear({vectorizer, text_model::LinearTextModel(zeros({f + 1, 3}), zeros({3}), 1), {}}),
+               ValueError);
+  EXPECT_THROW(classifier.set_linear(
+                   {vectorizer, text_model::LinearTextModel(zeros({f, 3}), zeros({3}), 1), {.scale = 1, .weight = 2}}),
+               ValueError);
+  // Weight 1 gives the linear model's softmax alone; all-zero weights make it uniform.
+  classifier.set_linear(
+      {vectorizer, text_model::LinearTextModel(zeros({f, 3}), zeros({3}), 1), {.scale = 1, .weight = 1}});
+  for (double p : classifier.predict_proba({"lost card"}).to_vector<float>()) EXPECT_NEAR(p, 1.0 / 3.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace deepfin::text

@@ -1,0 +1,79 @@
+// Stacking the linear TF-IDF model with the neural text model: the linear model
+// and the blend are fitted on disjoint rows, so the blend's weight reflects how
+// each part does on texts it has not seen.
+#include "tasks/text/text_stack.h"
+
+namespace deepfin::tasks::detail {
+namespace {
+
+std::vector<std::string> texts_at(const text::LabelledText& all, const std::vector<int64_t>& rows) {
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (int64_t r : rows) out.push_back(all.texts[static_cast<size_t>(r)]);
+  return out;
+}
+
+std::vector<int64_t> ids_at(const std::vector<int64_t>& ids, const std::vector<int64_t>& rows) {
+  std::vector<int64_t> out;
+  out.reserve(rows.size());
+  for (int64_t r : rows) out.push_back(ids[static_cast<size_t>(r)]);
+  return out;
+}
+
+}  // namespace
+
+double argmax_accuracy(const Tensor& scores, const std::vector<int64_t>& truth) {
+  const Tensor s = scores.to(DType::float64).contiguous();
+  const int64_t n = s.size(0), c = s.size(1);
+  if (n == 0) return 0;
+  const double* d = s.data<double>();
+  int64_t right = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t best = 0;
+    for (int64_t k = 1; k < c; ++k)
+      if (d[i * c + k] > d[i * c + best]) best = k;
+    right += best == truth[static_cast<size_t>(i)] ? 1 : 0;
+  }
+  return static_cast<double>(right) / static_cast<double>(n);
+}
+
+TextValidation measure_gap(const text_model::TextClassifier& classifier, const text::LabelledText& train,
+                           const std::vector<int64_t>& ids, const std::vector<int64_t>& fit_rows,
+                           const std::vector<int64_t>& validation_rows) {
+  TextValidation out;
+  out.rows = static_cast<int64_t>(validation_rows.size());
+  if (out.rows == 0) return out;
+  out.train_accuracy = argmax_accuracy(classifier.predict_proba(texts_at(train, fit_rows)), ids_at(ids, fit_rows));
+  out.accuracy =
+      argmax_accuracy(classifier.predict_proba(texts_at(train, validation_rows)), ids_at(ids, validation_rows));
+  return out;
+}
+
+TextValidation stack_linear(text_model::TextClassifier& classifier, const text::LabelledText& train,
+                            const std::vector<int64_t>& ids, const std::vector<int64_t>& fit_rows,
+                            const std::vector<int64_t>& validation_rows, const text::TfidfOptions& options) {
+  const int64_t classes = classifier.labels().num_classes();
+  const std::vector<std::string> fit_texts = texts_at(train, fit_rows), held_texts = texts_at(train, validation_rows);
+  const std::vector<int64_t> fit_ids = ids_at(ids, fit_rows), held_ids = ids_at(ids, validation_rows);
+  const auto vectorizer = text::TfidfVectorizer::fit(fit_texts, options);
+  const auto linear = text_model::LinearTextModel::fit(vectorizer.transform(fit_texts), fit_ids, classes);
+
+  TextValidation out;
+  out.rows = static_cast<int64_t>(validation_rows.size());
+  const Tensor neural = classifier.neural_proba(held_texts);
+  const Tensor decision = linear.decision(vectorizer.transform(held_texts));
+  const text_model::LinearBlend blend = text_model::fit_blend(neural, decision, held_ids);
+  out.neural_accuracy = argmax_accuracy(neural, held_ids);
+  out.linear_accuracy = argmax_accuracy(decision, held_ids);
+  out.accuracy = argmax_accuracy(text_model::blend_probabilities(neural, decision, blend), held_ids);
+
+  // The final linear model sees every training text, at the C chosen above.
+  auto all_vectorizer = text::TfidfVectorizer::fit(train.texts, options);
+  auto all_linear =
+      text_model::LinearTextModel::fit(all_vectorizer.transform(train.texts), ids, classes, {.c = linear.c()});
+  classifier.set_linear({std::move(all_vectorizer), std::move(all_linear), blend});
+  out.train_accuracy = argmax_accuracy(classifier.predict_proba(fit_texts), fit_ids);
+  return out;
+}
+
+}  // namespace deepfin::tasks::detail
