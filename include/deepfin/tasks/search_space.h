@@ -16,7 +16,7 @@ struct SearchParam {
   std::string path{};
   Kind kind = Kind::choice;
   std::vector<nlohmann::json> choices{};  // choice
-  double lo = 0, hi = 0;                // the ranges (inclusive)
+  double lo = 0, hi = 0;                  // the ranges (inclusive)
 };
 using SearchSpace = std::vector<SearchParam>;
 
@@ -27,7 +27,8 @@ SearchSpace search_space_from_json(const nlohmann::json& space, const std::strin
 
 // The default space of a tabular (credit) job, over what it has: the learning rate of an
 // optimizer given as a table (log-uniform over a decade each side of the job's), the batch
-// size, the units of every Dense layer but the last, and the rate of every Dropout layer.
+// size, the numeric columns' piecewise-linear bins (with a [preprocess] table), the units of
+// every Dense layer but the last, and the rate of every Dropout layer.
 SearchSpace default_search_space(const nlohmann::json& job);
 
 // ConfigError naming the file, the path and the first key that is missing.

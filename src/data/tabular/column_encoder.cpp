@@ -27,6 +27,20 @@ double median_of(std::vector<double> values) {
   return lower + (upper - lower) / 2;  // no overflow for huge values
 }
 
+// The distinct quantiles at k / bins (k = 0..bins) of `values`, taken at the nearest
+// lower rank; fewer than two distinct values give no bins.
+std::vector<double> quantile_edges(std::vector<double> values, int64_t bins) {
+  std::sort(values.begin(), values.end());
+  std::vector<double> edges;
+  const auto last = static_cast<double>(values.size() - 1);
+  for (int64_t k = 0; k <= bins; ++k) {
+    const double q = values[static_cast<size_t>(std::floor(last * static_cast<double>(k) / static_cast<double>(bins)))];
+    if (edges.empty() || q > edges.back()) edges.push_back(q);
+  }
+  if (edges.size() < 2) edges.clear();
+  return edges;
+}
+
 void fit_numeric(const Table& train, int64_t col, const PreprocessOptions& options, ColumnInfo& info) {
   std::vector<double> values;
   const TableColumn& column = train.columns[col];
@@ -44,6 +58,7 @@ void fit_numeric(const Table& train, int64_t col, const PreprocessOptions& optio
   info.center = mean;
   info.scale = std > 0 ? std : 1.0;
   info.fill = options.imputation == NumericImputation::median ? median_of(values) : mean;
+  if (options.numeric_bins > 0) info.edges = quantile_edges(std::move(values), options.numeric_bins);
 }
 
 // The {false, true} pair of a boolean column: one known pair, or else (a column forced boolean) any two values.
@@ -119,6 +134,9 @@ void append_features(const ColumnInfo& column, int64_t source, CategoricalEncodi
   switch (column.kind) {
     case ColumnKind::numeric:
       features.push_back({.name = column.name, .source = source, .role = Role::numeric});
+      for (size_t t = 1; t < column.edges.size(); ++t)
+        features.push_back(
+            {.name = fmt::format("{} (bin {})", column.name, t), .source = source, .role = Role::numeric_bin});
       break;
     case ColumnKind::boolean:
       features.push_back({.name = column.name, .source = source, .role = Role::boolean});
@@ -140,7 +158,8 @@ void append_features(const ColumnInfo& column, int64_t source, CategoricalEncodi
 int64_t encode_column(const ColumnInfo& column, CategoricalEncoding encoding, const Table& table, int64_t col,
                       float* out, int64_t stride, int64_t first) {
   const TableColumn& cells = table.columns[col];
-  const int64_t indicator = first + (column.kind == ColumnKind::categorical ? 0 : 1);
+  const auto bins = column.edges.empty() ? int64_t{0} : static_cast<int64_t>(column.edges.size()) - 1;
+  const int64_t indicator = first + (column.kind == ColumnKind::categorical ? 0 : 1 + bins);
   std::unordered_map<std::string, int64_t> category_index;
   for (size_t k = 0; k < column.categories.size(); ++k) category_index.emplace(column.categories[k], k);
   int64_t unseen = 0;
@@ -152,6 +171,13 @@ int64_t encode_column(const ColumnInfo& column, CategoricalEncoding encoding, co
       case ColumnKind::numeric: {
         const double value = cell ? parse_numeric_cell(table, r, col, *cell) : column.fill;
         row[first] = static_cast<float>((value - column.center) / column.scale);
+        for (int64_t t = 1; t <= bins; ++t) {
+          const double low = column.edges[static_cast<size_t>(t - 1)], high = column.edges[static_cast<size_t>(t)];
+          double v = (value - low) / (high - low);
+          if (t > 1) v = std::max(v, 0.0);
+          if (t < bins) v = std::min(v, 1.0);
+          row[first + t] = static_cast<float>(v);
+        }
         break;
       }
       case ColumnKind::boolean: {

@@ -2,6 +2,8 @@
 // prediction maps raw rows exactly as training did (bit-identical features).
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "deepfin/base/error.h"
 #include "deepfin/data/tabular/preprocessor.h"
 
@@ -66,7 +68,8 @@ nlohmann::json column_to_json(const ColumnInfo& c) {
           {"fill", c.fill},
           {"categories", c.categories},
           {"fill_category", c.fill_category},
-          {"has_indicator", c.has_indicator}};
+          {"has_indicator", c.has_indicator},
+          {"edges", c.edges}};
 }
 
 ColumnInfo column_from_json(const nlohmann::json& j, const std::string& path) {
@@ -79,6 +82,14 @@ ColumnInfo column_from_json(const nlohmann::json& j, const std::string& path) {
   c.categories = get<std::vector<std::string>>(j, "categories", path);
   c.fill_category = get<std::string>(j, "fill_category", path);
   c.has_indicator = get<bool>(j, "has_indicator", path);
+  // Files written before piecewise-linear bins have no edges.
+  if (j.contains("edges")) c.edges = get<std::vector<double>>(j, "edges", path);
+  for (size_t t = 0; t < c.edges.size(); ++t)
+    if (!std::isfinite(c.edges[t]) || (t > 0 && !(c.edges[t] > c.edges[t - 1])) || c.edges.size() == 1 ||
+        c.kind != ColumnKind::numeric)
+      throw FileError(fmt::format(
+          "preprocessor JSON: '{}edges' of column '{}' must be finite, increasing, and 2 or more (numeric only)", path,
+          c.name));
   if (c.kind == ColumnKind::boolean && c.categories.size() != 2)
     throw FileError(
         fmt::format("preprocessor JSON: '{}categories' of boolean column '{}' must hold 2 values", path, c.name));
@@ -106,7 +117,8 @@ nlohmann::json TabularPreprocessor::to_json() const {
             {"kinds", kinds},
             {"categorical", to_string(options_.categorical)},
             {"imputation", to_string(options_.imputation)},
-            {"missing_indicators", options_.missing_indicators}}},
+            {"missing_indicators", options_.missing_indicators},
+            {"numeric_bins", options_.numeric_bins}}},
           {"columns", columns},
           {"features", feature_names},  // for readers; rebuilt from the columns on load
           {"feature_means", feature_means_.to_vector<float>()}};
@@ -130,6 +142,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
   options.imputation =
       parse_name(numeric_imputation_from_string, get<std::string>(o, "imputation", "options."), "options.imputation");
   options.missing_indicators = get<bool>(o, "missing_indicators", "options.");
+  if (o.contains("numeric_bins")) options.numeric_bins = get<int64_t>(o, "numeric_bins", "options.");
 
   const nlohmann::json& columns = at(j, "columns", "");
   if (!columns.is_array() || columns.empty())

@@ -42,6 +42,7 @@ data::PreprocessOptions preprocess_options(const JobSpec& job) {
   o.categorical = data::categorical_encoding_from_string(job.preprocess.categorical);
   o.imputation = data::numeric_imputation_from_string(job.preprocess.imputation);
   o.missing_indicators = job.preprocess.missing_indicators;
+  o.numeric_bins = job.preprocess.numeric_bins;
   return o;
 }
 

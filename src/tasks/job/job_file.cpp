@@ -41,7 +41,7 @@ void parse_tabular_data(const nlohmann::json& d, DataSpec& s, const std::string&
 }
 
 PreprocessSpec parse_preprocess(const nlohmann::json& p, const std::string& file) {
-  config::check_keys(p, {"categorical", "imputation", "missing_indicators"}, "preprocess", file);
+  config::check_keys(p, {"categorical", "imputation", "missing_indicators", "numeric_bins"}, "preprocess", file);
   PreprocessSpec s;
   s.categorical = config::get_or<std::string>(p, "categorical", s.categorical, "preprocess", file);
   if (s.categorical != "one_hot" && s.categorical != "embedding")
@@ -52,6 +52,10 @@ PreprocessSpec parse_preprocess(const nlohmann::json& p, const std::string& file
     throw ConfigError(
         fmt::format("{}: [preprocess] imputation must be \"median\" or \"mean\", got \"{}\"", file, s.imputation));
   s.missing_indicators = config::get_or<bool>(p, "missing_indicators", true, "preprocess", file);
+  s.numeric_bins = config::get_or<int64_t>(p, "numeric_bins", 0, "preprocess", file);
+  if (s.numeric_bins != 0 && (s.numeric_bins < 2 || s.numeric_bins > 256))
+    throw ConfigError(
+        fmt::format("{}: [preprocess] numeric_bins must be 0 (off) or lie in [2, 256], got {}", file, s.numeric_bins));
   return s;
 }
 

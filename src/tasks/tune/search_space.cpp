@@ -99,6 +99,8 @@ SearchSpace default_search_space(const nlohmann::json& job) {
                      .hi = lr * 10});
   }
   if (job.contains("fit")) space.push_back({.path = "fit.batch_size", .choices = {32, 64, 128}});
+  // Piecewise-linear bins of numeric columns, or none (tabular jobs with a [preprocess] table).
+  if (job.contains("preprocess")) space.push_back({.path = "preprocess.numeric_bins", .choices = {0, 8, 16}});
   const nlohmann::json layers = job.value("model", nlohmann::json::object())
                                     .value("config", nlohmann::json::object())
                                     .value("layers", nlohmann::json());

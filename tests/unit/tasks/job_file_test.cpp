@@ -202,6 +202,14 @@ TEST(JobFile, TabularMistakesAreNamed) {
   EXPECT_NE(with("job = \"categorical\"", "job = \"text\"").find("[data.kinds] job"), std::string::npos);
   EXPECT_NE(with("categorical = \"embedding\"", "categorical = \"hash\"").find("[preprocess] categorical"),
             std::string::npos);
+  EXPECT_NE(
+      with("categorical = \"embedding\"", "numeric_bins = 1").find("numeric_bins must be 0 (off) or lie in [2, 256]"),
+      std::string::npos);
+  EXPECT_EQ(parse_job(std::string(kTabular).replace(std::string(kTabular).find("categorical = \"embedding\""), 25,
+                                                    "numeric_bins = 8"),
+                      "job.toml")
+                .preprocess.numeric_bins,
+            8);
   EXPECT_NE(with("threshold = 0.3", "threshold = 1.5").find("[decision] threshold"), std::string::npos);
   EXPECT_NE(with("threshold = 0.3", "thresold = 0.3").find("unknown key 'thresold'"), std::string::npos);
   // Tabular tables in a job on arrays are mistakes, not silently ignored.

@@ -5,10 +5,17 @@
 //
 // Feature order: feature columns in table order (minus target and dropped), each
 // column's features together:
-//   numeric     -> [standardized value, missing indicator?]
+//   numeric     -> [standardized value, piecewise-linear bins?, missing indicator?]
 //   boolean     -> [0/1, missing indicator?]
 //   categorical -> one_hot: one 0/1 per training category (missing -> fill_category, unseen -> all zeros);
 //                  embedding: one "(code)" feature (0 = unseen/missing, k = categories[k-1]).
+//
+// Piecewise-linear encoding (numeric_bins > 0; Gorishniy, Rubachev & Babenko 2022, "On
+// Embeddings for Numerical Features in Tabular Deep Learning"): a numeric column's training
+// values are cut at their quantiles into at most numeric_bins bins with edges e_0 < ... < e_T,
+// and bin t gets (x - e_{t-1}) / (e_t - e_{t-1}) clamped to [0, 1], except that the first bin
+// is not clamped below and the last not above. A value thus lights up every bin below it and
+// part of its own, which lets an MLP fit steps and curves in one feature.
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -39,13 +46,14 @@ struct PreprocessOptions {
   CategoricalEncoding categorical = CategoricalEncoding::one_hot;
   NumericImputation imputation = NumericImputation::median;
   bool missing_indicators = true;  // one 0/1 column per numeric/boolean column with missing training values
+  int64_t numeric_bins = 0;        // > 0: piecewise-linear bins per numeric column (at most this many)
 };
 
 // One output feature (a column of the transformed matrix) and where it comes from.
 struct FeatureInfo {
   std::string name{};   // e.g. "duration", "purpose=radio/tv", "Income (missing)", "Home (code)"
   int64_t source = -1;  // index into TabularPreprocessor::columns()
-  enum class Role { numeric, boolean, one_hot, missing_indicator, category_code } role = Role::numeric;
+  enum class Role { numeric, boolean, one_hot, missing_indicator, category_code, numeric_bin } role = Role::numeric;
   std::string category{};  // one_hot: the category this column is 1 for
 };
 
@@ -58,6 +66,7 @@ struct ColumnInfo {
   std::vector<std::string> categories{};  // categorical: by training frequency desc, then name;
                                           // boolean: {false_value, true_value}, lower case
   std::string fill_category{};            // categorical: the most frequent (imputed for missing)
+  std::vector<double> edges{};            // numeric with bins: the bin edges (raw units, increasing)
   bool has_indicator = false;
 };
 

@@ -51,6 +51,27 @@ TEST(PreprocessorJson, RoundTripIsBitIdentical) {
   options.kinds = {{"Flag", ColumnKind::categorical}};
   options.drop = {"Home"};
   expect_round_trip(options);
+  options.numeric_bins = 3;
+  expect_round_trip(options);
+}
+
+TEST(PreprocessorJson, BinEdgesMustBeIncreasingAndFinite) {
+  PreprocessOptions options{.target = "class", .positive_label = "bad", .numeric_bins = 3};
+  const nlohmann::json good = TabularPreprocessor::fit(train_table_with_na(), options).to_json();
+  ASSERT_GE(good["columns"][0]["edges"].size(), 2u);
+  nlohmann::json j = good;
+  j["columns"][0]["edges"] = {3.0, 1.0};
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].edges", "increasing"}));
+  j = good;
+  j["columns"][0]["edges"] = {1.0};
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].edges"}));
+  // A file from before bins has no edges and reads as no bins.
+  j = good;
+  j["options"].erase("numeric_bins");
+  for (auto& c : j["columns"]) c.erase("edges");
+  j["feature_means"] = TabularPreprocessor::fit(train_table_with_na(), {.target = "class", .positive_label = "bad"})
+                           .to_json()["feature_means"];
+  EXPECT_EQ(TabularPreprocessor::from_json(j).options().numeric_bins, 0);
 }
 
 TEST(PreprocessorJson, MissingKeysAreNamed) {

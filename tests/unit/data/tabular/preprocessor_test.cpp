@@ -100,6 +100,37 @@ TEST(Preprocessor, FeatureMeansAreTheTrainingMatrixMeans) {
   for (int64_t j = 0; j < 6; ++j) EXPECT_NEAR(pre.feature_means().at({j}), expected[j], 1e-6) << j;
 }
 
+TEST(Preprocessor, PiecewiseLinearBinsFollowGorishniyEtAl) {
+  PreprocessOptions options = credit_options();
+  options.numeric_bins = 2;
+  const TabularPreprocessor pre = TabularPreprocessor::fit(credit_train(), options);
+  // age 20, 30, 40, 100: the quantiles at 0, 1/2, 1 (lower rank) are 20, 30, 100.
+  EXPECT_EQ(pre.columns()[0].edges, (std::vector<double>{20, 30, 100}));
+  EXPECT_EQ(names_of(pre)[1], "age (bin 1)");
+  EXPECT_EQ(names_of(pre)[2], "age (bin 2)");
+  EXPECT_EQ(names_of(pre)[3], "age (missing)");
+  EXPECT_EQ(pre.features()[1].role, Role::numeric_bin);
+  const Table rows = make_table("rows.csv", {{"age", {"10", "20", "40", "200", NA}},
+                                             {"home", {"own", "own", "own", "own", "own"}},
+                                             {"married", {"no", "no", "no", "no", "no"}}});
+  const Tensor x = pre.transform(rows);
+  const int64_t f = pre.num_features();
+  const float* d = x.data<float>();
+  // The first bin is not clamped below, the last not above; the missing row takes the median 35.
+  const std::vector<std::pair<double, double>> expected = {
+      {-1, 0}, {0, 0}, {1, 10.0 / 70}, {1, 170.0 / 70}, {1, 5.0 / 70}};
+  for (int64_t r = 0; r < 5; ++r) {
+    EXPECT_NEAR(d[r * f + 1], expected[r].first, 1e-6) << "row " << r;
+    EXPECT_NEAR(d[r * f + 2], expected[r].second, 1e-6) << "row " << r;
+    EXPECT_EQ(d[r * f + 3], r == 4 ? 1.0f : 0.0f) << "row " << r;
+  }
+  // One distinct value gives no bins.
+  const Table flat = make_table("t.csv", {{"rate", {"5", "5", "5"}}, {"y", {"a", "b", "a"}}});
+  EXPECT_TRUE(TabularPreprocessor::fit(flat, {.target = "y", .positive_label = "a", .numeric_bins = 4})
+                  .columns()[0]
+                  .edges.empty());
+}
+
 TEST(Preprocessor, MeanImputationAndNoIndicators) {
   PreprocessOptions options = credit_options();
   options.imputation = NumericImputation::mean;
