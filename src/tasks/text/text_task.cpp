@@ -198,12 +198,19 @@ TextCvResult TextTask::cross_validate(int folds, uint64_t seed, const Progress& 
       out.linear_accuracy.push_back(
           detail::argmax_accuracy(linear->model.decision(linear->vectorizer.transform(test.texts)), truth));
     }
-    report_progress(
-        progress,
-        fmt::format("fold {:>2}/{}: accuracy {:.4f} macro-F1 {:.4f}", k + 1, parts.size(), report.accuracy,
-                    report.macro_f1),
-        nlohmann::json{
-            {"event", "fold"}, {"fold", k + 1}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
+    nlohmann::json event{
+        {"event", "fold"}, {"fold", k + 1}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}};
+    std::string parts_alone;
+    if (fitted.classifier.linear()) {  // each part's accuracy on this fold, so the stack can be paired with them
+      event["neural_accuracy"] = out.neural_accuracy.back();
+      event["linear_accuracy"] = out.linear_accuracy.back();
+      parts_alone = fmt::format(" (neural alone {:.4f}, linear alone {:.4f})", out.neural_accuracy.back(),
+                                out.linear_accuracy.back());
+    }
+    report_progress(progress,
+                    fmt::format("fold {:>2}/{}: accuracy {:.4f} macro-F1 {:.4f}{}", k + 1, parts.size(),
+                                report.accuracy, report.macro_f1, parts_alone),
+                    event);
   }
   out.accuracy_summary = mean_std(out.accuracy);
   out.macro_f1_summary = mean_std(out.macro_f1);
