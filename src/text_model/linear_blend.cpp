@@ -8,6 +8,8 @@
 #include <limits>
 
 #include "deepfin/base/error.h"
+#include "deepfin/ops/activations.h"
+#include "deepfin/ops/elementwise.h"
 
 namespace deepfin::text_model {
 namespace {
@@ -18,35 +20,21 @@ void check_shapes(const Tensor& neural, const Tensor& decision) {
                                  shape_str(neural.shape()), shape_str(decision.shape())));
 }
 
-// Row-wise softmax(scale · s) of (N, C) float64 values, written into out.
-void softmax_rows(const double* s, int64_t n, int64_t c, double scale, double* out) {
-  for (int64_t i = 0; i < n; ++i) {
-    const double* row = s + i * c;
-    double top = row[0];
-    for (int64_t k = 1; k < c; ++k) top = std::max(top, row[k]);
-    double sum = 0;
-    for (int64_t k = 0; k < c; ++k) sum += out[i * c + k] = std::exp(scale * (row[k] - top));
-    for (int64_t k = 0; k < c; ++k) out[i * c + k] /= sum;
-  }
-}
-
 }  // namespace
+
+void check_blend(const LinearBlend& blend) {
+  if (!(blend.scale > 0 && std::isfinite(blend.scale)) || !(blend.weight >= 0 && blend.weight <= 1))
+    throw ValueError(
+        fmt::format("linear blend: scale must be > 0 and weight in [0, 1], got {} and {}", blend.scale, blend.weight));
+}
 
 Tensor blend_probabilities(const Tensor& neural_probabilities, const Tensor& linear_decision,
                            const LinearBlend& blend) {
   check_shapes(neural_probabilities, linear_decision);
-  if (!(blend.scale > 0 && std::isfinite(blend.scale)) || !(blend.weight >= 0 && blend.weight <= 1))
-    throw ValueError(
-        fmt::format("linear blend: scale must be > 0 and weight in [0, 1], got {} and {}", blend.scale, blend.weight));
-  const Tensor p = neural_probabilities.to(DType::float64).contiguous();
-  const Tensor s = linear_decision.to(DType::float64).contiguous();
-  const int64_t n = p.size(0), c = p.size(1);
-  Tensor out = zeros({n, c}, DType::float64);
-  double* o = out.data<double>();
-  softmax_rows(s.data<double>(), n, c, blend.scale, o);
-  const double* q = p.data<double>();
-  for (int64_t i = 0; i < n * c; ++i) o[i] = (1.0 - blend.weight) * q[i] + blend.weight * o[i];
-  return out;
+  check_blend(blend);
+  const Tensor p = neural_probabilities.to(DType::float64);
+  const Tensor linear = softmax(mul(linear_decision.to(DType::float64), blend.scale));
+  return add(mul(p, 1.0 - blend.weight), mul(linear, blend.weight));
 }
 
 LinearBlend fit_blend(const Tensor& neural_probabilities, const Tensor& linear_decision,
@@ -61,14 +49,13 @@ LinearBlend fit_blend(const Tensor& neural_probabilities, const Tensor& linear_d
     if (y < 0 || y >= c) throw ValueError(fmt::format("linear blend: class {} is outside [0, {})", y, c));
   // Only the probabilities of the true classes matter to the likelihood.
   std::vector<double> neural_true(static_cast<size_t>(n)), linear_true(static_cast<size_t>(n));
-  std::vector<double> soft(static_cast<size_t>(n * c));
   LinearBlend best;
   double best_nll = std::numeric_limits<double>::infinity();
   for (int64_t i = 0; i < n; ++i) neural_true[static_cast<size_t>(i)] = p.data<double>()[i * c + truth[i]];
   for (int e = -2; e <= 5; ++e) {
     const double scale = std::ldexp(1.0, e);
-    softmax_rows(s.data<double>(), n, c, scale, soft.data());
-    for (int64_t i = 0; i < n; ++i) linear_true[static_cast<size_t>(i)] = soft[static_cast<size_t>(i * c + truth[i])];
+    const Tensor soft = softmax(mul(s, scale)).contiguous();
+    for (int64_t i = 0; i < n; ++i) linear_true[static_cast<size_t>(i)] = soft.data<double>()[i * c + truth[i]];
     for (int step = 0; step <= 20; ++step) {
       const double weight = step / 20.0;
       double nll = 0;

@@ -163,7 +163,7 @@ void TextClassifier::set_linear(LinearPart linear) {
         "TextClassifier: the linear model has {} classes and {} features; the labels have {}, the vocabulary {}",
         linear.model.num_classes(), linear.model.num_features(), labels_.num_classes(),
         linear.vectorizer.num_features()));
-  blend_probabilities(zeros({0, labels_.num_classes()}), zeros({0, labels_.num_classes()}), linear.blend);  // checks it
+  check_blend(linear.blend);
   linear_ = std::move(linear);
 }
 

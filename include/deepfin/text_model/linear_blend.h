@@ -18,6 +18,9 @@ struct LinearBlend {
   double weight = 0.0;  // share of the linear model, in [0, 1]
 };
 
+// ValueError unless scale is finite and > 0 and weight lies in [0, 1].
+void check_blend(const LinearBlend& blend);
+
 // (N, C) float64 probabilities of the blend. ValueError for mismatched shapes or a bad blend.
 Tensor blend_probabilities(const Tensor& neural_probabilities, const Tensor& linear_decision, const LinearBlend& blend);
 

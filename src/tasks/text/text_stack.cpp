@@ -3,14 +3,13 @@
 // each part does on texts it has not seen.
 #include "tasks/text/text_stack.h"
 
+#include "deepfin/metrics/accuracy.h"
+
 namespace deepfin::tasks::detail {
 namespace {
 
 std::vector<std::string> texts_at(const text::LabelledText& all, const std::vector<int64_t>& rows) {
-  std::vector<std::string> out;
-  out.reserve(rows.size());
-  for (int64_t r : rows) out.push_back(all.texts[static_cast<size_t>(r)]);
-  return out;
+  return select_texts(all, rows).texts;
 }
 
 std::vector<int64_t> ids_at(const std::vector<int64_t>& ids, const std::vector<int64_t>& rows) {
@@ -23,18 +22,9 @@ std::vector<int64_t> ids_at(const std::vector<int64_t>& ids, const std::vector<i
 }  // namespace
 
 double argmax_accuracy(const Tensor& scores, const std::vector<int64_t>& truth) {
-  const Tensor s = scores.to(DType::float64).contiguous();
-  const int64_t n = s.size(0), c = s.size(1);
-  if (n == 0) return 0;
-  const double* d = s.data<double>();
-  int64_t right = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t best = 0;
-    for (int64_t k = 1; k < c; ++k)
-      if (d[i * c + k] > d[i * c + best]) best = k;
-    right += best == truth[static_cast<size_t>(i)] ? 1 : 0;
-  }
-  return static_cast<double>(right) / static_cast<double>(n);
+  metrics::Accuracy accuracy(metrics::AccuracyKind::sparse_categorical);
+  accuracy.update_state(from_vector(truth, {static_cast<int64_t>(truth.size())}), scores);
+  return accuracy.result();
 }
 
 TextValidation measure_gap(const text_model::TextClassifier& classifier, const text::LabelledText& train,
