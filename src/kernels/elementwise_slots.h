@@ -31,6 +31,8 @@ enum class UnaryOp : uint8_t {
   gelu,
   gelu_tanh,
   softplus,
+  sin,
+  cos,
 };
 
 enum class ReduceOp : uint8_t { sum, mean, max, min };

@@ -10,6 +10,7 @@
 #include "deepfin/metrics/metric.h"
 #include "deepfin/metrics/registry.h"
 #include "deepfin/nn/activations.h"
+#include "deepfin/ops/reductions.h"
 #include "deepfin/optim/optim.h"
 #include "models/input_checks.h"
 
@@ -22,6 +23,17 @@ std::string canonical(const std::string& name) {
   for (char c : name)
     if (c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// (N, ...) -> (N * k, ...) with row n * k + i = t[n]: the targets (or weights) of every
+// ensemble member, in the order of a flattened (N, k, ...) output. Undefined stays undefined.
+Tensor repeat_per_member(const Tensor& t, int64_t members) {
+  if (!t.defined()) return t;
+  Shape expanded = t.shape();
+  expanded.insert(expanded.begin() + 1, members);
+  Shape rows = t.shape();
+  rows[0] *= members;
+  return t.unsqueeze(1).broadcast_to(expanded).contiguous().reshape(rows);
 }
 
 }  // namespace
@@ -91,10 +103,25 @@ void Model::ensure_metrics() {
 
 Tensor Model::compute_loss(const Tensor& x, const Tensor& y, const Tensor& w, bool training, Tensor* y_pred) {
   Tensor out = forward(x, training, fused_);
-  Tensor loss = (*train_loss_)(y, out, w);
+  // An ensemble head (nn::EnsembleMean) hands over its members' outputs (N, k, ...) while
+  // training: every member is scored against the targets and the loss is their mean, so
+  // members learn on their own rather than co-adapting to the average (TabM).
+  const bool per_member = training && out.dim() == static_cast<int64_t>(output_shape_.size()) + 2 &&
+                          layers().back()->class_name() == "EnsembleMean";
+  Tensor loss;
+  if (per_member) {
+    const int64_t members = out.size(1);
+    Shape rows = out.shape();
+    rows.erase(rows.begin() + 1);
+    rows[0] *= members;
+    loss = (*train_loss_)(repeat_per_member(y, members), out.reshape(rows), repeat_per_member(w, members));
+  } else {
+    loss = (*train_loss_)(y, out, w);
+  }
   if (y_pred) {
     NoGradGuard no_grad;
-    *y_pred = fused_ ? activations::apply(final_activation(), out.detach()) : out.detach();
+    const Tensor combined = per_member ? mean(out.detach(), {1}) : out.detach();
+    *y_pred = fused_ ? activations::apply(final_activation(), combined) : combined;
   }
   return loss;
 }

@@ -52,6 +52,12 @@ Registry& registry() {
         {"PositionalEmbedding", PositionalEmbedding::from_config},
         {"Masking", Masking::from_config},
         {"TransformerEncoder", TransformerEncoder::from_config},
+        {"PeriodicEmbedding", PeriodicEmbedding::from_config},
+        {"EnsembleInput", EnsembleInput::from_config},
+        {"EnsembleDense", EnsembleDense::from_config},
+        {"EnsembleMean", EnsembleMean::from_config},
+        {"FeatureTokenizer", FeatureTokenizer::from_config},
+        {"SelectToken", SelectToken::from_config},
     };
   });
   return r;

@@ -27,6 +27,12 @@ Tensor abs(const Tensor& x) {
 Tensor square(const Tensor& x) {
   return ew::apply_unary("square", UnaryOp::square, x);
 }
+Tensor sin(const Tensor& x) {
+  return ew::apply_unary("sin", UnaryOp::sin, x);
+}
+Tensor cos(const Tensor& x) {
+  return ew::apply_unary("cos", UnaryOp::cos, x);
+}
 
 Tensor clamp(const Tensor& x, double low, double high) {
   if (low > high) throw ValueError(fmt::format("clamp: low {:.6f} exceeds high {:.6f}", low, high));

@@ -77,6 +77,12 @@ void check_layers(const std::vector<std::shared_ptr<nn::Layer>>& layers) {
           "privacy: layer '{}' (BatchNormalization) mixes the examples of a batch: its batch statistics make one "
           "example's gradient depend on the others, so it cannot be clipped alone. Use LayerNormalization instead",
           layer->name()));
+    if (layer->class_name() == "EnsembleMean")
+      throw ValueError(fmt::format(
+          "privacy: layer '{}' (EnsembleMean) is trained on the mean of its members' losses, which DP-SGD's "
+          "per-example clipping does not compute. Train the ensemble without [privacy], or end the model with a "
+          "Dense head",
+          layer->name()));
     for (const nn::Weight& w : layer->weights())
       if (!seen_weights.insert(w.value.impl_ptr().get()).second)
         throw ValueError(fmt::format(

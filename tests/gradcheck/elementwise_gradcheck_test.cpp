@@ -79,6 +79,8 @@ std::vector<UnaryCase> unary_cases() {
       {"sqrt", [](const Tensor& x) { return sqrt(x); }, 0.5, 2},
       {"abs", [](const Tensor& x) { return abs(x); }, -1, 1},
       {"square", [](const Tensor& x) { return square(x); }, -1, 1},
+      {"sin", [](const Tensor& x) { return sin(x); }, -4, 4},
+      {"cos", [](const Tensor& x) { return cos(x); }, -4, 4},
       {"clamp", [](const Tensor& x) { return clamp(x, -0.4, 0.5); }, -1, 1},
       {"add_scalar", [](const Tensor& x) { return add(x, 2.5); }, -1, 1},
       {"mul_scalar", [](const Tensor& x) { return mul(x, -1.5); }, -1, 1},

@@ -335,6 +335,57 @@ def categorical_embedding_case():
     return [op_case("categorical_embedding", "categorical_embedding", layer, inputs, {"slots": slots})]
 
 
+# ---------------------------------------------------------------- tabular layers (PLR, TabM-mini, FT tokenizer)
+
+def periodic_embedding(x, frequencies, kernel, bias, features, lite):
+    """PLR (Gorishniy et al. 2022): [cos, sin](2 pi c_j x_j) -> per-feature (or shared) linear -> ReLU;
+    the columns not embedded come first, then the flattened embeddings."""
+    rest = [j for j in range(x.shape[1]) if j not in features]
+    v = 2 * math.pi * x[:, features].unsqueeze(-1) * frequencies
+    waves = torch.cat([torch.cos(v), torch.sin(v)], dim=-1)
+    if lite:
+        e = waves @ kernel + bias
+    else:
+        e = torch.einsum("nsi,sio->nso", waves, kernel) + bias
+    return torch.cat([x[:, rest], torch.relu(e).reshape(x.shape[0], -1)], dim=1)
+
+
+def tabular_layer_cases():
+    cases = []
+    features = [0, 2, 3]
+    m, d = 3, 2
+    inputs = {"x": torch.randn(5, 4), "frequencies": torch.randn(3, m) * 0.5, "kernel": torch.randn(3, 2 * m, d),
+              "bias": torch.randn(3, d)}
+    cases.append(op_case("periodic_embedding", "periodic_embedding",
+                         lambda **a: periodic_embedding(**a, features=features, lite=False), inputs,
+                         {"features": features, "n_frequencies": m, "embedding_dim": d, "lite": False}))
+    inputs = {"x": torch.randn(4, 2), "frequencies": torch.randn(2, m) * 0.5, "kernel": torch.randn(2 * m, d),
+              "bias": torch.randn(d)}
+    cases.append(op_case("periodic_embedding_lite", "periodic_embedding",
+                         lambda **a: periodic_embedding(**a, features=[0, 1], lite=True), inputs,
+                         {"features": [], "n_frequencies": m, "embedding_dim": d, "lite": True}))
+
+    def ensemble_mlp(x, adapter, kernel, bias, head_kernel, head_bias):
+        """TabM-mini at inference: x * r_i per member, a shared Dense + ReLU, one head per member,
+        the members' mean."""
+        h = torch.relu((x.unsqueeze(1) * adapter) @ kernel + bias)  # (N, k, width)
+        out = torch.einsum("nki,kio->nko", h, head_kernel) + head_bias
+        return out.mean(dim=1)
+
+    k = 3
+    inputs = {"x": torch.randn(5, 3), "adapter": torch.randn(k, 3), "kernel": torch.randn(3, 4),
+              "bias": torch.randn(4), "head_kernel": torch.randn(k, 4, 2), "head_bias": torch.randn(k, 2)}
+    cases.append(op_case("ensemble_mlp", "ensemble_mlp", ensemble_mlp, inputs, {"members": k}))
+
+    def feature_tokenizer(x, kernel, bias, cls):
+        tokens = x.unsqueeze(-1) * kernel + bias
+        return torch.cat([tokens, cls.expand(x.shape[0], 1, -1)], dim=1)
+
+    inputs = {"x": torch.randn(4, 3), "kernel": torch.randn(3, 5), "bias": torch.randn(3, 5), "cls": torch.randn(5)}
+    cases.append(op_case("feature_tokenizer", "feature_tokenizer", feature_tokenizer, inputs, {"d_token": 5}))
+    return cases
+
+
 # ---------------------------------------------------------------- recurrent (SimpleRNN, LSTM, GRU)
 
 def recurrent_cases():
@@ -577,6 +628,7 @@ def main():
         "categorical_embedding": categorical_embedding_case,
         "recurrent": recurrent_cases,
         "attention": attention_cases,
+        "tabular_layers": tabular_layer_cases,
     }
     families = {}
     for family, generate in generators.items():

@@ -23,6 +23,8 @@ Tensor log(const Tensor& x);
 Tensor sqrt(const Tensor& x);
 Tensor abs(const Tensor& x);  // gradient sign(x), 0 at 0
 Tensor square(const Tensor& x);
+Tensor sin(const Tensor& x);  // radians
+Tensor cos(const Tensor& x);
 Tensor clamp(const Tensor& x, double low, double high);  // gradient 1 inside [low, high], else 0
 
 // cond != 0 picks a, else b; all three broadcast. No gradient flows to cond.

@@ -117,7 +117,7 @@ const UnaryOp kUnaryOps[] = {UnaryOp::neg,        UnaryOp::exp,        UnaryOp::
                              UnaryOp::abs,        UnaryOp::square,     UnaryOp::clamp, UnaryOp::add_scalar,
                              UnaryOp::mul_scalar, UnaryOp::pow_scalar, UnaryOp::relu,  UnaryOp::leaky_relu,
                              UnaryOp::elu,        UnaryOp::sigmoid,    UnaryOp::tanh,  UnaryOp::gelu,
-                             UnaryOp::gelu_tanh,  UnaryOp::softplus};
+                             UnaryOp::gelu_tanh,  UnaryOp::softplus,   UnaryOp::sin,   UnaryOp::cos};
 
 TEST(KernelsEw, UnaryForwardAndBackwardOptimizedMatchReference) {
   const auto& fwd = unary_slot<float>();

@@ -71,6 +71,28 @@ inline std::vector<LayerCase> layer_cases() {
       {"BatchNormalization", [](DType d) { return BatchNormalization({.dtype = d}); }, {3, 4}, {3, 4}, 16, 8},
       {"LayerNormalization", [](DType d) { return LayerNormalization({.dtype = d}); }, {2, 5}, {2, 5}, 10, 10},
       {"Activation", [](DType d) { return Activation("softmax", {.dtype = d}); }, {4}, {4}, 0, 0},
+      // Frequencies 2x3, kernels 2x6x2, biases 2x2; columns 1 and 3 pass through.
+      {"PeriodicEmbedding",
+       [](DType d) {
+         return PeriodicEmbedding({0, 2}, {.n_frequencies = 3, .embedding_dim = 2, .sigma = 0.5, .dtype = d});
+       },
+       {4},
+       {6},
+       34,
+       34},
+      // Frequencies 3x2, one shared 4x3 kernel and bias 3.
+      {"PeriodicEmbeddingLite",
+       [](DType d) {
+         return PeriodicEmbedding({}, {.n_frequencies = 2, .embedding_dim = 3, .lite = true, .dtype = d});
+       },
+       {3},
+       {9},
+       21,
+       21},
+      {"EnsembleInput", [](DType d) { return EnsembleInput(3, {.dtype = d}); }, {4}, {3, 4}, 12, 12},
+      {"EnsembleDense", [](DType d) { return EnsembleDense(2, {.dtype = d}); }, {3, 4}, {3, 2}, 30, 30},
+      {"FeatureTokenizer", [](DType d) { return FeatureTokenizer(4, {.dtype = d}); }, {3}, {4, 4}, 28, 28},
+      {"SelectToken", [](DType d) { return SelectToken(-1, {.dtype = d}); }, {3, 2}, {2}, 0, 0},
   };
 }
 

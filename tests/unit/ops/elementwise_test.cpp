@@ -67,6 +67,10 @@ TEST(Elementwise, UnaryMathOnHandCases) {
   EXPECT_DOUBLE_EQ(sqrt(x).at({4}), 2.0);
   EXPECT_DOUBLE_EQ(log(x).at({3}), 0.0);
   EXPECT_TRUE(std::isnan(log(x).at({0})));
+  EXPECT_DOUBLE_EQ(sin(x).at({0}), std::sin(-2.0));
+  EXPECT_DOUBLE_EQ(cos(x).at({1}), std::cos(-0.5));
+  EXPECT_EQ(sin(x).at({2}), 0.0);
+  EXPECT_EQ(cos(x).at({2}), 1.0);
 }
 
 TEST(Elementwise, StridedInputsReadThroughTheirStrides) {

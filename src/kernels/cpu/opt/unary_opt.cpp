@@ -39,6 +39,8 @@ void with_op(UnaryOp op, Fn&& fn) {
     DEEPFIN_UNARY_CASE(gelu)
     DEEPFIN_UNARY_CASE(gelu_tanh)
     DEEPFIN_UNARY_CASE(softplus)
+    DEEPFIN_UNARY_CASE(sin)
+    DEEPFIN_UNARY_CASE(cos)
 #undef DEEPFIN_UNARY_CASE
   }
 }

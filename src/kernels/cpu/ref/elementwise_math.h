@@ -90,6 +90,10 @@ inline T unary(UnaryOp op, T x, T alpha, T beta) {
     }
     case UnaryOp::softplus:
       return std::max(x, T(0)) + std::log1p(std::exp(-std::abs(x)));
+    case UnaryOp::sin:
+      return std::sin(x);
+    case UnaryOp::cos:
+      return std::cos(x);
   }
   return T(0);
 }
@@ -142,6 +146,10 @@ inline T unary_derivative(UnaryOp op, T x, T y, T alpha, T beta) {
     }
     case UnaryOp::softplus:
       return sigmoid(x);
+    case UnaryOp::sin:
+      return std::cos(x);
+    case UnaryOp::cos:
+      return -std::sin(x);
   }
   (void)beta;
   return T(0);

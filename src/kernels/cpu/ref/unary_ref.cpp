@@ -17,6 +17,8 @@ bool unary_backward_needs_input(UnaryOp op) {
     case UnaryOp::gelu:
     case UnaryOp::gelu_tanh:
     case UnaryOp::softplus:
+    case UnaryOp::sin:
+    case UnaryOp::cos:
       return true;
     default:
       return false;
