@@ -46,10 +46,45 @@ data::PreprocessOptions preprocess_options(const JobSpec& job) {
   return o;
 }
 
+// The standardized numeric columns as the model's first layer written in the job sees
+// them: after the CategoricalEmbedding put first in embedding mode, the columns that are
+// not codes keep their order ahead of the embeddings.
+std::vector<int64_t> numeric_model_columns(const data::TabularPreprocessor& pre) {
+  const bool embedded = pre.options().categorical == data::CategoricalEncoding::embedding;
+  std::vector<int64_t> columns;
+  int64_t position = 0;
+  for (const data::FeatureInfo& f : pre.features()) {
+    if (embedded && f.role == data::FeatureInfo::Role::category_code) continue;
+    if (f.role == data::FeatureInfo::Role::numeric) columns.push_back(position);
+    ++position;
+  }
+  return columns;
+}
+
+// PeriodicEmbedding layers with features = "numeric" get the numeric columns' indices,
+// which only the fitted preprocessor knows.
+nlohmann::json resolve_numeric_features(nlohmann::json tree, const JobSpec& job, const data::TabularPreprocessor& pre) {
+  if (!tree.contains("config") || !tree["config"].contains("layers") || !tree["config"]["layers"].is_array())
+    return tree;
+  for (nlohmann::json& layer : tree["config"]["layers"]) {
+    if (layer.value("class_name", "") != "PeriodicEmbedding" || !layer.contains("config")) continue;
+    nlohmann::json& config = layer["config"];
+    if (!config.contains("features") || config["features"] != "numeric") continue;
+    nlohmann::json& features = config["features"];
+    const std::vector<int64_t> columns = numeric_model_columns(pre);
+    if (columns.empty())
+      throw ConfigError(fmt::format(
+          "{}: PeriodicEmbedding features = \"numeric\", but the data has no numeric feature column to embed",
+          job.file.string()));
+    features = columns;
+  }
+  return tree;
+}
+
 // The job's Sequential model, with a CategoricalEmbedding layer put first when
 // categorical columns are embedded.
 std::shared_ptr<models::Sequential> build_model(const JobSpec& job, const data::TabularPreprocessor& pre) {
-  auto model = sequential_from_json(job.model, job, "tabular");
+  auto model = sequential_from_json(resolve_numeric_features(job.model, job, pre), job, "tabular");
   if (pre.options().categorical == data::CategoricalEncoding::embedding) {
     std::vector<nn::CategoricalSlot> slots;
     for (const auto& s : pre.embedding_slots())

@@ -105,16 +105,23 @@ SearchSpace default_search_space(const nlohmann::json& job) {
                                     .value("config", nlohmann::json::object())
                                     .value("layers", nlohmann::json());
   if (layers.is_array()) {
-    int last_dense = -1;
-    for (size_t i = 0; i < layers.size(); ++i)
-      if (layers[i].value("class_name", "") == "Dense") last_dense = static_cast<int>(i);
+    // The output layer keeps its units: the last Dense, unless an ensemble's own heads
+    // (EnsembleDense) give the output, in which case every Dense is a hidden layer.
+    int output_dense = -1;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const std::string kind = layers[i].value("class_name", "");
+      if (kind == "Dense") output_dense = static_cast<int>(i);
+      if (kind == "EnsembleDense") output_dense = static_cast<int>(layers.size());
+    }
     for (size_t i = 0; i < layers.size(); ++i) {
       const std::string kind = layers[i].value("class_name", "");
       const std::string base = fmt::format("model.config.layers.{}.config", i);
-      if (kind == "Dense" && static_cast<int>(i) != last_dense)
+      if (kind == "Dense" && static_cast<int>(i) != output_dense)
         space.push_back({.path = base + ".units", .choices = {16, 32, 64, 128, 256}});
       if (kind == "Dropout")
         space.push_back({.path = base + ".rate", .kind = SearchParam::Kind::uniform, .lo = 0.0, .hi = 0.5});
+      // The scale of the initial frequencies, which the PLR paper finds matters most.
+      if (kind == "PeriodicEmbedding") space.push_back({.path = base + ".sigma", .choices = {0.01, 0.1, 1.0}});
     }
   }
   return space;

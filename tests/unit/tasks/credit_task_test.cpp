@@ -10,6 +10,7 @@
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
+#include "deepfin/nn/layers/periodic_embedding.h"
 #include "task_test_files.h"
 
 namespace deepfin::tasks {
@@ -128,6 +129,80 @@ TEST_F(CreditTaskApi, CrossValidatesAndWritesTheReport) {
   const CreditFit fitted = task.write_report({.dir = path("report"), .folds = 2, .explain_rows = 10}, 4);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "report" / "report.md"));
   EXPECT_TRUE(fitted.model.model().built());
+}
+
+nlohmann::json layer(const std::string& class_name, const nlohmann::json& config) {
+  return {{"class_name", class_name}, {"config", config}};
+}
+
+// The tabular architectures as a job writes them: periodic embeddings of the numeric
+// columns (features = "numeric", resolved against the fitted preprocessor), TabM-mini and
+// FT-Transformer. Each learns, reloads to the same scores and explains a row.
+TEST_F(CreditTaskApi, TabularArchitecturesLearnReloadAndExplain) {
+  const nlohmann::json plr = layer("PeriodicEmbedding", {{"features", "numeric"}, {"sigma", 0.1}});
+  const nlohmann::json dense = layer("Dense", {{"units", 8}, {"activation", "relu"}});
+  const nlohmann::json head = layer("Dense", {{"units", 1}, {"activation", "sigmoid"}});
+  struct Case {
+    std::string label, categorical;
+    nlohmann::json layers;
+    std::vector<int64_t> numeric;  // the PeriodicEmbedding's resolved columns, if it has one
+  };
+  const std::vector<Case> cases = {
+      {"PLR", "one_hot", {plr, dense, head}, {0}},
+      // Embedding mode: CategoricalEmbedding goes first and income stays column 0 of its output.
+      {"PLR after categorical embedding", "embedding", {plr, dense, head}, {0}},
+      {"TabM-mini with PLR",
+       "one_hot",
+       {plr, layer("EnsembleInput", {{"members", 4}}), dense, layer("EnsembleDense", {{"units", 1}}),
+        layer("EnsembleMean", {{"activation", "sigmoid"}})},
+       {0}},
+      {"FT-Transformer",
+       "one_hot",
+       {layer("FeatureTokenizer", {{"d_token", 8}}),
+        layer("TransformerEncoder", {{"num_heads", 2}, {"ff_dim", 16}, {"norm_first", true}}),
+        layer("SelectToken", {{"index", -1}}), layer("LayerNormalization", nlohmann::json::object()),
+        layer("Activation", {{"activation", "relu"}}), head},
+       {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.label);
+    JobSpec spec = job();
+    spec.preprocess.categorical = c.categorical;
+    spec.model["config"]["layers"] = c.layers;
+    const CreditTask task(spec);
+    set_random_seed(3);
+    const CreditSplit data = task.split(3);
+    const CreditFit fitted = task.fit(data.train, 3);
+    EXPECT_GT(task.evaluate(fitted.model, data.test).at("auc"), 0.8);
+    for (const auto& l : fitted.model.model().layers()) {
+      if (const auto* periodic = dynamic_cast<const nn::PeriodicEmbedding*>(l.get())) {
+        EXPECT_EQ(periodic->features(), c.numeric);
+      }
+    }
+    fitted.model.save(path("architecture.safetensors"));
+    const tabular::TabularModel reloaded = tabular::TabularModel::load(path("architecture.safetensors"));
+    EXPECT_EQ(reloaded.predict_proba(data.test), fitted.model.predict_proba(data.test));
+    const auto explained = reloaded.explain(data.test.select_rows({0}));
+    ASSERT_EQ(explained.size(), 1u);
+    EXPECT_LT(std::abs(explained[0].completeness_gap), 0.05);
+  }
+}
+
+TEST_F(CreditTaskApi, PeriodicEmbeddingOfNumericColumnsNeedsOne) {
+  JobSpec spec = job();
+  spec.data.kinds["income"] = "categorical";
+  spec.model["config"]["layers"][0] = layer("PeriodicEmbedding", {{"features", "numeric"}});
+  const CreditTask task(spec);
+  const CreditSplit data = task.split(3);
+  try {
+    task.fit(data.train, 3);
+    FAIL() << "no numeric column, yet no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "credit_in_code: PeriodicEmbedding features = \"numeric\", but the data has no numeric feature"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(CreditTaskApi, RefusesOtherDataAndNamesTheJob) {

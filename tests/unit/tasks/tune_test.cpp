@@ -107,6 +107,22 @@ TEST(SearchSpace, TheDefaultSpaceCoversWhatTheJobHas) {
                                           "model.config.layers.1.config.rate"}));
 }
 
+TEST(SearchSpace, AnEnsembleSearchesItsHiddenDenseAndThePeriodicScale) {
+  // TabM-mini with periodic embeddings: the EnsembleDense heads give the output, so the one Dense
+  // is hidden and its units are searched; so is the PeriodicEmbedding's sigma.
+  const nlohmann::json layer_list =
+      nlohmann::json::array({{{"class_name", "PeriodicEmbedding"}, {"config", {{"features", "numeric"}}}},
+                             {{"class_name", "EnsembleInput"}, {"config", {{"members", 8}}}},
+                             {{"class_name", "Dense"}, {"config", {{"units", 32}, {"activation", "relu"}}}},
+                             {{"class_name", "EnsembleDense"}, {"config", {{"units", 1}}}},
+                             {{"class_name", "EnsembleMean"}, {"config", {{"activation", "sigmoid"}}}}});
+  const nlohmann::json job = {{"model", {{"class_name", "Sequential"}, {"config", {{"layers", layer_list}}}}}};
+  std::set<std::string> paths;
+  for (const SearchParam& p : default_search_space(job)) paths.insert(p.path);
+  EXPECT_EQ(paths, (std::set<std::string>{"model.config.layers.0.config.sigma", "model.config.layers.2.config.units"}));
+  check_search_paths(default_search_space(job), job, "tabm");
+}
+
 TEST(SearchSpace, AJobWithoutAFitTableGetsNoBatchSizeToTune) {
   nlohmann::json job = job_file_json(io::read_file(testing::test_data_dir() + "/../examples/credit_german.toml"), "g");
   job.erase("fit");
