@@ -68,6 +68,24 @@ _TABLE: Dict[str, Tuple[Tuple[str, ...], Dict[str, Any], str]] = {
         {"num_heads": 1, "ff_dim": 1},
         "A Transformer encoder block: self-attention and a feed-forward network, each with a residual.",
     ),
+    "PeriodicEmbedding": (
+        ("features",),
+        {},
+        "Periodic embeddings of numeric columns (PLR): ReLU(linear([cos, sin](2 pi c x))) per feature.",
+    ),
+    "EnsembleInput": (
+        ("members",),
+        {"members": 1},
+        "TabM-mini: k ensemble members, each seeing the input times its own learned scaling: (F) -> (k, F).",
+    ),
+    "EnsembleDense": (("units",), {"units": 1}, "One Dense head per ensemble member: (k, in) -> (k, units)."),
+    "EnsembleMean": ((), {}, "The members' mean at inference; each member's output to the loss while training."),
+    "FeatureTokenizer": (
+        ("d_token",),
+        {"d_token": 1},
+        "FT-Transformer's tokenizer: one token x_j W_j + b_j per feature, then a [CLS] token: (F) -> (F + 1, d).",
+    ),
+    "SelectToken": (("index",), {}, "One token of each sequence (-1: the last, FeatureTokenizer's [CLS]): (T, D) -> (D)."),
 }
 
 # Keras 2 spellings that deepfin reads under their Keras 3 names.

@@ -92,6 +92,12 @@ int train_credit(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   const tasks::CreditFit fitted = task.fit(data.train, seed, ctx.json() ? 0 : -1);
   const tabular::TabularModel& model = fitted.model;
   if (!ctx.json()) fmt::print("{}\n", model.model().summary());
+  if (fitted.chosen_epochs > 0)
+    print_event(ctx,
+                fmt::format("epochs: {} (of at most {}), chosen by early stopping on a held-out 20 % of the training "
+                            "rows, then refitted on all of them ([fit] early_stopping = false turns this off)",
+                            fitted.chosen_epochs, job.fit.epochs),
+                nlohmann::json{{"event", "epochs"}, {"chosen", fitted.chosen_epochs}, {"ceiling", job.fit.epochs}});
   const auto metrics = task.evaluate(model, data.test);
   nlohmann::json report = {{"event", "test"}, {"threshold", model.threshold()}};
   for (const auto& [k, v] : metrics) report[k] = v;

@@ -31,6 +31,7 @@ struct CreditFit {
   tabular::TabularModel model;
   train::History history;
   std::vector<ProxyFlag> proxies;  // [fairness]: inputs that stand in for a protected attribute
+  int chosen_epochs = 0;           // > 0: the epoch count the default early stopping chose (see fit)
 };
 
 // The job's table and its stratified train/test split.
@@ -74,7 +75,10 @@ class CreditTask {
   // Fits preprocessing and model on `train` only. A stratified validation part is
   // held out of `train` when [fit] sets validation_split (early stopping watches
   // it); the cost-minimizing threshold is chosen on it (or on `train` without one)
-  // unless [decision] fixes the threshold. verbose overrides [fit] verbose if >= 0.
+  // unless [decision] fixes the threshold. Without a validation part, early stopping
+  // on a held-out 20 % chooses the epoch count (at most [fit] epochs) and the model
+  // is refitted on all of `train` for it, unless [fit] early_stopping = false, a
+  // [privacy] table or validation = "none" says not to. verbose overrides [fit] verbose if >= 0.
   CreditFit fit(const data::Table& train, uint64_t seed, int verbose = -1) const;
 
   // Held-out credit metrics of `model` on labelled rows (see credit_metrics).
@@ -96,6 +100,8 @@ class CreditTask {
   CreditFit write_report(const CreditReportOptions& options, uint64_t seed, const Progress& progress = {}) const;
 
  private:
+  // One fit of `job` (this task's job, or a variant of its [fit]) on `train`.
+  CreditFit fit_with(const JobSpec& job, const data::Table& train, uint64_t seed, int verbose) const;
   void set_reason_policy(tabular::TabularModel& model) const;
   // The report's fair-lending section: proxies, held-out group metrics, the folds' spread and,
   // under reweighing, the same recipe without it.

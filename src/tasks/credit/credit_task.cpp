@@ -98,6 +98,14 @@ std::shared_ptr<models::Sequential> build_model(const JobSpec& job, const data::
   return model;
 }
 
+// The epoch (1-based) with the lowest validation loss; `ceiling` if none was logged.
+int best_epoch_count(const train::History& history, int ceiling) {
+  const auto it = history.history.find("val_loss");
+  if (it == history.history.end() || it->second.empty()) return ceiling;
+  const std::vector<double>& losses = it->second;
+  return static_cast<int>(std::min_element(losses.begin(), losses.end()) - losses.begin()) + 1;
+}
+
 std::vector<int> to_int_labels(const std::vector<int64_t>& classes) {
   return {classes.begin(), classes.end()};
 }
@@ -153,54 +161,77 @@ metrics::CostMatrix CreditTask::costs() const {
   return {.false_negative = job_.decision.cost_false_negative, .false_positive = job_.decision.cost_false_positive};
 }
 
+// Without a validation part, and unless [fit] says otherwise, the number of epochs is
+// chosen by early stopping: a stratified 20 % of `train` is held out, training stops
+// when its loss has not improved for 5 epochs ([fit] epochs is the ceiling), and the
+// model is then refitted on every row of `train` for the best epoch count, so no row
+// is lost to validation. Not under [privacy]: the accountant covers one training run.
 CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) const {
+  const FitSpec& f = job_.fit;
+  const bool choose_epochs = f.validation_split == 0.0 && f.validation != FitSpec::Validation::none &&
+                             !f.early_stopping && !f.early_stopping_off && !f.privacy && f.epochs > 1;
+  if (!choose_epochs) return fit_with(job_, train, seed, verbose);
+  JobSpec probe = job_;
+  probe.fit.validation_split = 0.2;
+  probe.fit.early_stopping = train::EarlyStoppingOptions{.patience = 10};
+  probe.fit.checkpoint.reset();
+  probe.output.history_csv.clear();
+  const CreditFit probed = fit_with(probe, train, seed, 0);
+  JobSpec refit = job_;
+  refit.fit.epochs = best_epoch_count(probed.history, job_.fit.epochs);
+  CreditFit fitted = fit_with(refit, train, seed, verbose);
+  fitted.chosen_epochs = refit.fit.epochs;
+  return fitted;
+}
+
+CreditFit CreditTask::fit_with(const JobSpec& job, const data::Table& train, uint64_t seed, int verbose) const {
   data::Table fit_rows = train, validation_rows;
-  if (job_.fit.validation_split > 0.0) {
-    const data::FoldIndices parts = data::stratified_split(classes(train), job_.fit.validation_split, seed + 7);
+  if (job.fit.validation_split > 0.0) {
+    const data::FoldIndices parts = data::stratified_split(classes(train), job.fit.validation_split, seed + 7);
     fit_rows = train.select_rows(parts.train);
     validation_rows = train.select_rows(parts.test);
   }
   const bool has_validation = validation_rows.num_rows() > 0;
-  if (job_.fairness.enabled()) check_protected_columns(train, job_.fairness, job_.file.string());
-  auto pre = data::TabularPreprocessor::fit(fit_rows, preprocess_options(job_));
-  auto model = build_model(job_, pre);
-  model->compile(compile_options_from_json(job_.compile));
+  if (job.fairness.enabled()) check_protected_columns(train, job.fairness, job.file.string());
+  auto pre = data::TabularPreprocessor::fit(fit_rows, preprocess_options(job));
+  auto model = build_model(job, pre);
+  model->compile(compile_options_from_json(job.compile));
   const Tensor x = pre.transform(fit_rows), y = pre.target(fit_rows);
   if (!model->built()) model->build(Shape{x.size(1)});
 
   // The stratified part held out above is the validation data (not Keras's last rows).
-  FitSpec spec = job_.fit;
+  FitSpec spec = job.fit;
   spec.validation_split = 0.0;
   std::optional<std::pair<Tensor, Tensor>> validation;
   if (has_validation) validation = std::make_pair(pre.transform(validation_rows), pre.target(validation_rows));
-  models::FitOptions options = fit_options(spec, validation, classes(fit_rows), job_.output.history_csv, verbose);
-  if (job_.fairness.mitigation == "reweighing") {
-    const std::vector<float> w = reweighing_weights(fit_rows, classes(fit_rows), job_.fairness);
+  models::FitOptions options = fit_options(spec, validation, classes(fit_rows), job.output.history_csv, verbose);
+  if (job.fairness.mitigation == "reweighing") {
+    const std::vector<float> w = reweighing_weights(fit_rows, classes(fit_rows), job.fairness);
     options.sample_weight = from_vector(w, {static_cast<int64_t>(w.size())});
   }
   train::History history = model->fit(x, y, options);
 
   std::vector<ProxyFlag> proxies;
-  if (job_.fairness.enabled()) {
-    proxies = proxy_screen(fit_rows, job_.fairness, pre.columns());
+  if (job.fairness.enabled()) {
+    proxies = proxy_screen(fit_rows, job.fairness, pre.columns());
   }
   tabular::TabularModel trained(std::move(pre), model);
   set_reason_policy(trained);
-  trained.set_csv_options(csv_options(job_.data));
+  trained.set_csv_options(csv_options(job.data));
   trained.set_baseline_from(fit_rows);
-  trained.set_scorecard({.base_score = job_.decision.base_score,
-                         .base_odds = job_.decision.base_odds,
-                         .points_to_double_odds = job_.decision.points_to_double_odds});
-  if (job_.decision.calibration != "none") {
+  trained.set_scorecard({.base_score = job.decision.base_score,
+                         .base_odds = job.decision.base_odds,
+                         .points_to_double_odds = job.decision.points_to_double_odds});
+  if (job.decision.calibration != "none") {
     if (!has_validation)
       throw ConfigError(
           fmt::format("{}: [decision] calibration = \"{}\" is fitted on held-out rows: set [fit] "
                       "validation_split",
-                      job_.file.string(), job_.decision.calibration));
-    trained.calibrate(validation_rows, job_.decision.calibration);
+                      job.file.string(), job.decision.calibration));
+    trained.calibrate(validation_rows, job.decision.calibration);
   }
-  if (job_.decision.threshold) {
-    trained.set_threshold(*job_.decision.threshold);
+  if (job.decision.threshold) {
+    trained.set_threshold(*job.decision.threshold);
   } else if (has_validation) {
     // The threshold that minimizes the expected cost on rows the model did not fit.
     const std::vector<double> p = trained.predict_proba(validation_rows);

@@ -205,6 +205,29 @@ TEST_F(CreditTaskApi, PeriodicEmbeddingOfNumericColumnsNeedsOne) {
   }
 }
 
+// Without a validation part, early stopping on a held-out share chooses the epoch count and
+// the model is refitted on every training row for it; [fit] early_stopping = false keeps the count.
+TEST_F(CreditTaskApi, EarlyStoppingChoosesTheEpochsThenRefitsOnEveryRow) {
+  JobSpec spec = job();
+  spec.fit.validation_split = 0.0;
+  spec.fit.epochs = 60;
+  spec.compile["optimizer"]["config"]["learning_rate"] = 0.2;  // overfits fast, so stopping matters
+  const CreditTask task(spec);
+  set_random_seed(3);
+  const CreditSplit data = task.split(3);
+  const CreditFit fitted = task.fit(data.train, 3);
+  EXPECT_GT(fitted.chosen_epochs, 0);
+  EXPECT_LT(fitted.chosen_epochs, 60);
+  EXPECT_EQ(static_cast<int>(fitted.history.epoch.size()), fitted.chosen_epochs);  // the refit ran exactly that many
+  EXPECT_EQ(fitted.history.history.count("val_loss"), 0u);                         // on every row: nothing held out
+  EXPECT_GT(task.evaluate(fitted.model, data.test).at("auc"), 0.85);
+
+  spec.fit.early_stopping_off = true;
+  const CreditFit fixed = CreditTask(spec).fit(data.train, 3);
+  EXPECT_EQ(fixed.chosen_epochs, 0);
+  EXPECT_EQ(fixed.history.epoch.size(), 60u);
+}
+
 TEST_F(CreditTaskApi, RefusesOtherDataAndNamesTheJob) {
   JobSpec spec = job();
   spec.data.source = "npy";
