@@ -18,7 +18,7 @@ int run_tune(const RunContext& ctx, const std::string& job_path, const std::stri
   const tasks::TuneOptions options{.budget_seconds = budget.empty() ? 0.0 : tasks::parse_budget(budget),
                                    .trials = trials,
                                    .seed = ctx.apply(spec.threads, spec.seed)};
-  const tasks::TuneResult r = tasks::tune_credit(job, job_path, options, printer(ctx));
+  const tasks::TuneResult r = tasks::tune_job(job, job_path, options, printer(ctx));
   nlohmann::json event = {{"event", "tune"},           {"metric", r.metric},
                           {"nested", r.nested_scores}, {"as_written", r.as_written_scores},
                           {"values", r.best_values},   {"budget_ran_out", r.budget_ran_out}};
@@ -39,7 +39,7 @@ Command add_tune_command(CLI::App& app, const RunContext& ctx) {
     int trials = -1;
   };
   auto args = std::make_shared<Args>();
-  sub->add_option("job", args->job, "job file (TOML) with csv or arff data")->required();
+  sub->add_option("job", args->job, "job file (TOML): a credit (csv or arff) or text job")->required();
   sub->add_option("--budget", args->budget, "wall-clock budget, e.g. 20m, 90s, 1.5h (default: none)");
   sub->add_option("--trials", args->trials, "configurations per search (default: [tune] trials, 20)")
       ->check(CLI::Range(1, 100000));

@@ -80,9 +80,10 @@ class TextTask {
   // report.md and confusion.png in `dir` (made if missing).
   void write_report(const std::string& dir, const TextSplit& split, const metrics::ClassReport& report) const;
 
- private:
-  // The texts given, or the job's training file.
+  // The texts given, or the job's training file: what cross_validate() folds and tune searches on.
   text::LabelledText training_texts() const;
+
+ private:
   JobSpec job_;
   std::optional<text::LabelledText> texts_;
 };

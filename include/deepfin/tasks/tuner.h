@@ -57,11 +57,13 @@ struct TuneResult {
   std::vector<int> outer_fold_of_row{};   // 1-based, per row of the job's table in file order
 };
 
-// Tunes a tabular (credit) job given as job JSON (job_file_json). ConfigError for a job that
-// is not csv/arff, a space path the job lacks, a configuration the job file would refuse, or
-// an unknown metric (naming the ones there are).
-TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
-                       const Progress& progress = {});
+// Tunes a credit (csv or arff) or text job given as job JSON (job_file_json). Credit jobs
+// fold the rows of their table and score a credit metric ("auc" by default); text jobs fold
+// their training texts (never the test file) and score "accuracy" (default) or "macro_f1".
+// ConfigError for another kind of job, a space path the job lacks, a configuration the job
+// file would refuse, or an unknown metric (naming the ones there are).
+TuneResult tune_job(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
+                    const Progress& progress = {});
 
 // The result as people read it: the nested score (mean ± std over the outer folds) of the
 // tuned recipe beside the job as written on the same folds, and the chosen values.

@@ -101,6 +101,9 @@ SearchSpace default_search_space(const nlohmann::json& job) {
   if (job.contains("fit")) space.push_back({.path = "fit.batch_size", .choices = {32, 64, 128}});
   // Piecewise-linear bins of numeric columns, or none (tabular jobs with a [preprocess] table).
   if (job.contains("preprocess")) space.push_back({.path = "preprocess.numeric_bins", .choices = {0, 8, 16}});
+  // Text jobs: the size of the WordPiece vocabulary, a hand choice that does not carry over between sets.
+  if (job.contains("text") && job["text"].is_object())
+    space.push_back({.path = "text.vocab_size", .choices = {2000, 8000, 16000}});
   const nlohmann::json layers = job.value("model", nlohmann::json::object())
                                     .value("config", nlohmann::json::object())
                                     .value("layers", nlohmann::json());
@@ -120,6 +123,8 @@ SearchSpace default_search_space(const nlohmann::json& job) {
         space.push_back({.path = base + ".units", .choices = {16, 32, 64, 128, 256}});
       if (kind == "Dropout")
         space.push_back({.path = base + ".rate", .kind = SearchParam::Kind::uniform, .lo = 0.0, .hi = 0.5});
+      if (kind == "Embedding") space.push_back({.path = base + ".output_dim", .choices = {32, 64, 128, 256}});
+      if (kind == "Conv1D") space.push_back({.path = base + ".filters", .choices = {64, 128, 256}});
       // The scale of the initial frequencies, which the PLR paper finds matters most.
       if (kind == "PeriodicEmbedding") space.push_back({.path = base + ".sigma", .choices = {0.01, 0.1, 1.0}});
     }

@@ -123,6 +123,18 @@ TEST(SearchSpace, AnEnsembleSearchesItsHiddenDenseAndThePeriodicScale) {
   check_search_paths(default_search_space(job), job, "tabm");
 }
 
+TEST(SearchSpace, ATextJobSearchesItsVocabularyEmbeddingAndFilters) {
+  const nlohmann::json job =
+      job_file_json(io::read_file(testing::test_data_dir() + "/../examples/phrasebank_allagree.toml"), "pb");
+  std::set<std::string> paths;
+  for (const SearchParam& p : default_search_space(job)) paths.insert(p.path);
+  EXPECT_EQ(paths,
+            (std::set<std::string>{"compile.optimizer.config.learning_rate", "fit.batch_size", "text.vocab_size",
+                                   "model.config.layers.0.config.output_dim", "model.config.layers.1.config.filters",
+                                   "model.config.layers.3.config.rate"}));
+  check_search_paths(default_search_space(job), job, "pb");
+}
+
 TEST(SearchSpace, AJobWithoutAFitTableGetsNoBatchSizeToTune) {
   nlohmann::json job = job_file_json(io::read_file(testing::test_data_dir() + "/../examples/credit_german.toml"), "g");
   job.erase("fit");
@@ -197,7 +209,7 @@ TEST_F(CreditTune, NestedScoresTheChosenConfigurationOnFoldsTheSearchNeverSaw) {
       "[tune.space]\n\"model.config.layers.0.config.units\" = [4, 16]\n"
       "\"compile.optimizer.config.learning_rate\" = { log_uniform = [0.001, 0.1] }\n");
   const nlohmann::json job = job_file_json(text, "job.toml");
-  const TuneResult r = tune_credit(job, "job.toml", {.seed = 3});
+  const TuneResult r = tune_job(job, "job.toml", {.seed = 3});
   EXPECT_EQ(r.metric, "auc");
   ASSERT_EQ(r.nested_scores.size(), 2u);
   ASSERT_EQ(r.as_written_scores.size(), 2u);
@@ -225,7 +237,7 @@ TEST_F(CreditTune, NestedScoresTheChosenConfigurationOnFoldsTheSearchNeverSaw) {
 
 TEST_F(CreditTune, MistakesAreNamed) {
   auto error = [&](const std::string& tune) {
-    return config_error([&] { tune_credit(job_file_json(job_text(tune), "job.toml"), "job.toml", {}); });
+    return config_error([&] { tune_job(job_file_json(job_text(tune), "job.toml"), "job.toml", {}); });
   };
   EXPECT_NE(error("[tune]\ntrials = 2\nfolds = 2\nouter_folds = 2\nmetric = \"r2\"\n")
                 .find("[tune] metric 'r2' is not a credit metric; there are: "),
@@ -241,6 +253,61 @@ TEST_F(CreditTune, MistakesAreNamed) {
   EXPECT_NE(job_error("[tune]\nouter_folds = 1\n").find("outer_folds must be >= 2"), std::string::npos);
   EXPECT_NE(job_error("[tune]\ntrails = 3\n").find("unknown key 'trails'"), std::string::npos);
   EXPECT_NE(job_error("[tune.space]\nx = []\n").find("the list of choices is empty"), std::string::npos);
+}
+
+// Text jobs: the training texts are folded (the test file is never read: it does not exist
+// here), and the score is accuracy or macro-F1.
+class TextTune : public testing::TaskFiles {
+ protected:
+  std::string job_text(const std::string& tune) const {
+    const char* up[] = {"profit rose strongly", "sales grew this quarter", "shares jumped on earnings"};
+    const char* down[] = {"profit fell sharply", "sales dropped this quarter", "shares slumped on losses"};
+    std::string csv = "text,label\n";
+    for (int i = 0; i < 30; ++i) {
+      csv += fmt::format("{} {},up\n", up[i % 3], i);
+      csv += fmt::format("{} {},down\n", down[i % 3], i);
+    }
+    return fmt::format(
+        "seed = 3\n[data]\nsource = \"text\"\nformat = \"csv\"\ntrain = \"{}\"\ntest = \"{}\"\n"
+        "[text]\nvocab_size = 64\nmin_frequency = 1\nmax_length = 8\n"
+        "[model]\nclass_name = \"Sequential\"\n[[model.config.layers]]\nclass_name = \"Embedding\"\n"
+        "config = {{ input_dim = 0, output_dim = 8 }}\n[[model.config.layers]]\n"
+        "class_name = \"GlobalAveragePooling1D\"\nconfig = {{}}\n[[model.config.layers]]\nclass_name = \"Dense\"\n"
+        "config = {{ units = 0, activation = \"softmax\" }}\n[compile]\n"
+        "optimizer = {{ class_name = \"Adam\", config = {{ learning_rate = 0.05 }} }}\n"
+        "loss = \"sparse_categorical_crossentropy\"\n[fit]\nepochs = 20\nbatch_size = 8\nverbose = 0\n"
+        "[output]\nreport = \"{}\"\n{}",
+        write("messages.csv", csv), path("never_read.csv"), path("report"), tune);
+  }
+};
+
+TEST_F(TextTune, NestedScoresTheTrainingTextsWithAccuracy) {
+  const nlohmann::json job =
+      job_file_json(job_text("[tune]\ntrials = 2\nfolds = 2\nouter_folds = 2\neta = 2\n[tune.space]\n"
+                             "\"compile.optimizer.config.learning_rate\" = [0.01, 0.05]\n"),
+                    "text.toml");
+  const TuneResult r = tune_job(job, "text.toml", {.seed = 3});
+  EXPECT_EQ(r.metric, "accuracy");
+  ASSERT_EQ(r.nested_scores.size(), 2u);
+  for (double v : r.nested_scores) EXPECT_GT(v, 0.8);  // the words give the label away
+  EXPECT_EQ(r.trials.size(), 6u);
+  ASSERT_EQ(r.outer_fold_of_row.size(), 60u);
+  EXPECT_EQ(std::count(r.outer_fold_of_row.begin(), r.outer_fold_of_row.end(), 1), 30);
+  const double lr = r.best_values["compile.optimizer.config.learning_rate"].get<double>();
+  EXPECT_TRUE(lr == 0.01 || lr == 0.05);
+}
+
+TEST_F(TextTune, MistakesAreNamed) {
+  const std::string wrong_metric = config_error(
+      [&] { tune_job(job_file_json(job_text("[tune]\nmetric = \"auc\"\n"), "text.toml"), "text.toml", {}); });
+  EXPECT_NE(wrong_metric.find("text.toml: [tune] metric 'auc' is not a text metric; there are: accuracy, macro_f1"),
+            std::string::npos)
+      << wrong_metric;
+  const nlohmann::json series =
+      job_file_json(io::read_file(testing::test_data_dir() + "/../examples/forecast_sp500.toml"), "forecast.toml");
+  const std::string wrong_kind = config_error([&] { tune_job(series, "forecast.toml", {}); });
+  EXPECT_NE(wrong_kind.find("deepfin tune works on credit (csv or arff) and text jobs"), std::string::npos)
+      << wrong_kind;
 }
 
 }  // namespace

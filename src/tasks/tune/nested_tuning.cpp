@@ -1,17 +1,16 @@
-// Nested cross-validation of the tuned credit recipe: in each outer fold the search
-// runs on the other folds only, and its choice is scored on the fold it never saw.
+// Nested cross-validation of a tuned recipe: in each outer fold the search runs on the
+// other folds only, and its choice is scored on the fold it never saw. The task kind
+// (credit or text) only supplies the rows' classes and the score (job_tuning.h).
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
 
 #include "deepfin/base/error.h"
-#include "deepfin/core/random.h"
 #include "deepfin/data/tabular/stratified.h"
-#include "deepfin/nn/layer.h"
-#include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/tuner.h"
+#include "tasks/tune/job_tuning.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -23,68 +22,34 @@ std::vector<int64_t> pick(const std::vector<int64_t>& all, const std::vector<int
   return out;
 }
 
-class CreditTuning {
- public:
-  CreditTuning(const nlohmann::json& job, std::string name)
-      : job_(job), name_(std::move(name)), base_(parse_job_json(job, name_)) {
-    if (!base_.data.tabular())
-      throw ConfigError(
-          fmt::format("{}: deepfin tune works on credit (csv or arff) jobs; this job's data source is "
-                      "\"{}\"",
-                      name_, base_.data.source));
-    const CreditTask task(base_);
-    table_ = task.read_table();
-    classes_ = task.classes(table_);
-    metric_ = base_.tune.metric.empty() ? "auc" : base_.tune.metric;
-  }
-  const JobSpec& base() const { return base_; }
-  const std::vector<int64_t>& classes() const { return classes_; }
-  const std::string& metric() const { return metric_; }
+std::unique_ptr<detail::JobTuning> tuning_for(const nlohmann::json& job, const std::string& name) {
+  const JobSpec spec = parse_job_json(job, name);
+  if (spec.data.tabular()) return detail::credit_tuning(job, name);
+  if (spec.data.text()) return detail::text_tuning(job, name);
+  throw ConfigError(
+      fmt::format("{}: deepfin tune works on credit (csv or arff) and text jobs; this job's data source is \"{}\" "
+                  "(forecast jobs would need walk-forward folds, which tuning does not have)",
+                  name, spec.data.source));
+}
 
-  // The job with these values, fitted on rows `train` and scored on rows `test`.
-  double score(const nlohmann::json& values, const std::vector<int64_t>& train, const std::vector<int64_t>& test,
-               uint64_t seed) const {
-    const JobSpec spec = parse_job_json(with_values(job_, values), name_);
-    const CreditTask task(spec, table_);
-    set_random_seed(seed);
-    nn::clear_session();
-    const CreditFit fitted = task.fit(table_.select_rows(train), seed, 0);
-    const std::map<std::string, double> m = task.evaluate(fitted.model, table_.select_rows(test));
-    const auto it = m.find(metric_);
-    if (it == m.end()) {
-      std::string names;
-      for (const auto& [k, v] : m) names += (names.empty() ? "" : ", ") + k;
-      throw ConfigError(
-          fmt::format("{}: [tune] metric '{}' is not a credit metric; there are: {}", name_, metric_, names));
-    }
-    return it->second;
-  }
-
-  // The search on rows `rows`: inner folds stratified within them.
-  std::vector<TuneTrial> search(const SearchSpace& space, const std::vector<int64_t>& rows, int trials, uint64_t seed,
-                                Deadline deadline) const {
-    const auto inner = data::stratified_kfold(pick(classes_, rows), base_.tune.folds, seed);
-    return successive_halving(space, trials, base_.tune.folds, base_.tune.eta, seed, deadline,
-                              [&](const nlohmann::json& values, int fold) {
-                                return score(values, pick(rows, inner[fold].train), pick(rows, inner[fold].test),
-                                             seed + static_cast<uint64_t>(fold));
-                              });
-  }
-
- private:
-  nlohmann::json job_;
-  std::string name_;
-  JobSpec base_;
-  data::Table table_;
-  std::vector<int64_t> classes_;
-  std::string metric_;
-};
+// The search on rows `rows`: inner folds stratified within them.
+std::vector<TuneTrial> search(const detail::JobTuning& tuning, const SearchSpace& space,
+                              const std::vector<int64_t>& rows, int trials, uint64_t seed, Deadline deadline) {
+  const TuneSpec& spec = tuning.base().tune;
+  const auto inner = data::stratified_kfold(pick(tuning.classes(), rows), spec.folds, seed);
+  return successive_halving(space, trials, spec.folds, spec.eta, seed, deadline,
+                            [&](const nlohmann::json& values, int fold) {
+                              return tuning.score(values, pick(rows, inner[fold].train), pick(rows, inner[fold].test),
+                                                  seed + static_cast<uint64_t>(fold));
+                            });
+}
 
 }  // namespace
 
-TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
-                       const Progress& progress) {
-  const CreditTuning tuning(job, name);
+TuneResult tune_job(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
+                    const Progress& progress) {
+  const std::unique_ptr<detail::JobTuning> owned = tuning_for(job, name);
+  const detail::JobTuning& tuning = *owned;
   const TuneSpec& spec = tuning.base().tune;
   const SearchSpace space = spec.space.empty() ? default_search_space(job) : search_space_from_json(spec.space, name);
   if (space.empty()) throw ConfigError(fmt::format("{}: [tune] has nothing to search", name));
@@ -119,7 +84,7 @@ TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const
     for (int64_t row : outer[k].test) result.outer_fold_of_row[static_cast<size_t>(row)] = static_cast<int>(k + 1);
   for (int k = 0; k < spec.outer_folds; ++k) {
     const uint64_t seed = options.seed + 1000 * static_cast<uint64_t>(k + 1);
-    std::vector<TuneTrial> found = tuning.search(space, outer[k].train, trials, seed, deadline(k));
+    std::vector<TuneTrial> found = search(tuning, space, outer[k].train, trials, seed, deadline(k));
     const TuneTrial best = best_trial(found);
     record(std::move(found), k + 1);
     result.nested_scores.push_back(tuning.score(best.values, outer[k].train, outer[k].test, seed));
@@ -137,7 +102,7 @@ TuneResult tune_credit(const nlohmann::json& job, const std::string& name, const
   std::vector<int64_t> every_row(tuning.classes().size());
   for (size_t i = 0; i < every_row.size(); ++i) every_row[i] = static_cast<int64_t>(i);
   std::vector<TuneTrial> final_search =
-      tuning.search(space, every_row, trials, options.seed, deadline(spec.outer_folds));
+      search(tuning, space, every_row, trials, options.seed, deadline(spec.outer_folds));
   const TuneTrial best = best_trial(final_search);
   result.best_values = best.values;
   result.best_inner_score = best.mean;
