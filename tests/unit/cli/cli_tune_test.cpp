@@ -44,7 +44,7 @@ TEST_F(CliTune, WritesTheTunedJobAndTheTrialsAndTheTunedJobTrains) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
-TEST_F(CliTune, ABadBudgetAndAJobOtherThanCreditAreNamed) {
+TEST_F(CliTune, ABadBudgetAndAForecastJobAreNamed) {
   const std::string job_file = write("job.toml", job());
   const deepfin::testing::CliResult budget = run("tune " + job_file + " --budget soon");
   EXPECT_EQ(budget.exit_code, 1);
@@ -55,7 +55,7 @@ TEST_F(CliTune, ABadBudgetAndAJobOtherThanCreditAreNamed) {
             "class_name = \"Sequential\"\nconfig = { layers = [] }\n[compile]\nloss = \"mse\"\n");
   const deepfin::testing::CliResult other = run("tune " + series);
   EXPECT_EQ(other.exit_code, 1);
-  EXPECT_NE(other.err.find("deepfin tune works on credit (csv or arff) jobs"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("deepfin tune works on credit (csv or arff) and text jobs"), std::string::npos) << other.err;
 }
 
 }  // namespace
