@@ -163,7 +163,7 @@ metrics::CostMatrix CreditTask::costs() const {
 
 // Without a validation part, and unless [fit] says otherwise, the number of epochs is
 // chosen by early stopping: a stratified 20 % of `train` is held out, training stops
-// when its loss has not improved for 5 epochs ([fit] epochs is the ceiling), and the
+// when its loss has not improved for 10 epochs ([fit] epochs is the ceiling), and the
 // model is then refitted on every row of `train` for the best epoch count, so no row
 // is lost to validation. Not under [privacy]: the accountant covers one training run.
 CreditFit CreditTask::fit(const data::Table& train, uint64_t seed, int verbose) const {
