@@ -35,6 +35,9 @@ class CreditModel:
             raise ValueError(f"CreditModel: the job is a {self._job.kind} job, not a credit (csv / arff) job")
         self.model_: Any = None
         self.history_: Dict[str, List[float]] = {}
+        # Without a validation split, early stopping on a held-out 20 % chooses the epoch
+        # count and the model is refitted on every row for it; 0 when [fit] epochs was used.
+        self.chosen_epochs_: int = 0
         self.test_: Any = None
 
     def _load(self, data: Any) -> Any:
@@ -90,6 +93,7 @@ class CreditModel:
         fitted = task.fit(train, self.seed, int(verbose))
         self.model_ = fitted.model
         self.history_ = fitted.history
+        self.chosen_epochs_ = fitted.chosen_epochs
         return self
 
     def predict_proba(self, data: Any) -> np.ndarray:
@@ -157,6 +161,7 @@ class CreditModel:
         fitted = self._task(data).write_report(out, int(folds), int(explain_rows), self.seed, progress)
         self.model_ = fitted.model
         self.history_ = fitted.history
+        self.chosen_epochs_ = fitted.chosen_epochs
         return os.path.join(out, "report.md")
 
     def save(self, path: Any) -> None:
@@ -171,6 +176,7 @@ class CreditModel:
         obj._job_source, obj._overrides, obj._job = None, {}, None
         obj.model_ = _deepfin.TabularModel.load(os.fspath(path))
         obj.history_, obj.test_ = {}, None
+        obj.chosen_epochs_ = 0
         return obj
 
     @property

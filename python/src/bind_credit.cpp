@@ -59,7 +59,10 @@ void bind_credit(py::module_& m) {
 
   py::class_<tasks::CreditFit>(m, "CreditFit")
       .def_property_readonly("model", [](const tasks::CreditFit& f) { return f.model; })
-      .def_property_readonly("history", [](const tasks::CreditFit& f) { return history_dict(f.history); });
+      .def_property_readonly("history", [](const tasks::CreditFit& f) { return history_dict(f.history); })
+      .def_property_readonly(
+          "chosen_epochs", [](const tasks::CreditFit& f) { return f.chosen_epochs; },
+          "the epoch count the default early stopping chose (0: [fit] epochs as given)");
 
   py::class_<tabular::TabularModel>(m, "TabularModel")
       .def_static(

@@ -40,6 +40,19 @@ def test_credit_fit_on_the_job_file_evaluates_the_held_out_part(german):
     assert len(model.history_["loss"]) == 5
 
 
+def test_credit_without_a_validation_split_chooses_its_epochs_by_early_stopping(german):
+    import tomllib
+
+    with open(GERMAN, "rb") as f:
+        job = tomllib.load(f)
+    job["fit"] = {"epochs": 40, "batch_size": 32, "verbose": 0}  # the example's early_stopping = false gone
+    model = deepfin.CreditModel(job).fit(german.iloc[:400])
+    assert 0 < model.chosen_epochs_ <= 40
+    assert len(model.history_["loss"]) == model.chosen_epochs_  # the refit on every row ran that many
+    fixed = deepfin.CreditModel(GERMAN, **FAST).fit(german.iloc[:400])
+    assert fixed.chosen_epochs_ == 0 and len(fixed.history_["loss"]) == 5
+
+
 def test_credit_explain_gives_at_most_four_ordered_reasons(german):
     model = deepfin.CreditModel(GERMAN, **FAST).fit(german.iloc[:400])
     explained = model.explain(german.iloc[400:410])
