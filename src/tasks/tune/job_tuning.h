@@ -14,13 +14,25 @@ namespace deepfin::tasks::detail {
 
 class JobTuning {
  public:
+  // Parses `job` (the job file's JSON, named `name`); `default_metric` when [tune] names none.
+  JobTuning(const nlohmann::json& job, std::string name, const std::string& default_metric);
   virtual ~JobTuning() = default;
-  virtual const JobSpec& base() const = 0;
-  virtual const std::vector<int64_t>& classes() const = 0;  // one per row, for stratified folds
-  virtual const std::string& metric() const = 0;            // higher is better
+  const JobSpec& base() const { return base_; }
+  const std::vector<int64_t>& classes() const { return classes_; }  // one per row, for stratified folds
+  const std::string& metric() const { return metric_; }             // higher is better
   // The job with `values` set, fitted on rows `train` (from `seed`) and scored on rows `test`.
   virtual double score(const nlohmann::json& values, const std::vector<int64_t>& train,
                        const std::vector<int64_t>& test, uint64_t seed) const = 0;
+
+ protected:
+  // The job with `values` set, as the job file would read it.
+  JobSpec with(const nlohmann::json& values) const;
+
+  nlohmann::json job_;
+  std::string name_;
+  JobSpec base_;
+  std::vector<int64_t> classes_;  // set by the task's constructor
+  std::string metric_;
 };
 
 // Credit (csv or arff) jobs: any credit metric, "auc" by default.
