@@ -107,7 +107,10 @@ Shape PeriodicEmbedding::compute_output_shape(const Shape& input_shape) const {
 }
 
 void PeriodicEmbedding::build_weights(const Shape& input_shape) {
-  const auto s = static_cast<int64_t>(embedded(input_shape[0]).size());
+  const std::vector<int64_t> columns = embedded(input_shape[0]), rest = passed_through(input_shape[0]);
+  embedded_columns_ = index_tensor(columns);
+  other_columns_ = rest.empty() ? Tensor() : index_tensor(rest);
+  const auto s = static_cast<int64_t>(columns.size());
   const int64_t m = options_.n_frequencies, d = options_.embedding_dim;
   const Tensor frequencies = add_weight("frequencies", {s, m}, "zeros");
   assign_values(frequencies, randn({s, m}, dtype(), 0.0, options_.sigma));
@@ -121,13 +124,11 @@ void PeriodicEmbedding::build_weights(const Shape& input_shape) {
 
 Tensor PeriodicEmbedding::forward(const Tensor& input, bool /*training*/) {
   const Tensor x = input.dtype() == dtype() ? input : input.to(dtype());
-  const int64_t width = x.size(1);
-  const std::vector<int64_t> columns = embedded(width);
   const Tensor& frequencies = weight_at(0);
   const Tensor& kernel = weight_at(1);
   const Tensor& bias = weight_at(2);
   // (N, S, 1) * (S, m): every feature times its own frequencies.
-  const Tensor v = mul(gather(x, index_tensor(columns), 1).unsqueeze(2), frequencies) * (2.0 * std::numbers::pi);
+  const Tensor v = mul(gather(x, embedded_columns_, 1).unsqueeze(2), frequencies) * (2.0 * std::numbers::pi);
   const Tensor waves = concat({cos(v), sin(v)}, 2);  // (N, S, 2m)
   Tensor e;
   if (options_.lite) {
@@ -137,9 +138,8 @@ Tensor PeriodicEmbedding::forward(const Tensor& input, bool /*training*/) {
     e = add(matmul(waves.transpose(0, 1), kernel).transpose(0, 1), bias);
   }
   const Tensor embedded_part = relu(e).reshape({x.size(0), -1});
-  const std::vector<int64_t> rest = passed_through(width);
-  if (rest.empty()) return embedded_part;
-  return concat({gather(x, index_tensor(rest), 1), embedded_part}, 1);
+  if (!other_columns_.defined()) return embedded_part;
+  return concat({gather(x, other_columns_, 1), embedded_part}, 1);
 }
 
 }  // namespace deepfin::nn

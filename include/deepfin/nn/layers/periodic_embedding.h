@@ -58,6 +58,8 @@ class PeriodicEmbedding : public Layer {
 
   std::vector<int64_t> features_;
   PeriodicEmbeddingOptions options_;
+  // Set at build, so forward() gathers without rebuilding the column lists each batch.
+  Tensor embedded_columns_, other_columns_;
 };
 
 }  // namespace deepfin::nn
