@@ -68,6 +68,11 @@ _TABLE: Dict[str, Tuple[Tuple[str, ...], Dict[str, Any], str]] = {
         {"num_heads": 1, "ff_dim": 1},
         "A Transformer encoder block: self-attention and a feed-forward network, each with a residual.",
     ),
+    "CausalLM": (
+        ("vocab_size", "context_length", "d_model", "num_layers", "num_heads", "ff_dim"),
+        {"vocab_size": 8, "context_length": 4, "d_model": 4, "num_layers": 1, "num_heads": 1, "ff_dim": 4},
+        "A decoder-only Transformer language model (GPT-2 or Llama style): token ids to next-token logits.",
+    ),
     "PeriodicEmbedding": (
         ("features",),
         {},

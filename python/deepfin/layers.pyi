@@ -42,6 +42,9 @@ class Bidirectional(Layer):
 class CategoricalEmbedding(Layer):
     def __init__(self, slots: Any, *, embeddings_initializer: str = 'random_uniform', name: Any = None, trainable: Any = None, dtype: Any = None, input_shape: Any = None) -> None: ...
 
+class CausalLM(Layer):
+    def __init__(self, vocab_size: Any, context_length: Any, d_model: Any, num_layers: Any, num_heads: Any, ff_dim: Any, *, dropout: float = 0.0, lora_alpha: float = 16.0, lora_rank: int = 0, lora_targets: Sequence[Any] = ['query', 'value'], mlp: str = 'gelu', norm: str = 'layer', norm_epsilon: float = 1e-05, num_kv_heads: int = 1, positions: str = 'learned', rope_base: float = 10000.0, tie_embeddings: bool = True, use_bias: bool = True, name: Any = None, trainable: Any = None, dtype: Any = None, input_shape: Any = None) -> None: ...
+
 class Conv1D(Layer):
     def __init__(self, filters: Any, kernel_size: Any, *, activation: str = 'linear', bias_initializer: str = 'zeros', dilation_rate: Sequence[Any] = [1], kernel_initializer: str = 'glorot_uniform', padding: str = 'valid', strides: Sequence[Any] = [1], use_bias: bool = True, name: Any = None, trainable: Any = None, dtype: Any = None, input_shape: Any = None) -> None: ...
 

@@ -89,6 +89,11 @@ Layer::Layer(std::string class_name, const LayerOptions& options)
 
 void Layer::build(const Shape& input_shape) {
   if (built_) {
+    if (input_shape != input_shape_ && variable_steps() && input_shape.size() == input_shape_.size()) {
+      output_shape_ = compute_output_shape(input_shape);  // validates the new length
+      input_shape_ = input_shape;
+      return;
+    }
     if (input_shape != input_shape_)
       throw ShapeError(fmt::format("{} '{}': built for input shape {} but got {}", class_name_, name_,
                                    shape_str(input_shape_), shape_str(input_shape)));
@@ -111,6 +116,8 @@ void Layer::check_input(const Tensor& x) {
   const Shape sample(x.shape().begin() + 1, x.shape().end());
   if (!built_) {
     build(sample);
+  } else if (sample != input_shape_ && variable_steps() && sample.size() == input_shape_.size()) {
+    compute_output_shape(sample);  // any length the layer accepts
   } else if (sample != input_shape_) {
     throw ShapeError(fmt::format("{} '{}': expected input shape {} (without batch axis) but got {}", class_name_, name_,
                                  shape_str(input_shape_), shape_str(sample)));

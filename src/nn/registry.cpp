@@ -53,6 +53,7 @@ Registry& registry() {
         {"Masking", Masking::from_config},
         {"TransformerEncoder", TransformerEncoder::from_config},
         {"PeriodicEmbedding", PeriodicEmbedding::from_config},
+        {"CausalLM", CausalLM::from_config},
         {"EnsembleInput", EnsembleInput::from_config},
         {"EnsembleDense", EnsembleDense::from_config},
         {"EnsembleMean", EnsembleMean::from_config},

@@ -5,6 +5,7 @@
 
 #include "deepfin/io/output_paths.h"
 #include "deepfin/tasks/credit_task.h"
+#include "deepfin/tasks/evaluation_record.h"
 #include "job_commands.h"
 
 namespace deepfin::cli {

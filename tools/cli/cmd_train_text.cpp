@@ -3,6 +3,7 @@
 // the test texts (the official split, or a stratified share), and the report.
 #include <fmt/format.h>
 
+#include "deepfin/tasks/evaluation_record.h"
 #include "deepfin/tasks/text_task.h"
 #include "job_commands.h"
 

@@ -29,5 +29,7 @@ Command add_audit_privacy_command(CLI::App& app, const RunContext& ctx);
 Command add_serve_command(CLI::App& app, const RunContext& ctx);
 Command add_model_card_command(CLI::App& app, const RunContext& ctx);
 Command add_tune_command(CLI::App& app, const RunContext& ctx);
+Command add_pretrain_command(CLI::App& app, const RunContext& ctx);
+Command add_generate_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

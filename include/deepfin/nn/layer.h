@@ -75,6 +75,9 @@ class Layer {
   virtual Tensor compute_mask(const Tensor& x, const Tensor& mask) const;
 
   virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
+  // True for layers whose weights do not depend on the number of steps (axis 0 of
+  // the per-sample shape): once built, they take any length compute_output_shape accepts.
+  virtual bool variable_steps() const { return false; }
   // Keras-style config: name, trainable, dtype, input_shape (if declared) and the layer's own fields.
   virtual nlohmann::json get_config() const;
 

@@ -3,6 +3,7 @@
 #include "deepfin/nn/layers/activation.h"
 #include "deepfin/nn/layers/batch_normalization.h"
 #include "deepfin/nn/layers/bidirectional.h"
+#include "deepfin/nn/layers/causal_lm.h"
 #include "deepfin/nn/layers/categorical_embedding.h"
 #include "deepfin/nn/layers/conv1d.h"
 #include "deepfin/nn/layers/conv2d.h"

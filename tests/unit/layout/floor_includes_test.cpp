@@ -56,11 +56,18 @@ const std::map<std::string, Floors>& allowed() {
          f.insert("text");
          return f;
        }()},
+      // Language models: generation and pretraining over the CausalLM layer and the byte-level BPE.
+      {"lm",
+       [] {
+         Floors f = kAboveModels;
+         f.insert("text");
+         return f;
+       }()},
       {"report", {"base", "core", "io", "metrics", "plot"}},
       {"tasks",
        [] {
          Floors f = kAboveModels;  // everything below but the kernels
-         f.insert({"text", "text_model", "tabular", "backtest", "report", "plot"});
+         f.insert({"text", "text_model", "lm", "tabular", "backtest", "report", "plot"});
          return f;
        }()},
       // The scoring server: the tasks' loaded models behind HTTP, never the engine below them.
@@ -68,7 +75,7 @@ const std::map<std::string, Floors>& allowed() {
        {"base", "core", "io", "data", "metrics", "privacy", "models", "tabular", "text", "text_model", "tasks"}},
       // The command line is thin: tasks and models, never the engine below them.
       {"cli",
-       {"base", "core", "io", "data", "metrics", "privacy", "train", "models", "tabular", "text_model", "tasks",
+       {"base", "core", "io", "data", "metrics", "privacy", "train", "models", "tabular", "text_model", "lm", "tasks",
         "serve"}},
   };
   return rules;

@@ -1,0 +1,141 @@
+#include "deepfin/lm/pretrain.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "deepfin/autograd/node.h"
+#include "deepfin/base/error.h"
+#include "deepfin/core/random.h"
+#include "deepfin/nn/layers/causal_lm.h"
+#include "deepfin/ops/losses.h"
+#include "deepfin/ops/shape_ops.h"
+#include "deepfin/optim/adam.h"
+
+namespace deepfin::lm {
+namespace {
+
+void check_options(const models::Sequential& model, const TokenWindows& train, const PretrainOptions& o) {
+  if (o.epochs < 1) throw ValueError(fmt::format("pretrain: epochs must be >= 1, got {}", o.epochs));
+  if (o.batch_size < 1) throw ValueError(fmt::format("pretrain: batch_size must be >= 1, got {}", o.batch_size));
+  if (o.accumulation_steps < 1)
+    throw ValueError(fmt::format("pretrain: accumulation_steps must be >= 1, got {}", o.accumulation_steps));
+  if (!(o.learning_rate > 0.0) || !std::isfinite(o.learning_rate))
+    throw ValueError(fmt::format("pretrain: learning_rate must be > 0, got {}", o.learning_rate));
+  if (!(o.final_lr_fraction >= 0.0 && o.final_lr_fraction <= 1.0))
+    throw ValueError(fmt::format("pretrain: final_lr_fraction must be in [0, 1], got {}", o.final_lr_fraction));
+  if (!(o.weight_decay >= 0.0) || !(o.clipnorm >= 0.0))
+    throw ValueError(
+        fmt::format("pretrain: weight_decay and clipnorm must be >= 0, got {} and {}", o.weight_decay, o.clipnorm));
+  if (train.size() == 0) throw ValueError("pretrain: no training windows");
+  const auto layers = model.layers();
+  if (layers.empty() || !std::dynamic_pointer_cast<nn::CausalLM>(layers.back()))
+    throw ValueError(fmt::format("pretrain: model '{}' must end in a CausalLM layer", model.name()));
+}
+
+// Cross-entropy of every next token: logits (N, T, V) against targets (N, T), a mean over N x T.
+Tensor next_token_loss(models::Sequential& model, const TokenWindows& batch, bool training) {
+  const Tensor logits = model.call(batch.inputs, training);
+  const int64_t vocab = logits.size(2);
+  return sparse_softmax_cross_entropy(logits.reshape({-1, vocab}), batch.targets.contiguous().reshape({-1}));
+}
+
+TokenWindows gather_rows(const TokenWindows& w, const std::vector<int64_t>& order, size_t begin, size_t end) {
+  std::vector<Tensor> in, tg;
+  for (size_t i = begin; i < end; ++i) {
+    in.push_back(w.inputs.slice(0, order[i], order[i] + 1));
+    tg.push_back(w.targets.slice(0, order[i], order[i] + 1));
+  }
+  TokenWindows out;
+  out.inputs = concat(in, 0);
+  out.targets = concat(tg, 0);
+  return out;
+}
+
+}  // namespace
+
+double language_model_loss(models::Sequential& model, const TokenWindows& windows, int64_t batch_size) {
+  if (windows.size() == 0) return std::nan("");
+  NoGradGuard no_grad;
+  double total = 0.0;
+  for (int64_t b = 0; b < windows.size(); b += batch_size) {
+    const int64_t e = std::min(windows.size(), b + batch_size);
+    total += next_token_loss(model, window_rows(windows, b, e), false).item() * static_cast<double>(e - b);
+  }
+  return total / static_cast<double>(windows.size());
+}
+
+std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindows& train,
+                                    const TokenWindows& validation, const PretrainOptions& o,
+                                    const std::function<void(const PretrainEpoch&)>& on_epoch) {
+  check_options(model, train, o);
+  const int64_t per_step = o.batch_size * o.accumulation_steps;
+  const int64_t steps_per_epoch = (train.size() + per_step - 1) / per_step;
+  const int64_t total_steps = steps_per_epoch * o.epochs;
+  const int64_t warmup =
+      o.warmup_steps >= 0 ? std::min(o.warmup_steps, total_steps - 1) : std::max<int64_t>(1, total_steps / 20);
+  auto schedule =
+      std::make_shared<optim::CosineDecay>(0.0, std::max<int64_t>(1, total_steps - warmup),
+                                           optim::CosineDecayOptions{.alpha = o.final_lr_fraction,
+                                                                     .warmup_target = o.learning_rate,
+                                                                     .warmup_steps = std::max<int64_t>(warmup, 1)});
+  model.compile({.optimizer = optim::AdamW({.learning_rate = o.learning_rate,
+                                            .weight_decay = o.weight_decay,
+                                            .beta_2 = 0.95,
+                                            .epsilon = 1e-8,
+                                            .global_clipnorm = o.clipnorm,
+                                            .schedule = schedule}),
+                 .loss = "sparse_categorical_crossentropy"});
+  if (!model.built()) model.build({train.inputs.size(1)});
+  nn::ParameterArena& arena = model.parameter_arena();
+  optim::Optimizer& optimizer = model.optimizer();
+
+  Generator gen(o.seed);
+  std::vector<int64_t> order(static_cast<size_t>(train.size()));
+  std::vector<PretrainEpoch> history;
+  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    std::iota(order.begin(), order.end(), 0);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[gen.below(i)]);
+    double loss_sum = 0.0;
+    for (size_t step_begin = 0; step_begin < order.size(); step_begin += static_cast<size_t>(per_step)) {
+      const size_t step_end = std::min(order.size(), step_begin + static_cast<size_t>(per_step));
+      arena.zero_grads();
+      // Each micro-batch's mean loss is weighted by its share of the step, so the
+      // accumulated gradient is that of the step's mean loss.
+      for (size_t b = step_begin; b < step_end; b += static_cast<size_t>(o.batch_size)) {
+        const size_t e = std::min(step_end, b + static_cast<size_t>(o.batch_size));
+        const Tensor loss = next_token_loss(model, gather_rows(train, order, b, e), true);
+        const double share = static_cast<double>(e - b) / static_cast<double>(step_end - step_begin);
+        loss.backward(full(loss.shape(), share, loss.dtype()));
+        loss_sum += loss.item() * static_cast<double>(e - b);
+      }
+      optimizer.apply_gradients(arena.params<float>(), arena.grads<float>(), arena.size());
+    }
+    PretrainEpoch r;
+    r.epoch = epoch;
+    r.train_loss = loss_sum / static_cast<double>(train.size());
+    r.validation_loss = language_model_loss(model, validation, o.batch_size);
+    r.validation_perplexity = std::exp(r.validation_loss);
+    r.learning_rate = optimizer.learning_rate();
+    r.steps = optimizer.iterations();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.tokens_per_second = r.seconds > 0 ? static_cast<double>(train.size() * train.inputs.size(1)) / r.seconds : 0.0;
+    if (!std::isfinite(r.train_loss))
+      throw ValueError(
+          fmt::format("pretrain: the training loss became {} in epoch {}; lower learning_rate", r.train_loss, epoch));
+    if (!o.checkpoint.empty()) model.save(o.checkpoint);
+    if (o.verbose > 0)
+      fmt::print("epoch {}/{}: loss {:.4f}  val_loss {:.4f}  val_perplexity {:.2f}  lr {:.2e}  {:.0f} tokens/s\n",
+                 epoch, o.epochs, r.train_loss, r.validation_loss, r.validation_perplexity, r.learning_rate,
+                 r.tokens_per_second);
+    history.push_back(r);
+    if (on_epoch) on_epoch(r);
+  }
+  return history;
+}
+
+}  // namespace deepfin::lm

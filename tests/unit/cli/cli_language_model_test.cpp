@@ -1,0 +1,109 @@
+// deepfin pretrain and generate end to end on a tiny corpus: the model file carries
+// its tokenizer and generates (greedy output repeats, stop strings cut, JSON events);
+// bad jobs, models and prompts each give one clear line and write nothing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "cli_fixture.h"
+
+namespace {
+
+class CliLanguageModel : public deepfin::testing::CliFixture {
+ protected:
+  std::string corpus() {
+    std::string text;
+    const char* lines[] = {"my card has not arrived yet", "how do i top up my account", "the exchange rate was wrong",
+                           "i was charged twice for a transfer", "can i change my pin at an atm"};
+    for (int i = 0; i < 60; ++i) text += std::string(lines[i % 5]) + "\n";
+    return write("corpus.txt", text);
+  }
+  std::string job(const std::string& extra_model = "", const std::string& out = "lm.safetensors") {
+    return write("job.toml", "seed = 3\n[data]\nfiles = [\"" + corpus() +
+                                 "\"]\nvalidation_fraction = 0.2\n[tokenizer]\nvocab_size = 300\n"
+                                 "[model]\ncontext_length = 16\nd_model = 16\nnum_layers = 1\nnum_heads = 2\n"
+                                 "ff_dim = 32\npositions = \"rope\"\nnorm = \"rms\"\nmlp = \"swiglu\"\n" +
+                                 extra_model + "[pretrain]\nepochs = 12\nbatch_size = 8\nlearning_rate = 0.01\n" +
+                                 "[output]\nmodel = \"" + path(out) + "\"\n");
+  }
+};
+
+TEST_F(CliLanguageModel, PretrainsThenGenerates) {
+  const deepfin::testing::CliResult r = run("pretrain " + job());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("tokenizer: byte-level BPE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("epoch 12/12"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("held-out perplexity"), std::string::npos) << r.out;
+  ASSERT_TRUE(std::filesystem::exists(path("lm.safetensors")));
+
+  const std::string model = path("lm.safetensors");
+  const auto a = run("generate " + model + " --prompt \"my card\" --greedy --max-tokens 8");
+  const auto b = run("generate " + model + " --prompt \"my card\" --greedy --max-tokens 8");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out.substr(0, a.out.find("tokens in")), b.out.substr(0, b.out.find("tokens in")));
+  EXPECT_EQ(a.out.rfind("my card", 0), 0u) << a.out;  // the prompt, then its continuation
+  EXPECT_NE(a.out.find("tokens/s"), std::string::npos);
+  // A stop string cuts the text before it; a batch prints one result per prompt.
+  const auto s =
+      run("generate " + model + " --prompt \"my card\" --prompt \"how do\" --greedy --stop \" \" --log-format json");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("\"prompt\":\"how do\""), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"finish\":\"stop_string\""), std::string::npos) << s.out;
+}
+
+// LoRA from the pretrained file: only adapters train, and the adapters file on the base
+// model generates what the merged model and the full output generate.
+TEST_F(CliLanguageModel, LoraFineTuningWritesAdaptersAndAMergedModel) {
+  ASSERT_EQ(run("pretrain " + job()).exit_code, 0);
+  const std::string tuned =
+      write("tune.toml",
+            "seed = 4\n[data]\nfiles = [\"" + corpus() + "\"]\n[model]\npretrained = \"" + path("lm.safetensors") +
+                "\"\nlora_rank = 2\nlora_targets = [\"query\", \"value\", \"up\"]\n[pretrain]\nepochs = 3\n"
+                "batch_size = 8\nlearning_rate = 0.02\n[output]\nmodel = \"" +
+                path("tuned.safetensors") + "\"\nadapters = \"" + path("adapters.safetensors") + "\"\nmerged = \"" +
+                path("merged.safetensors") + "\"\n");
+  const auto r = run("pretrain " + tuned);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("trained: LoRA adapters"), std::string::npos) << r.out;
+  auto greedy = [&](const std::string& args) {
+    const auto g = run("generate " + args + " --prompt \"the\" --greedy --max-tokens 6");
+    EXPECT_EQ(g.exit_code, 0) << g.err;
+    return g.out.substr(0, g.out.find("tokens in"));
+  };
+  const std::string full = greedy(path("tuned.safetensors"));
+  EXPECT_EQ(greedy(path("merged.safetensors")), full);
+  EXPECT_EQ(greedy(path("lm.safetensors") + " --adapters " + path("adapters.safetensors")), full);
+  // [tokenizer] and architecture keys do not go with a pretrained model.
+  const auto bad = run("pretrain " + write("bad.toml", "[data]\nfiles = [\"" + corpus() +
+                                                           "\"]\n[model]\npretrained = \"x\"\nd_model = 8\n"
+                                                           "[output]\nmodel = \"y\"\n"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("unknown key 'd_model'"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliLanguageModel, BadJobsModelsAndPromptsAreNamed) {
+  auto r = run("pretrain " + job("num_kv_heads = 3\n"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("[model]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("num_kv_heads"), std::string::npos) << r.err;
+  r = run("pretrain " + write("nofiles.toml", "[data]\nfiles = []\n[model]\n[output]\nmodel = \"x\"\n"));
+  EXPECT_NE(r.err.find("[data] files must be a non-empty list"), std::string::npos) << r.err;
+  r = run("pretrain " + write("empty.toml", "[data]\nfiles = [\"" + write("empty.txt", "\n \n") +
+                                                "\"]\n[model]\ncontext_length = 8\nd_model = 8\nnum_layers = 1\n"
+                                                "num_heads = 2\nff_dim = 8\n[output]\nmodel = \"" +
+                                                path("never.safetensors") + "\"\n"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("hold 0 document(s)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(path("never.safetensors")));
+  // Not a language model, and a prompt longer than the context.
+  r = run("generate " + write("junk.safetensors", "not a model") + " --prompt hi");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("junk.safetensors"), std::string::npos) << r.err;
+  ASSERT_EQ(run("pretrain " + job()).exit_code, 0);
+  r = run("generate " + path("lm.safetensors") + " --prompt \"" + std::string(200, 'q') + "\"");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("context of 16 tokens"), std::string::npos) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,93 @@
+// Packing documents into windows, and pretraining: it learns a corpus with a
+// pattern, accumulation matches one big batch, and bad options are named.
+#include "deepfin/lm/pretrain.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "deepfin/nn/layers/causal_lm.h"
+#include "deepfin/nn/layers/dense.h"
+#include "testing/gradcheck.h"
+
+namespace deepfin {
+namespace {
+
+TEST(PackWindows, TargetsAreTheNextTokensAcrossDocuments) {
+  // Stream 5 6 7 | 0 | 8 9 | 0  (end of text = 0), windows of 3 overlapping by one.
+  const lm::TokenWindows w = lm::pack_windows({{5, 6, 7}, {8, 9}}, 0, 3);
+  EXPECT_EQ(w.tokens, 7);
+  EXPECT_EQ(w.size(), 2);
+  EXPECT_EQ(w.dropped, 0);
+  EXPECT_EQ(w.inputs.to_vector<int64_t>(), (std::vector<int64_t>{5, 6, 7, 0, 8, 9}));
+  EXPECT_EQ(w.targets.to_vector<int64_t>(), (std::vector<int64_t>{6, 7, 0, 8, 9, 0}));
+  const lm::TokenWindows four = lm::pack_windows({{5, 6, 7}, {8, 9}}, 0, 4);
+  EXPECT_EQ(four.size(), 1);
+  EXPECT_EQ(four.dropped, 2);
+  EXPECT_THROW(lm::pack_windows({{5}, {}}, 0, 2), ValueError);
+  try {
+    lm::pack_windows({{5, 6}}, 0, 8, "validation");
+    FAIL();
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("the validation text has 3 tokens, fewer than one window of 8"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+std::unique_ptr<models::Sequential> tiny_lm(int64_t vocab, int64_t context) {
+  set_random_seed(11);
+  auto model = std::make_unique<models::Sequential>(std::vector<std::shared_ptr<nn::Layer>>{layers::CausalLM(
+      vocab, context, 16, 1, 2, 32, {.positions = "rope", .norm = "rms", .mlp = "swiglu", .use_bias = false})});
+  model->build({context});  // the weights now, from the seed
+  return model;
+}
+
+// Documents "1 2 3 4 5 6 7" repeated: after training, perplexity is near 1, far below the vocabulary's 10.
+TEST(Pretrain, LearnsADeterministicSequence) {
+  std::vector<std::vector<int64_t>> docs(40, std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8});
+  const lm::TokenWindows train = lm::pack_windows(docs, 9, 8);
+  const lm::TokenWindows validation = lm::pack_windows({{1, 2, 3, 4, 5, 6, 7, 8}, {1, 2, 3, 4, 5, 6, 7, 8}}, 9, 8);
+  auto model = tiny_lm(10, 8);
+  const double before = lm::language_model_loss(*model, validation);
+  EXPECT_NEAR(before, std::log(10.0), 0.5);
+  const auto history =
+      lm::pretrain(*model, train, validation, {.epochs = 30, .batch_size = 8, .learning_rate = 1e-2, .verbose = 0});
+  ASSERT_EQ(history.size(), 30u);
+  EXPECT_LT(history.back().validation_perplexity, 1.3);
+  EXPECT_LT(history.back().train_loss, history.front().train_loss);
+  EXPECT_EQ(train.size(), 44);  // (40 x 9 - 1) / 8
+  EXPECT_EQ(history.back().steps, 30 * 6);
+  EXPECT_NEAR(history.back().learning_rate, 1e-3, 1e-9);  // the cosine's floor, 10 % of the peak
+}
+
+// Two micro-batches of 4 accumulate to the step of one batch of 8.
+TEST(Pretrain, AccumulationMatchesOneLargeBatch) {
+  std::vector<std::vector<int64_t>> docs;
+  for (int64_t d = 0; d < 16; ++d) docs.push_back({1 + d % 5, 2 + d % 3, 3, 4 + d % 4});
+  const lm::TokenWindows train = lm::pack_windows(docs, 9, 4);
+  auto whole = tiny_lm(10, 4), accumulated = tiny_lm(10, 4);
+  const lm::PretrainOptions o{.epochs = 2, .batch_size = 8, .learning_rate = 5e-3, .verbose = 0};
+  lm::PretrainOptions micro = o;
+  micro.batch_size = 4;
+  micro.accumulation_steps = 2;
+  lm::pretrain(*whole, train, train, o);
+  lm::pretrain(*accumulated, train, train, micro);
+  const auto a = whole->get_weights(), b = accumulated->get_weights();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(testing::all_close(b[i], a[i], 1e-5, 1e-4)) << i;
+}
+
+TEST(Pretrain, BadOptionsAreNamed) {
+  const lm::TokenWindows train = lm::pack_windows({{1, 2, 3, 4, 5}}, 9, 4);
+  auto model = tiny_lm(10, 4);
+  EXPECT_THROW(lm::pretrain(*model, train, train, {.epochs = 0}), ValueError);
+  EXPECT_THROW(lm::pretrain(*model, train, train, {.batch_size = 0}), ValueError);
+  EXPECT_THROW(lm::pretrain(*model, train, train, {.accumulation_steps = 0}), ValueError);
+  EXPECT_THROW(lm::pretrain(*model, train, train, {.learning_rate = -1}), ValueError);
+  models::Sequential not_lm({layers::Dense(3)});
+  EXPECT_THROW(lm::pretrain(not_lm, train, train, {}), ValueError);
+}
+
+}  // namespace
+}  // namespace deepfin
