@@ -92,6 +92,7 @@
 #include "deepfin/ops/pooling.h"
 #include "deepfin/ops/recurrent.h"
 #include "deepfin/ops/reductions.h"
+#include "deepfin/ops/quantized_linear.h"
 #include "deepfin/ops/rotary.h"
 #include "deepfin/ops/shape_ops.h"
 #include "deepfin/optim/adam.h"

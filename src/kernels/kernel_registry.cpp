@@ -13,6 +13,7 @@
 #include "kernels/cpu/opt/layer_norm_opt.h"
 #include "kernels/cpu/opt/loss_opt.h"
 #include "kernels/cpu/opt/pool2d_opt.h"
+#include "kernels/cpu/opt/q8_opt.h"
 #include "kernels/cpu/opt/recurrent_opt.h"
 #include "kernels/cpu/ref/attention_ref.h"
 #include "kernels/cpu/ref/concat_ref.h"
@@ -24,6 +25,7 @@
 #include "kernels/cpu/ref/layer_norm_ref.h"
 #include "kernels/cpu/ref/loss_ref.h"
 #include "kernels/cpu/ref/pool2d_ref.h"
+#include "kernels/cpu/ref/q8_ref.h"
 #include "kernels/cpu/ref/recurrent_ref.h"
 #include "kernels/cpu/ref/rms_norm_ref.h"
 #include "kernels/elementwise_slots.h"
@@ -32,6 +34,7 @@
 #include "kernels/loss_slots.h"
 #include "kernels/movement_slots.h"
 #include "kernels/norm_slots.h"
+#include "kernels/quant_slots.h"
 #include "kernels/recurrent_slots.h"
 
 namespace deepfin::kernels {

@@ -121,6 +121,8 @@
   X(rms_norm_forward_slot, RmsNormForwardFn, double, "rms_norm_forward", &ref::rms_norm_forward<double>, nullptr)      \
   X(rms_norm_backward_slot, RmsNormBackwardFn, float, "rms_norm_backward", &ref::rms_norm_backward<float>, nullptr)    \
   X(rms_norm_backward_slot, RmsNormBackwardFn, double, "rms_norm_backward", &ref::rms_norm_backward<double>, nullptr)  \
+  /* weight-only int8 matrix product (quant_slots.h): float32 only */                                                 \
+  X(q8_matmul_slot, Q8MatmulFn, float, "q8_matmul", &ref::q8_matmul, &opt::q8_matmul)                                  \
   /* attention (attention_slots.h): optimized float32 only */                                                          \
   X(attention_forward_slot, AttentionForwardFn, float, "attention_forward", &ref::attention_forward<float>,            \
     &opt::attention_forward)                                                                                           \

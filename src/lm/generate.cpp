@@ -19,6 +19,9 @@ double seconds_since(Clock::time_point start) {
 void check_request(const nn::CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
                    const GenerateOptions& o) {
   if (prompts.empty()) throw ValueError("generate: no prompts");
+  if (model.options().output != "logits")
+    throw ValueError(fmt::format("generate: CausalLM '{}' outputs hidden states (a classifier's body), not logits",
+                                 model.name()));
   if (o.max_new_tokens < 1)
     throw ValueError(fmt::format("generate: max_new_tokens must be >= 1, got {}", o.max_new_tokens));
   check_sampling_options(o.sampling);
@@ -123,6 +126,8 @@ Generation generate(nn::CausalLM& model, const std::vector<std::vector<int64_t>>
     bool any = false;
     for (size_t r = 0; r < prompts.size(); ++r) {
       if (!active[r]) continue;
+      if (o.vocab_limit > 0 && o.vocab_limit < static_cast<int64_t>(logits[r].size()))
+        logits[r].resize(static_cast<size_t>(o.vocab_limit));
       const int64_t token = sample_next_token(logits[r], seen[r], o.sampling, gen);
       next[r] = token;
       out.tokens[r].push_back(token);

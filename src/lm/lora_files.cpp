@@ -10,6 +10,22 @@
 
 namespace deepfin::lm {
 
+void copy_pretrained_weights(const nn::CausalLM& from, nn::CausalLM& to) {
+  std::map<std::string, Tensor> source;
+  for (const nn::Weight& w : from.weights()) source[w.name] = w.value;
+  for (nn::Weight& w : to.weights()) {
+    const auto it = source.find(w.name);
+    if (it == source.end()) {
+      if (w.name.find("_lora_") != std::string::npos) continue;  // new adapters keep their initialization
+      throw ValueError(fmt::format("CausalLM '{}': the pretrained model has no weight '{}'", to.name(), w.name));
+    }
+    if (it->second.shape() != w.value.shape())
+      throw ValueError(fmt::format("CausalLM '{}': weight '{}' is {} here but {} in the pretrained model", to.name(),
+                                   w.name, shape_str(w.value.shape()), shape_str(it->second.shape())));
+    nn::assign_values(w.value, it->second);
+  }
+}
+
 std::shared_ptr<nn::CausalLM> with_lora(const nn::CausalLM& base, int64_t rank, double alpha,
                                         const std::vector<std::string>& targets, double dropout) {
   if (!base.built()) throw ValueError(fmt::format("with_lora: CausalLM '{}' has no weights yet", base.name()));

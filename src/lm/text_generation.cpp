@@ -50,6 +50,7 @@ TextGeneration generate_text(nn::CausalLM& model, const text::ByteBpeTokenizer& 
   for (const std::string& p : prompts) ids.push_back(tokenizer.encode(p));
   GenerateOptions go = o.tokens;
   if (o.stop_at_eos) go.stop_tokens.push_back(tokenizer.eos_id());
+  go.vocab_limit = tokenizer.vocab_size();  // ids past the tokenizer (a padded embedding) have no text
   std::vector<RowText> rows(prompts.size());
   auto flush = [&](int64_t r, bool final) {
     RowText& row = rows[static_cast<size_t>(r)];

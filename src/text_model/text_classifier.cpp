@@ -94,6 +94,23 @@ TextClassifier::TextClassifier(Tokenizer tokenizer, LabelEncoder labels, int64_t
   for (const auto& m : members_) check_member(*m);
 }
 
+TextClassifier::TextClassifier(ByteBpeTokenizer tokenizer, LabelEncoder labels, int64_t max_length,
+                               std::shared_ptr<models::Sequential> model)
+    : byte_bpe_(std::move(tokenizer)), labels_(std::move(labels)), max_length_(max_length), members_{std::move(model)} {
+  if (!members_.front()) throw ValueError("TextClassifier: no model given");
+  if (max_length_ < 1) throw ConfigError(fmt::format("TextClassifier: max_length must be >= 1, got {}", max_length_));
+  check_member(*members_.front());
+}
+
+const Tokenizer& TextClassifier::tokenizer() const {
+  if (!tokenizer_) throw ValueError("TextClassifier: this classifier reads texts with a byte-level BPE, not WordPiece");
+  return *tokenizer_;
+}
+
+int64_t TextClassifier::vocabulary_size() const {
+  return byte_bpe_ ? byte_bpe_->vocab_size() : tokenizer_->vocab_size();
+}
+
 void TextClassifier::add_member(std::shared_ptr<models::Sequential> model) {
   if (!model) throw ValueError("TextClassifier: no model given");
   check_member(*model);
@@ -118,11 +135,13 @@ void TextClassifier::set_threshold(double threshold) {
 
 void TextClassifier::set_ngrams(const NgramOptions& options) {
   check_ngram_options(options);
+  if (byte_bpe_ && options.order > 1)
+    throw ValueError("TextClassifier: n-grams do not apply to a classifier over a byte-level BPE");
   ngrams_ = options;
 }
 
 int64_t TextClassifier::input_vocabulary() const {
-  return tokenizer_.vocab_size() + (ngrams_.order > 1 ? ngrams_.buckets : 0);
+  return vocabulary_size() + (ngrams_.order > 1 ? ngrams_.buckets : 0);
 }
 
 Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* truncated) const {
@@ -130,8 +149,9 @@ Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* tr
   for (size_t i = 0; i < texts.size(); ++i)
     if (std::all_of(texts[i].begin(), texts[i].end(), [](unsigned char ch) { return std::isspace(ch); }))
       throw ValueError(fmt::format("TextClassifier: text {} is empty; there is nothing to classify", i + 1));
+  if (byte_bpe_) return encode_byte_bpe(texts, truncated);
   if (ngrams_.order == 1) {
-    Tokenizer::Encoded e = tokenizer_.encode_batch(texts, max_length_);
+    Tokenizer::Encoded e = tokenizer_->encode_batch(texts, max_length_);
     if (truncated) *truncated = e.truncated;
     return e.ids;
   }
@@ -142,15 +162,30 @@ Tensor TextClassifier::encode(const std::vector<std::string>& texts, int64_t* tr
   for (int64_t i = 0; i < n; ++i) {
     std::vector<int64_t> tokens;
     try {
-      tokens = tokenizer_.encode(texts[static_cast<size_t>(i)]);
+      tokens = tokenizer_->encode(texts[static_cast<size_t>(i)]);
     } catch (const ValueError& e) {
       throw ValueError(fmt::format("TextClassifier::encode: text {}: {}", i, e.what()));
     }
     bool cut = false;
     const std::vector<int64_t> row =
-        with_ngrams(tokens, ngrams_, tokenizer_.vocab_size(), max_length_, /*skip_first=*/true, &cut);
+        with_ngrams(tokens, ngrams_, tokenizer_->vocab_size(), max_length_, /*skip_first=*/true, &cut);
     cut_count += cut ? 1 : 0;
     std::copy(row.begin(), row.end(), out + i * max_length_);
+  }
+  if (truncated) *truncated = cut_count;
+  return ids;
+}
+
+Tensor TextClassifier::encode_byte_bpe(const std::vector<std::string>& texts, int64_t* truncated) const {
+  const auto n = static_cast<int64_t>(texts.size());
+  Tensor ids = full({n, max_length_}, static_cast<double>(byte_bpe_->eos_id()), DType::int64);
+  int64_t* out = ids.data<int64_t>();
+  int64_t cut_count = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const std::vector<int64_t> tokens = byte_bpe_->encode(texts[static_cast<size_t>(i)]);
+    const auto keep = std::min<int64_t>(max_length_, static_cast<int64_t>(tokens.size()));
+    cut_count += static_cast<int64_t>(tokens.size()) > max_length_ ? 1 : 0;
+    std::copy(tokens.begin(), tokens.begin() + keep, out + i * max_length_);
   }
   if (truncated) *truncated = cut_count;
   return ids;
@@ -210,14 +245,16 @@ void TextClassifier::save(const std::string& path) const {
     for (size_t i = 0; i < weights.size(); ++i) member_weights[member_weight_name(m, i)] = weights[i];
   }
   models::Sequential& first = *members_.front();
-  first.set_attachment(kAttachment, nlohmann::json{{"tokenizer", tokenizer_.to_json()},
-                                                   {"fingerprint", tokenizer_.fingerprint()},
-                                                   {"labels", labels_.to_json()},
-                                                   {"max_length", max_length_},
-                                                   {"threshold", threshold_},
-                                                   {"ngrams", ngram_options_to_json(ngrams_)},
-                                                   {"ensemble", others},
-                                                   {"linear", linear_json()}});
+  nlohmann::json text = {{"labels", labels_.to_json()}, {"max_length", max_length_},
+                         {"threshold", threshold_},     {"ngrams", ngram_options_to_json(ngrams_)},
+                         {"ensemble", others},          {"linear", linear_json()}};
+  if (byte_bpe_) {
+    text["byte_bpe"] = byte_bpe_->to_json();  // carries its own fingerprint
+  } else {
+    text["tokenizer"] = tokenizer_->to_json();
+    text["fingerprint"] = tokenizer_->fingerprint();
+  }
+  first.set_attachment(kAttachment, text);
   if (linear_) {
     member_weights["text/linear/weights"] = linear_->model.weights();
     member_weights["text/linear/bias"] = linear_->model.bias();
@@ -233,12 +270,23 @@ TextClassifier TextClassifier::load(const std::string& path) {
   auto sequential = std::dynamic_pointer_cast<models::Sequential>(model);
   if (!sequential) throw FileError(fmt::format("{}: a text model must be Sequential", path));
   try {
-    Tokenizer tokenizer = Tokenizer::from_json(attached.at("tokenizer"));
-    if (tokenizer.fingerprint() != attached.at("fingerprint").get<std::string>())
-      throw FileError(
-          fmt::format("{}: the tokenizer stored in the file does not match the one the model was trained "
-                      "with (fingerprint {} expected, {} found)",
-                      path, attached.at("fingerprint").get<std::string>(), tokenizer.fingerprint()));
+    // A WordPiece of its own, or the byte-level BPE of the language model it was fine-tuned from.
+    std::optional<ByteBpeTokenizer> bpe;
+    std::optional<Tokenizer> wordpiece;
+    if (attached.contains("byte_bpe")) {
+      try {
+        bpe = ByteBpeTokenizer::from_json(attached.at("byte_bpe"));
+      } catch (const FileError& e) {
+        throw FileError(fmt::format("{}: {}", path, e.what()));
+      }
+    } else {
+      wordpiece = Tokenizer::from_json(attached.at("tokenizer"));
+      if (wordpiece->fingerprint() != attached.at("fingerprint").get<std::string>())
+        throw FileError(
+            fmt::format("{}: the tokenizer stored in the file does not match the one the model was trained "
+                        "with (fingerprint {} expected, {} found)",
+                        path, attached.at("fingerprint").get<std::string>(), wordpiece->fingerprint()));
+    }
     const int64_t max_length = attached.at("max_length").get<int64_t>();
     // The ids the model takes are (N, max_length): anything else is a corrupt file, and
     // is found here rather than after encoding texts into a buffer of that size.
@@ -257,8 +305,10 @@ TextClassifier TextClassifier::load(const std::string& path) {
     const nlohmann::json others = attached.value("ensemble", nlohmann::json::array());
     for (size_t m = 1; m <= others.size(); ++m)
       members.push_back(load_member(others.at(m - 1), m, max_length, model->attached_tensors(), path));
-    TextClassifier out(std::move(tokenizer), LabelEncoder::from_json(attached.at("labels")), max_length,
-                       std::move(members));
+    LabelEncoder labels = LabelEncoder::from_json(attached.at("labels"));
+    TextClassifier out = bpe ? TextClassifier(std::move(*bpe), labels, max_length, members.front())
+                             : TextClassifier(std::move(*wordpiece), labels, max_length, members);
+    for (size_t m = 1; bpe && m < members.size(); ++m) out.add_member(members[m]);
     out.set_threshold(attached.at("threshold").get<double>());
     if (const nlohmann::json linear = attached.value("linear", nlohmann::json()); !linear.is_null()) try {
         out.set_linear(load_linear(linear, model->attached_tensors(), path));

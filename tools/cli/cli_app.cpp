@@ -1,5 +1,5 @@
 // The deepfin command: train, evaluate, predict, summary, export-fashion-mnist, cv, explain, report, psi, backtest,
-// privacy, audit-privacy, serve, model-card, tune, pretrain, generate.
+// privacy, audit-privacy, serve, model-card, tune, pretrain, generate, perplexity.
 // A failure prints one line naming what went wrong and exits non-zero.
 #include "cli_app.h"
 
@@ -55,7 +55,7 @@ int run_cli(int argc, const char* const* argv, const Embedding& embedding) {
       add_explain_command(app, ctx),  add_report_command(app, ctx),     add_psi_command(app, ctx),
       add_backtest_command(app, ctx), add_privacy_command(app, ctx),    add_audit_privacy_command(app, ctx),
       add_serve_command(app, ctx),    add_model_card_command(app, ctx), add_tune_command(app, ctx),
-      add_pretrain_command(app, ctx), add_generate_command(app, ctx)};
+      add_pretrain_command(app, ctx), add_generate_command(app, ctx),   add_perplexity_command(app, ctx)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

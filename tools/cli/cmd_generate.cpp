@@ -15,13 +15,14 @@ struct GenerateArgs {
   std::vector<std::string> prompts, stops;
   int64_t max_tokens = 64, top_k = 0;
   double temperature = 0.8, top_p = 0.95, repetition_penalty = 1.0;
-  bool greedy = false;
+  bool greedy = false, ignore_eos = false, int8 = false;
 };
 
 int run_generate(const RunContext& ctx, const GenerateArgs& a) {
   const uint64_t seed = ctx.apply({}, {}, /*header_to_stderr=*/true);
   tasks::LanguageModel lm = tasks::LanguageModel::load(a.model);
   if (!a.adapters.empty()) lm.apply_adapters(a.adapters);
+  if (a.int8) lm.quantize_int8();
   lm::TextGenerateOptions options;
   options.tokens.max_new_tokens = a.max_tokens;
   options.tokens.sampling = {.temperature = a.greedy ? 0.0 : a.temperature,
@@ -30,6 +31,7 @@ int run_generate(const RunContext& ctx, const GenerateArgs& a) {
                              .repetition_penalty = a.repetition_penalty};
   options.tokens.seed = seed;
   options.stop_strings = a.stops;
+  options.stop_at_eos = !a.ignore_eos;
   // One prompt streams its text as it comes; several are printed when all are done.
   const bool stream = a.prompts.size() == 1 && !ctx.json();
   if (stream) {
@@ -73,6 +75,8 @@ Command add_generate_command(CLI::App& app, const RunContext& ctx) {
   sub->add_option("--temperature", a->temperature, "sampling temperature (default 0.8; 0 = greedy)")
       ->check(CLI::NonNegativeNumber);
   sub->add_flag("--greedy", a->greedy, "always take the most likely token");
+  sub->add_flag("--int8", a->int8, "int8 weights (Q8_0): a quarter of the bytes to read per token");
+  sub->add_flag("--ignore-eos", a->ignore_eos, "go on past the end-of-text token (benchmarks: a fixed length)");
   sub->add_option("--top-k", a->top_k, "sample from the k most likely tokens (default 0 = all)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--top-p", a->top_p, "nucleus sampling mass (default 0.95; 1 = off)");

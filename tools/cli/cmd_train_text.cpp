@@ -59,7 +59,7 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
   const metrics::ClassReport report = task.evaluate(classifier, data.test);
   print_event(ctx,
               fmt::format("test ({} texts, tokenizer vocabulary {}):\n{}  accuracy {:.4f}  macro-F1 {:.4f}\n{}",
-                          data.test.size(), classifier.tokenizer().vocab_size(), metrics::format_report(report),
+                          data.test.size(), classifier.vocabulary_size(), metrics::format_report(report),
                           report.accuracy, report.macro_f1, floors_text(job)),
               nlohmann::json{{"event", "test"}, {"accuracy", report.accuracy}, {"macro_f1", report.macro_f1}});
   if (job.output.write) task.write_report(job.report_dir(), data, report);

@@ -31,5 +31,6 @@ Command add_model_card_command(CLI::App& app, const RunContext& ctx);
 Command add_tune_command(CLI::App& app, const RunContext& ctx);
 Command add_pretrain_command(CLI::App& app, const RunContext& ctx);
 Command add_generate_command(CLI::App& app, const RunContext& ctx);
+Command add_perplexity_command(CLI::App& app, const RunContext& ctx);
 
 }  // namespace deepfin::cli

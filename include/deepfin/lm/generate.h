@@ -21,6 +21,7 @@ struct GenerateOptions {
   std::vector<int64_t> stop_tokens{};  // a row ends after emitting one of these (it is kept in the output)
   uint64_t seed = 0;                   // of the sampling draws; a fixed seed repeats the output
   bool use_cache = true;               // false: recompute the whole sequence every step (the slow reference)
+  int64_t vocab_limit = 0;  // > 0: only ids below it are chosen (a tokenizer smaller than a padded embedding)
 };
 
 enum class FinishReason { stop_token, max_tokens, context_full, callback };

@@ -11,6 +11,12 @@
 
 namespace deepfin::lm {
 
+// Copies every weight of `from` into the weight of the same name in `to` (built): a body for a
+// classifier gets a pretrained model's weights. `to` may lack the output kernel (output =
+// "hidden") and may add LoRA adapters; any other difference (a weight missing in `from`, or
+// another shape) is a ValueError naming the weight.
+void copy_pretrained_weights(const nn::CausalLM& from, nn::CausalLM& to);
+
 // A copy of `base`'s architecture with `options`' LoRA settings and dropout, built, holding
 // base's weights (the adapters start as LoRA's initialization). ValueError when base is not built.
 std::shared_ptr<nn::CausalLM> with_lora(const nn::CausalLM& base, int64_t rank, double alpha,

@@ -81,6 +81,12 @@ class LanguageModel {
   const std::shared_ptr<text::ByteBpeTokenizer>& tokenizer_ptr() const { return tokenizer_; }
   // Applies a LoRA adapters file (lm/lora_files.h) to the loaded model.
   void apply_adapters(const std::string& path);
+  // Int8 weights for generation (CausalLM::quantize_int8); adapters are merged first.
+  void quantize_int8();
+  // Mean next-token cross-entropy (nats per token) of `documents` (each followed by the
+  // end-of-text token, packed into windows of `window` tokens, 0: the model's context).
+  // ValueError when they hold fewer than window + 1 tokens.
+  double loss_on(const std::vector<std::string>& documents, int64_t window = 0);
   lm::TextGeneration generate(const std::vector<std::string>& prompts, const lm::TextGenerateOptions& options = {},
                               const lm::TextCallback& on_text = {});
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "deepfin/models/sequential.h"
+#include "deepfin/text/byte_bpe.h"
 #include "deepfin/text/label_encoder.h"
 #include "deepfin/text/ngrams.h"
 #include "deepfin/text/tfidf.h"
@@ -49,6 +50,12 @@ class TextClassifier {
   TextClassifier(text::Tokenizer tokenizer, text::LabelEncoder labels, int64_t max_length,
                  std::vector<std::shared_ptr<models::Sequential>> members);
 
+  // A classifier over a pretrained language model's byte-level BPE: texts become its ids, cut
+  // to max_length and right-padded with its end-of-text id (what the CausalLM body's pad_id
+  // masks). N-grams do not apply.
+  TextClassifier(text::ByteBpeTokenizer tokenizer, text::LabelEncoder labels, int64_t max_length,
+                 std::shared_ptr<models::Sequential> model);
+
   // Reads a file written by save(); FileError if it holds no text pipeline or
   // if the stored tokenizer does not match its fingerprint.
   static TextClassifier load(const std::string& path);
@@ -74,7 +81,11 @@ class TextClassifier {
   double threshold() const { return threshold_; }
   void set_threshold(double threshold);
 
-  const text::Tokenizer& tokenizer() const { return tokenizer_; }
+  // The WordPiece tokenizer; ValueError for a classifier over a byte-level BPE.
+  const text::Tokenizer& tokenizer() const;
+  const text::ByteBpeTokenizer* byte_bpe() const { return byte_bpe_ ? &*byte_bpe_ : nullptr; }
+  // Token ids the model reads: either tokenizer's vocabulary size.
+  int64_t vocabulary_size() const;
   const text::LabelEncoder& labels() const { return labels_; }
   int64_t max_length() const { return max_length_; }
   // Stacks a linear model with the neural members. ValueError unless its classes
@@ -91,9 +102,11 @@ class TextClassifier {
 
  private:
   void check_member(const models::Sequential& model) const;
+  Tensor encode_byte_bpe(const std::vector<std::string>& texts, int64_t* truncated) const;
   nlohmann::json linear_json() const;  // null without a linear model
 
-  text::Tokenizer tokenizer_;
+  std::optional<text::Tokenizer> tokenizer_;        // WordPiece, or
+  std::optional<text::ByteBpeTokenizer> byte_bpe_;  // a pretrained language model's BPE
   text::LabelEncoder labels_;
   int64_t max_length_;
   std::vector<std::shared_ptr<models::Sequential>> members_;

@@ -72,6 +72,10 @@ CausalLM::CausalLM(int64_t vocab_size, int64_t context_length, int64_t d_model, 
   }
   if (options.lora_rank > 0 && options.lora_targets.empty())
     throw ConfigError(fmt::format("CausalLM '{}': lora_rank {} with no lora_targets", name(), options.lora_rank));
+  require_one_of(name(), "output", options.output, {"logits", "hidden"});
+  if (options.pad_id < -1 || options.pad_id >= vocab_size)
+    throw ConfigError(fmt::format("CausalLM '{}': pad_id must be -1 (none) or a token id in [0, {}), got {}", name(),
+                                  vocab_size, options.pad_id));
   if (!(options.norm_epsilon > 0.0))
     throw ConfigError(fmt::format("CausalLM '{}': norm_epsilon must be > 0, got {}", name(), options.norm_epsilon));
 }
@@ -92,6 +96,8 @@ std::shared_ptr<Layer> CausalLM::from_config(const nlohmann::json& c) {
                     .lora_rank = config::value(c, "lora_rank", d.lora_rank, owner),
                     .lora_alpha = config::value(c, "lora_alpha", d.lora_alpha, owner),
                     .lora_targets = config::value(c, "lora_targets", d.lora_targets, owner),
+                    .output = config::value(c, "output", d.output, owner),
+                    .pad_id = config::value(c, "pad_id", d.pad_id, owner),
                     .name = common.name,
                     .input_shape = common.input_shape,
                     .dtype = common.dtype,
@@ -122,6 +128,8 @@ nlohmann::json CausalLM::get_config() const {
   c["lora_rank"] = options_.lora_rank;
   c["lora_alpha"] = options_.lora_alpha;
   c["lora_targets"] = options_.lora_targets;
+  c["output"] = options_.output;
+  c["pad_id"] = options_.pad_id;
   return c;
 }
 
@@ -132,7 +140,7 @@ Shape CausalLM::compute_output_shape(const Shape& in) const {
   if (in[0] < 1 || in[0] > context_length_)
     throw ShapeError(
         fmt::format("CausalLM '{}': {} steps do not fit the context of {} tokens", name(), in[0], context_length_));
-  return {in[0], vocab_size_};
+  return {in[0], options_.output == "hidden" ? d_model_ : vocab_size_};
 }
 
 void CausalLM::build_weights(const Shape& /*input_shape*/) {
@@ -177,7 +185,7 @@ void CausalLM::build_weights(const Shape& /*input_shape*/) {
     dense(p + "down", ff_dim_, d_model_, residual_std);
   }
   norm_weights("final_norm");
-  if (!options_.tie_embeddings) normal("output_kernel", {d_model_, vocab_size_}, std);
+  if (!options_.tie_embeddings && options_.output == "logits") normal("output_kernel", {d_model_, vocab_size_}, std);
   for (size_t i = 0; i < weights().size(); ++i) index_[weights()[i].name] = i;
 }
 
@@ -204,6 +212,26 @@ std::shared_ptr<CausalLM> CausalLM::merged() const {
     assign_values(wt.value, value);
   }
   return out;
+}
+
+void CausalLM::quantize_int8() {
+  if (options_.lora_rank > 0)
+    throw ValueError(fmt::format("CausalLM '{}': merge the LoRA adapters (merged()) before quantizing", name()));
+  if (!built()) build({context_length_});
+  quantized_.clear();
+  for (const Weight& wt : weights())
+    if (wt.name.ends_with("_kernel") && wt.name != "output_kernel")
+      quantized_[wt.name.substr(0, wt.name.size() - 7)] = std::make_shared<Q8Weight>(Q8Weight::quantize(wt.value));
+  if (options_.output == "logits")
+    quantized_["head"] = std::make_shared<Q8Weight>(options_.tie_embeddings
+                                                        ? Q8Weight::quantize(w("token_embedding"), /*out_by_in=*/true)
+                                                        : Q8Weight::quantize(w("output_kernel")));
+}
+
+int64_t CausalLM::quantized_bytes() const {
+  int64_t total = 0;
+  for (const auto& [prefix, q] : quantized_) total += q->bytes();
+  return total;
 }
 
 const Tensor& CausalLM::w(const std::string& weight) const {

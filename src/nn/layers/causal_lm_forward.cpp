@@ -90,6 +90,8 @@ Tensor CausalLM::norm(const Tensor& x, const std::string& prefix) const {
 }
 
 Tensor CausalLM::project(const Tensor& x, const std::string& prefix) const {
+  if (const auto q = quantized_.find(prefix); q != quantized_.end())
+    return q8_linear(x, *q->second, options_.use_bias ? w(prefix + "_bias") : Tensor());
   const Tensor base = linear(x, w(prefix + "_kernel"), options_.use_bias ? w(prefix + "_bias") : Tensor());
   if (!has(prefix + "_lora_a")) return base;
   const double scale = options_.lora_alpha / static_cast<double>(options_.lora_rank);
@@ -143,6 +145,8 @@ Tensor CausalLM::mlp_block(const Tensor& x, int64_t block, bool training) const 
 
 Tensor CausalLM::logits(const Tensor& x) const {
   const Tensor h = norm(x, "final_norm");
+  if (options_.output == "hidden") return h;
+  if (const auto q = quantized_.find("head"); q != quantized_.end()) return q8_linear(h, *q->second);
   if (options_.tie_embeddings) return matmul(h, w("token_embedding").transpose(0, 1));
   return linear(h, w("output_kernel"));
 }
@@ -157,7 +161,17 @@ Tensor CausalLM::run(const Tensor& ids, const Tensor& positions, KVCache* cache,
 }
 
 Tensor CausalLM::forward(const Tensor& x, bool training) {
+  if (training && quantized())
+    throw ValueError(fmt::format("CausalLM '{}': an int8-quantized model is for inference; it cannot train", name()));
   return run(token_ids(x), position_range(0, x.size(1)), nullptr, training);
+}
+
+Tensor CausalLM::compute_mask(const Tensor& x, const Tensor& mask) const {
+  if (options_.pad_id < 0) return mask;
+  const std::vector<double> ids = x.detach().to_vector<double>();
+  std::vector<float> keep(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) keep[i] = ids[i] != static_cast<double>(options_.pad_id) ? 1.0f : 0.0f;
+  return from_vector(keep, x.shape()).to(dtype());
 }
 
 KVCache CausalLM::new_cache(int64_t batch, std::vector<int64_t> left_padding) {

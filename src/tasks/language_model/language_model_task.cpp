@@ -139,13 +139,22 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
                   network->options().lora_rank > 0 ? ": LoRA adapters" : ""));
   lm::PretrainOptions options = spec.pretrain;
   options.verbose = 0;  // the epochs are told through `say`, so every front door prints them its way
-  run.history = lm::pretrain(model, train_windows, val_windows, options, [&](const lm::PretrainEpoch& e) {
-    tell(
-        fmt::format("epoch {}/{}: loss {:.4f}  held-out loss {:.4f}  perplexity {:.2f}  lr {:.2e}  {:.0f} tokens/s  "
-                    "({:.1f} s)",
-                    e.epoch, options.epochs, e.train_loss, e.validation_loss, e.validation_perplexity, e.learning_rate,
-                    e.tokens_per_second, e.seconds));
-  });
+  if (options.epochs == 0) {
+    // The initial weights (random, or the pretrained model's): the baseline a fine-tune is compared with.
+    lm::PretrainEpoch e;
+    e.validation_loss = lm::language_model_loss(model, val_windows, options.batch_size);
+    e.validation_perplexity = std::exp(e.validation_loss);
+    run.history.push_back(e);
+    tell(fmt::format("epochs = 0: no training; held-out loss {:.4f}, perplexity {:.2f}", e.validation_loss,
+                     e.validation_perplexity));
+  } else {
+    run.history = lm::pretrain(model, train_windows, val_windows, options, [&](const lm::PretrainEpoch& e) {
+      tell(fmt::format(
+          "epoch {}/{}: loss {:.4f}  held-out loss {:.4f}  perplexity {:.2f}  lr {:.2e}  {:.0f} tokens/s  ({:.1f} s)",
+          e.epoch, options.epochs, e.train_loss, e.validation_loss, e.validation_perplexity, e.learning_rate,
+          e.tokens_per_second, e.seconds));
+    });
+  }
   io::create_parent_dir(spec.output_model);
   model.save(spec.output_model);
   tell(fmt::format("saved {} (weights, config and tokenizer)", spec.output_model));
@@ -192,6 +201,20 @@ LanguageModel LanguageModel::load(const std::string& path) {
 
 void LanguageModel::apply_adapters(const std::string& path) {
   network_ = lm::apply_lora_adapters(*network_, path);
+}
+
+void LanguageModel::quantize_int8() {
+  if (network_->options().lora_rank > 0) network_ = network_->merged();
+  network_->quantize_int8();
+}
+
+double LanguageModel::loss_on(const std::vector<std::string>& documents, int64_t window) {
+  const int64_t length = window > 0 ? std::min(window, network_->context_length()) : network_->context_length();
+  std::vector<std::vector<int64_t>> ids;
+  for (const std::string& d : documents) ids.push_back(tokenizer_->encode(d));
+  const lm::TokenWindows w = lm::pack_windows(ids, tokenizer_->eos_id(), length, "evaluation");
+  models::Sequential model({network_}, "language_model");
+  return lm::language_model_loss(model, w);
 }
 
 lm::TextGeneration LanguageModel::generate(const std::vector<std::string>& prompts,

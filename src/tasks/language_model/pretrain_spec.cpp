@@ -88,8 +88,11 @@ void parse_pretrain(const nlohmann::json& t, const std::string& file, lm::Pretra
   o.clipnorm = config::get_or<double>(t, "clipnorm", o.clipnorm, "pretrain", file);
   o.checkpoint = config::get_or<std::string>(t, "checkpoint", o.checkpoint, "pretrain", file);
   o.verbose = config::get_or<int>(t, "verbose", o.verbose, "pretrain", file);
-  if (o.epochs < 1 || o.batch_size < 1 || o.accumulation_steps < 1)
-    throw ConfigError(fmt::format("{}: [pretrain] epochs, batch_size and accumulation_steps must be >= 1", file));
+  if (o.epochs < 0 || o.batch_size < 1 || o.accumulation_steps < 1)
+    throw ConfigError(
+        fmt::format("{}: [pretrain] needs epochs >= 0 (0: keep the initial weights) and batch_size and "
+                    "accumulation_steps >= 1",
+                    file));
   if (!(o.learning_rate > 0) || !(o.final_lr_fraction >= 0 && o.final_lr_fraction <= 1) || !(o.weight_decay >= 0) ||
       !(o.clipnorm >= 0) || o.warmup_steps < -1)
     throw ConfigError(

@@ -10,6 +10,7 @@
 #include "deepfin/ops/shape_ops.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/model_factory.h"
+#include "tasks/text/pretrained_body.h"
 #include "tasks/text/text_stack.h"
 
 namespace deepfin::tasks {
@@ -104,17 +105,29 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   options.min_frequency = spec.min_frequency;
   options.normalizer.lowercase = spec.lowercase;
   options.normalizer.strip_accents = spec.strip_accents;
-  text::Tokenizer tokenizer = text::Tokenizer::train(train.texts, options);
   text::LabelEncoder labels = text::LabelEncoder::fit(train.labels);
   const text::NgramOptions ngrams{.order = spec.ngrams, .buckets = spec.ngrams > 1 ? spec.ngram_buckets : 0};
-  const nlohmann::json model_json = sized_model(job_, tokenizer.vocab_size() + ngrams.buckets, labels.num_classes());
+  // From a pretrained language model: its tokenizer and body; else a WordPiece learned here.
+  std::optional<detail::PretrainedBody> body;
+  std::optional<text::Tokenizer> wordpiece;
+  if (job_.model.contains("pretrained")) {
+    body = detail::load_pretrained_body(job_, spec.max_length);
+  } else {
+    wordpiece = text::Tokenizer::train(train.texts, options);
+  }
+  const nlohmann::json model_json =
+      body ? detail::body_model_json(job_, *body, labels.num_classes())
+           : sized_model(job_, wordpiece->vocab_size() + ngrams.buckets, labels.num_classes());
   auto new_model = [&] {
     auto model = sequential_from_json(model_json, job_, "text");
     model->compile(compile_options_from_json(job_.compile));
     if (!model->built()) model->build(Shape{spec.max_length});
+    if (body) detail::load_body_weights(*model, *body);
     return model;
   };
-  text_model::TextClassifier classifier(std::move(tokenizer), labels, spec.max_length, new_model());
+  text_model::TextClassifier classifier =
+      body ? text_model::TextClassifier(*body->tokenizer, labels, spec.max_length, new_model())
+           : text_model::TextClassifier(std::move(*wordpiece), labels, spec.max_length, new_model());
   classifier.set_threshold(spec.confidence_threshold);
   classifier.set_ngrams(ngrams);
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli_fixture.h"
@@ -80,6 +81,39 @@ TEST_F(CliLanguageModel, LoraFineTuningWritesAdaptersAndAMergedModel) {
                                                            "[output]\nmodel = \"y\"\n"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("unknown key 'd_model'"), std::string::npos) << bad.err;
+}
+
+// A text job whose body is the pretrained model: it trains, predicts from the saved file
+// (which carries the byte-level BPE), and refuses architecture keys on the body.
+TEST_F(CliLanguageModel, TextJobStartsFromThePretrainedBody) {
+  ASSERT_EQ(run("pretrain " + job()).exit_code, 0);
+  std::string csv = "text,label\n";
+  const char* lines[] = {"my card has not arrived yet", "how do i top up my account", "the exchange rate was wrong",
+                         "i was charged twice for a transfer"};
+  const char* labels[] = {"card", "top_up", "rate", "charge"};
+  for (int i = 0; i < 80; ++i) csv += std::string(lines[i % 4]) + (i % 3 ? "" : " please") + "," + labels[i % 4] + "\n";
+  auto text_job = [&](const std::string& body) {
+    return write("text.toml",
+                 "seed = 5\n[data]\nsource = \"text\"\nformat = \"csv\"\ntrain = \"" + write("texts.csv", csv) +
+                     "\"\n[text]\nmax_length = 12\n[model]\nclass_name = \"Sequential\"\npretrained = \"" +
+                     path("lm.safetensors") +
+                     "\"\n[[model.config.layers]]\nclass_name = \"CausalLM\"\nconfig = " + body +
+                     "\n[[model.config.layers]]\nclass_name = \"GlobalAveragePooling1D\"\nconfig = {}\n"
+                     "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 0, activation = "
+                     "\"softmax\" }\n[compile]\noptimizer = { class_name = \"Adam\", config = { "
+                     "learning_rate = 0.01 } }\nloss = \"sparse_categorical_crossentropy\"\n[fit]\nepochs = 8\n"
+                     "batch_size = 8\nverbose = 0\n[output]\nmodel = \"" +
+                     path("intents.safetensors") + "\"\n");
+  };
+  const auto r = run("train " + text_job("{ lora_rank = 2 }"));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("accuracy"), std::string::npos) << r.out;
+  const auto p = run("predict " + path("intents.safetensors") + " --text \"the exchange rate was wrong\"");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("rate"), std::string::npos) << p.out;
+  const auto bad = run("train " + text_job("{ d_model = 32 }"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("takes 'd_model' from the pretrained model"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliLanguageModel, BadJobsModelsAndPromptsAreNamed) {

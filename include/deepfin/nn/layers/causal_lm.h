@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "deepfin/nn/layer.h"
+#include "deepfin/ops/quantized_linear.h"
 
 namespace deepfin::nn {
 
@@ -48,6 +49,13 @@ struct CausalLMOptions {
   int64_t lora_rank = 0;
   double lora_alpha = 16.0;
   std::vector<std::string> lora_targets = {"query", "value"};  // of query, key, value, output, gate, up, down
+  // "logits" (N, T, vocab_size), or "hidden": the final-normed states (N, T, d_model), the body
+  // a classifier head goes on (text jobs with [model] pretrained).
+  std::string output = "logits";
+  // >= 0: the id that pads texts on the right. The layer then emits a (N, T) mask of the other
+  // positions, so masked pooling skips the pads (causal attention already keeps them out of
+  // every real position).
+  int64_t pad_id = -1;
   std::string name{};
   Shape input_shape{};
   DType dtype = DType::float32;
@@ -82,6 +90,7 @@ class CausalLM : public Layer {
 
   Shape compute_output_shape(const Shape& input_shape) const override;
   bool variable_steps() const override { return true; }  // any length up to context_length
+  Tensor compute_mask(const Tensor& x, const Tensor& mask) const override;
   nlohmann::json get_config() const override;
 
   // LoRA adapters (lora_rank > 0): their weights alone ("block_<i>/<target>_lora_{a,b}"),
@@ -89,6 +98,13 @@ class CausalLM : public Layer {
   // (W + alpha / r A B), which generates as fast as the base model.
   std::vector<std::pair<std::string, Tensor>> lora_weights() const;
   std::shared_ptr<CausalLM> merged() const;
+
+  // Weight-only int8 (ops/quantized_linear.h) for inference: every projection kernel and
+  // the output head read Q8_0 weights from now on (the float weights stay for saving).
+  // ValueError with LoRA adapters (merge them first); training a quantized model is refused.
+  void quantize_int8();
+  bool quantized() const { return !quantized_.empty(); }
+  int64_t quantized_bytes() const;  // of the int8 kernels and head
 
   // An empty cache for `batch` rows holding up to context_length tokens. left_padding
   // (one count per row, or empty for none) says how many leading slots of each row are pads.
@@ -117,6 +133,7 @@ class CausalLM : public Layer {
   int64_t vocab_size_, context_length_, d_model_, num_layers_, num_heads_, kv_heads_, ff_dim_;
   CausalLMOptions options_;
   std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, std::shared_ptr<Q8Weight>> quantized_;  // by projection prefix, and "head"
 };
 
 }  // namespace deepfin::nn

@@ -1,0 +1,61 @@
+#include "tasks/text/pretrained_body.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "deepfin/base/error.h"
+#include "deepfin/lm/lora_files.h"
+#include "deepfin/tasks/language_model_task.h"
+
+namespace deepfin::tasks::detail {
+
+PretrainedBody load_pretrained_body(const JobSpec& job, int64_t max_length) {
+  const std::string file = job.file.string();
+  if (!job.model.at("pretrained").is_string())
+    throw ConfigError(fmt::format("{}: [model] pretrained must be the path of a language model file", file));
+  const std::string path = job.model.at("pretrained").get<std::string>();
+  LanguageModel lm = LanguageModel::load(path);
+  if (max_length > lm.network().context_length())
+    throw ConfigError(fmt::format("{}: [text] max_length {} passes the context of the pretrained model {} ({} tokens)",
+                                  file, max_length, path, lm.network().context_length()));
+  return {lm.network_ptr(), lm.tokenizer_ptr()};
+}
+
+nlohmann::json body_model_json(const JobSpec& job, const PretrainedBody& body, int64_t classes) try {
+  const std::string file = job.file.string();
+  nlohmann::json model = job.model;
+  model.erase("pretrained");
+  nlohmann::json& layers = model["config"]["layers"];
+  if (!layers.is_array() || layers.empty() || layers.front().value("class_name", "") != "CausalLM")
+    throw ConfigError(fmt::format("{}: with [model] pretrained, the first layer must be a CausalLM (its body)", file));
+  nlohmann::json& config = layers.front()["config"];
+  if (config.is_null()) config = nlohmann::json::object();
+  const std::set<std::string> allowed = {"name", "trainable", "dropout", "lora_rank", "lora_alpha", "lora_targets"};
+  for (const auto& [key, value] : config.items())
+    if (!allowed.count(key))
+      throw ConfigError(
+          fmt::format("{}: the CausalLM body takes '{}' from the pretrained model; the job may set only "
+                      "dropout, trainable and lora_rank / lora_alpha / lora_targets",
+                      file, key));
+  nlohmann::json full = body.network->get_config();
+  for (const auto& [key, value] : config.items()) full[key] = value;
+  full["output"] = "hidden";
+  full["pad_id"] = body.tokenizer->eos_id();
+  full.erase("input_shape");
+  if (!config.contains("name")) full.erase("name");
+  config = full;
+  nlohmann::json& last = layers.back()["config"];
+  if (!last.contains("units") || last["units"] == 0) last["units"] = classes;
+  return model;
+} catch (const nlohmann::json::exception& e) {
+  throw ConfigError(fmt::format("{}: [model] has a value of the wrong type: {}", job.file.string(), e.what()));
+}
+
+void load_body_weights(models::Sequential& model, const PretrainedBody& body) {
+  auto network = std::dynamic_pointer_cast<nn::CausalLM>(model.layers().front());
+  if (!network) throw ConfigError("a text job with [model] pretrained needs a CausalLM first");
+  lm::copy_pretrained_weights(*body.network, *network);
+}
+
+}  // namespace deepfin::tasks::detail

@@ -1,0 +1,32 @@
+#pragma once
+// Text jobs that start from a pretrained language model ([model] pretrained =
+// "out/lm.safetensors"): the job's Sequential begins with a CausalLM layer whose
+// architecture, weights and tokenizer come from that file; the job sets the head
+// after it and may set the body's dropout, LoRA and trainable.
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "deepfin/models/sequential.h"
+#include "deepfin/nn/layers/causal_lm.h"
+#include "deepfin/tasks/job_spec.h"
+#include "deepfin/text/byte_bpe.h"
+
+namespace deepfin::tasks::detail {
+
+struct PretrainedBody {
+  std::shared_ptr<nn::CausalLM> network;
+  std::shared_ptr<text::ByteBpeTokenizer> tokenizer;
+};
+
+// ConfigError naming the job when the file does not load or max_length passes its context.
+PretrainedBody load_pretrained_body(const JobSpec& job, int64_t max_length);
+
+// The job's model tree with its first layer (a CausalLM) given the pretrained architecture,
+// output "hidden" and the tokenizer's end-of-text as pad_id, and the last Dense's units = classes.
+// ConfigError when the first layer is not a CausalLM or sets an architecture key.
+nlohmann::json body_model_json(const JobSpec& job, const PretrainedBody& body, int64_t classes);
+
+// Copies the pretrained weights into the model's first layer.
+void load_body_weights(models::Sequential& model, const PretrainedBody& body);
+
+}  // namespace deepfin::tasks::detail
