@@ -4,6 +4,7 @@
 // per value and one float scale per block of 32 values along `in`, w = q * scale.
 //   y[r, o] = sum_i x[r, i] * q[o, i] * scale[o, i / 32]      (r < rows, o < out)
 // x is (rows, in_used) with in_used <= in (the padding is zero); y is (rows, out).
+// The optimized kernel may round x to int8 per block of 32 as well (q8_opt.h).
 #include <cstdint>
 
 #include "kernels/dispatch.h"
