@@ -107,7 +107,8 @@ class TextClassifier:
         return [p["label"] for p in self.predict_details(texts)]
 
     def predict_details(self, texts: Sequence[str]) -> List[Dict[str, Any]]:
-        """Per text: label, confidence and to_person (confidence below the threshold)."""
+        """Per text: label, confidence, to_person (confidence below the threshold) and reply
+        (the job's [replies] text for a confident label, else empty)."""
         self._check_fitted()
         return self.classifier_.predict(_strings(texts, "texts"))
 

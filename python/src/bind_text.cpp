@@ -96,7 +96,7 @@ void bind_text(py::module_& m) {
             py::list out;
             for (const auto& p : predictions)
               out.append(py::dict(py::arg("label") = p.label, py::arg("confidence") = p.confidence,
-                                  py::arg("to_person") = p.to_person));
+                                  py::arg("to_person") = p.to_person, py::arg("reply") = p.reply));
             return out;
           },
           py::arg("texts"));

@@ -19,9 +19,12 @@ double seconds_since(Clock::time_point start) {
 void check_request(const nn::CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
                    const GenerateOptions& o) {
   if (prompts.empty()) throw ValueError("generate: no prompts");
+  if (model.options().attention != "causal")
+    throw ValueError(
+        fmt::format("generate: CausalLM '{}' is bidirectional (masked-LM): it does not generate text", model.name()));
   if (model.options().output != "logits")
-    throw ValueError(fmt::format("generate: CausalLM '{}' outputs hidden states (a classifier's body), not logits",
-                                 model.name()));
+    throw ValueError(
+        fmt::format("generate: CausalLM '{}' outputs hidden states (a classifier's body), not logits", model.name()));
   if (o.max_new_tokens < 1)
     throw ValueError(fmt::format("generate: max_new_tokens must be >= 1, got {}", o.max_new_tokens));
   check_sampling_options(o.sampling);

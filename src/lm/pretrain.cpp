@@ -32,8 +32,50 @@ void check_options(const models::Sequential& model, const TokenWindows& train, c
         fmt::format("pretrain: weight_decay and clipnorm must be >= 0, got {} and {}", o.weight_decay, o.clipnorm));
   if (train.size() == 0) throw ValueError("pretrain: no training windows");
   const auto layers = model.layers();
-  if (layers.empty() || !std::dynamic_pointer_cast<nn::CausalLM>(layers.back()))
-    throw ValueError(fmt::format("pretrain: model '{}' must end in a CausalLM layer", model.name()));
+  const auto lm = layers.empty() ? nullptr : std::dynamic_pointer_cast<nn::CausalLM>(layers.back());
+  if (!lm) throw ValueError(fmt::format("pretrain: model '{}' must end in a CausalLM layer", model.name()));
+  if (o.objective != "causal" && o.objective != "masked")
+    throw ValueError(fmt::format("pretrain: objective must be \"causal\" or \"masked\", got \"{}\"", o.objective));
+  const bool masked = o.objective == "masked";
+  if (masked != (lm->options().attention == "bidirectional"))
+    throw ValueError(fmt::format("pretrain: the {} objective needs attention = \"{}\"", o.objective,
+                                 masked ? "bidirectional" : "causal"));
+  if (masked && (!(o.mask_rate > 0.0 && o.mask_rate < 1.0) || o.mask_id < 1 || o.mask_id >= lm->vocab_size()))
+    throw ValueError(fmt::format("pretrain: masked LM needs mask_rate in (0, 1) and mask_id in [1, {}), got {} and {}",
+                                 lm->vocab_size(), o.mask_rate, o.mask_id));
+}
+
+// BERT's corruption of a batch (see PretrainOptions), and the loss of the chosen tokens:
+// per-token weights N T / chosen on the chosen ones, so the mean over N T is their mean.
+Tensor masked_token_loss(models::Sequential& model, const TokenWindows& batch, const PretrainOptions& o, Generator& gen,
+                         bool training) {
+  const std::vector<float> ids = batch.inputs.contiguous().to_vector<float>();
+  std::vector<float> corrupted = ids;
+  std::vector<int64_t> labels(ids.size());
+  std::vector<float> chosen(ids.size(), 0.0f);
+  size_t count = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    labels[i] = static_cast<int64_t>(ids[i]);
+    if (gen.uniform01() >= o.mask_rate) continue;
+    chosen[i] = 1.0f;
+    ++count;
+    const double u = gen.uniform01();
+    if (u < 0.8)
+      corrupted[i] = static_cast<float>(o.mask_id);
+    else if (u < 0.9)
+      corrupted[i] = static_cast<float>(gen.below(static_cast<uint64_t>(o.mask_id)));
+  }
+  if (count == 0) {  // a tiny batch with nothing chosen: choose one token
+    const size_t i = static_cast<size_t>(gen.below(ids.size()));
+    chosen[i] = 1.0f;
+    corrupted[i] = static_cast<float>(o.mask_id);
+    count = 1;
+  }
+  for (float& c : chosen) c *= static_cast<float>(ids.size()) / static_cast<float>(count);
+  const Tensor logits = model.call(from_vector(corrupted, batch.inputs.shape()), training);
+  const int64_t vocab = logits.size(2);
+  const auto n = static_cast<int64_t>(ids.size());
+  return sparse_softmax_cross_entropy(logits.reshape({-1, vocab}), from_vector(labels, {n}), from_vector(chosen, {n}));
 }
 
 // Cross-entropy of every next token: logits (N, T, V) against targets (N, T), a mean over N x T.
@@ -56,6 +98,19 @@ TokenWindows gather_rows(const TokenWindows& w, const std::vector<int64_t>& orde
 }
 
 }  // namespace
+
+double masked_language_model_loss(models::Sequential& model, const TokenWindows& windows, const PretrainOptions& o,
+                                  uint64_t seed) {
+  if (windows.size() == 0) return std::nan("");
+  NoGradGuard no_grad;
+  Generator gen(seed);
+  double total = 0.0;
+  for (int64_t b = 0; b < windows.size(); b += o.batch_size) {
+    const int64_t e = std::min(windows.size(), b + o.batch_size);
+    total += masked_token_loss(model, window_rows(windows, b, e), o, gen, false).item() * static_cast<double>(e - b);
+  }
+  return total / static_cast<double>(windows.size());
+}
 
 double language_model_loss(models::Sequential& model, const TokenWindows& windows, int64_t batch_size) {
   if (windows.size() == 0) return std::nan("");
@@ -108,7 +163,9 @@ std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindow
       // accumulated gradient is that of the step's mean loss.
       for (size_t b = step_begin; b < step_end; b += static_cast<size_t>(o.batch_size)) {
         const size_t e = std::min(step_end, b + static_cast<size_t>(o.batch_size));
-        const Tensor loss = next_token_loss(model, gather_rows(train, order, b, e), true);
+        const TokenWindows batch = gather_rows(train, order, b, e);
+        const Tensor loss = o.objective == "masked" ? masked_token_loss(model, batch, o, gen, true)
+                                                    : next_token_loss(model, batch, true);
         const double share = static_cast<double>(e - b) / static_cast<double>(step_end - step_begin);
         loss.backward(full(loss.shape(), share, loss.dtype()));
         loss_sum += loss.item() * static_cast<double>(e - b);
@@ -118,7 +175,9 @@ std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindow
     PretrainEpoch r;
     r.epoch = epoch;
     r.train_loss = loss_sum / static_cast<double>(train.size());
-    r.validation_loss = language_model_loss(model, validation, o.batch_size);
+    // The masked objective scores one fixed corruption of the held-out windows every epoch.
+    r.validation_loss = o.objective == "masked" ? masked_language_model_loss(model, validation, o, o.seed + 1)
+                                                : language_model_loss(model, validation, o.batch_size);
     r.validation_perplexity = std::exp(r.validation_loss);
     r.learning_rate = optimizer.learning_rate();
     r.steps = optimizer.iterations();

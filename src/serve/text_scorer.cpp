@@ -49,7 +49,8 @@ class TextScorer final : public Scorer {
       nlohmann::json rows = nlohmann::json::array();
       for (int64_t r = 0; r < i->rows; ++r, ++next) {
         const auto& p = predictions[next];
-        rows.push_back({{"label", p.label}, {"confidence", p.confidence}, {"to_person", p.to_person}});
+        rows.push_back(
+            {{"label", p.label}, {"confidence", p.confidence}, {"to_person", p.to_person}, {"reply", p.reply}});
       }
       out.push_back({{"predictions", std::move(rows)}});
     }

@@ -127,6 +127,16 @@ void TextClassifier::check_member(const models::Sequential& model) const {
                                   shape_str(model.output_shape()), labels_.num_classes()));
 }
 
+void TextClassifier::set_replies(std::map<std::string, std::string> replies) {
+  for (const auto& [label, reply] : replies) {
+    const auto& known = labels_.classes;
+    if (std::find(known.begin(), known.end(), label) == known.end())
+      throw ValueError(fmt::format("TextClassifier: a reply is given for '{}', which is not one of the {} labels",
+                                   label, known.size()));
+  }
+  replies_ = std::move(replies);
+}
+
 void TextClassifier::set_threshold(double threshold) {
   if (!(threshold >= 0.0 && threshold <= 1.0))
     throw ValueError(fmt::format("TextClassifier: the confidence threshold must lie in [0, 1], got {}", threshold));
@@ -232,6 +242,7 @@ std::vector<Prediction> TextClassifier::predict(const std::vector<std::string>& 
     out[i].confidence = data[i * c + best];
     out[i].to_person = out[i].confidence < threshold_;
     out[i].probabilities.assign(data + i * c, data + (i + 1) * c);
+    if (const auto r = replies_.find(out[i].label); r != replies_.end() && !out[i].to_person) out[i].reply = r->second;
   }
   return out;
 }
@@ -247,7 +258,8 @@ void TextClassifier::save(const std::string& path) const {
   models::Sequential& first = *members_.front();
   nlohmann::json text = {{"labels", labels_.to_json()}, {"max_length", max_length_},
                          {"threshold", threshold_},     {"ngrams", ngram_options_to_json(ngrams_)},
-                         {"ensemble", others},          {"linear", linear_json()}};
+                         {"ensemble", others},          {"linear", linear_json()},
+                         {"replies", replies_}};
   if (byte_bpe_) {
     text["byte_bpe"] = byte_bpe_->to_json();  // carries its own fingerprint
   } else {
@@ -310,6 +322,11 @@ TextClassifier TextClassifier::load(const std::string& path) {
                              : TextClassifier(std::move(*wordpiece), labels, max_length, members);
     for (size_t m = 1; bpe && m < members.size(); ++m) out.add_member(members[m]);
     out.set_threshold(attached.at("threshold").get<double>());
+    if (attached.contains("replies")) try {
+        out.set_replies(attached.at("replies").get<std::map<std::string, std::string>>());
+      } catch (const ValueError& e) {
+        throw FileError(fmt::format("{}: {}", path, e.what()));
+      }
     if (const nlohmann::json linear = attached.value("linear", nlohmann::json()); !linear.is_null()) try {
         out.set_linear(load_linear(linear, model->attached_tensors(), path));
       } catch (const ValueError& e) {

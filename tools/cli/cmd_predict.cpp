@@ -30,8 +30,13 @@ int run_predict_text(const RunContext& ctx, const std::string& model_path, const
     const auto& p = predictions[i];
     table += p.to_person ? fmt::format("{} ({:.2f}) -> below the {:.2f} confidence threshold: route to a person\n",
                                        p.label, p.confidence, classifier.threshold())
-                         : fmt::format("{} ({:.2f})\n", p.label, p.confidence);
-    rows.push_back({{"text", texts[i]}, {"label", p.label}, {"confidence", p.confidence}, {"to_person", p.to_person}});
+                         : fmt::format("{} ({:.2f}){}\n", p.label, p.confidence,
+                                       p.reply.empty() ? "" : fmt::format(" -> reply: {}", p.reply));
+    rows.push_back({{"text", texts[i]},
+                    {"label", p.label},
+                    {"confidence", p.confidence},
+                    {"to_person", p.to_person},
+                    {"reply", p.reply}});
   }
   if (truncated > 0)
     table += fmt::format("note: {} text(s) were longer than the model's {} tokens and were cut\n", truncated,

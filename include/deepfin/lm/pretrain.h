@@ -28,6 +28,13 @@ struct PretrainOptions {
   uint64_t seed = 42;        // window order
   std::string checkpoint{};  // a model file rewritten after every epoch; empty: none
   int verbose = 1;           // 0 silent, 1 a line per epoch
+  // "causal" (next-token prediction, a decoder) or "masked" (BERT's masked LM, an encoder with
+  // attention = "bidirectional"): mask_rate of the tokens are chosen; a chosen token becomes
+  // mask_id (80 %), a random token below mask_id (10 %) or stays (10 %), and the loss is the
+  // cross-entropy of the chosen tokens alone.
+  std::string objective = "causal";
+  double mask_rate = 0.15;
+  int64_t mask_id = -1;  // masked: the id of the mask token (the tokenizer's size: one past its last id)
 };
 
 struct PretrainEpoch {
@@ -50,5 +57,8 @@ std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindow
 
 // Mean next-token cross-entropy (nats per token) of the model on the windows, in batches.
 double language_model_loss(models::Sequential& model, const TokenWindows& windows, int64_t batch_size = 16);
+// The masked objective's cross-entropy on the windows, with one fixed corruption (seeded by `seed`).
+double masked_language_model_loss(models::Sequential& model, const TokenWindows& windows,
+                                  const PretrainOptions& options, uint64_t seed);
 
 }  // namespace deepfin::lm

@@ -108,6 +108,9 @@ struct TextSpec {
   // "stack": a linear model on word and character TF-IDF stacked with the neural
   // model, the mix fitted on the validation share; "none": the neural model alone.
   std::string linear = "none";
+  // [replies]: intent -> the reply a customer gets when the model is confident (customer-service
+  // automation); below confidence_threshold the message goes to a person instead.
+  std::map<std::string, std::string> replies{};
 };
 
 // The forecasting part ([data] source = "series", [features], [window],

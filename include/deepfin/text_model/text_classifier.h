@@ -11,6 +11,7 @@
 //
 // It may also hold a linear model on TF-IDF features, stacked with the neural
 // members (linear_blend.h); its vocabulary and weights travel in the same file.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@ struct Prediction {
   std::string label;
   double confidence = 0;              // the softmax probability of `label`
   bool to_person = false;             // confidence below the threshold: route the message to a person
+  std::string reply;                  // the label's reply when confident and one is set, else empty
   std::vector<double> probabilities;  // per class, text::LabelEncoder order
 };
 
@@ -77,6 +79,11 @@ class TextClassifier {
   Tensor neural_proba(const std::vector<std::string>& texts, int64_t batch_size = 256) const;
   std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
 
+  // label -> reply, given with a confident prediction (customer-service automation).
+  // ValueError naming a label that is not one of the classifier's.
+  void set_replies(std::map<std::string, std::string> replies);
+  const std::map<std::string, std::string>& replies() const { return replies_; }
+
   // Below this confidence a message goes to a person (customer-service automation).
   double threshold() const { return threshold_; }
   void set_threshold(double threshold);
@@ -113,6 +120,7 @@ class TextClassifier {
   double threshold_ = 0.5;
   text::NgramOptions ngrams_{};
   std::optional<LinearPart> linear_;
+  std::map<std::string, std::string> replies_;
 };
 
 }  // namespace deepfin::text_model

@@ -73,6 +73,7 @@ CausalLM::CausalLM(int64_t vocab_size, int64_t context_length, int64_t d_model, 
   if (options.lora_rank > 0 && options.lora_targets.empty())
     throw ConfigError(fmt::format("CausalLM '{}': lora_rank {} with no lora_targets", name(), options.lora_rank));
   require_one_of(name(), "output", options.output, {"logits", "hidden"});
+  require_one_of(name(), "attention", options.attention, {"causal", "bidirectional"});
   if (options.pad_id < -1 || options.pad_id >= vocab_size)
     throw ConfigError(fmt::format("CausalLM '{}': pad_id must be -1 (none) or a token id in [0, {}), got {}", name(),
                                   vocab_size, options.pad_id));
@@ -98,6 +99,7 @@ std::shared_ptr<Layer> CausalLM::from_config(const nlohmann::json& c) {
                     .lora_targets = config::value(c, "lora_targets", d.lora_targets, owner),
                     .output = config::value(c, "output", d.output, owner),
                     .pad_id = config::value(c, "pad_id", d.pad_id, owner),
+                    .attention = config::value(c, "attention", d.attention, owner),
                     .name = common.name,
                     .input_shape = common.input_shape,
                     .dtype = common.dtype,
@@ -130,6 +132,7 @@ nlohmann::json CausalLM::get_config() const {
   c["lora_targets"] = options_.lora_targets;
   c["output"] = options_.output;
   c["pad_id"] = options_.pad_id;
+  c["attention"] = options_.attention;
   return c;
 }
 

@@ -98,8 +98,8 @@ Tensor CausalLM::project(const Tensor& x, const std::string& prefix) const {
   return add(base, mul(matmul(matmul(x, w(prefix + "_lora_a")), w(prefix + "_lora_b")), scale));
 }
 
-Tensor CausalLM::attention_block(const Tensor& x, int64_t block, const Tensor& positions, KVCache* cache,
-                                 bool training) {
+Tensor CausalLM::attention_block(const Tensor& x, int64_t block, const Tensor& positions, const Tensor& key_mask,
+                                 KVCache* cache, bool training) {
   const std::string p = fmt::format("block_{}/", block);
   const Tensor h = norm(x, p + "attention_norm");
   Tensor q = split_heads(project(h, p + "query"), num_heads_);
@@ -110,8 +110,8 @@ Tensor CausalLM::attention_block(const Tensor& x, int64_t block, const Tensor& p
     k = rotary_embedding(k, positions, options_.rope_base);
   }
   const int64_t t = x.size(1);
-  AttentionOptions ao{.causal = true, .dropout = options_.dropout, .training = training};
-  Tensor mask;
+  AttentionOptions ao{.causal = options_.attention == "causal", .dropout = options_.dropout, .training = training};
+  Tensor mask = key_mask;
   if (cache != nullptr) {
     const size_t i = static_cast<size_t>(block);
     append_to_cache(cache->keys[i], k, cache->length);
@@ -153,8 +153,16 @@ Tensor CausalLM::logits(const Tensor& x) const {
 
 Tensor CausalLM::run(const Tensor& ids, const Tensor& positions, KVCache* cache, bool training) {
   Tensor x = embed(ids, positions);
+  // An encoder's pads must not be seen as keys (a decoder's right padding never is).
+  Tensor key_mask;
+  if (options_.attention == "bidirectional" && options_.pad_id >= 0) {
+    const std::vector<int64_t> id = ids.contiguous().to_vector<int64_t>();
+    std::vector<float> keep(id.size());
+    for (size_t i = 0; i < id.size(); ++i) keep[i] = id[i] != options_.pad_id ? 1.0f : 0.0f;
+    key_mask = from_vector(keep, {ids.size(0), 1, 1, ids.size(1)});
+  }
   for (int64_t b = 0; b < num_layers_; ++b) {
-    x = attention_block(x, b, positions, cache, training);
+    x = attention_block(x, b, positions, key_mask, cache, training);
     x = mlp_block(x, b, training);
   }
   return logits(x);
@@ -195,6 +203,8 @@ KVCache CausalLM::new_cache(int64_t batch, std::vector<int64_t> left_padding) {
 
 Tensor CausalLM::forward_cached(const Tensor& ids, KVCache& cache) {
   if (!built()) build({context_length_});
+  if (options_.attention != "causal")
+    throw ValueError(fmt::format("CausalLM '{}': a bidirectional (masked-LM) model has no KV cache", name()));
   if (ids.dtype() != DType::int64 || ids.dim() != 2 || ids.size(0) != cache.batch)
     throw ShapeError(fmt::format("CausalLM '{}': cached steps take int64 ids (batch = {}, steps), got {} {}", name(),
                                  cache.batch, dtype_name(ids.dtype()), shape_str(ids.shape())));

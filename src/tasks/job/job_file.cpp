@@ -181,11 +181,10 @@ JobSpec parse_job(const std::string& toml_text, const std::string& name) {
 namespace {
 
 JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
-  config::check_keys(
-      j,
-      {"data", "model", "compile", "fit", "output", "seed", "threads", "preprocess", "decision", "floors", "features",
-       "window", "backtest", "text", "privacy", "fairness", "reasons", "checkpoint", "tune"},
-      "top level", name);
+  config::check_keys(j, {"data",       "model",    "compile", "fit",        "output", "seed",     "threads",
+                         "preprocess", "decision", "floors",  "features",   "window", "backtest", "text",
+                         "privacy",    "fairness", "reasons", "checkpoint", "tune",   "replies"},
+                     "top level", name);
   for (const char* required : {"data", "model", "compile"})
     if (!j.contains(required) || !j.at(required).is_object())
       throw ConfigError(fmt::format("{}: missing required table [{}]", name, required));
@@ -229,6 +228,10 @@ JobSpec parse_job_tables(const nlohmann::json& j, const std::string& name) {
   if (j.contains("fairness")) spec.fairness = parse_fairness_spec(j.at("fairness"), name);
   if (j.contains("reasons")) spec.reasons = parse_reasons_spec(j.at("reasons"), name);
   if (j.contains("floors")) spec.floors = j.at("floors");
+  if (j.contains("replies")) {
+    if (!spec.data.text()) throw ConfigError(fmt::format("{}: [replies] applies to text jobs only", name));
+    spec.text.replies = parse_replies_spec(j.at("replies"), name);
+  }
   if (j.contains("seed")) spec.seed = config::get_or<uint64_t>(j, "seed", 0, "top level", name);
   if (j.contains("privacy")) {
     spec.fit.privacy = parse_privacy_spec(j.at("privacy"), spec.seed.value_or(0), name);

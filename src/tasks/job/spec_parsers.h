@@ -20,5 +20,7 @@ FairnessSpec parse_fairness_spec(const nlohmann::json& table, const std::string&
 // whether each path exists in the job is checked when the search starts).
 TuneSpec parse_tune_spec(const nlohmann::json& table, const std::string& file);
 std::map<std::string, std::string> parse_reasons_spec(const nlohmann::json& table, const std::string& file);
+// [replies]: label = "reply" (text jobs); whether each label exists is checked when training.
+std::map<std::string, std::string> parse_replies_spec(const nlohmann::json& table, const std::string& file);
 
 }  // namespace deepfin::tasks

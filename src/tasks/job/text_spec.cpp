@@ -67,4 +67,15 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   return s;
 }
 
+std::map<std::string, std::string> parse_replies_spec(const nlohmann::json& table, const std::string& file) {
+  if (!table.is_object()) throw ConfigError(fmt::format("{}: [replies] must be a table of label = \"reply\"", file));
+  std::map<std::string, std::string> out;
+  for (const auto& [label, reply] : table.items()) {
+    if (!reply.is_string() || reply.get<std::string>().empty())
+      throw ConfigError(fmt::format("{}: [replies] {} must be the reply's text (a non-empty string)", file, label));
+    out[label] = reply.get<std::string>();
+  }
+  return out;
+}
+
 }  // namespace deepfin::tasks

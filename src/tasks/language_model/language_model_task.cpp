@@ -101,7 +101,10 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
     tell(fmt::format("tokenizer: byte-level BPE, {} tokens ({} merges) learned from {} training documents in {:.1f} s",
                      tokenizer->vocab_size(), tokenizer->num_merges(), train.size(), run.tokenizer_seconds));
     nlohmann::json config = m;
-    config["vocab_size"] = tokenizer->vocab_size();
+    // A masked-LM encoder attends both ways and has one more token: the mask, after the tokenizer's ids.
+    const bool masked = spec.pretrain.objective == "masked";
+    config["vocab_size"] = tokenizer->vocab_size() + (masked ? 1 : 0);
+    if (masked) config["attention"] = "bidirectional";
     set_random_seed(spec.seed);
     network = std::dynamic_pointer_cast<nn::CausalLM>(nn::CausalLM::from_config(config));
   }
@@ -138,11 +141,14 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
                   network->options().positions, run.parameters, model.count_trainable_params(),
                   network->options().lora_rank > 0 ? ": LoRA adapters" : ""));
   lm::PretrainOptions options = spec.pretrain;
+  options.mask_id = tokenizer->vocab_size();
   options.verbose = 0;  // the epochs are told through `say`, so every front door prints them its way
   if (options.epochs == 0) {
     // The initial weights (random, or the pretrained model's): the baseline a fine-tune is compared with.
     lm::PretrainEpoch e;
-    e.validation_loss = lm::language_model_loss(model, val_windows, options.batch_size);
+    e.validation_loss = options.objective == "masked"
+                            ? lm::masked_language_model_loss(model, val_windows, options, options.seed + 1)
+                            : lm::language_model_loss(model, val_windows, options.batch_size);
     e.validation_perplexity = std::exp(e.validation_loss);
     run.history.push_back(e);
     tell(fmt::format("epochs = 0: no training; held-out loss {:.4f}, perplexity {:.2f}", e.validation_loss,
@@ -193,7 +199,8 @@ LanguageModel LanguageModel::load(const std::string& path) {
   } catch (const Error& e) {
     throw FileError(lm_attachment_error(path, fmt::format("its tokenizer is damaged: {}", e.what())));
   }
-  if (m.tokenizer_->vocab_size() != m.network_->vocab_size())
+  // A masked-LM encoder has one id past the tokenizer's: its mask token.
+  if (m.tokenizer_->vocab_size() > m.network_->vocab_size())
     throw FileError(lm_attachment_error(path, fmt::format("its tokenizer has {} tokens but the model {}",
                                                           m.tokenizer_->vocab_size(), m.network_->vocab_size())));
   return m;

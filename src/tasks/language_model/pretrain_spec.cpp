@@ -76,7 +76,7 @@ void parse_model(const nlohmann::json& model, const std::string& file, PretrainS
 void parse_pretrain(const nlohmann::json& t, const std::string& file, lm::PretrainOptions& o) {
   config::check_keys(t,
                      {"epochs", "batch_size", "accumulation_steps", "learning_rate", "final_lr_fraction",
-                      "warmup_steps", "weight_decay", "clipnorm", "checkpoint", "verbose"},
+                      "warmup_steps", "weight_decay", "clipnorm", "checkpoint", "verbose", "objective", "mask_rate"},
                      "pretrain", file);
   o.epochs = config::get_or<int>(t, "epochs", o.epochs, "pretrain", file);
   o.batch_size = config::get_or<int64_t>(t, "batch_size", o.batch_size, "pretrain", file);
@@ -88,6 +88,15 @@ void parse_pretrain(const nlohmann::json& t, const std::string& file, lm::Pretra
   o.clipnorm = config::get_or<double>(t, "clipnorm", o.clipnorm, "pretrain", file);
   o.checkpoint = config::get_or<std::string>(t, "checkpoint", o.checkpoint, "pretrain", file);
   o.verbose = config::get_or<int>(t, "verbose", o.verbose, "pretrain", file);
+  o.objective = config::get_or<std::string>(t, "objective", o.objective, "pretrain", file);
+  o.mask_rate = config::get_or<double>(t, "mask_rate", o.mask_rate, "pretrain", file);
+  if (o.objective != "causal" && o.objective != "masked")
+    throw ConfigError(
+        fmt::format("{}: [pretrain] objective must be \"causal\" (a decoder) or \"masked\" (an encoder, "
+                    "BERT's masked LM), got \"{}\"",
+                    file, o.objective));
+  if (!(o.mask_rate > 0 && o.mask_rate < 1))
+    throw ConfigError(fmt::format("{}: [pretrain] mask_rate must lie in (0, 1), got {}", file, o.mask_rate));
   if (o.epochs < 0 || o.batch_size < 1 || o.accumulation_steps < 1)
     throw ConfigError(
         fmt::format("{}: [pretrain] needs epochs >= 0 (0: keep the initial weights) and batch_size and "

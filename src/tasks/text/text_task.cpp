@@ -129,6 +129,11 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
       body ? text_model::TextClassifier(*body->tokenizer, labels, spec.max_length, new_model())
            : text_model::TextClassifier(std::move(*wordpiece), labels, spec.max_length, new_model());
   classifier.set_threshold(spec.confidence_threshold);
+  try {
+    classifier.set_replies(spec.replies);
+  } catch (const ValueError& e) {
+    throw ConfigError(fmt::format("{}: [replies]: {}", job_.file.string(), e.what()));
+  }
   classifier.set_ngrams(ngrams);
 
   int64_t truncated = 0;

@@ -20,6 +20,7 @@ class CliLanguageModel : public deepfin::testing::CliFixture {
     for (int i = 0; i < 60; ++i) text += std::string(lines[i % 5]) + "\n";
     return write("corpus.txt", text);
   }
+  std::string read_job() { return deepfin::testing::slurp(job()); }
   std::string job(const std::string& extra_model = "", const std::string& out = "lm.safetensors") {
     return write("job.toml", "seed = 3\n[data]\nfiles = [\"" + corpus() +
                                  "\"]\nvalidation_fraction = 0.2\n[tokenizer]\nvocab_size = 300\n"
@@ -92,7 +93,7 @@ TEST_F(CliLanguageModel, TextJobStartsFromThePretrainedBody) {
                          "i was charged twice for a transfer"};
   const char* labels[] = {"card", "top_up", "rate", "charge"};
   for (int i = 0; i < 80; ++i) csv += std::string(lines[i % 4]) + (i % 3 ? "" : " please") + "," + labels[i % 4] + "\n";
-  auto text_job = [&](const std::string& body) {
+  auto text_job = [&](const std::string& body, const std::string& replies = "rate = \"We will check the rate.\"") {
     return write("text.toml",
                  "seed = 5\n[data]\nsource = \"text\"\nformat = \"csv\"\ntrain = \"" + write("texts.csv", csv) +
                      "\"\n[text]\nmax_length = 12\n[model]\nclass_name = \"Sequential\"\npretrained = \"" +
@@ -103,17 +104,37 @@ TEST_F(CliLanguageModel, TextJobStartsFromThePretrainedBody) {
                      "\"softmax\" }\n[compile]\noptimizer = { class_name = \"Adam\", config = { "
                      "learning_rate = 0.01 } }\nloss = \"sparse_categorical_crossentropy\"\n[fit]\nepochs = 8\n"
                      "batch_size = 8\nverbose = 0\n[output]\nmodel = \"" +
-                     path("intents.safetensors") + "\"\n");
+                     path("intents.safetensors") + "\"\n[replies]\n" + replies + "\n");
   };
   const auto r = run("train " + text_job("{ lora_rank = 2 }"));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("accuracy"), std::string::npos) << r.out;
   const auto p = run("predict " + path("intents.safetensors") + " --text \"the exchange rate was wrong\"");
   ASSERT_EQ(p.exit_code, 0) << p.err;
-  EXPECT_NE(p.out.find("rate"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("rate ("), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("-> reply: We will check the rate."), std::string::npos) << p.out;  // a confident intent
+  const auto unknown = run("train " + text_job("{}", "refund = \"x\""));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("[replies]: TextClassifier: a reply is given for 'refund'"), std::string::npos)
+      << unknown.err;
   const auto bad = run("train " + text_job("{ d_model = 32 }"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("takes 'd_model' from the pretrained model"), std::string::npos) << bad.err;
+}
+
+// The same command pretrains an encoder with the masked objective; a text job starts from it,
+// and generation refuses it.
+TEST_F(CliLanguageModel, MaskedPretrainingMakesAnEncoderBody) {
+  std::string text = read_job();
+  text.replace(text.find("[pretrain]\n"), 11, "[pretrain]\nobjective = \"masked\"\n");
+  const auto r = run("pretrain " + write("masked.toml", text));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto g = run("generate " + path("lm.safetensors") + " --prompt hi");
+  EXPECT_EQ(g.exit_code, 1);
+  EXPECT_NE(g.err.find("bidirectional"), std::string::npos) << g.err;
+  const auto bad = run("pretrain " + write("bad_objective.toml", text.replace(text.find("masked"), 6, "sorted")));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("[pretrain] objective must be"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliLanguageModel, BadJobsModelsAndPromptsAreNamed) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "deepfin/lm/generate.h"
 #include "deepfin/nn/layers/causal_lm.h"
 #include "deepfin/nn/layers/dense.h"
 #include "testing/gradcheck.h"
@@ -76,6 +77,48 @@ TEST(Pretrain, AccumulationMatchesOneLargeBatch) {
   const auto a = whole->get_weights(), b = accumulated->get_weights();
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(testing::all_close(b[i], a[i], 1e-5, 1e-4)) << i;
+}
+
+// BERT's objective on an encoder: each document repeats one token, so a masked token is
+// told by the tokens around it on both sides (no single position holds it), and the masked
+// loss falls far below ln(vocab).
+TEST(Pretrain, MaskedObjectiveTrainsABidirectionalEncoder) {
+  std::vector<std::vector<int64_t>> docs;
+  for (int64_t d = 0; d < 60; ++d) docs.push_back(std::vector<int64_t>(15, 1 + d % 8));
+  const lm::TokenWindows train = lm::pack_windows(docs, 9, 8);
+  set_random_seed(12);
+  models::Sequential model(
+      {layers::CausalLM(11, 8, 16, 2, 2, 32, {.positions = "rope", .attention = "bidirectional"})});
+  model.build({8});
+  const lm::PretrainOptions o{
+      .epochs = 30, .batch_size = 8, .learning_rate = 1e-2, .verbose = 0, .objective = "masked", .mask_id = 10};
+  const double before = lm::masked_language_model_loss(model, train, o, 1);
+  EXPECT_NEAR(before, std::log(11.0), 0.6);
+  const auto history = lm::pretrain(model, train, train, o);
+  EXPECT_LT(history.back().validation_loss, 0.8) << before;
+  EXPECT_DOUBLE_EQ(lm::masked_language_model_loss(model, train, o, 1),
+                   lm::masked_language_model_loss(model, train, o, 1));
+  // The objective and the attention must agree; a masked run needs its mask id.
+  lm::PretrainOptions causal = o;
+  causal.objective = "causal";
+  EXPECT_THROW(lm::pretrain(model, train, train, causal), ValueError);
+  lm::PretrainOptions no_mask = o;
+  no_mask.mask_id = -1;
+  EXPECT_THROW(lm::pretrain(model, train, train, no_mask), ValueError);
+}
+
+// An encoder with pad_id: appending pads changes no real position's output.
+TEST(Pretrain, BidirectionalPadsAreMaskedAsKeys) {
+  set_random_seed(13);
+  auto encoder = layers::CausalLM(11, 8, 16, 1, 2, 32, {.output = "hidden", .pad_id = 0, .attention = "bidirectional"});
+  const Tensor short_row = encoder->call(from_vector(std::vector<float>{3, 4, 5}, {1, 3}));
+  const Tensor padded = encoder->call(from_vector(std::vector<float>{3, 4, 5, 0, 0}, {1, 5}));
+  EXPECT_TRUE(testing::all_close(padded.slice(1, 0, 3), short_row, 1e-6, 1e-6));
+  const Tensor changed = encoder->call(from_vector(std::vector<float>{3, 4, 6}, {1, 3}));
+  EXPECT_FALSE(testing::all_close(changed.slice(1, 0, 1), short_row.slice(1, 0, 1), 1e-6, 1e-6));  // sees ahead
+  auto lm = layers::CausalLM(11, 8, 16, 1, 2, 32, {.attention = "bidirectional"});
+  EXPECT_THROW(lm::generate(*lm, {{1, 2}}), ValueError);
+  EXPECT_THROW(layers::CausalLM(11, 8, 16, 1, 2, 32, {.attention = "sideways"}), ConfigError);
 }
 
 TEST(Pretrain, BadOptionsAreNamed) {

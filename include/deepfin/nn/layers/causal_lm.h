@@ -56,6 +56,9 @@ struct CausalLMOptions {
   // positions, so masked pooling skips the pads (causal attention already keeps them out of
   // every real position).
   int64_t pad_id = -1;
+  // "causal" (a decoder: position t sees 0..t) or "bidirectional" (an encoder for masked-LM
+  // pretraining: every position sees every other; with pad_id the pads are masked as keys).
+  std::string attention = "causal";
   std::string name{};
   Shape input_shape{};
   DType dtype = DType::float32;
@@ -125,7 +128,8 @@ class CausalLM : public Layer {
   Tensor embed(const Tensor& ids, const Tensor& positions) const;
   Tensor norm(const Tensor& x, const std::string& prefix) const;
   Tensor project(const Tensor& x, const std::string& prefix) const;  // kernel, plus bias if any
-  Tensor attention_block(const Tensor& x, int64_t block, const Tensor& positions, KVCache* cache, bool training);
+  Tensor attention_block(const Tensor& x, int64_t block, const Tensor& positions, const Tensor& key_mask,
+                         KVCache* cache, bool training);
   Tensor mlp_block(const Tensor& x, int64_t block, bool training) const;
   Tensor logits(const Tensor& x) const;
   Tensor run(const Tensor& ids, const Tensor& positions, KVCache* cache, bool training);
