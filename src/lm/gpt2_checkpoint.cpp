@@ -66,12 +66,15 @@ Gpt2Config read_config(const std::string& path, int64_t d_model) {
 }  // namespace
 
 bool is_gpt2_checkpoint(const std::string& path) {
+  std::error_code ec;
+  const auto file_size = fs::file_size(path, ec);
+  if (ec || file_size < 8) return false;
   std::ifstream in(path, std::ios::binary);
   unsigned char size_bytes[8];
   if (!in.read(reinterpret_cast<char*>(size_bytes), 8)) return false;
   uint64_t size = 0;
   for (int i = 7; i >= 0; --i) size = (size << 8) | size_bytes[i];
-  if (size == 0 || size > (uint64_t{100} << 20)) return false;
+  if (size == 0 || size > (uint64_t{100} << 20) || size > file_size - 8) return false;
   std::string header(size, '\0');
   if (!in.read(header.data(), static_cast<std::streamsize>(size))) return false;
   const nlohmann::json j = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);

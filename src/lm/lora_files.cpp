@@ -11,8 +11,11 @@
 namespace deepfin::lm {
 
 void copy_pretrained_weights(const nn::CausalLM& from, nn::CausalLM& to) {
+  // A model trained with adapters gives its merged weights, so what the adapters learned stays.
+  const std::shared_ptr<nn::CausalLM> merged = from.options().lora_rank > 0 ? from.merged() : nullptr;
+  const nn::CausalLM& base = merged ? *merged : from;
   std::map<std::string, Tensor> source;
-  for (const nn::Weight& w : from.weights()) source[w.name] = w.value;
+  for (const nn::Weight& w : base.weights()) source[w.name] = w.value;
   for (nn::Weight& w : to.weights()) {
     const auto it = source.find(w.name);
     if (it == source.end()) {
@@ -29,6 +32,8 @@ void copy_pretrained_weights(const nn::CausalLM& from, nn::CausalLM& to) {
 std::shared_ptr<nn::CausalLM> with_lora(const nn::CausalLM& base, int64_t rank, double alpha,
                                         const std::vector<std::string>& targets, double dropout) {
   if (!base.built()) throw ValueError(fmt::format("with_lora: CausalLM '{}' has no weights yet", base.name()));
+  // New adapters go on the merged weights of a model that already has some.
+  if (base.options().lora_rank > 0) return with_lora(*base.merged(), rank, alpha, targets, dropout);
   nn::CausalLMOptions o = base.options();
   o.lora_rank = rank;
   o.lora_alpha = alpha;

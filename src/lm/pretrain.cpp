@@ -131,12 +131,17 @@ std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindow
   const int64_t steps_per_epoch = (train.size() + per_step - 1) / per_step;
   const int64_t total_steps = steps_per_epoch * o.epochs;
   const int64_t warmup =
-      o.warmup_steps >= 0 ? std::min(o.warmup_steps, total_steps - 1) : std::max<int64_t>(1, total_steps / 20);
-  auto schedule =
-      std::make_shared<optim::CosineDecay>(0.0, std::max<int64_t>(1, total_steps - warmup),
-                                           optim::CosineDecayOptions{.alpha = o.final_lr_fraction,
-                                                                     .warmup_target = o.learning_rate,
-                                                                     .warmup_steps = std::max<int64_t>(warmup, 1)});
+      std::min<int64_t>(o.warmup_steps >= 0 ? o.warmup_steps : std::max<int64_t>(1, total_steps / 20), total_steps - 1);
+  // The warmup climbs linearly from learning_rate / (warmup + 1), so even the first step learns;
+  // warmup_steps = 0 starts the cosine at the peak.
+  const int64_t decay_steps = std::max<int64_t>(1, total_steps - warmup);
+  auto schedule = warmup > 0
+                      ? std::make_shared<optim::CosineDecay>(
+                            o.learning_rate / static_cast<double>(warmup + 1), decay_steps,
+                            optim::CosineDecayOptions{
+                                .alpha = o.final_lr_fraction, .warmup_target = o.learning_rate, .warmup_steps = warmup})
+                      : std::make_shared<optim::CosineDecay>(o.learning_rate, decay_steps,
+                                                             optim::CosineDecayOptions{.alpha = o.final_lr_fraction});
   model.compile({.optimizer = optim::AdamW({.learning_rate = o.learning_rate,
                                             .weight_decay = o.weight_decay,
                                             .beta_2 = 0.95,

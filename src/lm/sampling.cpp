@@ -27,6 +27,8 @@ int64_t sample_next_token(std::vector<float> logits, const std::vector<int64_t>&
                           Generator& gen) {
   const int64_t vocab = static_cast<int64_t>(logits.size());
   if (vocab == 0) throw ValueError("sampling: empty logits");
+  for (float l : logits)
+    if (std::isnan(l)) throw ValueError("sampling: the model's logits are NaN (its weights are broken)");
   if (o.repetition_penalty != 1.0) {
     std::unordered_set<int64_t> done;
     for (int64_t t : seen) {

@@ -192,9 +192,14 @@ Tensor TextClassifier::encode_byte_bpe(const std::vector<std::string>& texts, in
   int64_t* out = ids.data<int64_t>();
   int64_t cut_count = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const std::vector<int64_t> tokens = byte_bpe_->encode(texts[static_cast<size_t>(i)]);
+    // Only the head of a text can fill max_length tokens: a token rarely spans 64 bytes, and the
+    // cap keeps one huge request (the BPE is quadratic inside a long word) from stalling a server.
+    const std::string& text = texts[static_cast<size_t>(i)];
+    const size_t cap = static_cast<size_t>(max_length_) * 64;
+    const std::vector<int64_t> tokens = byte_bpe_->encode(std::string_view(text).substr(0, cap));
+    const bool longer = text.size() > cap;
     const auto keep = std::min<int64_t>(max_length_, static_cast<int64_t>(tokens.size()));
-    cut_count += static_cast<int64_t>(tokens.size()) > max_length_ ? 1 : 0;
+    cut_count += longer || static_cast<int64_t>(tokens.size()) > max_length_ ? 1 : 0;
     std::copy(tokens.begin(), tokens.begin() + keep, out + i * max_length_);
   }
   if (truncated) *truncated = cut_count;

@@ -4,7 +4,8 @@
 // and int8 values q = round(w / s), so a weight costs 8.5 bits instead of 32 and the
 // error of a weight is at most s / 2. Generation at batch 1 reads every weight once
 // per token, so it runs at the speed memory delivers bytes: a quarter of the bytes.
-// Activations stay float32. No gradient flows through a quantized product.
+// Inputs and outputs are float32; with AVX2 the kernel rounds each block of 32 inputs
+// to int8 too (q8_opt.h). No gradient flows through a quantized product.
 #include <cstdint>
 #include <vector>
 

@@ -118,7 +118,7 @@ nlohmann::json CausalLM::get_config() const {
   c["num_layers"] = num_layers_;
   c["num_heads"] = num_heads_;
   c["ff_dim"] = ff_dim_;
-  c["num_kv_heads"] = kv_heads_;
+  c["num_kv_heads"] = options_.num_kv_heads;  // 0: num_heads
   c["positions"] = options_.positions;
   c["rope_base"] = options_.rope_base;
   c["norm"] = options_.norm;
@@ -220,6 +220,9 @@ std::shared_ptr<CausalLM> CausalLM::merged() const {
 void CausalLM::quantize_int8() {
   if (options_.lora_rank > 0)
     throw ValueError(fmt::format("CausalLM '{}': merge the LoRA adapters (merged()) before quantizing", name()));
+  if (dtype() != DType::float32)
+    throw ValueError(
+        fmt::format("CausalLM '{}': int8 weights serve float32 models; this one is {}", name(), dtype_name(dtype())));
   if (!built()) build({context_length_});
   quantized_.clear();
   for (const Weight& wt : weights())

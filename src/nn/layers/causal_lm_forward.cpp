@@ -182,6 +182,25 @@ Tensor CausalLM::compute_mask(const Tensor& x, const Tensor& mask) const {
   return from_vector(keep, x.shape()).to(dtype());
 }
 
+// A cache is a public struct: one made for another model, or edited, must not be written past its end.
+void CausalLM::check_cache(const KVCache& cache) const {
+  const Shape shape{cache.batch, kv_heads_, context_length_, head_dim()};
+  auto bad = [&](const std::string& what) {
+    return ValueError(fmt::format("CausalLM '{}': the KV cache does not fit this model: {}", name(), what));
+  };
+  if (static_cast<int64_t>(cache.keys.size()) != num_layers_ || cache.values.size() != cache.keys.size())
+    throw bad(
+        fmt::format("{} key and {} value blocks for {} layers", cache.keys.size(), cache.values.size(), num_layers_));
+  for (size_t i = 0; i < cache.keys.size(); ++i)
+    for (const Tensor* t : {&cache.keys[i], &cache.values[i]})
+      if (!t->defined() || t->shape() != shape || t->dtype() != dtype() || !t->is_contiguous())
+        throw bad(fmt::format("block {} must hold contiguous {} tensors of shape {}", i, dtype_name(dtype()),
+                              shape_str(shape)));
+  if (cache.length < 0 || cache.length > context_length_) throw bad(fmt::format("length {}", cache.length));
+  if (!cache.left_padding.empty() && static_cast<int64_t>(cache.left_padding.size()) != cache.batch)
+    throw bad(fmt::format("{} left-padding entries for a batch of {}", cache.left_padding.size(), cache.batch));
+}
+
 KVCache CausalLM::new_cache(int64_t batch, std::vector<int64_t> left_padding) {
   if (!built()) build({context_length_});
   if (batch < 1) throw ValueError(fmt::format("CausalLM '{}': a KV cache needs batch >= 1, got {}", name(), batch));
@@ -208,9 +227,7 @@ Tensor CausalLM::forward_cached(const Tensor& ids, KVCache& cache) {
   if (ids.dtype() != DType::int64 || ids.dim() != 2 || ids.size(0) != cache.batch)
     throw ShapeError(fmt::format("CausalLM '{}': cached steps take int64 ids (batch = {}, steps), got {} {}", name(),
                                  cache.batch, dtype_name(ids.dtype()), shape_str(ids.shape())));
-  if (static_cast<int64_t>(cache.keys.size()) != num_layers_)
-    throw ValueError(
-        fmt::format("CausalLM '{}': the KV cache has {} blocks, the model {}", name(), cache.keys.size(), num_layers_));
+  check_cache(cache);
   const int64_t t = ids.size(1);
   if (cache.length + t > context_length_)
     throw ValueError(fmt::format("CausalLM '{}': {} cached + {} new tokens pass the context of {} tokens", name(),

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -74,7 +75,8 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
   // Whole documents are held out, at random, so no held-out text was seen in part.
   Generator gen(spec.seed);
   for (size_t i = docs.size(); i > 1; --i) std::swap(docs[i - 1], docs[gen.below(i)]);
-  const size_t held = std::max<size_t>(1, static_cast<size_t>(std::llround(spec.validation_fraction * docs.size())));
+  const size_t held =
+      std::clamp<size_t>(static_cast<size_t>(std::llround(spec.validation_fraction * docs.size())), 1, docs.size() - 1);
   const std::vector<std::string> validation(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(held));
   const std::vector<std::string> train(docs.begin() + static_cast<std::ptrdiff_t>(held), docs.end());
 
@@ -108,6 +110,9 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
     set_random_seed(spec.seed);
     network = std::dynamic_pointer_cast<nn::CausalLM>(nn::CausalLM::from_config(config));
   }
+  if ((spec.pretrain.objective == "masked") != (network->options().attention == "bidirectional"))
+    throw ConfigError(fmt::format("[pretrain] objective \"{}\" does not fit a model whose attention is \"{}\"",
+                                  spec.pretrain.objective, network->options().attention));
   run.documents = static_cast<int64_t>(train.size());
   run.validation_documents = static_cast<int64_t>(validation.size());
   run.vocab_size = tokenizer->vocab_size();
@@ -216,6 +221,10 @@ void LanguageModel::quantize_int8() {
 }
 
 double LanguageModel::loss_on(const std::vector<std::string>& documents, int64_t window) {
+  if (network_->options().attention != "causal")
+    throw ValueError(
+        "perplexity: a bidirectional (masked-LM) model sees the tokens it would predict; its next-token "
+        "perplexity means nothing");
   const int64_t length = window > 0 ? std::min(window, network_->context_length()) : network_->context_length();
   std::vector<std::vector<int64_t>> ids;
   for (const std::string& d : documents) ids.push_back(tokenizer_->encode(d));

@@ -134,6 +134,11 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   } catch (const ValueError& e) {
     throw ConfigError(fmt::format("{}: [replies]: {}", job_.file.string(), e.what()));
   }
+  if (body && ngrams.order > 1)
+    throw ConfigError(
+        fmt::format("{}: [text] ngrams does not apply with [model] pretrained (its byte-level BPE has no "
+                    "hashed n-grams)",
+                    job_.file.string()));
   classifier.set_ngrams(ngrams);
 
   int64_t truncated = 0;

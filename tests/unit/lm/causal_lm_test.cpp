@@ -167,6 +167,12 @@ TEST(CausalLM, BadSettingsAndInputsAreNamed) {
   }
   EXPECT_THROW(lm->forward_cached(from_vector(std::vector<int64_t>{1, 2}, {2, 1}), cache), ShapeError);  // batch 2 vs 1
   EXPECT_THROW(lm->new_cache(2, {1}), ValueError);
+  // A cache made for another model (a shorter context) is refused, not written past its end.
+  nn::KVCache other = layers::CausalLM(11, 6, 8, 2, 2, 16)->new_cache(1);
+  EXPECT_THROW(lm->forward_cached(from_vector(std::vector<int64_t>{1}, {1, 1}), other), ValueError);
+  nn::KVCache edited = lm->new_cache(1);
+  edited.left_padding = {0, 0, 0};
+  EXPECT_THROW(lm->forward_cached(from_vector(std::vector<int64_t>{1}, {1, 1}), edited), ValueError);
   EXPECT_THROW(lm->new_cache(0), ValueError);
 }
 

@@ -74,6 +74,7 @@ TEST(Sampling, OptionsShapeTheDistribution) {
   // Penalty 4 on token 1: 3 / 4 = 0.75 < 2, so token 2 is the arg-max; a negative logit is multiplied.
   EXPECT_EQ(lm::sample_next_token(logits, {1, 1}, {.temperature = 0, .repetition_penalty = 4}, gen), 2);
   EXPECT_EQ(lm::sample_next_token({-1.0f, -1.5f}, {0}, {.temperature = 0, .repetition_penalty = 2}, gen), 1);
+  EXPECT_THROW(lm::sample_next_token({1.0f, std::nanf("")}, {}, {}, gen), ValueError);  // broken weights
   // Draws follow softmax(logits / T) restricted to the top 2: p(1) = e^3 / (e^3 + e^2).
   int ones = 0, others = 0;
   const int n = 20000;

@@ -59,6 +59,8 @@ TEST(Lora, GradcheckAdaptersAndMergeIsExact) {
   EXPECT_EQ(merged->options().lora_rank, 0);
   EXPECT_TRUE(all_close(merged->call(kIds), expected, 1e-12, 1e-12));
   EXPECT_FALSE(all_close(base_model()->call(kIds), expected, 1e-6, 1e-6));
+  // New adapters on a tuned model start from its merged weights: nothing learned is lost.
+  EXPECT_TRUE(all_close(lm::with_lora(*tuned, 2, 4.0, {"value"}, 0.0)->call(kIds), expected, 1e-12, 1e-12));
 }
 
 TEST(Lora, AdapterFilesRoundTripAndNameWhatDoesNotFit) {

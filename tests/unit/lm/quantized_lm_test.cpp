@@ -32,7 +32,7 @@ TEST(QuantizedLM, LogitsStayCloseAndTheCacheAgrees) {
     double largest = 0;
     for (double v : exact.to_vector<double>()) largest = std::max(largest, std::fabs(v));
     EXPECT_TRUE(testing::all_close(approx, exact, 0.05 * largest, 0));  // within 5 % of the logits' range
-    EXPECT_FALSE(testing::all_close(approx, exact, 0, 0));  // the int8 path did run
+    EXPECT_FALSE(testing::all_close(approx, exact, 0, 0));              // the int8 path did run
     const lm::GenerateOptions greedy{.max_new_tokens = 6, .sampling = {.temperature = 0}};
     EXPECT_EQ(lm::generate(*lm, {{3, 1, 4}}, greedy).tokens,
               lm::generate(*lm, {{3, 1, 4}}, {.max_new_tokens = 6, .sampling = {.temperature = 0}, .use_cache = false})

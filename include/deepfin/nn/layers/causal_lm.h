@@ -125,6 +125,7 @@ class CausalLM : public Layer {
   const Tensor& w(const std::string& name) const;  // a weight by name, through an index built at build
   bool has(const std::string& name) const { return index_.count(name) > 0; }
   Tensor token_ids(const Tensor& x) const;
+  void check_cache(const KVCache& cache) const;  // ValueError naming what does not fit
   Tensor embed(const Tensor& ids, const Tensor& positions) const;
   Tensor norm(const Tensor& x, const std::string& prefix) const;
   Tensor project(const Tensor& x, const std::string& prefix) const;  // kernel, plus bias if any

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "deepfin/base/threads.h"
@@ -28,10 +29,15 @@ QuantizedRow quantize_row(const float* x, int64_t in_used, int64_t in) {
   for (int64_t b = 0; b < in / kQ8Block; ++b) {
     const int64_t begin = b * kQ8Block, end = std::min(in_used, begin + kQ8Block);
     float amax = 0.0f;
-    for (int64_t i = begin; i < end; ++i) amax = std::max(amax, std::fabs(x[i]));
-    const float scale = amax / 127.0f;
+    bool finite = true;
+    for (int64_t i = begin; i < end; ++i) {
+      finite = finite && std::isfinite(x[i]);
+      amax = std::max(amax, std::fabs(x[i]));
+    }
+    // A NaN or infinity makes the block's sum NaN, as the float product would, not 0.
+    const float scale = finite ? amax / 127.0f : std::numeric_limits<float>::quiet_NaN();
     r.scales[static_cast<size_t>(b)] = scale;
-    if (scale == 0.0f) continue;
+    if (scale == 0.0f || !finite) continue;
     for (int64_t i = begin; i < end; ++i) r.q[static_cast<size_t>(i)] = static_cast<int8_t>(std::lround(x[i] / scale));
   }
   return r;
