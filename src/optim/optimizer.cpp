@@ -77,6 +77,13 @@ void Optimizer::set_variable_sizes(std::vector<int64_t> sizes) {
   variable_sizes_ = std::move(sizes);
 }
 
+void Optimizer::set_learning_rate_multipliers(std::vector<double> multipliers) {
+  for (double m : multipliers)
+    if (!(m >= 0.0) || !std::isfinite(m))
+      throw ValueError(fmt::format("{}: learning-rate multipliers must be finite and >= 0, got {}", name_, m));
+  lr_multipliers_ = std::move(multipliers);
+}
+
 void Optimizer::ensure_slots(int64_t n) {
   if (arena_size_ == n) return;
   if (arena_size_ >= 0)
@@ -115,7 +122,25 @@ void Optimizer::apply_gradients(float* params, const float* grads, int64_t n) {
     throw ValueError(fmt::format("{}.apply_gradients: null parameter or gradient pointer", name_));
   ensure_slots(n);
   const float* g = clipped(grads, n);
-  update(params, g, n, learning_rate());
+  if (lr_multipliers_.empty()) {
+    update(params, g, n, learning_rate());
+  } else {
+    if (lr_multipliers_.size() != variable_sizes_.size())
+      throw ShapeError(fmt::format("{}.apply_gradients: {} learning-rate multipliers for {} variables", name_,
+                                   lr_multipliers_.size(), variable_sizes_.size()));
+    if (std::accumulate(variable_sizes_.begin(), variable_sizes_.end(), int64_t{0}) != n)
+      throw ShapeError(
+          fmt::format("{}.apply_gradients: variable sizes do not sum to the arena's {} elements", name_, n));
+    // Each variable is its own fused pass at its own rate; the slots follow through slot_offset_.
+    const double lr = learning_rate();
+    int64_t offset = 0;
+    for (size_t v = 0; v < variable_sizes_.size(); ++v) {
+      slot_offset_ = offset;
+      update(params + offset, g + offset, variable_sizes_[v], lr * lr_multipliers_[v]);
+      offset += variable_sizes_[v];
+    }
+    slot_offset_ = 0;
+  }
   ++iterations_;
 }
 

@@ -51,6 +51,11 @@ class Optimizer {
   // Sizes of the variables laid out back to back in the arena, so that clipnorm
   // clips each one by its own norm as Keras does. They must sum to n at each step.
   void set_variable_sizes(std::vector<int64_t> sizes);
+  // Discriminative learning rates (ULMFiT): variable v steps with lr x multipliers[v]. One per
+  // variable of set_variable_sizes (ShapeError at the next step otherwise); empty: all 1.
+  // ValueError for a negative or non-finite multiplier.
+  void set_learning_rate_multipliers(std::vector<double> multipliers);
+  const std::vector<double>& learning_rate_multipliers() const { return lr_multipliers_; }
 
   virtual std::string class_name() const = 0;
   // Keras-style config: name, learning_rate (a number, or a serialized schedule), clip options, plus
@@ -68,7 +73,8 @@ class Optimizer {
             std::vector<std::string> slot_names);
   // One fused pass: p -= f(g, slots) for i in [0, n). iterations() is the count before this step.
   virtual void update(float* p, const float* g, int64_t n, double lr) = 0;
-  float* slot(size_t i) { return slots_[i].data(); }
+  // Slot i of the elements update() is given (a variable's, with learning-rate multipliers).
+  float* slot(size_t i) { return slots_[i].data() + slot_offset_; }
 
   std::string name_;
 
@@ -83,6 +89,8 @@ class Optimizer {
   std::vector<std::vector<float>> slots_;
   std::vector<float> scratch_;  // clipped gradient copy
   std::vector<int64_t> variable_sizes_;
+  std::vector<double> lr_multipliers_;
+  int64_t slot_offset_ = 0;
   int64_t arena_size_ = -1;  // -1 until the first step or set_state
   int64_t iterations_ = 0;
 };

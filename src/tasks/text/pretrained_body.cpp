@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
 
+#include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
 #include "deepfin/lm/lora_files.h"
+#include "deepfin/optim/optimizer.h"
 #include "deepfin/tasks/language_model_task.h"
 
 namespace deepfin::tasks::detail {
@@ -25,7 +28,7 @@ PretrainedBody load_pretrained_body(const JobSpec& job, int64_t max_length) {
 nlohmann::json body_model_json(const JobSpec& job, const PretrainedBody& body, int64_t classes) try {
   const std::string file = job.file.string();
   nlohmann::json model = job.model;
-  model.erase("pretrained");
+  for (const char* key : {"pretrained", "body_learning_rate", "layer_decay"}) model.erase(key);
   nlohmann::json& layers = model["config"]["layers"];
   if (!layers.is_array() || layers.empty() || layers.front().value("class_name", "") != "CausalLM")
     throw ConfigError(fmt::format("{}: with [model] pretrained, the first layer must be a CausalLM (its body)", file));
@@ -56,6 +59,33 @@ void load_body_weights(models::Sequential& model, const PretrainedBody& body) {
   auto network = std::dynamic_pointer_cast<nn::CausalLM>(model.layers().front());
   if (!network) throw ConfigError("a text job with [model] pretrained needs a CausalLM first");
   lm::copy_pretrained_weights(*body.network, *network);
+}
+
+void set_discriminative_rates(models::Sequential& model, const JobSpec& job) {
+  const std::string file = job.file.string();
+  const double body_rate = config::get_or<double>(job.model, "body_learning_rate", 1.0, "model", file);
+  const double decay = config::get_or<double>(job.model, "layer_decay", 1.0, "model", file);
+  if (!(body_rate >= 0.0) || !(decay > 0.0 && decay <= 1.0))
+    throw ConfigError(
+        fmt::format("{}: [model] body_learning_rate must be >= 0 and layer_decay in (0, 1], got {} and {}", file,
+                    body_rate, decay));
+  if (body_rate == 1.0 && decay == 1.0) return;
+  auto body = std::dynamic_pointer_cast<nn::CausalLM>(model.layers().front());
+  const int64_t blocks = body->num_layers();
+  std::vector<double> multipliers;  // in the arena's order: layers, then each layer's trainable weights
+  for (const auto& layer : model.layers())
+    for (const nn::Weight& w : layer->weights()) {
+      if (!w.trainable) continue;
+      if (layer != model.layers().front()) {
+        multipliers.push_back(1.0);
+        continue;
+      }
+      int64_t depth = blocks;  // embeddings: the deepest below the head
+      if (w.name.rfind("block_", 0) == 0) depth = blocks - 1 - std::stoll(w.name.substr(6));
+      if (w.name.rfind("final_norm", 0) == 0) depth = 0;
+      multipliers.push_back(body_rate * std::pow(decay, static_cast<double>(depth)));
+    }
+  model.optimizer().set_learning_rate_multipliers(std::move(multipliers));
 }
 
 }  // namespace deepfin::tasks::detail

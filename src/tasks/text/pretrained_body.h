@@ -29,4 +29,11 @@ nlohmann::json body_model_json(const JobSpec& job, const PretrainedBody& body, i
 // Copies the pretrained weights into the model's first layer.
 void load_body_weights(models::Sequential& model, const PretrainedBody& body);
 
+// Discriminative learning rates ([model] body_learning_rate, layer_decay; ULMFiT's idea): the
+// body's weights step at the compile rate x body_learning_rate, block i of L further x
+// layer_decay^(L - 1 - i) and the embeddings x layer_decay^L, so the layers nearest the input
+// change least; the head keeps the compile rate. Nothing when both are 1 (the defaults).
+// Needs the model compiled and built. ConfigError for a negative value.
+void set_discriminative_rates(models::Sequential& model, const JobSpec& job);
+
 }  // namespace deepfin::tasks::detail

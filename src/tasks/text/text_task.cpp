@@ -122,7 +122,10 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
     auto model = sequential_from_json(model_json, job_, "text");
     model->compile(compile_options_from_json(job_.compile));
     if (!model->built()) model->build(Shape{spec.max_length});
-    if (body) detail::load_body_weights(*model, *body);
+    if (body) {
+      detail::load_body_weights(*model, *body);
+      detail::set_discriminative_rates(*model, job_);
+    }
     return model;
   };
   text_model::TextClassifier classifier =

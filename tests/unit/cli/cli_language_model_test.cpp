@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli_fixture.h"
+#include "deepfin/io/safetensors.h"
 
 namespace {
 
@@ -117,6 +118,20 @@ TEST_F(CliLanguageModel, TextJobStartsFromThePretrainedBody) {
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("[replies]: TextClassifier: a reply is given for 'refund'"), std::string::npos)
       << unknown.err;
+  // Discriminative rates: body_learning_rate = 0 leaves the body as pretrained; the head learns.
+  std::string frozen = deepfin::testing::slurp(text_job("{}"));
+  frozen.replace(frozen.find("[[model.config.layers]]"), 0, "body_learning_rate = 0.0\nlayer_decay = 0.5\n");
+  ASSERT_EQ(run("train " + write("frozen.toml", frozen)).exit_code, 0);
+  auto tensor_ending = [](const std::string& file, const std::string& suffix) {
+    for (const auto& [name, t] : deepfin::io::load_safetensors(file).tensors)
+      if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return t.to_vector<float>();
+    return std::vector<float>{};
+  };
+  const auto before = tensor_ending(path("lm.safetensors"), "/block_0/query_kernel");
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(tensor_ending(path("intents.safetensors"), "/block_0/query_kernel"), before);
+  EXPECT_NE(tensor_ending(path("intents.safetensors"), "dense/kernel").size(), 0u);
   const auto bad = run("train " + text_job("{ d_model = 32 }"));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("takes 'd_model' from the pretrained model"), std::string::npos) << bad.err;
