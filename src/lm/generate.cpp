@@ -43,6 +43,25 @@ void check_request(const nn::CausalLM& model, const std::vector<std::vector<int6
   }
 }
 
+// Rows of different lengths as one (rows, longest) block, padded on the left with id 0.
+struct LeftPadded {
+  std::vector<int64_t> ids;   // row-major
+  std::vector<int64_t> pads;  // per row
+  int64_t length = 0;         // the longest row
+};
+
+LeftPadded left_pad(const std::vector<std::vector<int64_t>>& rows) {
+  LeftPadded out;
+  for (const auto& r : rows) out.length = std::max(out.length, static_cast<int64_t>(r.size()));
+  for (const auto& r : rows) {
+    const auto pad = out.length - static_cast<int64_t>(r.size());
+    out.pads.push_back(pad);
+    out.ids.insert(out.ids.end(), static_cast<size_t>(pad), 0);
+    out.ids.insert(out.ids.end(), r.begin(), r.end());
+  }
+  return out;
+}
+
 // Last-position logits of every row, (batch, vocab), as host rows.
 std::vector<std::vector<float>> last_logits(const Tensor& logits) {
   const Tensor last = logits.select(1, logits.size(1) - 1).to(DType::float32).contiguous();
@@ -55,22 +74,15 @@ std::vector<std::vector<float>> last_logits(const Tensor& logits) {
 
 // Recomputes every row from scratch (no state kept between steps): the reference the cache must match.
 std::vector<std::vector<float>> uncached_step(nn::CausalLM& model, const std::vector<std::vector<int64_t>>& rows) {
-  size_t longest = 0;
-  for (const auto& r : rows) longest = std::max(longest, r.size());
-  std::vector<int64_t> pads, ids;
-  for (const auto& r : rows) {
-    pads.push_back(static_cast<int64_t>(longest - r.size()));
-    ids.insert(ids.end(), longest - r.size(), 0);
-    ids.insert(ids.end(), r.begin(), r.end());
-  }
+  const LeftPadded padded = left_pad(rows);
   const int64_t batch = static_cast<int64_t>(rows.size());
   if (batch == 1) {  // the training path itself
     NoGradGuard no_grad;
-    std::vector<float> as_float(ids.begin(), ids.end());
-    return last_logits(model.call(from_vector(as_float, {1, static_cast<int64_t>(longest)})));
+    std::vector<float> as_float(padded.ids.begin(), padded.ids.end());
+    return last_logits(model.call(from_vector(as_float, {1, padded.length})));
   }
-  nn::KVCache fresh = model.new_cache(batch, pads);
-  return last_logits(model.forward_cached(from_vector(ids, {batch, static_cast<int64_t>(longest)}), fresh));
+  nn::KVCache fresh = model.new_cache(batch, padded.pads);
+  return last_logits(model.forward_cached(from_vector(padded.ids, {batch, padded.length}), fresh));
 }
 
 }  // namespace
@@ -97,14 +109,7 @@ Generation generate(nn::CausalLM& model, const std::vector<std::vector<int64_t>>
                     const TokenCallback& on_token) {
   check_request(model, prompts, o);
   const int64_t batch = static_cast<int64_t>(prompts.size());
-  size_t longest = 0;
-  for (const auto& p : prompts) longest = std::max(longest, p.size());
-  std::vector<int64_t> pads, ids;
-  for (const auto& p : prompts) {
-    pads.push_back(static_cast<int64_t>(longest - p.size()));
-    ids.insert(ids.end(), longest - p.size(), 0);
-    ids.insert(ids.end(), p.begin(), p.end());
-  }
+  const LeftPadded padded = left_pad(prompts);
   Generator gen(o.seed);
   Generation out;
   out.tokens.resize(prompts.size());
@@ -116,14 +121,14 @@ Generation generate(nn::CausalLM& model, const std::vector<std::vector<int64_t>>
   nn::KVCache cache;
   std::vector<std::vector<float>> logits;
   if (o.use_cache) {
-    cache = model.new_cache(batch, pads);
-    logits = last_logits(model.forward_cached(from_vector(ids, {batch, static_cast<int64_t>(longest)}), cache));
+    cache = model.new_cache(batch, padded.pads);
+    logits = last_logits(model.forward_cached(from_vector(padded.ids, {batch, padded.length}), cache));
   } else {
     logits = uncached_step(model, seen);
   }
   out.prefill_seconds = seconds_since(start);
   const auto decode_start = Clock::now();
-  int64_t length = static_cast<int64_t>(longest);  // slots used per row, pads included
+  int64_t length = padded.length;  // slots used per row, pads included
   for (int64_t step = 0; step < o.max_new_tokens; ++step) {
     std::vector<int64_t> next(prompts.size(), 0);
     bool any = false;

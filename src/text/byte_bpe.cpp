@@ -7,6 +7,7 @@
 
 #include "deepfin/base/error.h"
 #include "text/gpt2_pretokenize.h"
+#include "text/json_fields.h"
 
 namespace deepfin::text {
 namespace {
@@ -19,12 +20,7 @@ uint64_t bpe_pair_key(int64_t left, int64_t right) {
 
 const nlohmann::json& bpe_require(const nlohmann::json& object, const std::string& key, nlohmann::json::value_t type,
                                   const char* type_name) {
-  if (!object.contains(key)) throw FileError(fmt::format("byte BPE JSON: missing key '{}'", key));
-  const nlohmann::json& value = object.at(key);
-  const bool ok = type == nlohmann::json::value_t::number_integer ? value.is_number_integer() : value.type() == type;
-  if (!ok)
-    throw FileError(fmt::format("byte BPE JSON: key '{}' must be {}, got {}", key, type_name, value.type_name()));
-  return value;
+  return detail::require_field(object, key, type, type_name, "byte BPE");
 }
 
 // A JSON value for a message, cut short; never throws on invalid UTF-8 in a hand-built value.
@@ -34,15 +30,12 @@ std::string bpe_shown(const nlohmann::json& value) {
 
 // FNV-1a over 64-bit little-endian integers (lengths and ids), so no separator byte is needed.
 void bpe_fnv1a(uint64_t& hash, std::string_view bytes) {
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
+  detail::fnv1a(hash, bytes);
 }
 void bpe_fnv1a(uint64_t& hash, int64_t value) {
   char bytes[8];
   for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xFF);
-  bpe_fnv1a(hash, std::string_view(bytes, 8));
+  detail::fnv1a(hash, std::string_view(bytes, 8));
 }
 
 }  // namespace
@@ -186,7 +179,7 @@ ByteBpeTokenizer ByteBpeTokenizer::from_json(const nlohmann::json& json) {
 }
 
 std::string ByteBpeTokenizer::fingerprint() const {
-  uint64_t hash = 14695981039346656037ull;
+  uint64_t hash = detail::kFnvOffset;
   bpe_fnv1a(hash, std::string_view("byte_bpe"));
   bpe_fnv1a(hash, vocab_size());
   for (const std::string& token : tokens_) {

@@ -21,20 +21,9 @@ struct Gpt2Char {
 
 Gpt2Class gpt2_class_of(int32_t codepoint) {
   if (is_space(codepoint)) return Gpt2Class::space;  // Unicode White_Space exactly
-  switch (utf8proc_category(codepoint)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-      return Gpt2Class::letter;
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-      return Gpt2Class::number;
-    default:
-      return Gpt2Class::other;
-  }
+  if (is_letter(codepoint)) return Gpt2Class::letter;
+  if (is_number(codepoint)) return Gpt2Class::number;
+  return Gpt2Class::other;
 }
 
 std::vector<Gpt2Char> gpt2_chars(std::string_view bytes) {

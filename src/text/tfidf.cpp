@@ -4,7 +4,6 @@
 #include "deepfin/text/tfidf.h"
 
 #include <fmt/format.h>
-#include <utf8proc.h>
 
 #include <algorithm>
 #include <cmath>
@@ -24,19 +23,7 @@ struct Terms {
 // floor's token pattern \b\w\w+\b uses) has it; combining marks are not.
 bool is_word_char(int32_t codepoint) {
   if (codepoint == '_') return true;
-  switch (utf8proc_category(codepoint)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-      return true;
-    default:
-      return false;
-  }
+  return detail::is_letter(codepoint) || detail::is_number(codepoint);
 }
 
 // The code points of `s` (valid UTF-8) with the byte offset where each starts (and the end).

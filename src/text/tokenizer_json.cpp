@@ -5,6 +5,7 @@
 
 #include "deepfin/base/error.h"
 #include "deepfin/text/tokenizer.h"
+#include "text/json_fields.h"
 
 namespace deepfin::text {
 namespace {
@@ -13,19 +14,7 @@ constexpr int kFormatVersion = 1;
 
 const nlohmann::json& require(const nlohmann::json& object, const std::string& key, nlohmann::json::value_t type,
                               const char* type_name) {
-  if (!object.contains(key)) throw FileError(fmt::format("tokenizer JSON: missing key '{}'", key));
-  const nlohmann::json& value = object.at(key);
-  const bool ok = type == nlohmann::json::value_t::number_integer ? value.is_number_integer() : value.type() == type;
-  if (!ok)
-    throw FileError(fmt::format("tokenizer JSON: key '{}' must be {}, got {}", key, type_name, value.type_name()));
-  return value;
-}
-
-void fnv1a(uint64_t& hash, std::string_view bytes) {
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
+  return detail::require_field(object, key, type, type_name, "tokenizer");
 }
 
 }  // namespace
@@ -87,11 +76,11 @@ Tokenizer Tokenizer::from_json(const nlohmann::json& json) {
 }
 
 std::string Tokenizer::fingerprint() const {
-  uint64_t hash = 14695981039346656037ull;
+  uint64_t hash = detail::kFnvOffset;
   const char flags[] = {normalizer_.nfc ? 'n' : '-', normalizer_.lowercase ? 'l' : '-',
                         normalizer_.strip_accents ? 's' : '-', '\0'};
-  fnv1a(hash, std::string_view(flags, 4));
-  for (const std::string& token : vocabulary_) fnv1a(hash, std::string_view(token.c_str(), token.size() + 1));
+  detail::fnv1a(hash, std::string_view(flags, 4));
+  for (const std::string& token : vocabulary_) detail::fnv1a(hash, std::string_view(token.c_str(), token.size() + 1));
   return fmt::format("{:016x}", hash);
 }
 

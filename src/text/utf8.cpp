@@ -94,4 +94,22 @@ bool is_decimal_digit(int32_t codepoint) {
   return utf8proc_category(codepoint) == UTF8PROC_CATEGORY_ND;
 }
 
+bool is_letter(int32_t codepoint) {
+  switch (utf8proc_category(codepoint)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_number(int32_t codepoint) {
+  const auto category = utf8proc_category(codepoint);
+  return category == UTF8PROC_CATEGORY_ND || category == UTF8PROC_CATEGORY_NL || category == UTF8PROC_CATEGORY_NO;
+}
+
 }  // namespace deepfin::text::detail

@@ -23,5 +23,7 @@ bool is_space(int32_t codepoint);          // Zs, Zl, Zp and the ASCII/C1 whites
 bool is_removable(int32_t codepoint);      // Cc and Cf (control and format characters)
 bool is_punctuation(int32_t codepoint);    // P* and S* (so '$', '%', '€', '+' are punctuation)
 bool is_decimal_digit(int32_t codepoint);  // Nd
+bool is_letter(int32_t codepoint);         // L* (Lu, Ll, Lt, Lm, Lo)
+bool is_number(int32_t codepoint);         // N* (Nd, Nl, No)
 
 }  // namespace deepfin::text::detail
