@@ -53,6 +53,10 @@ std::vector<double> append_ewma_feature(const std::vector<double>& log_returns, 
 // ValueError (naming the lengths) when the series is too short for the window.
 ForecastData load_forecast_data(const ForecastSpec& spec);
 
+// The first row of the test span, the last test_fraction of a series of `rows` rows. Nothing
+// that tunes or fits before a backtest may use a target at or past it.
+int64_t first_test_row(const ForecastSpec& spec, int64_t rows);
+
 // One model and its scalers, refitted on a span of samples.
 class ForecastModel {
  public:

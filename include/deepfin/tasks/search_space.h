@@ -25,10 +25,12 @@ using SearchSpace = std::vector<SearchParam>;
 // (lo < hi). ConfigError naming the file, the entry and the form expected.
 SearchSpace search_space_from_json(const nlohmann::json& space, const std::string& file);
 
-// The default space of a tabular (credit) job, over what it has: the learning rate of an
-// optimizer given as a table (log-uniform over a decade each side of the job's), the batch
-// size, the numeric columns' piecewise-linear bins (with a [preprocess] table), the units of
-// every Dense layer but the last, and the rate of every Dropout layer.
+// The default space of a job, over what it has: the learning rate of an optimizer given as
+// a table (log-uniform over a decade each side of the job's), the batch size, the numeric
+// columns' piecewise-linear bins (with a [preprocess] table), the WordPiece vocabulary (with a
+// [text] table), a series job's window length and epochs, the units of every Dense layer but
+// the last and of every recurrent layer, the rate of every Dropout layer, the width of an
+// Embedding, the filters of a Conv1D and the frequency scale of a PeriodicEmbedding.
 SearchSpace default_search_space(const nlohmann::json& job);
 
 // ConfigError naming the file, the path and the first key that is missing.

@@ -54,12 +54,19 @@ struct TuneResult {
   nlohmann::json best_job;                // the job with them
   double best_inner_score = 0;            // its inner CV mean (optimistic: it was chosen on it)
   bool budget_ran_out = false;            // some search stopped sampling at its deadline
-  std::vector<int> outer_fold_of_row{};   // 1-based, per row of the job's table in file order
+  std::vector<int> outer_fold_of_row{};   // 1-based (0: in no outer test fold), per row in file order
+  std::vector<std::string> row_names{};   // series jobs: each row's date; empty otherwise
 };
 
-// Tunes a credit (csv or arff) or text job given as job JSON (job_file_json). Credit jobs
-// fold the rows of their table and score a credit metric ("auc" by default); text jobs fold
-// their training texts (never the test file) and score "accuracy" (default) or "macro_f1".
+// Tunes a credit (csv or arff), text or series job given as job JSON (job_file_json). Credit
+// jobs fold the rows of their table and score a credit metric ("auc" by default); text jobs
+// fold their training texts (never the test file) and score "accuracy" (default) or
+// "macro_f1". Series jobs use the points before the test span (never the test span) in
+// walk-forward folds: the span is cut into k + 1 blocks in time, and fold i trains on the
+// blocks before block i + 1 (less horizon - 1 points, so no training target lies past the
+// first forecast's origin) and scores block i + 1. They score "neg_rmse" (default),
+// "neg_mape" or "directional_accuracy" of the price forecasts, or with a variance target
+// "neg_qlike" (default) or "neg_mse"; losses are negated so that higher is better.
 // ConfigError for another kind of job, a space path the job lacks, a configuration the job
 // file would refuse, or an unknown metric (naming the ones there are).
 TuneResult tune_job(const nlohmann::json& job, const std::string& name, const TuneOptions& options,
@@ -69,8 +76,9 @@ TuneResult tune_job(const nlohmann::json& job, const std::string& name, const Tu
 // tuned recipe beside the job as written on the same folds, and the chosen values.
 std::string tune_summary(const TuneResult& result);
 // In `dir` (created): tuned.toml (the job with the chosen values), trials.csv (every trial of
-// every search: search, id, values, fold scores, mean, complete), folds.csv (row, outer fold:
-// so that other models can be scored on the same folds) and tune.md; each atomic.
+// every search: search, id, values, fold scores, mean, complete), folds.csv (row, outer fold,
+// and for series the row's date: so that other models can be scored on the same folds) and
+// tune.md; each atomic.
 void write_tune_outputs(const TuneResult& result, const std::string& dir);
 
 // "20m", "90s", "1.5h" or plain seconds; ConfigError otherwise or if not positive.

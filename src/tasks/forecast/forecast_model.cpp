@@ -50,6 +50,10 @@ std::vector<double> append_ewma_feature(const std::vector<double>& r, double lam
   return out;
 }
 
+int64_t first_test_row(const ForecastSpec& spec, int64_t rows) {
+  return rows - static_cast<int64_t>(std::llround(spec.test_fraction * static_cast<double>(rows)));
+}
+
 ForecastData load_forecast_data(const ForecastSpec& spec) {
   data::SeriesOptions options;
   options.date_column = spec.date_column;

@@ -31,7 +31,7 @@ std::string strategy_row(const std::string& name, const backtest::StrategyResult
 // The first sample whose target lies in the test span (the last test_fraction of the rows).
 int64_t first_test_sample(const ForecastSpec& spec, const ForecastData& data) {
   const int64_t n = data.series.length();
-  const int64_t test_start = n - static_cast<int64_t>(std::llround(spec.test_fraction * static_cast<double>(n)));
+  const int64_t test_start = first_test_row(spec, n);
   int64_t initial = 0;
   while (initial < data.num_samples && data.target_time(initial) < test_start) ++initial;
   if (initial < 1 || initial >= data.num_samples)

@@ -15,6 +15,18 @@ JobTuning::JobTuning(const nlohmann::json& job, std::string name, const std::str
   metric_ = base_.tune.metric.empty() ? default_metric : base_.tune.metric;
 }
 
+std::vector<data::FoldIndices> JobTuning::folds(const std::vector<int64_t>& rows, int k, uint64_t seed) const {
+  std::vector<int64_t> classes;
+  classes.reserve(rows.size());
+  for (int64_t r : rows) classes.push_back(classes_[static_cast<size_t>(r)]);
+  std::vector<data::FoldIndices> out = data::stratified_kfold(classes, k, seed);
+  for (data::FoldIndices& f : out) {  // positions within `rows` -> row indices
+    for (int64_t& i : f.train) i = rows[static_cast<size_t>(i)];
+    for (int64_t& i : f.test) i = rows[static_cast<size_t>(i)];
+  }
+  return out;
+}
+
 JobSpec JobTuning::with(const nlohmann::json& values) const {
   return parse_job_json(with_values(job_, values), name_);
 }

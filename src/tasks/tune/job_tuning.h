@@ -1,13 +1,15 @@
 #pragma once
-// What nested tuning needs from a task: the rows' classes (for stratified folds), the
-// metric, and the score of the job with some values fitted on some rows and scored on
-// others. One implementation per task kind that `deepfin tune` supports.
+// What nested tuning needs from a task: its rows, how they are cut into folds (stratified by
+// class, or walk-forward in time), the metric, and the score of the job with some values
+// fitted on some rows and scored on others. One implementation per task kind that
+// `deepfin tune` supports.
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "deepfin/data/tabular/stratified.h"
 #include "deepfin/tasks/job_spec.h"
 
 namespace deepfin::tasks::detail {
@@ -18,8 +20,13 @@ class JobTuning {
   JobTuning(const nlohmann::json& job, std::string name, const std::string& default_metric);
   virtual ~JobTuning() = default;
   const JobSpec& base() const { return base_; }
-  const std::vector<int64_t>& classes() const { return classes_; }  // one per row, for stratified folds
-  const std::string& metric() const { return metric_; }             // higher is better
+  size_t num_rows() const { return classes_.size(); }
+  const std::string& metric() const { return metric_; }  // higher is better
+  // `k` folds over `rows` (ascending row indices); the folds hold row indices. By default
+  // stratified by the rows' classes, shuffled from `seed`.
+  virtual std::vector<data::FoldIndices> folds(const std::vector<int64_t>& rows, int k, uint64_t seed) const;
+  // What folds.csv names each row by, beside its index (a date); empty: the index alone.
+  virtual std::vector<std::string> row_names() const { return {}; }
   // The job with `values` set, fitted on rows `train` (from `seed`) and scored on rows `test`.
   virtual double score(const nlohmann::json& values, const std::vector<int64_t>& train,
                        const std::vector<int64_t>& test, uint64_t seed) const = 0;
@@ -31,7 +38,7 @@ class JobTuning {
   nlohmann::json job_;
   std::string name_;
   JobSpec base_;
-  std::vector<int64_t> classes_;  // set by the task's constructor
+  std::vector<int64_t> classes_;  // one per row, set by the task's constructor
   std::string metric_;
 };
 
@@ -39,6 +46,10 @@ class JobTuning {
 std::unique_ptr<JobTuning> credit_tuning(const nlohmann::json& job, const std::string& name);
 // Text jobs, on the training texts: "accuracy" (default) or "macro_f1".
 std::unique_ptr<JobTuning> text_tuning(const nlohmann::json& job, const std::string& name);
+// Series jobs, on the points before the test span, in walk-forward folds: "neg_rmse"
+// (default), "neg_mape" or "directional_accuracy" of the price forecasts; with a variance
+// target "neg_qlike" (default) or "neg_mse".
+std::unique_ptr<JobTuning> forecast_tuning(const nlohmann::json& job, const std::string& name);
 
 // ConfigError "<name>: [tune] metric '<metric>' is not a <kind> metric; there are: ...".
 [[noreturn]] void unknown_metric(const std::string& name, const std::string& metric, const std::string& kind,

@@ -1,13 +1,12 @@
 // Nested cross-validation of a tuned recipe: in each outer fold the search runs on the
 // other folds only, and its choice is scored on the fold it never saw. The task kind
-// (credit or text) only supplies the rows' classes and the score (job_tuning.h).
+// (credit, text or series) supplies the rows, their folds and the score (job_tuning.h).
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
 
 #include "deepfin/base/error.h"
-#include "deepfin/data/tabular/stratified.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/tuner.h"
 #include "tasks/tune/job_tuning.h"
@@ -15,33 +14,25 @@
 namespace deepfin::tasks {
 namespace {
 
-std::vector<int64_t> pick(const std::vector<int64_t>& all, const std::vector<int64_t>& rows) {
-  std::vector<int64_t> out;
-  out.reserve(rows.size());
-  for (int64_t r : rows) out.push_back(all[static_cast<size_t>(r)]);
-  return out;
-}
-
 std::unique_ptr<detail::JobTuning> tuning_for(const nlohmann::json& job, const std::string& name) {
   const JobSpec spec = parse_job_json(job, name);
   if (spec.data.tabular()) return detail::credit_tuning(job, name);
   if (spec.data.text()) return detail::text_tuning(job, name);
-  throw ConfigError(
-      fmt::format("{}: deepfin tune works on credit (csv or arff) and text jobs; this job's data source is \"{}\" "
-                  "(forecast jobs would need walk-forward folds, which tuning does not have)",
-                  name, spec.data.source));
+  if (spec.data.series()) return detail::forecast_tuning(job, name);
+  throw ConfigError(fmt::format(
+      "{}: deepfin tune works on credit (csv or arff), text and series jobs; this job's data source is \"{}\"", name,
+      spec.data.source));
 }
 
-// The search on rows `rows`: inner folds stratified within them.
+// The search on rows `rows`: inner folds within them.
 std::vector<TuneTrial> search(const detail::JobTuning& tuning, const SearchSpace& space,
                               const std::vector<int64_t>& rows, int trials, uint64_t seed, Deadline deadline) {
   const TuneSpec& spec = tuning.base().tune;
-  const auto inner = data::stratified_kfold(pick(tuning.classes(), rows), spec.folds, seed);
-  return successive_halving(space, trials, spec.folds, spec.eta, seed, deadline,
-                            [&](const nlohmann::json& values, int fold) {
-                              return tuning.score(values, pick(rows, inner[fold].train), pick(rows, inner[fold].test),
-                                                  seed + static_cast<uint64_t>(fold));
-                            });
+  const std::vector<data::FoldIndices> inner = tuning.folds(rows, spec.folds, seed);
+  return successive_halving(
+      space, trials, spec.folds, spec.eta, seed, deadline, [&](const nlohmann::json& values, int fold) {
+        return tuning.score(values, inner[fold].train, inner[fold].test, seed + static_cast<uint64_t>(fold));
+      });
 }
 
 }  // namespace
@@ -78,8 +69,11 @@ TuneResult tune_job(const nlohmann::json& job, const std::string& name, const Tu
     }
   };
 
-  const auto outer = data::stratified_kfold(tuning.classes(), spec.outer_folds, options.seed);
-  result.outer_fold_of_row.assign(tuning.classes().size(), 0);
+  std::vector<int64_t> every_row(tuning.num_rows());
+  for (size_t i = 0; i < every_row.size(); ++i) every_row[i] = static_cast<int64_t>(i);
+  const std::vector<data::FoldIndices> outer = tuning.folds(every_row, spec.outer_folds, options.seed);
+  result.row_names = tuning.row_names();
+  result.outer_fold_of_row.assign(tuning.num_rows(), 0);
   for (size_t k = 0; k < outer.size(); ++k)
     for (int64_t row : outer[k].test) result.outer_fold_of_row[static_cast<size_t>(row)] = static_cast<int>(k + 1);
   for (int k = 0; k < spec.outer_folds; ++k) {
@@ -99,8 +93,6 @@ TuneResult tune_job(const nlohmann::json& job, const std::string& name, const Tu
                      {"as_written", result.as_written_scores.back()},
                      {"values", best.values}});
   }
-  std::vector<int64_t> every_row(tuning.classes().size());
-  for (size_t i = 0; i < every_row.size(); ++i) every_row[i] = static_cast<int64_t>(i);
   std::vector<TuneTrial> final_search =
       search(tuning, space, every_row, trials, options.seed, deadline(spec.outer_folds));
   const TuneTrial best = best_trial(final_search);

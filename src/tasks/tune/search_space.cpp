@@ -104,6 +104,12 @@ SearchSpace default_search_space(const nlohmann::json& job) {
   // Text jobs: the size of the WordPiece vocabulary, a hand choice that does not carry over between sets.
   if (job.contains("text") && job["text"].is_object())
     space.push_back({.path = "text.vocab_size", .choices = {2000, 8000, 16000}});
+  // Series jobs: how far back a window reads, and how long the network trains (no early
+  // stopping there: a validation span would have to come from the training past).
+  const bool series = job.value("data", nlohmann::json::object()).value("source", "") == "series";
+  if (series && job.contains("window") && job["window"].is_object())
+    space.push_back({.path = "window.sequence_length", .choices = {20, 40, 60}});
+  if (series && job.contains("fit")) space.push_back({.path = "fit.epochs", .choices = {5, 10, 20}});
   const nlohmann::json layers = job.value("model", nlohmann::json::object())
                                     .value("config", nlohmann::json::object())
                                     .value("layers", nlohmann::json());
@@ -125,6 +131,8 @@ SearchSpace default_search_space(const nlohmann::json& job) {
         space.push_back({.path = base + ".rate", .kind = SearchParam::Kind::uniform, .lo = 0.0, .hi = 0.5});
       if (kind == "Embedding") space.push_back({.path = base + ".output_dim", .choices = {32, 64, 128, 256}});
       if (kind == "Conv1D") space.push_back({.path = base + ".filters", .choices = {64, 128, 256}});
+      if (kind == "LSTM" || kind == "GRU" || kind == "SimpleRNN")
+        space.push_back({.path = base + ".units", .choices = {16, 32, 64}});
       // The scale of the initial frequencies, which the PLR paper finds matters most.
       if (kind == "PeriodicEmbedding") space.push_back({.path = base + ".sigma", .choices = {0.01, 0.1, 1.0}});
     }

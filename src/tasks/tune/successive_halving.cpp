@@ -51,7 +51,10 @@ const TuneTrial& best_trial(const std::vector<TuneTrial>& trials) {
   const TuneTrial* best = nullptr;
   for (const TuneTrial& t : trials)
     if (t.complete && !std::isnan(t.mean) && (!best || t.mean > best->mean)) best = &t;
-  if (!best) throw ValueError("tune: no configuration was scored on every fold (every score was NaN)");
+  if (!best)
+    throw ValueError(
+        "tune: no configuration was scored on every fold (every score was NaN: each fit diverged, or in a series "
+        "job each window was longer than a fold's span)");
   return *best;
 }
 

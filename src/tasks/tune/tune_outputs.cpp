@@ -65,8 +65,11 @@ void write_tune_outputs(const TuneResult& r, const std::string& dir) {
                     t.id, csv_field(t.values.dump()), scores, t.mean, t.complete ? "yes" : "no");
   }
   io::write_file_atomic(dir + "/trials.csv", csv);
-  std::string folds = "row,outer_fold\n";
-  for (size_t i = 0; i < r.outer_fold_of_row.size(); ++i) folds += fmt::format("{},{}\n", i, r.outer_fold_of_row[i]);
+  const bool dated = r.row_names.size() == r.outer_fold_of_row.size() && !r.row_names.empty();
+  std::string folds = dated ? "row,date,outer_fold\n" : "row,outer_fold\n";
+  for (size_t i = 0; i < r.outer_fold_of_row.size(); ++i)
+    folds += dated ? fmt::format("{},{},{}\n", i, csv_field(r.row_names[i]), r.outer_fold_of_row[i])
+                   : fmt::format("{},{}\n", i, r.outer_fold_of_row[i]);
   io::write_file_atomic(dir + "/folds.csv", folds);
   io::write_file_atomic(
       dir + "/tune.md",

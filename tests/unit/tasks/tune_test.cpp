@@ -303,10 +303,11 @@ TEST_F(TextTune, MistakesAreNamed) {
   EXPECT_NE(wrong_metric.find("text.toml: [tune] metric 'auc' is not a text metric; there are: accuracy, macro_f1"),
             std::string::npos)
       << wrong_metric;
-  const nlohmann::json series =
-      job_file_json(io::read_file(testing::test_data_dir() + "/../examples/forecast_sp500.toml"), "forecast.toml");
-  const std::string wrong_kind = config_error([&] { tune_job(series, "forecast.toml", {}); });
-  EXPECT_NE(wrong_kind.find("deepfin tune works on credit (csv or arff) and text jobs"), std::string::npos)
+  const nlohmann::json images =
+      job_file_json(io::read_file(testing::test_data_dir() + "/../examples/seed_cnn.toml"), "seed_cnn.toml");
+  const std::string wrong_kind = config_error([&] { tune_job(images, "seed_cnn.toml", {}); });
+  EXPECT_NE(wrong_kind.find("seed_cnn.toml: deepfin tune works on credit (csv or arff), text and series jobs"),
+            std::string::npos)
       << wrong_kind;
 }
 
