@@ -50,6 +50,8 @@ struct TuneResult {
   std::vector<TuneTrial> trials;          // every search's, search by search
   std::vector<double> nested_scores;      // per outer fold: the chosen configuration, fitted on the other folds
   std::vector<double> as_written_scores;  // per outer fold: the job as written, on the same folds
+  std::string baseline;                   // series: "random walk" or the EWMA; empty otherwise
+  std::vector<double> baseline_scores;    // per outer fold: the baseline, on the same folds
   nlohmann::json best_values;             // the final search's choice
   nlohmann::json best_job;                // the job with them
   double best_inner_score = 0;            // its inner CV mean (optimistic: it was chosen on it)

@@ -36,11 +36,11 @@ class ForecastTuning final : public JobTuning {
                   : std::vector<std::string>{"neg_rmse", "neg_mape", "directional_accuracy"};
     if (std::find(known.begin(), known.end(), metric_) == known.end())
       unknown_metric(name_, metric_, variance_ ? "variance forecast" : "forecast", known);
-    const ForecastData data = load_forecast_data(spec);
-    rows_in_series_ = data.series.length();
-    first_row_ = data.target_time(0);
+    data_ = load_forecast_data(spec);
+    rows_in_series_ = data_.series.length();
+    first_row_ = data_.target_time(0);
     const int64_t end = first_test_row(spec, rows_in_series_);
-    for (int64_t t = first_row_; t < end; ++t) dates_.push_back(data.series.dates[static_cast<size_t>(t)]);
+    for (int64_t t = first_row_; t < end; ++t) dates_.push_back(data_.series.dates[static_cast<size_t>(t)]);
     if (dates_.empty())
       throw ConfigError(
           fmt::format("{}: no point before the test span has a full window to forecast it from "
@@ -73,6 +73,15 @@ class ForecastTuning final : public JobTuning {
   }
 
   std::vector<std::string> row_names() const override { return dates_; }
+
+  // The random walk (a zero log return: tomorrow's price is today's) or the EWMA (a zero log
+  // ratio), on the job as written, whose samples are its rows.
+  std::string baseline_name() const override {
+    return variance_ ? fmt::format("EWMA (lambda {})", base_.forecast.ewma_lambda) : "random walk";
+  }
+  double baseline_score(const std::vector<int64_t>& test) const override {
+    return metric_of(data_, test.front(), std::vector<double>(test.size(), 0.0));
+  }
 
   double score(const nlohmann::json& values, const std::vector<int64_t>& train, const std::vector<int64_t>& test,
                uint64_t seed) const override {
@@ -126,6 +135,7 @@ class ForecastTuning final : public JobTuning {
     return m.directional_accuracy;
   }
 
+  ForecastData data_;  // of the job as written
   bool variance_ = false;
   int64_t rows_in_series_ = 0, first_row_ = 0;
   std::vector<std::string> dates_;

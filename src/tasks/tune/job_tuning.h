@@ -27,6 +27,10 @@ class JobTuning {
   virtual std::vector<data::FoldIndices> folds(const std::vector<int64_t>& rows, int k, uint64_t seed) const;
   // What folds.csv names each row by, beside its index (a date); empty: the index alone.
   virtual std::vector<std::string> row_names() const { return {}; }
+  // A baseline scored on the same outer folds, beside the tuned job (the random walk); its
+  // name, empty when the task has none.
+  virtual std::string baseline_name() const { return {}; }
+  virtual double baseline_score(const std::vector<int64_t>& /*test*/) const { return 0; }
   // The job with `values` set, fitted on rows `train` (from `seed`) and scored on rows `test`.
   virtual double score(const nlohmann::json& values, const std::vector<int64_t>& train,
                        const std::vector<int64_t>& test, uint64_t seed) const = 0;

@@ -73,6 +73,7 @@ TuneResult tune_job(const nlohmann::json& job, const std::string& name, const Tu
   for (size_t i = 0; i < every_row.size(); ++i) every_row[i] = static_cast<int64_t>(i);
   const std::vector<data::FoldIndices> outer = tuning.folds(every_row, spec.outer_folds, options.seed);
   result.row_names = tuning.row_names();
+  result.baseline = tuning.baseline_name();
   result.outer_fold_of_row.assign(tuning.num_rows(), 0);
   for (size_t k = 0; k < outer.size(); ++k)
     for (int64_t row : outer[k].test) result.outer_fold_of_row[static_cast<size_t>(row)] = static_cast<int>(k + 1);
@@ -83,6 +84,7 @@ TuneResult tune_job(const nlohmann::json& job, const std::string& name, const Tu
     record(std::move(found), k + 1);
     result.nested_scores.push_back(tuning.score(best.values, outer[k].train, outer[k].test, seed));
     result.as_written_scores.push_back(tuning.score(nlohmann::json::object(), outer[k].train, outer[k].test, seed));
+    if (!result.baseline.empty()) result.baseline_scores.push_back(tuning.baseline_score(outer[k].test));
     report_progress(progress,
                     fmt::format("outer fold {}/{}: tuned {} {:.4f}, as written {:.4f} (chosen on the other folds: {})",
                                 k + 1, spec.outer_folds, result.metric, result.nested_scores.back(),

@@ -45,6 +45,17 @@ std::string tune_summary(const TuneResult& r) {
         t.mean_difference, t.statistic, t.p_value,
         backtest::verdict_phrase(backtest::verdict(t), "the job as written"));
   }
+  if (!r.baseline.empty() && r.baseline_scores.size() == r.nested_scores.size()) {
+    const MeanStd b = mean_std(r.baseline_scores);
+    s += fmt::format("  {:<12} {:.4f} ± {:.4f} (on the same folds)\n", r.baseline, b.mean, b.std);
+    if (r.nested_scores.size() >= 2) {
+      const backtest::PairedFoldTest t =
+          backtest::corrected_paired_t_test(r.nested_scores, r.baseline_scores, 1 / (k - 1));
+      s += fmt::format("  tuned - {} {:+.4f}, corrected resampled t {:+.2f}, p {:.3f}: tuned {} at the 5 % level\n",
+                       r.baseline, t.mean_difference, t.statistic, t.p_value,
+                       backtest::verdict_phrase(backtest::verdict(t), "the " + r.baseline));
+    }
+  }
   s += fmt::format("chosen on every row ({} configurations, inner CV {} {:.4f}, optimistic: chosen on it):\n", searched,
                    r.metric, r.best_inner_score);
   for (const auto& [path, value] : r.best_values.items()) s += fmt::format("  {} = {}\n", path, value.dump());

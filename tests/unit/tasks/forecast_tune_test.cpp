@@ -42,6 +42,15 @@ std::string closes_csv() {
   return csv;
 }
 
+// The data lines of a CSV, header dropped.
+std::vector<std::string> split_lines(const std::string& csv) {
+  std::vector<std::string> lines;
+  size_t start = csv.find('\n') + 1;
+  for (size_t end; (end = csv.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(csv.substr(start, end - start));
+  return lines;
+}
+
 class ForecastTune : public testing::TaskFiles {
  protected:
   // Without rolling features the first log return is the only warm-up: with a window of 5 and
@@ -108,6 +117,17 @@ TEST_F(ForecastTune, NestedScoresPriceForecastsOnDatedWalkForwardFolds) {
     EXPECT_TRUE(r.nested_scores[k] < 0 && std::isfinite(r.nested_scores[k])) << r.nested_scores[k];
     EXPECT_TRUE(r.as_written_scores[k] < 0 && std::isfinite(r.as_written_scores[k]));
   }
+  // The random walk on the same outer test blocks: its RMSE by hand from the closes.
+  EXPECT_EQ(r.baseline, "random walk");
+  ASSERT_EQ(r.baseline_scores.size(), 2u);
+  std::vector<double> close;
+  for (const std::string& line : split_lines(closes_csv())) close.push_back(std::stod(line.substr(11)));
+  for (size_t k = 0; k < 2; ++k) {
+    double squares = 0;
+    for (size_t t = 6 + 78 * (k + 1); t < 6 + 78 * (k + 2); ++t) squares += std::pow(close[t] - close[t - 1], 2);
+    EXPECT_NEAR(r.baseline_scores[k], -std::sqrt(squares / 78), 1e-9);
+  }
+  EXPECT_NE(tune_summary(r).find("tuned - random walk"), std::string::npos) << tune_summary(r);
   ASSERT_EQ(r.outer_fold_of_row.size(), 234u);  // rows 6 .. 239; blocks of 78
   EXPECT_EQ(std::count(r.outer_fold_of_row.begin(), r.outer_fold_of_row.end(), 0), 78);
   EXPECT_EQ(r.outer_fold_of_row[78], 1);
@@ -128,6 +148,9 @@ TEST_F(ForecastTune, AVarianceTargetScoresQlike) {
   const double qlike = tuning->score(nlohmann::json::object(), train, test, 1);
   EXPECT_TRUE(qlike < 0 && std::isfinite(qlike)) << qlike;  // QLIKE is >= 0, and a forecast is never perfect
   EXPECT_EQ(qlike, tuning->score(nlohmann::json::object(), train, test, 1));  // seeded
+  EXPECT_EQ(tuning->baseline_name(), "EWMA (lambda 0.94)");
+  const double ewma = tuning->baseline_score(test);
+  EXPECT_TRUE(ewma < 0 && std::isfinite(ewma)) << ewma;
 }
 
 TEST_F(ForecastTune, MistakesAreNamed) {
