@@ -5,15 +5,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 
 #include "deepfin/autograd/node.h"
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
+#include "deepfin/models/model.h"
 #include "deepfin/nn/layers/causal_lm.h"
 #include "deepfin/ops/losses.h"
 #include "deepfin/ops/shape_ops.h"
 #include "deepfin/optim/adam.h"
+#include "deepfin/train/checkpoint.h"
 
 namespace deepfin::lm {
 namespace {
@@ -97,6 +100,96 @@ TokenWindows gather_rows(const TokenWindows& w, const std::vector<int64_t>& orde
   return out;
 }
 
+// What a checkpoint must share with the run that resumes from it. The windows' checksum
+// (each token id times its position) tells a changed corpus from the same one.
+nlohmann::json run_identity(const models::Sequential& model, const TokenWindows& train, const TokenWindows& validation,
+                            const PretrainOptions& o) {
+  uint64_t checksum = 0, position = 0;
+  for (int64_t id : train.inputs.contiguous().to_vector<int64_t>()) checksum += static_cast<uint64_t>(id) * ++position;
+  return {{"epochs", o.epochs},
+          {"batch_size", o.batch_size},
+          {"accumulation_steps", o.accumulation_steps},
+          {"learning_rate", o.learning_rate},
+          {"final_lr_fraction", o.final_lr_fraction},
+          {"warmup_steps", o.warmup_steps},
+          {"weight_decay", o.weight_decay},
+          {"clipnorm", o.clipnorm},
+          {"seed", o.seed},
+          {"objective", o.objective},
+          {"mask_rate", o.mask_rate},
+          {"training_windows", train.size()},
+          {"window_length", train.inputs.size(1)},
+          {"training_checksum", checksum},
+          {"validation_windows", validation.size()},
+          {"parameters", model.count_params()}};
+}
+
+nlohmann::json epoch_json(const PretrainEpoch& e) {
+  return {{"epoch", e.epoch},
+          {"train_loss", e.train_loss},
+          {"validation_loss", e.validation_loss},
+          {"learning_rate", e.learning_rate},
+          {"steps", e.steps},
+          {"seconds", e.seconds},
+          {"tokens_per_second", e.tokens_per_second}};
+}
+
+PretrainEpoch epoch_from_json(const nlohmann::json& j) {
+  PretrainEpoch e;
+  e.epoch = j.at("epoch").get<int>();
+  e.train_loss = train::checkpoint_number(j.at("train_loss"));
+  e.validation_loss = train::checkpoint_number(j.at("validation_loss"));
+  e.validation_perplexity = std::exp(e.validation_loss);
+  e.learning_rate = train::checkpoint_number(j.at("learning_rate"));
+  e.steps = j.at("steps").get<int64_t>();
+  e.seconds = train::checkpoint_number(j.at("seconds"));
+  e.tokens_per_second = train::checkpoint_number(j.at("tokens_per_second"));
+  e.resumed = true;
+  return e;
+}
+
+// Restores `model`, its optimizer and the random streams from the checkpoint, and returns the
+// epochs it had finished. ValueError naming the checkpoint and what does not match this run.
+std::vector<PretrainEpoch> resume_from(const std::string& path, models::Sequential& model, Generator& gen,
+                                       const nlohmann::json& identity) {
+  const std::shared_ptr<models::Model> saved = models::load_model(path);
+  const nlohmann::json state = saved->attachment("pretrain_state");
+  if (!state.is_object())
+    throw ValueError(fmt::format(
+        "pretrain: cannot resume from {}: it holds no pretraining state (it is not a checkpoint of a pretraining run)",
+        path));
+  for (const auto& [key, value] : identity.items())
+    if (state["run"].value(key, nlohmann::json()) != value)
+      throw ValueError(
+          fmt::format("pretrain: cannot resume from {}: it was written by a run with {} = {}, and this "
+                      "run has {}; remove the checkpoint to start afresh",
+                      path, key, state["run"].value(key, nlohmann::json()).dump(), value.dump()));
+  if (saved->attachment("tokenizer") != model.attachment("tokenizer"))
+    throw ValueError(fmt::format("pretrain: cannot resume from {}: its tokenizer differs from this run's", path));
+  model.set_weights(saved->get_weights());
+  model.optimizer().set_state(saved->optimizer().state());
+  model.set_attachment("pretrain_state", state);  // a run with nothing left to train saves it as found
+  gen.set_state(state.at("generator").get<std::string>());
+  default_generator().set_state(state.at("default_generator").get<std::string>());
+  std::vector<PretrainEpoch> history;
+  for (const nlohmann::json& e : state.at("history")) history.push_back(epoch_from_json(e));
+  return history;
+}
+
+// A fresh run would overwrite the checkpoint of a run that has not finished, losing its
+// epochs: refuse, unless the file is no pretraining checkpoint or its run finished.
+void refuse_unfinished(const std::string& path) {
+  const nlohmann::json state = models::load_model(path)->attachment("pretrain_state");
+  if (!state.is_object()) return;
+  const auto done = state.at("history").size();
+  const int epochs = state.at("run").at("epochs").get<int>();
+  if (static_cast<int>(done) < epochs)
+    throw ValueError(
+        fmt::format("pretrain: the checkpoint {} holds a run that stopped after epoch {} of {}; resume it "
+                    "(deepfin pretrain --resume), or remove the file to start afresh",
+                    path, done, epochs));
+}
+
 }  // namespace
 
 double masked_language_model_loss(models::Sequential& model, const TokenWindows& windows, const PretrainOptions& o,
@@ -155,8 +248,15 @@ std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindow
 
   Generator gen(o.seed);
   std::vector<int64_t> order(static_cast<size_t>(train.size()));
+  const nlohmann::json identity = run_identity(model, train, validation, o);
   std::vector<PretrainEpoch> history;
-  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+  if (!o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) refuse_unfinished(o.checkpoint);
+  if (o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
+    history = resume_from(o.checkpoint, model, gen, identity);
+    for (const PretrainEpoch& e : history)
+      if (on_epoch) on_epoch(e);
+  }
+  for (int epoch = static_cast<int>(history.size()) + 1; epoch <= o.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     std::iota(order.begin(), order.end(), 0);
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[gen.below(i)]);
@@ -191,12 +291,20 @@ std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindow
     if (!std::isfinite(r.train_loss))
       throw ValueError(
           fmt::format("pretrain: the training loss became {} in epoch {}; lower learning_rate", r.train_loss, epoch));
-    if (!o.checkpoint.empty()) model.save(o.checkpoint);
+    history.push_back(r);
+    if (!o.checkpoint.empty()) {
+      nlohmann::json epochs = nlohmann::json::array();
+      for (const PretrainEpoch& e : history) epochs.push_back(epoch_json(e));
+      model.set_attachment("pretrain_state", {{"run", identity},
+                                              {"generator", gen.state()},
+                                              {"default_generator", default_generator().state()},
+                                              {"history", epochs}});
+      model.save(o.checkpoint);
+    }
     if (o.verbose > 0)
       fmt::print("epoch {}/{}: loss {:.4f}  val_loss {:.4f}  val_perplexity {:.2f}  lr {:.2e}  {:.0f} tokens/s\n",
                  epoch, o.epochs, r.train_loss, r.validation_loss, r.validation_perplexity, r.learning_rate,
                  r.tokens_per_second);
-    history.push_back(r);
     if (on_epoch) on_epoch(r);
   }
   return history;

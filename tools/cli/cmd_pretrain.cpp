@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "deepfin/base/error.h"
 #include "deepfin/io/read_file.h"
 #include "deepfin/tasks/language_model_task.h"
 
@@ -13,8 +14,15 @@ Command add_pretrain_command(CLI::App& app, const RunContext& ctx) {
   auto job = std::make_shared<std::string>();
   sub->add_option("job", *job, "job file (TOML) with [data] files, [tokenizer], [model], [pretrain], [output]")
       ->required();
-  return {sub, [&ctx, job] {
+  auto resume = std::make_shared<bool>(false);
+  sub->add_flag("--resume", *resume,
+                "go on from the [pretrain] checkpoint, if there is one: the run ends as an unbroken run would");
+  return {sub, [&ctx, job, resume] {
             tasks::PretrainSpec spec = tasks::parse_pretrain_job(io::read_file(*job), *job);
+            if (*resume && spec.pretrain.checkpoint.empty())
+              throw ConfigError(fmt::format(
+                  "{}: --resume needs [pretrain] checkpoint = FILE, the file each epoch is saved to", *job));
+            spec.pretrain.resume = *resume;
             spec.seed = ctx.apply(spec.threads, spec.seed);
             spec.pretrain.seed = spec.seed;
             const tasks::PretrainRun run = tasks::run_pretrain(spec, [&ctx](const std::string& line) {

@@ -4,8 +4,10 @@
 // the learning rate, a clip of the global gradient norm, and gradient
 // accumulation (a step of batch_size x accumulation_steps windows with the
 // memory of one batch). Each epoch ends with the loss and perplexity on the
-// held-out windows and, if asked, a checkpoint: the model file, written
-// atomically, so that a crash leaves the last finished epoch's weights.
+// held-out windows and, if asked, a checkpoint: the model file with the AdamW
+// state and a "pretrain_state" attachment (the epoch, the random streams, the
+// history), written atomically, so that a crash leaves the last finished epoch;
+// a run with `resume` goes on from it and ends with the weights an unbroken run has.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -27,7 +29,11 @@ struct PretrainOptions {
   double clipnorm = 1.0;     // global gradient norm; 0: no clipping
   uint64_t seed = 42;        // window order
   std::string checkpoint{};  // a model file rewritten after every epoch; empty: none
-  int verbose = 1;           // 0 silent, 1 a line per epoch
+  // Start from `checkpoint` when it exists: weights, optimizer state, epoch and random streams.
+  // It must come from a run with the same options, data, model and tokenizer (ValueError naming
+  // what differs); a missing checkpoint starts afresh.
+  bool resume = false;
+  int verbose = 1;  // 0 silent, 1 a line per epoch
   // "causal" (next-token prediction, a decoder) or "masked" (BERT's masked LM, an encoder with
   // attention = "bidirectional"): mask_rate of the tokens are chosen; a chosen token becomes
   // mask_id (80 %), a random token below mask_id (10 %) or stays (10 %), and the loss is the
@@ -46,11 +52,12 @@ struct PretrainEpoch {
   int64_t steps = 0;           // optimizer steps so far
   double seconds = 0.0;
   double tokens_per_second = 0.0;  // training tokens / second over the epoch
+  bool resumed = false;            // read back from the checkpoint, not trained by this run
 };
 
 // ValueError naming the option for epochs, batch_size or accumulation_steps < 1, a learning
 // rate or weight decay out of range, no training windows, or a model whose last layer is not
-// a CausalLM. `on_epoch` sees each epoch as it ends.
+// a CausalLM. `on_epoch` sees each epoch as it ends (after a resume, first those read back).
 std::vector<PretrainEpoch> pretrain(models::Sequential& model, const TokenWindows& train,
                                     const TokenWindows& validation, const PretrainOptions& options,
                                     const std::function<void(const PretrainEpoch&)>& on_epoch = {});

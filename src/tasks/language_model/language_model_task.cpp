@@ -161,9 +161,9 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
   } else {
     run.history = lm::pretrain(model, train_windows, val_windows, options, [&](const lm::PretrainEpoch& e) {
       tell(fmt::format(
-          "epoch {}/{}: loss {:.4f}  held-out loss {:.4f}  perplexity {:.2f}  lr {:.2e}  {:.0f} tokens/s  ({:.1f} s)",
+          "epoch {}/{}: loss {:.4f}  held-out loss {:.4f}  perplexity {:.2f}  lr {:.2e}  {:.0f} tokens/s  ({:.1f} s){}",
           e.epoch, options.epochs, e.train_loss, e.validation_loss, e.validation_perplexity, e.learning_rate,
-          e.tokens_per_second, e.seconds));
+          e.tokens_per_second, e.seconds, e.resumed ? fmt::format("  [from {}]", options.checkpoint) : ""));
     });
   }
   io::create_parent_dir(spec.output_model);

@@ -55,6 +55,33 @@ TEST_F(CliLanguageModel, PretrainsThenGenerates) {
   EXPECT_NE(s.out.find("\"finish\":\"stop_string\""), std::string::npos) << s.out;
 }
 
+// --resume reads the finished epochs back from the checkpoint (tests/unit/lm/pretrain_test.cpp
+// resumes one stopped part-way) and writes the same model; without a checkpoint, or with one of
+// another run, it is refused in one line.
+TEST_F(CliLanguageModel, ResumeGoesOnFromTheCheckpointAndRefusesAnotherRuns) {
+  std::string text = read_job();
+  text.replace(text.find("[pretrain]\n"), 11, "[pretrain]\ncheckpoint = \"" + path("ckpt.safetensors") + "\"\n");
+  const std::string with_checkpoint = write("ckpt.toml", text);
+  ASSERT_EQ(run("pretrain " + with_checkpoint).exit_code, 0);
+  const std::string first = deepfin::testing::slurp(path("lm.safetensors"));
+  const auto again = run("pretrain " + with_checkpoint + " --resume");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("epoch 12/12: loss"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("[from " + path("ckpt.safetensors") + "]"), std::string::npos) << again.out;
+  EXPECT_TRUE(deepfin::testing::slurp(path("lm.safetensors")) == first) << "the resumed run wrote another model";
+
+  const auto no_checkpoint = run("pretrain " + job() + " --resume");
+  EXPECT_EQ(no_checkpoint.exit_code, 1);
+  EXPECT_NE(no_checkpoint.err.find("--resume needs [pretrain] checkpoint = FILE"), std::string::npos)
+      << no_checkpoint.err;
+  text.replace(text.find("learning_rate = 0.01"), 20, "learning_rate = 0.02");
+  const auto other = run("pretrain " + write("other.toml", text) + " --resume");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("it was written by a run with learning_rate = 0.01, and this run has 0.02"),
+            std::string::npos)
+      << other.err;
+}
+
 // LoRA from the pretrained file: only adapters train, and the adapters file on the base
 // model generates what the merged model and the full output generate.
 TEST_F(CliLanguageModel, LoraFineTuningWritesAdaptersAndAMergedModel) {

@@ -1,10 +1,12 @@
 // Packing documents into windows, and pretraining: it learns a corpus with a
-// pattern, accumulation matches one big batch, and bad options are named.
+// pattern, accumulation matches one big batch, a run resumed from its checkpoint
+// ends as an unbroken run, and bad options are named.
 #include "deepfin/lm/pretrain.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "deepfin/lm/generate.h"
 #include "deepfin/nn/layers/causal_lm.h"
@@ -77,6 +79,72 @@ TEST(Pretrain, AccumulationMatchesOneLargeBatch) {
   const auto a = whole->get_weights(), b = accumulated->get_weights();
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(testing::all_close(b[i], a[i], 1e-5, 1e-4)) << i;
+}
+
+// A run stopped after epoch 2 of 3 and resumed from its checkpoint ends with the weights and
+// losses of a run that was never stopped: the optimizer state, the window order and dropout's
+// random stream all come back. A checkpoint of another run is refused, naming the difference.
+TEST(Pretrain, AResumedRunEndsAsAnUnbrokenRun) {
+  std::vector<std::vector<int64_t>> docs;
+  for (int64_t d = 0; d < 24; ++d) docs.push_back({1 + d % 5, 2 + d % 3, 3, 4 + d % 4, 5});
+  const lm::TokenWindows train = lm::pack_windows(docs, 9, 6);
+  const std::string dir = ::testing::TempDir() + "/pretrain_resume";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto with_dropout = [] {
+    set_random_seed(21);
+    auto m = std::make_unique<models::Sequential>(
+        std::vector<std::shared_ptr<nn::Layer>>{layers::CausalLM(10, 6, 16, 1, 2, 32, {.dropout = 0.2})});
+    m->build({6});
+    return m;
+  };
+  lm::PretrainOptions o{.epochs = 3, .batch_size = 4, .learning_rate = 5e-3, .verbose = 0};
+  auto unbroken = with_dropout();
+  const auto expected = lm::pretrain(*unbroken, train, train, o);
+
+  o.checkpoint = dir + "/lm.safetensors";
+  auto crashed = with_dropout();
+  struct Crash {};
+  EXPECT_THROW(lm::pretrain(*crashed, train, train, o,
+                            [](const lm::PretrainEpoch& e) {
+                              if (e.epoch == 2) throw Crash{};
+                            }),
+               Crash);
+  try {  // a fresh run would overwrite the stopped run's epochs
+    lm::pretrain(*with_dropout(), train, train, o);
+    ADD_FAILURE() << "a fresh run overwrote an unfinished checkpoint";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("holds a run that stopped after epoch 2 of 3; resume it"), std::string::npos)
+        << e.what();
+  }
+  o.resume = true;
+  set_random_seed(99);  // the streams a restarted process would have: not the crashed run's
+  auto resumed = with_dropout();
+  std::vector<int> seen;
+  const auto history = lm::pretrain(*resumed, train, train, o,
+                                    [&](const lm::PretrainEpoch& e) { seen.push_back(e.epoch * 10 + e.resumed); });
+  EXPECT_EQ(seen, (std::vector<int>{11, 21, 30}));
+  ASSERT_EQ(history.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(history[i].train_loss, expected[i].train_loss) << i;
+  const auto a = unbroken->get_weights(), b = resumed->get_weights();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].to_vector<float>(), b[i].to_vector<float>()) << i;
+
+  lm::PretrainOptions other = o;  // the finished checkpoint, read by a run with another learning rate
+  other.learning_rate = 1e-3;
+  try {
+    lm::pretrain(*with_dropout(), train, train, other);
+    ADD_FAILURE() << "a checkpoint of another run was accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("cannot resume from " + o.checkpoint +
+                                   ": it was written by a run with learning_rate = 0.005, and this run has 0.001"),
+        std::string::npos)
+        << e.what();
+  }
+  unbroken->save(dir + "/plain.safetensors");
+  other = o;
+  other.checkpoint = dir + "/plain.safetensors";
+  EXPECT_THROW(lm::pretrain(*with_dropout(), train, train, other), ValueError);  // a model file, not a checkpoint
 }
 
 // BERT's objective on an encoder: each document repeats one token, so a masked token is
