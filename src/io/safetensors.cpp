@@ -11,6 +11,7 @@
 #include "deepfin/io/atomic_file.h"
 #include "deepfin/io/json_text.h"
 #include "io/bytes.h"
+#include "io/half_float.h"
 
 namespace deepfin::io {
 namespace {
@@ -62,9 +63,10 @@ const char* safetensors_dtype(DType t) {
 
 struct Entry {
   std::string name;
-  DType dtype;
+  DType dtype;  // as loaded; F16 and BF16 are widened to float32
   Shape shape;
   uint64_t begin, end;
+  std::string stored = "F32";  // the dtype in the file
 };
 
 Entry parse_entry(const std::string& path, const std::string& name, const nlohmann::json& j, uint64_t data_size) {
@@ -82,8 +84,12 @@ Entry parse_entry(const std::string& path, const std::string& name, const nlohma
     e.dtype = DType::float64;
   else if (dtype == "I64")
     e.dtype = DType::int64;
+  else if (dtype == "F16" || dtype == "BF16")
+    e.dtype = DType::float32;
   else
-    throw fail(fmt::format("unsupported dtype \"{}\" (deepfin reads F32, F64, I64)", dtype));
+    throw fail(fmt::format("unsupported dtype \"{}\" (deepfin reads F32, F64, I64, F16, BF16)", dtype));
+  e.stored = dtype;
+  const uint64_t element_bytes = e.dtype == DType::float32 && dtype != "F32" ? 2 : dtype_size(e.dtype);
 
   uint64_t numel = 1;
   for (const auto& d : j["shape"]) {
@@ -105,7 +111,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const nlohma
   if (e.end > data_size)
     throw fail(
         fmt::format("data_offsets [{}, {}] lie outside the data section of {} bytes", e.begin, e.end, data_size));
-  const uint64_t expected = numel * dtype_size(e.dtype);
+  const uint64_t expected = numel * element_bytes;
   if (e.end - e.begin != expected)
     throw fail(fmt::format("data_offsets [{}, {}] span {} bytes but {} {} needs {}", e.begin, e.end, e.end - e.begin,
                            dtype, shape_str(e.shape), expected));
@@ -249,13 +255,22 @@ SafetensorsFile load_safetensors(const std::string& path) {
   }
   for (const Entry& e : entries) {
     Tensor t = Tensor::empty(e.shape, e.dtype);
-    file.read_at(data_start + e.begin, t.raw_data(), e.end - e.begin, "tensor '" + e.name + "'");
+    std::vector<uint16_t> halves;  // a 16-bit tensor's bytes, widened below
+    const bool half = e.stored == "F16" || e.stored == "BF16";
+    if (half) halves.resize(static_cast<size_t>(t.numel()));
+    void* bytes = half ? static_cast<void*>(halves.data()) : t.raw_data();
+    file.read_at(data_start + e.begin, bytes, e.end - e.begin, "tensor '" + e.name + "'");
+    if (half) {
+      float* out_values = t.data<float>();
+      for (size_t i = 0; i < halves.size(); ++i)
+        out_values[i] = e.stored == "F16" ? detail::half_to_float(halves[i]) : detail::bfloat16_to_float(halves[i]);
+    }
     if (kVerifyChecksums && !checksums.is_null()) {
       const auto it = checksums.find(e.name);
       if (it == checksums.end() || !it->is_string())
         throw FileError(
             fmt::format("{}: tensor '{}' has no checksum in '{}' (the file was edited?)", path, e.name, kChecksumKey));
-      const std::string actual = fmt::format("{:08x}", crc32_of(t.raw_data(), e.end - e.begin));
+      const std::string actual = fmt::format("{:08x}", crc32_of(bytes, e.end - e.begin));
       if (actual != it->get<std::string>())
         throw FileError(fmt::format("{}: tensor '{}' is corrupt: its bytes have CRC-32 {} but the file records {}",
                                     path, e.name, actual, it->get<std::string>()));

@@ -6,6 +6,7 @@
 //     weights gives torch's logits in float64, full and cached.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -48,6 +49,31 @@ TEST(LmParity, Gpt2CheckpointMatchesTorch) {
     EXPECT_EQ(m.tokenizer->decode(m.tokenizer->encode(text)), text);
   }
   EXPECT_TRUE(lm::is_gpt2_checkpoint(gpt2_dir() + "/model.safetensors"));
+}
+
+// The same GPT-2 stored in float16, as many downloads are: it loads, its weights are the
+// float32 file's rounded to half precision (and not the same), and its logits match torch's
+// forward pass on the float16 values (generate_gpt2_f16_fixture.py).
+TEST(LmParity, Gpt2CheckpointInFloat16MatchesTorch) {
+  const std::string f16 = testing::test_data_dir() + "/parity/fixtures/gpt2_tiny_f16/model.safetensors";
+  const nlohmann::json f = testing::load_fixture("lm_gpt2_tiny_f16");
+  const lm::Gpt2Model m = lm::load_gpt2(f16);
+  const lm::Gpt2Model full = lm::load_gpt2(gpt2_dir() + "/model.safetensors");
+  const std::vector<Tensor> half = m.network->trainable_weights(), single = full.network->trainable_weights();
+  ASSERT_EQ(half.size(), single.size());
+  size_t rounded = 0;
+  for (size_t i = 0; i < half.size(); ++i) {
+    const std::vector<float> a = half[i].to_vector<float>(), b = single[i].to_vector<float>();
+    for (size_t j = 0; j < a.size(); ++j) {
+      ASSERT_LE(std::abs(a[j] - b[j]), std::ldexp(std::abs(b[j]), -11) + 1e-7f) << i << " " << j;
+      rounded += a[j] != b[j];
+    }
+  }
+  EXPECT_GT(rounded, 0u);
+  const Tensor ids = testing::fixture_tensor(f.at("ids"));
+  const Tensor expected = testing::fixture_tensor(f.at("logits"));
+  EXPECT_TRUE(testing::all_close(m.network->call(ids.to(DType::float32)), expected, 1e-4, 1e-4));
+  EXPECT_TRUE(testing::all_close(cached_logits(*m.network, ids), expected, 1e-4, 1e-4));
 }
 
 // The fixture's CausalLM with torch's weights under deepfin's names; its logits match torch's

@@ -2,7 +2,8 @@
 // The safetensors format (the deepfin model file): an 8-byte little-endian header
 // length N, N bytes of JSON {"__metadata__": {str: str}, name: {"dtype", "shape",
 // "data_offsets": [begin, end]}, ...} padded with spaces to 8-byte alignment,
-// then the tensor bytes (little-endian, C order). dtypes: F32, F64, I64.
+// then the tensor bytes (little-endian, C order). dtypes: F32, F64, I64; F16 and BF16
+// (as other writers store weights) are read, widened exactly to float32.
 #include <map>
 #include <string>
 #include <utility>

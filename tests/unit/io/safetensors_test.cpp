@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -90,6 +91,36 @@ TEST(Safetensors, ReadsAHandBuiltFileInOffsetOrder) {
   EXPECT_EQ(f.metadata.at("k"), "v");
 }
 
+// F16 and BF16, as other writers store weights, widen to float32 exactly: signs, the largest
+// half, subnormals, infinity, and bfloat16 as the top half of a float32.
+TEST(Safetensors, SixteenBitFloatsWidenExactly) {
+  TempDir dir;
+  std::string data;
+  for (uint16_t h : {0x3C00, 0xC100, 0x7BFF, 0x0001, 0x8000, 0x7C00, 0x3555}) le(data, h, 2);  // F16
+  for (uint16_t h : {0x3F80, 0xC020, 0x4049, 0x0001}) le(data, h, 2);                          // BF16
+  const std::string header = R"({"h":{"dtype":"F16","shape":[7],"data_offsets":[0,14]},)"
+                             R"("b":{"dtype":"BF16","shape":[2,2],"data_offsets":[14,22]}})";
+  const std::string path = dir.file("half.safetensors");
+  testing::write_bytes(path, st_bytes(header, data));
+  const io::SafetensorsFile f = io::load_safetensors(path);
+  ASSERT_EQ(f.tensors.size(), 2u);
+  EXPECT_EQ(f.tensors[0].second.dtype(), DType::float32);
+  const std::vector<float> h = f.tensors[0].second.to_vector<float>();
+  EXPECT_EQ(h[0], 1.0f);
+  EXPECT_EQ(h[1], -2.5f);
+  EXPECT_EQ(h[2], 65504.0f);               // the largest half
+  EXPECT_EQ(h[3], std::ldexp(1.0f, -24));  // the smallest subnormal
+  EXPECT_TRUE(h[4] == 0.0f && std::signbit(h[4]));
+  EXPECT_TRUE(std::isinf(h[5]) && h[5] > 0);
+  EXPECT_EQ(h[6], 1365.0f / 4096.0f);  // 0x3555: (1 + 341/1024) / 4, the half nearest 1/3
+  EXPECT_EQ(f.tensors[1].second.shape(), (Shape{2, 2}));
+  const std::vector<float> b = f.tensors[1].second.to_vector<float>();
+  EXPECT_EQ(b[0], 1.0f);
+  EXPECT_EQ(b[1], -2.5f);
+  EXPECT_EQ(b[2], 3.140625f);               // 0x4049: bfloat16's pi
+  EXPECT_EQ(b[3], std::ldexp(1.0f, -133));  // a float32 subnormal
+}
+
 TEST(Safetensors, WriterOutputParsesAsSpecJson) {
   TempDir dir;
   const std::string path = dir.file("w.safetensors");
@@ -134,7 +165,8 @@ TEST(Safetensors, RejectsCorruptHeaders) {
                {path, "overlap"});
   expect_error(st_bytes(obj({entry("a", "F32", "[2]", "[8, 16]")}), data), {path, "'a'", "gap"});
   expect_error(st_bytes(obj({entry("a", "F32", "[2]", "[0, 8]")}), data), {path, "cover"});
-  expect_error(st_bytes(obj({entry("a", "BF16", "[8]", "[0, 16]")}), data), {path, "'a'", "BF16"});
+  expect_error(st_bytes(obj({entry("a", "F8_E4M3", "[16]", "[0, 16]")}), data), {path, "'a'", "F8_E4M3", "BF16"});
+  expect_error(st_bytes(obj({entry("a", "F16", "[4]", "[0, 16]")}), data), {path, "'a'", "F16", "needs 8"});
   expect_error(st_bytes(obj({entry("a", "F32", "[-4]", "[0, 16]")}), data), {path, "'a'", "shape"});
   expect_error(st_bytes(obj({entry("a", "F32", "[4]", "[0]")}), data), {path, "'a'", "data_offsets"});
   expect_error(st_bytes(R"({"a":{"shape":[4],"data_offsets":[0,16]}})", data), {path, "'a'", "dtype"});
