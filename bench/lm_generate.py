@@ -12,7 +12,11 @@ Two models:
 
 The PyTorch side is written here: the same blocks, a cache of keys and values per
 layer, one token per step. Both sides time the cached steps only (not the prompt),
-and both must produce the same greedy tokens (checked). The memory-bandwidth limit is
+and both must produce the same greedy tokens (checked). For int8, PyTorch runs every
+projection and the head through its dynamic int8 linear (torch.ops.quantized.linear_dynamic
+on the build's default x86 engine: int8 weights per output channel, activations quantized per
+call), deepfin through Q8_0 blocks of 32; the schemes round differently, so their greedy
+tokens are not compared. The memory-bandwidth limit is
 bytes of weights read per token / a measured copy bandwidth (numpy, 256 MiB arrays);
 int8 weights (deepfin generate --int8, Q8_0) read 34 bytes per 32 weights.
 
@@ -58,12 +62,28 @@ def read_safetensors(path):
 
 
 # ---------------------------------------------------------------- the PyTorch models, with a KV cache
+def int8_linear(weight_out_in, bias):
+    """PyTorch's packed int8 weight (symmetric, one scale per output row) for linear_dynamic."""
+    scales = (weight_out_in.abs().amax(1) / 127).clamp_min(1e-12).double()
+    q = torch.quantize_per_channel(weight_out_in.contiguous(), scales,
+                                   torch.zeros(weight_out_in.shape[0], dtype=torch.long), 0, torch.qint8)
+    return torch.ops.quantized.linear_prepack(q, bias)
+
+
 class TorchLM:
-    def __init__(self, weights, cfg):
+    def __init__(self, weights, cfg, int8=False):
         self.w, self.cfg = weights, cfg
         self.keys = [None] * cfg["num_layers"]
         self.values = [None] * cfg["num_layers"]
         self.length = 0
+        self.packed = {}
+        if int8:
+            for name, t in weights.items():
+                if name.endswith("_kernel"):
+                    p = name[:-len("_kernel")]
+                    self.packed[p] = int8_linear(t.T, weights.get(p + "_bias") if cfg["use_bias"] else None)
+            head = weights["token_embedding"] if cfg["tie_embeddings"] else weights["output_kernel"].T
+            self.packed["head"] = int8_linear(head, None)
 
     def norm(self, x, p):
         if self.cfg["norm"] == "rms":
@@ -71,6 +91,8 @@ class TorchLM:
         return F.layer_norm(x, x.shape[-1:], self.w[p + "/gamma"], self.w[p + "/beta"], self.cfg["norm_epsilon"])
 
     def proj(self, x, p):
+        if p in self.packed:
+            return torch.ops.quantized.linear_dynamic(x.contiguous(), self.packed[p])
         y = x @ self.w[p + "_kernel"]
         return y + self.w[p + "_bias"] if self.cfg["use_bias"] else y
 
@@ -117,13 +139,15 @@ class TorchLM:
             x = x + self.proj(m, p + "down")
         x = self.norm(x, "final_norm")
         self.length += t
+        if "head" in self.packed:
+            return torch.ops.quantized.linear_dynamic(x[:, -1], self.packed["head"])
         head = self.w["token_embedding"].T if c["tie_embeddings"] else self.w["output_kernel"]
         return x[:, -1] @ head
 
 
-def torch_generate(weights, cfg, prompt_ids, n, vocab):
+def torch_generate(weights, cfg, prompt_ids, n, vocab, int8=False):
     # Only ids the tokenizer has are chosen (deepfin does the same when the embedding is larger).
-    lm = TorchLM(weights, cfg)
+    lm = TorchLM(weights, cfg, int8)
     logits = lm.step(torch.tensor([prompt_ids]))
     out = [int(logits[..., :vocab].argmax())]
     start = time.perf_counter()
@@ -226,20 +250,24 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     torch.set_num_threads(2)
+    # PyTorch's int8 engine is its x86 default (onednn on Debian's build). qnnpack, the other one
+    # here, took 101 ms per 124 M step against onednn's 48: its output projection re-packs.
     with open("/proc/loadavg") as f:
         load = f.read().split()[0]
     bandwidth = copy_bandwidth()
-    print(f"machine: {os.cpu_count()} cores, load average {load}, copy bandwidth {bandwidth / 1e9:.1f} GB/s")
+    print(f"machine: {os.cpu_count()} cores, load average {load}, copy bandwidth {bandwidth / 1e9:.1f} GB/s, "
+          f"PyTorch {torch.__version__}, int8 engine {torch.backends.quantized.engine}")
     print("| model | parameters | new tokens | deepfin tokens/s (p10-p90) | PyTorch tokens/s (p10-p90) | ratio |"
-          " bandwidth limit tokens/s | same tokens | deepfin int8 tokens/s (p10-p90) | int8 limit |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          " bandwidth limit tokens/s | same tokens | deepfin int8 tokens/s (p10-p90) |"
+          " PyTorch int8 tokens/s (p10-p90) | int8 ratio | int8 limit |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.models.split(","):
             path, weights, cfg, vocab = banking77_model() if name == "banking77" else gpt2_model(tmp)
             n = 48 if name == "banking77" else 64
             params = sum(t.numel() for t in weights.values())
             prompt_ids = prompt_token_ids(path, vocab)
-            ours, theirs, int8, same = [], [], [], True
+            ours, theirs, int8, theirs8, same = [], [], [], [], True
             for _ in range(args.rounds):
                 ids, rate = torch_generate(weights, cfg, prompt_ids, n, len(vocab))
                 theirs.append(rate)
@@ -247,12 +275,15 @@ def main():
                 ours.append(rate)
                 same = same and text == decode(ids, vocab)
                 int8.append(deepfin_generate(path, n, int8=True)[1])
+                theirs8.append(torch_generate(weights, cfg, prompt_ids, n, len(vocab), int8=True)[1])
             limit = bandwidth / (4 * params)
             ratio = statistics.median(ours) / statistics.median(theirs)
             print(f"| {name} | {params / 1e6:.1f} M | {n} | {statistics.median(ours):.1f} ({percentile(ours, .1):.1f}-"
                   f"{percentile(ours, .9):.1f}) | {statistics.median(theirs):.1f} ({percentile(theirs, .1):.1f}-"
                   f"{percentile(theirs, .9):.1f}) | {ratio:.2f}x | {limit:.0f} | {'yes' if same else 'NO'} | "
                   f"{statistics.median(int8):.1f} ({percentile(int8, .1):.1f}-{percentile(int8, .9):.1f}) | "
+                  f"{statistics.median(theirs8):.1f} ({percentile(theirs8, .1):.1f}-{percentile(theirs8, .9):.1f}) | "
+                  f"{statistics.median(int8) / statistics.median(theirs8):.2f}x | "
                   f"{bandwidth / (params * 34 / 32):.0f} |")
 
 

@@ -100,12 +100,28 @@ TokenWindows gather_rows(const TokenWindows& w, const std::vector<int64_t>& orde
   return out;
 }
 
-// What a checkpoint must share with the run that resumes from it. The windows' checksum
-// (each token id times its position) tells a changed corpus from the same one.
+// Each token id times its position: tells a changed corpus from the same one.
+uint64_t window_checksum(const TokenWindows& w) {
+  uint64_t checksum = 0, position = 0;
+  for (int64_t id : w.inputs.contiguous().to_vector<int64_t>()) checksum += static_cast<uint64_t>(id) * ++position;
+  return checksum;
+}
+
+// A config without its layers' names, which count the layers a process has made.
+nlohmann::json without_names(nlohmann::json j) {
+  if (j.is_object()) {
+    j.erase("name");
+    for (auto& [key, value] : j.items()) value = without_names(value);
+  } else if (j.is_array()) {
+    for (auto& value : j) value = without_names(value);
+  }
+  return j;
+}
+
+// What a checkpoint must share with the run that resumes from it: the options, the data and
+// the architecture (every option of every layer: dropout, attention, positions ...).
 nlohmann::json run_identity(const models::Sequential& model, const TokenWindows& train, const TokenWindows& validation,
                             const PretrainOptions& o) {
-  uint64_t checksum = 0, position = 0;
-  for (int64_t id : train.inputs.contiguous().to_vector<int64_t>()) checksum += static_cast<uint64_t>(id) * ++position;
   return {{"epochs", o.epochs},
           {"batch_size", o.batch_size},
           {"accumulation_steps", o.accumulation_steps},
@@ -119,9 +135,10 @@ nlohmann::json run_identity(const models::Sequential& model, const TokenWindows&
           {"mask_rate", o.mask_rate},
           {"training_windows", train.size()},
           {"window_length", train.inputs.size(1)},
-          {"training_checksum", checksum},
+          {"training_checksum", window_checksum(train)},
           {"validation_windows", validation.size()},
-          {"parameters", model.count_params()}};
+          {"validation_checksum", window_checksum(validation)},
+          {"model", without_names(model.get_config())}};
 }
 
 nlohmann::json epoch_json(const PretrainEpoch& e) {
@@ -158,22 +175,35 @@ std::vector<PretrainEpoch> resume_from(const std::string& path, models::Sequenti
     throw ValueError(fmt::format(
         "pretrain: cannot resume from {}: it holds no pretraining state (it is not a checkpoint of a pretraining run)",
         path));
-  for (const auto& [key, value] : identity.items())
-    if (state["run"].value(key, nlohmann::json()) != value)
-      throw ValueError(
-          fmt::format("pretrain: cannot resume from {}: it was written by a run with {} = {}, and this "
-                      "run has {}; remove the checkpoint to start afresh",
-                      path, key, state["run"].value(key, nlohmann::json()).dump(), value.dump()));
+  const nlohmann::json run = state.value("run", nlohmann::json::object());
+  for (const auto& [key, value] : identity.items()) {
+    const nlohmann::json theirs = run.is_object() ? run.value(key, nlohmann::json()) : nlohmann::json();
+    if (theirs == value) continue;
+    if (key == "model")
+      throw ValueError(fmt::format(
+          "pretrain: cannot resume from {}: it was written by a model of another architecture (a [model] option "
+          "differs); remove the checkpoint to start afresh",
+          path));
+    throw ValueError(
+        fmt::format("pretrain: cannot resume from {}: it was written by a run with {} = {}, and this run has {}; "
+                    "remove the checkpoint to start afresh",
+                    path, key, theirs.dump(), value.dump()));
+  }
   if (saved->attachment("tokenizer") != model.attachment("tokenizer"))
     throw ValueError(fmt::format("pretrain: cannot resume from {}: its tokenizer differs from this run's", path));
   model.set_weights(saved->get_weights());
   model.optimizer().set_state(saved->optimizer().state());
   model.set_attachment("pretrain_state", state);  // a run with nothing left to train saves it as found
-  gen.set_state(state.at("generator").get<std::string>());
-  default_generator().set_state(state.at("default_generator").get<std::string>());
-  std::vector<PretrainEpoch> history;
-  for (const nlohmann::json& e : state.at("history")) history.push_back(epoch_from_json(e));
-  return history;
+  try {
+    gen.set_state(state.at("generator").get<std::string>());
+    default_generator().set_state(state.at("default_generator").get<std::string>());
+    std::vector<PretrainEpoch> history;
+    for (const nlohmann::json& e : state.at("history")) history.push_back(epoch_from_json(e));
+    return history;
+  } catch (const nlohmann::json::exception& e) {
+    throw ValueError(
+        fmt::format("pretrain: cannot resume from {}: its pretraining state is damaged ({})", path, e.what()));
+  }
 }
 
 // A fresh run would overwrite the checkpoint of a run that has not finished, losing its
@@ -181,8 +211,11 @@ std::vector<PretrainEpoch> resume_from(const std::string& path, models::Sequenti
 void refuse_unfinished(const std::string& path) {
   const nlohmann::json state = models::load_model(path)->attachment("pretrain_state");
   if (!state.is_object()) return;
-  const auto done = state.at("history").size();
-  const int epochs = state.at("run").at("epochs").get<int>();
+  const nlohmann::json history = state.value("history", nlohmann::json::array());
+  const nlohmann::json run = state.value("run", nlohmann::json::object());
+  const size_t done = history.is_array() ? history.size() : 0;
+  const int epochs =
+      run.is_object() && run.value("epochs", nlohmann::json()).is_number_integer() ? run["epochs"].get<int>() : 0;
   if (static_cast<int>(done) < epochs)
     throw ValueError(
         fmt::format("pretrain: the checkpoint {} holds a run that stopped after epoch {} of {}; resume it "

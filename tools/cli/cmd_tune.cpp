@@ -22,6 +22,10 @@ int run_tune(const RunContext& ctx, const std::string& job_path, const std::stri
   nlohmann::json event = {{"event", "tune"},           {"metric", r.metric},
                           {"nested", r.nested_scores}, {"as_written", r.as_written_scores},
                           {"values", r.best_values},   {"budget_ran_out", r.budget_ran_out}};
+  if (!r.baseline.empty()) {
+    event["baseline"] = r.baseline;
+    event["baseline_scores"] = r.baseline_scores;
+  }
   print_event(ctx, tasks::tune_summary(r), event);
   const std::string dir = spec.report_dir();
   tasks::write_tune_outputs(r, dir);

@@ -34,6 +34,7 @@ struct ForecastData {
   int64_t num_samples = 0;
   int64_t last_input(int64_t s) const { return first_last_input + s; }
   int64_t target_time(int64_t s) const { return first_last_input + s + horizon; }
+  int64_t sample_of_target(int64_t t) const { return t - horizon - first_last_input; }  // < 0: no window reaches t
 };
 
 // The causal features of every value column of `series`: its log return, and the

@@ -56,8 +56,13 @@ struct TuneResult {
   nlohmann::json best_job;                // the job with them
   double best_inner_score = 0;            // its inner CV mean (optimistic: it was chosen on it)
   bool budget_ran_out = false;            // some search stopped sampling at its deadline
-  std::vector<int> outer_fold_of_row{};   // 1-based (0: in no outer test fold), per row in file order
-  std::vector<std::string> row_names{};   // series jobs: each row's date; empty otherwise
+  // 1-based (0: in no outer test fold), per row: a row of the table or a training text in file
+  // order, or for series a point from the first one a window can forecast (see row_names).
+  std::vector<int> outer_fold_of_row{};
+  std::vector<std::string> row_names{};  // series jobs: each row's date; empty otherwise
+  // Mean over the outer folds of test rows / training rows: Nadeau & Bengio's correction for
+  // the training rows the folds share (1 / (K - 1) for K-fold; larger for walk-forward).
+  double test_train_ratio = 0;
 };
 
 // Tunes a credit (csv or arff), text or series job given as job JSON (job_file_json). Credit

@@ -75,27 +75,34 @@ class ForecastTuning final : public JobTuning {
   std::vector<std::string> row_names() const override { return dates_; }
 
   // The random walk (a zero log return: tomorrow's price is today's) or the EWMA (a zero log
-  // ratio), on the job as written, whose samples are its rows.
+  // ratio), on the job as written, whose samples are its rows. Direction has no random walk
+  // (a flat forecast counts as "not up"): it is judged against "always up", as the backtest does.
   std::string baseline_name() const override {
-    return variance_ ? fmt::format("EWMA (lambda {})", base_.forecast.ewma_lambda) : "random walk";
+    if (variance_) return fmt::format("EWMA (lambda {})", base_.forecast.ewma_lambda);
+    return metric_ == "directional_accuracy" ? "always up" : "random walk";
   }
   double baseline_score(const std::vector<int64_t>& test) const override {
-    return metric_of(data_, test.front(), std::vector<double>(test.size(), 0.0));
+    const double forecast = metric_ == "directional_accuracy" ? 1e-9 : 0.0;  // up by a hair, or flat
+    return metric_of(data_, test.front(), std::vector<double>(test.size(), forecast));
   }
 
   double score(const nlohmann::json& values, const std::vector<int64_t>& train, const std::vector<int64_t>& test,
                uint64_t seed) const override {
     const JobSpec job = with(values);
     const ForecastSpec& spec = job.forecast;
-    if (spec.horizon != base_.forecast.horizon || spec.target_kind != base_.forecast.target_kind)
-      throw ConfigError(fmt::format(
-          "{}: [tune.space] may not change window.horizon or window.target: they say what is forecast", name_));
+    if (spec.horizon != base_.forecast.horizon || spec.target_kind != base_.forecast.target_kind ||
+        spec.target != base_.forecast.target || spec.path != base_.forecast.path)
+      throw ConfigError(
+          fmt::format("{}: [tune.space] may not change window.horizon, window.target, data.target or data.path: "
+                      "they say what is forecast",
+                      name_));
     const ForecastData data = load_forecast_data(spec);
     if (data.series.length() != rows_in_series_)
       throw ConfigError(fmt::format("{}: [tune.space] may not change the series ({} rows as written, {} tuned)", name_,
                                     rows_in_series_, data.series.length()));
-    // Samples by target row; a longer window may leave the earliest rows without a sample.
-    auto sample = [&](int64_t row) { return first_row_ + row - data.target_time(0); };
+    // Row r is the target at series row first_row_ + r; a longer window than the job's may
+    // leave the earliest rows without a sample.
+    auto sample = [&](int64_t row) { return data.sample_of_target(first_row_ + row); };
     const int64_t train_begin = std::max<int64_t>(0, sample(train.front()));
     const int64_t train_end = sample(train.back()) + 1;
     const int64_t test_begin = std::max<int64_t>(0, sample(test.front()));

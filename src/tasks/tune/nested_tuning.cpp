@@ -3,6 +3,7 @@
 // (credit, text or series) supplies the rows, their folds and the score (job_tuning.h).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -75,6 +76,10 @@ TuneResult tune_job(const nlohmann::json& job, const std::string& name, const Tu
   result.row_names = tuning.row_names();
   result.baseline = tuning.baseline_name();
   result.outer_fold_of_row.assign(tuning.num_rows(), 0);
+  for (const data::FoldIndices& f : outer)
+    result.test_train_ratio += static_cast<double>(f.test.size()) /
+                               static_cast<double>(std::max<size_t>(1, f.train.size())) /
+                               static_cast<double>(outer.size());
   for (size_t k = 0; k < outer.size(); ++k)
     for (int64_t row : outer[k].test) result.outer_fold_of_row[static_cast<size_t>(row)] = static_cast<int>(k + 1);
   for (int k = 0; k < spec.outer_folds; ++k) {

@@ -1,6 +1,7 @@
 // What `deepfin tune` prints and writes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "deepfin/backtest/significance.h"
@@ -19,6 +20,19 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+// "tuned - <name> d, corrected resampled t, p: verdict" of paired outer-fold scores; a fold
+// whose score is not a number (a diverged fit) leaves nothing to test, and says so.
+std::string paired_test_line(const std::vector<double>& tuned, const std::vector<double>& other, double ratio,
+                             const std::string& name, const std::string& against) {
+  for (size_t i = 0; i < tuned.size(); ++i)
+    if (!std::isfinite(tuned[i]) || !std::isfinite(other[i]))
+      return fmt::format("  tuned - {}: not tested (outer fold {} has no finite score)\n", name, i + 1);
+  const backtest::PairedFoldTest t = backtest::corrected_paired_t_test(tuned, other, ratio);
+  return fmt::format("  tuned - {} {:+.4f}, corrected resampled t {:+.2f}, p {:.3f}: tuned {} at the 5 % level\n", name,
+                     t.mean_difference, t.statistic, t.p_value,
+                     backtest::verdict_phrase(backtest::verdict(t), against));
+}
+
 }  // namespace
 
 std::string tune_summary(const TuneResult& r) {
@@ -35,26 +49,17 @@ std::string tune_summary(const TuneResult& r) {
           d += fmt::format("{}{:+.4f}", k ? ", " : "", r.nested_scores[k] - r.as_written_scores[k]);
         return d;
       }());
-  // Outer folds share training rows: Nadeau & Bengio's correction, test/train = 1/(K - 1).
+  // Outer folds share training rows: Nadeau & Bengio's correction, with the folds' own
+  // test/train ratio (1 / (K - 1) for K-fold when a result does not carry it).
   const double k = static_cast<double>(r.nested_scores.size());
-  if (r.nested_scores.size() >= 2) {
-    const backtest::PairedFoldTest t =
-        backtest::corrected_paired_t_test(r.nested_scores, r.as_written_scores, 1 / (k - 1));
-    s += fmt::format(
-        "  tuned - as written {:+.4f}, corrected resampled t {:+.2f}, p {:.3f}: tuned {} at the 5 % level\n",
-        t.mean_difference, t.statistic, t.p_value,
-        backtest::verdict_phrase(backtest::verdict(t), "the job as written"));
-  }
+  const double ratio = r.test_train_ratio > 0 ? r.test_train_ratio : 1 / std::max(1.0, k - 1);
+  if (r.nested_scores.size() >= 2)
+    s += paired_test_line(r.nested_scores, r.as_written_scores, ratio, "as written", "the job as written");
   if (!r.baseline.empty() && r.baseline_scores.size() == r.nested_scores.size()) {
     const MeanStd b = mean_std(r.baseline_scores);
     s += fmt::format("  {:<12} {:.4f} ± {:.4f} (on the same folds)\n", r.baseline, b.mean, b.std);
-    if (r.nested_scores.size() >= 2) {
-      const backtest::PairedFoldTest t =
-          backtest::corrected_paired_t_test(r.nested_scores, r.baseline_scores, 1 / (k - 1));
-      s += fmt::format("  tuned - {} {:+.4f}, corrected resampled t {:+.2f}, p {:.3f}: tuned {} at the 5 % level\n",
-                       r.baseline, t.mean_difference, t.statistic, t.p_value,
-                       backtest::verdict_phrase(backtest::verdict(t), "the " + r.baseline));
-    }
+    if (r.nested_scores.size() >= 2)
+      s += paired_test_line(r.nested_scores, r.baseline_scores, ratio, r.baseline, "the " + r.baseline);
   }
   s += fmt::format("chosen on every row ({} configurations, inner CV {} {:.4f}, optimistic: chosen on it):\n", searched,
                    r.metric, r.best_inner_score);

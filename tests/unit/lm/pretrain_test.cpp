@@ -118,14 +118,17 @@ TEST(Pretrain, AResumedRunEndsAsAnUnbrokenRun) {
         << e.what();
   }
   o.resume = true;
-  set_random_seed(99);  // the streams a restarted process would have: not the crashed run's
   auto resumed = with_dropout();
+  set_random_seed(99);  // the dropout stream of a restarted process: not the crashed run's
   std::vector<int> seen;
   const auto history = lm::pretrain(*resumed, train, train, o,
                                     [&](const lm::PretrainEpoch& e) { seen.push_back(e.epoch * 10 + e.resumed); });
   EXPECT_EQ(seen, (std::vector<int>{11, 21, 30}));
   ASSERT_EQ(history.size(), 3u);
-  for (size_t i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(history[i].train_loss, expected[i].train_loss) << i;
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(history[i].train_loss, expected[i].train_loss) << i;
+    EXPECT_EQ(history[i].validation_loss, expected[i].validation_loss) << i;
+  }
   const auto a = unbroken->get_weights(), b = resumed->get_weights();
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].to_vector<float>(), b[i].to_vector<float>()) << i;
 
@@ -138,6 +141,19 @@ TEST(Pretrain, AResumedRunEndsAsAnUnbrokenRun) {
     EXPECT_NE(
         std::string(e.what()).find("cannot resume from " + o.checkpoint +
                                    ": it was written by a run with learning_rate = 0.005, and this run has 0.001"),
+        std::string::npos)
+        << e.what();
+  }
+  other = o;  // another architecture: the same weights' shapes, another dropout
+  try {
+    set_random_seed(21);
+    models::Sequential no_dropout({layers::CausalLM(10, 6, 16, 1, 2, 32, {.dropout = 0.0})});
+    no_dropout.build({6});
+    lm::pretrain(no_dropout, train, train, other);
+    ADD_FAILURE() << "a checkpoint of another architecture was accepted";
+  } catch (const ValueError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("it was written by a model of another architecture (a [model] option differs)"),
         std::string::npos)
         << e.what();
   }

@@ -8,7 +8,10 @@
 #include <random>
 
 #include "deepfin/base/error.h"
+#include "deepfin/core/random.h"
 #include "deepfin/io/read_file.h"
+#include "deepfin/nn/layer.h"
+#include "deepfin/tasks/forecast_model.h"
 #include "deepfin/tasks/job_file.h"
 #include "deepfin/tasks/search_space.h"
 #include "deepfin/tasks/tuner.h"
@@ -139,6 +142,47 @@ TEST_F(ForecastTune, NestedScoresPriceForecastsOnDatedWalkForwardFolds) {
   EXPECT_EQ(load_job_file(path("report/tuned.toml")).forecast.sequence_length, window);
 }
 
+// A row is a target date, whatever the window: with a window of 10 (the job has 5), rows 0..99
+// (targets at series rows 6..105) train on the samples whose targets are rows 11..105, and
+// rows 100..129 score the forecasts of the closes at rows 106..135.
+TEST_F(ForecastTune, ALongerWindowTrainsAndScoresTheSameDates) {
+  const nlohmann::json values = {{"window.sequence_length", 10}};
+  const auto tuning = detail::forecast_tuning(job(""), "series.toml");
+  std::vector<int64_t> train(100), test(30);
+  for (int64_t i = 0; i < 100; ++i) train[static_cast<size_t>(i)] = i;
+  for (int64_t i = 0; i < 30; ++i) test[static_cast<size_t>(i)] = 100 + i;
+  const double score = tuning->score(values, train, test, 5);
+
+  const JobSpec spec = parse_job_json(with_values(job(""), values), "series.toml");
+  const ForecastData data = load_forecast_data(spec.forecast);
+  ASSERT_EQ(data.target_time(0), 11);  // the first log return, then 10 inputs
+  set_random_seed(5);
+  nn::clear_session();
+  ForecastModel model(spec, data);
+  model.fit(0, 95, 0);  // targets at rows 11 .. 105
+  const std::vector<double> f = model.predict(95, 125);
+  std::vector<double> close;
+  for (const std::string& line : split_lines(closes_csv())) close.push_back(std::stod(line.substr(11)));
+  double squares = 0;
+  for (size_t i = 0; i < f.size(); ++i) squares += std::pow(close[106 + i] - close[105 + i] * std::exp(f[i]), 2);
+  EXPECT_NEAR(score, -std::sqrt(squares / 30), 1e-9);
+}
+
+TEST_F(ForecastTune, DirectionIsJudgedAgainstAlwaysUp) {
+  const auto tuning = detail::forecast_tuning(job("[tune]\nmetric = \"directional_accuracy\"\n"), "series.toml");
+  EXPECT_EQ(tuning->baseline_name(), "always up");
+  std::vector<int64_t> test(40);
+  for (int64_t i = 0; i < 40; ++i) test[static_cast<size_t>(i)] = 60 + i;  // targets at rows 66 .. 105
+  std::vector<double> close;
+  for (const std::string& line : split_lines(closes_csv())) close.push_back(std::stod(line.substr(11)));
+  int up = 0, moved = 0;
+  for (size_t t = 66; t <= 105; ++t) {
+    up += close[t] > close[t - 1];
+    moved += close[t] != close[t - 1];
+  }
+  EXPECT_DOUBLE_EQ(tuning->baseline_score(test), static_cast<double>(up) / moved);
+}
+
 TEST_F(ForecastTune, AVarianceTargetScoresQlike) {
   const auto tuning = detail::forecast_tuning(job("", 1, "variance"), "series.toml");
   EXPECT_EQ(tuning->metric(), "neg_qlike");
@@ -168,6 +212,14 @@ TEST_F(ForecastTune, MistakesAreNamed) {
              "series.toml", {});
   });
   EXPECT_NE(horizon.find("may not change window.horizon"), std::string::npos) << horizon;
+  const std::string target = config_error([&] {
+    tune_job(job("[tune]\ntrials = 1\nfolds = 2\nouter_folds = 2\n[tune.space]\n\"data.target\" = [\"open\"]\n"),
+             "series.toml", {});
+  });
+  EXPECT_NE(target.find("series.toml: [tune.space] may not change window.horizon, window.target, data.target or "
+                        "data.path: they say what is forecast"),
+            std::string::npos)
+      << target;
   const std::string too_many =
       config_error([&] { tune_job(job("[tune]\ntrials = 1\nfolds = 2\nouter_folds = 300\n"), "series.toml", {}); });
   EXPECT_NE(too_many.find("walk-forward tuning cannot cut 234 points (2000-01-07 .. 2000-09-16) into 301 blocks"),
