@@ -17,19 +17,10 @@
 #include "deepfin/tasks/tuner.h"
 #include "task_test_files.h"
 #include "tasks/tune/job_tuning.h"
+#include "testing/error_message.h"
 
 namespace deepfin::tasks {
 namespace {
-
-template <class Fn>
-std::string config_error(Fn fn) {
-  try {
-    fn();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no ConfigError)";
-}
 
 // 300 daily closes (2000-01-01 on, 28 days a month) of a noisy upward walk.
 std::string closes_csv() {
@@ -93,7 +84,7 @@ TEST_F(ForecastTune, FoldsWalkForwardWithTheHorizonsGapAndStopBeforeTheTestSpan)
     EXPECT_EQ(f.train.front(), 20);                 // expanding: all the past
     EXPECT_EQ(f.train.back(), f.test.front() - 3);  // horizon 3: 2 rows left out before the test block
   }
-  EXPECT_NE(config_error([&] {
+  EXPECT_NE(testing::error_message([&] {
               tuning->folds({0, 1, 2, 3, 4}, 3, 0);
             }).find("walk-forward tuning cannot cut 5 points"),
             std::string::npos);
@@ -199,20 +190,20 @@ TEST_F(ForecastTune, AVarianceTargetScoresQlike) {
 
 TEST_F(ForecastTune, MistakesAreNamed) {
   const std::string wrong_metric =
-      config_error([&] { detail::forecast_tuning(job("[tune]\nmetric = \"auc\"\n"), "series.toml"); });
+      testing::error_message([&] { detail::forecast_tuning(job("[tune]\nmetric = \"auc\"\n"), "series.toml"); });
   EXPECT_NE(wrong_metric.find("series.toml: [tune] metric 'auc' is not a forecast metric; there are: neg_rmse, "
                               "neg_mape, directional_accuracy"),
             std::string::npos)
       << wrong_metric;
-  const std::string variance_metric = config_error(
+  const std::string variance_metric = testing::error_message(
       [&] { detail::forecast_tuning(job("[tune]\nmetric = \"neg_rmse\"\n", 1, "variance"), "series.toml"); });
   EXPECT_NE(variance_metric.find("there are: neg_qlike, neg_mse"), std::string::npos) << variance_metric;
-  const std::string horizon = config_error([&] {
+  const std::string horizon = testing::error_message([&] {
     tune_job(job("[tune]\ntrials = 1\nfolds = 2\nouter_folds = 2\n[tune.space]\n\"window.horizon\" = [2]\n"),
              "series.toml", {});
   });
   EXPECT_NE(horizon.find("may not change window.horizon"), std::string::npos) << horizon;
-  const std::string target = config_error([&] {
+  const std::string target = testing::error_message([&] {
     tune_job(job("[tune]\ntrials = 1\nfolds = 2\nouter_folds = 2\n[tune.space]\n\"data.target\" = [\"open\"]\n"),
              "series.toml", {});
   });
@@ -220,8 +211,8 @@ TEST_F(ForecastTune, MistakesAreNamed) {
                         "data.path: they say what is forecast"),
             std::string::npos)
       << target;
-  const std::string too_many =
-      config_error([&] { tune_job(job("[tune]\ntrials = 1\nfolds = 2\nouter_folds = 300\n"), "series.toml", {}); });
+  const std::string too_many = testing::error_message(
+      [&] { tune_job(job("[tune]\ntrials = 1\nfolds = 2\nouter_folds = 300\n"), "series.toml", {}); });
   EXPECT_NE(too_many.find("walk-forward tuning cannot cut 234 points (2000-01-07 .. 2000-09-16) into 301 blocks"),
             std::string::npos)
       << too_many;
