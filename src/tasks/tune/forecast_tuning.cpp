@@ -37,15 +37,14 @@ class ForecastTuning final : public JobTuning {
     if (std::find(known.begin(), known.end(), metric_) == known.end())
       unknown_metric(name_, metric_, variance_ ? "variance forecast" : "forecast", known);
     data_ = load_forecast_data(spec);
-    rows_in_series_ = data_.series.length();
     first_row_ = data_.target_time(0);
-    const int64_t end = first_test_row(spec, rows_in_series_);
+    const int64_t end = first_test_row(spec, data_.series.length());
     for (int64_t t = first_row_; t < end; ++t) dates_.push_back(data_.series.dates[static_cast<size_t>(t)]);
     if (dates_.empty())
       throw ConfigError(
           fmt::format("{}: no point before the test span has a full window to forecast it from "
                       "(series {} rows, test from row {}, first target at row {})",
-                      name_, rows_in_series_, end, first_row_));
+                      name_, data_.series.length(), end, first_row_));
     classes_.assign(dates_.size(), 0);
   }
 
@@ -97,9 +96,9 @@ class ForecastTuning final : public JobTuning {
                       "they say what is forecast",
                       name_));
     const ForecastData data = load_forecast_data(spec);
-    if (data.series.length() != rows_in_series_)
+    if (data.series.length() != data_.series.length())
       throw ConfigError(fmt::format("{}: [tune.space] may not change the series ({} rows as written, {} tuned)", name_,
-                                    rows_in_series_, data.series.length()));
+                                    data_.series.length(), data.series.length()));
     // Row r is the target at series row first_row_ + r; a longer window than the job's may
     // leave the earliest rows without a sample.
     auto sample = [&](int64_t row) { return data.sample_of_target(first_row_ + row); };
@@ -144,7 +143,7 @@ class ForecastTuning final : public JobTuning {
 
   ForecastData data_;  // of the job as written
   bool variance_ = false;
-  int64_t rows_in_series_ = 0, first_row_ = 0;
+  int64_t first_row_ = 0;  // the series row of row 0's target
   std::vector<std::string> dates_;
 };
 
