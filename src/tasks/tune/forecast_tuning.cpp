@@ -49,8 +49,9 @@ class ForecastTuning final : public JobTuning {
   }
 
   // Walk-forward, as scikit-learn's TimeSeriesSplit: k test blocks of n / (k + 1) rows at the
-  // end, each scored by a fit on every row before it, less horizon - 1 rows so that no training
-  // target lies past the first forecast's origin.
+  // end, each scored by a fit on every row before it (with [backtest] window = "rolling", on
+  // the last rolling_size of them, as the backtest fits), less horizon - 1 rows so that no
+  // training target lies past the first forecast's origin.
   std::vector<data::FoldIndices> folds(const std::vector<int64_t>& rows, int k, uint64_t) const override {
     const auto n = static_cast<int64_t>(rows.size());
     const int64_t gap = base_.forecast.horizon - 1;
@@ -65,7 +66,10 @@ class ForecastTuning final : public JobTuning {
     for (int64_t i = 0; i < k; ++i) {
       const int64_t test_begin = n - (k - i) * block;
       data::FoldIndices& f = out[static_cast<size_t>(i)];
-      f.train.assign(rows.begin(), rows.begin() + (test_begin - gap));
+      const int64_t train_end = test_begin - gap;
+      const int64_t train_begin =
+          base_.forecast.window == "rolling" ? std::max<int64_t>(0, train_end - base_.forecast.rolling_size) : 0;
+      f.train.assign(rows.begin() + train_begin, rows.begin() + train_end);
       f.test.assign(rows.begin() + test_begin, rows.begin() + test_begin + block);
     }
     return out;

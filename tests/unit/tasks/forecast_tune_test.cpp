@@ -84,6 +84,14 @@ TEST_F(ForecastTune, FoldsWalkForwardWithTheHorizonsGapAndStopBeforeTheTestSpan)
     EXPECT_EQ(f.train.front(), 20);                 // expanding: all the past
     EXPECT_EQ(f.train.back(), f.test.front() - 3);  // horizon 3: 2 rows left out before the test block
   }
+  // A rolling backtest window fits on the last rolling_size rows before each block, as the backtest does.
+  nlohmann::json rolling_job = job("", 3);
+  rolling_job["backtest"]["window"] = "rolling";
+  rolling_job["backtest"]["rolling_size"] = 30;
+  for (const data::FoldIndices& f : detail::forecast_tuning(rolling_job, "series.toml")->folds(rows, 3, 0)) {
+    EXPECT_EQ(f.train.size(), std::min<size_t>(30, static_cast<size_t>(f.test.front() - 2 - 20)));  // 23, 30, 30
+    EXPECT_EQ(f.train.back(), f.test.front() - 3);
+  }
   EXPECT_NE(testing::error_message([&] {
               tuning->folds({0, 1, 2, 3, 4}, 3, 0);
             }).find("walk-forward tuning cannot cut 5 points"),
