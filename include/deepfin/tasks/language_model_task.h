@@ -68,6 +68,25 @@ struct PretrainRun {
 // and the tokenizer. `say` receives one line per stage.
 PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(const std::string&)>& say = {});
 
+// A pretrain job for a text job's body ([model] pretrain = FILE in a text job), pretrained
+// inside each fit on its training texts alone: [tokenizer], [model] and [pretrain] (and seed).
+// ConfigError for [data] (no corpus but the fit's own texts, so no test text is pretrained
+// on), [output] (the body is saved in the text model), [model] pretrained, LoRA or a checkpoint.
+PretrainSpec parse_body_pretrain_job(const std::string& toml_text, const std::string& name);
+
+// What run_pretrain trains before writing it: the tokenizer (trained on the documents but a
+// held-out validation_fraction of them), the CausalLM, the Sequential around it (tokenizer
+// attached, as saved) and the windows' length. ValueError for fewer than 2 documents.
+struct TrainedLanguageModel {
+  std::shared_ptr<nn::CausalLM> network;
+  std::shared_ptr<text::ByteBpeTokenizer> tokenizer;
+  std::shared_ptr<models::Sequential> model;
+  int64_t length = 0;
+  PretrainRun run;
+};
+TrainedLanguageModel train_language_model(const PretrainSpec& spec, std::vector<std::string> documents,
+                                          const std::function<void(const std::string&)>& say = {});
+
 // A saved language model with its tokenizer, ready to generate.
 class LanguageModel {
  public:

@@ -63,15 +63,13 @@ std::vector<std::string> read_documents(const PretrainSpec& s) {
   return docs;
 }
 
-PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(const std::string&)>& say) {
+TrainedLanguageModel train_language_model(const PretrainSpec& spec, std::vector<std::string> docs,
+                                          const std::function<void(const std::string&)>& say) {
   auto tell = [&](const std::string& line) {
     if (say) say(line);
   };
-  io::prepare_output_file(spec.output_model, "[output] model");
-  if (!spec.output_adapters.empty()) io::prepare_output_file(spec.output_adapters, "[output] adapters");
-  if (!spec.output_merged.empty()) io::prepare_output_file(spec.output_merged, "[output] merged");
-  if (!spec.pretrain.checkpoint.empty()) io::prepare_output_file(spec.pretrain.checkpoint, "[pretrain] checkpoint");
-  std::vector<std::string> docs = read_documents(spec);
+  if (docs.size() < 2)
+    throw ValueError(fmt::format("pretrain: {} document(s); a held-out part needs at least 2", docs.size()));
   // Whole documents are held out, at random, so no held-out text was seen in part.
   Generator gen(spec.seed);
   for (size_t i = docs.size(); i > 1; --i) std::swap(docs[i - 1], docs[gen.below(i)]);
@@ -80,9 +78,10 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
   const std::vector<std::string> validation(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(held));
   const std::vector<std::string> train(docs.begin() + static_cast<std::ptrdiff_t>(held), docs.end());
 
-  PretrainRun run;
-  std::shared_ptr<text::ByteBpeTokenizer> tokenizer;
-  std::shared_ptr<nn::CausalLM> network;
+  TrainedLanguageModel out;
+  PretrainRun& run = out.run;
+  std::shared_ptr<text::ByteBpeTokenizer>& tokenizer = out.tokenizer;
+  std::shared_ptr<nn::CausalLM>& network = out.network;
   const nlohmann::json& m = spec.model;
   if (!spec.pretrained.empty()) {
     LanguageModel base = LanguageModel::load(spec.pretrained);
@@ -135,7 +134,9 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
                    train_windows.tokens, train_windows.size(), length, val_windows.tokens, validation.size(),
                    val_windows.size()));
 
-  models::Sequential model({network}, "language_model");
+  out.length = length;
+  out.model = std::make_shared<models::Sequential>(std::vector<std::shared_ptr<nn::Layer>>{network}, "language_model");
+  models::Sequential& model = *out.model;
   model.build({length});
   model.set_attachment("tokenizer", tokenizer->to_json());
   run.parameters = model.count_params();
@@ -166,23 +167,36 @@ PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(cons
           e.tokens_per_second, e.seconds, e.resumed ? fmt::format("  [from {}]", options.checkpoint) : ""));
     });
   }
+  return out;
+}
+
+PretrainRun run_pretrain(const PretrainSpec& spec, const std::function<void(const std::string&)>& say) {
+  auto tell = [&](const std::string& line) {
+    if (say) say(line);
+  };
+  io::prepare_output_file(spec.output_model, "[output] model");
+  if (!spec.output_adapters.empty()) io::prepare_output_file(spec.output_adapters, "[output] adapters");
+  if (!spec.output_merged.empty()) io::prepare_output_file(spec.output_merged, "[output] merged");
+  if (!spec.pretrain.checkpoint.empty()) io::prepare_output_file(spec.pretrain.checkpoint, "[pretrain] checkpoint");
+  const TrainedLanguageModel trained = train_language_model(spec, read_documents(spec), say);
+  const nn::CausalLM& network = *trained.network;
   io::create_parent_dir(spec.output_model);
-  model.save(spec.output_model);
+  trained.model->save(spec.output_model);
   tell(fmt::format("saved {} (weights, config and tokenizer)", spec.output_model));
   if (!spec.output_adapters.empty()) {
     io::create_parent_dir(spec.output_adapters);
-    lm::save_lora_adapters(*network, spec.output_adapters);
+    lm::save_lora_adapters(network, spec.output_adapters);
     tell(fmt::format("saved {} (the LoRA adapters alone)", spec.output_adapters));
   }
   if (!spec.output_merged.empty()) {
-    models::Sequential merged({network->merged()}, "language_model");
-    merged.build({length});
-    merged.set_attachment("tokenizer", tokenizer->to_json());
+    models::Sequential merged({network.merged()}, "language_model");
+    merged.build({trained.length});
+    merged.set_attachment("tokenizer", trained.tokenizer->to_json());
     io::create_parent_dir(spec.output_merged);
     merged.save(spec.output_merged);
     tell(fmt::format("saved {} (the adapters merged into the weights)", spec.output_merged));
   }
-  return run;
+  return trained.run;
 }
 
 LanguageModel LanguageModel::load(const std::string& path) {

@@ -110,6 +110,29 @@ void parse_pretrain(const nlohmann::json& t, const std::string& file, lm::Pretra
                     file));
 }
 
+// seed, threads, [tokenizer], [model] and [pretrain]: what both kinds of pretrain job have.
+void parse_training(const nlohmann::json& j, const std::string& name, PretrainSpec& s) {
+  s.seed = config::get_or<uint64_t>(j, "seed", s.seed, "top level", name);
+  if (j.contains("threads")) s.threads = config::get_or<int>(j, "threads", 1, "top level", name);
+  const nlohmann::json tok = j.value("tokenizer", nlohmann::json::object());
+  config::check_keys(tok, {"vocab_size", "min_frequency"}, "tokenizer", name);
+  s.vocab_size = config::get_or<int64_t>(tok, "vocab_size", s.vocab_size, "tokenizer", name);
+  s.min_frequency = config::get_or<int64_t>(tok, "min_frequency", s.min_frequency, "tokenizer", name);
+  if (s.vocab_size < 257 || s.vocab_size > (int64_t{1} << 24) || s.min_frequency < 1)
+    throw ConfigError(
+        fmt::format("{}: [tokenizer] needs vocab_size in [257, 2^24] (256 bytes + end of text) and "
+                    "min_frequency >= 1, got {} and {}",
+                    name, s.vocab_size, s.min_frequency));
+  parse_model(j.at("model"), name, s);
+  if (!s.pretrained.empty() && j.contains("tokenizer"))
+    throw ConfigError(
+        fmt::format("{}: [tokenizer] does not apply with [model] pretrained: the pretrained model "
+                    "brings its own tokenizer",
+                    name));
+  parse_pretrain(j.value("pretrain", nlohmann::json::object()), name, s.pretrain);
+  s.pretrain.seed = s.seed;
+}
+
 }  // namespace
 
 PretrainSpec parse_pretrain_job(const std::string& toml_text, const std::string& name) {
@@ -120,26 +143,8 @@ PretrainSpec parse_pretrain_job(const std::string& toml_text, const std::string&
       throw ConfigError(fmt::format("{}: missing required table [{}]", name, table));
   PretrainSpec s;
   try {
-    s.seed = config::get_or<uint64_t>(j, "seed", s.seed, "top level", name);
-    if (j.contains("threads")) s.threads = config::get_or<int>(j, "threads", 1, "top level", name);
     parse_data(j.at("data"), name, s);
-    const nlohmann::json tok = j.value("tokenizer", nlohmann::json::object());
-    config::check_keys(tok, {"vocab_size", "min_frequency"}, "tokenizer", name);
-    s.vocab_size = config::get_or<int64_t>(tok, "vocab_size", s.vocab_size, "tokenizer", name);
-    s.min_frequency = config::get_or<int64_t>(tok, "min_frequency", s.min_frequency, "tokenizer", name);
-    if (s.vocab_size < 257 || s.vocab_size > (int64_t{1} << 24) || s.min_frequency < 1)
-      throw ConfigError(
-          fmt::format("{}: [tokenizer] needs vocab_size in [257, 2^24] (256 bytes + end of text) and "
-                      "min_frequency >= 1, got {} and {}",
-                      name, s.vocab_size, s.min_frequency));
-    parse_model(j.at("model"), name, s);
-    if (!s.pretrained.empty() && j.contains("tokenizer"))
-      throw ConfigError(
-          fmt::format("{}: [tokenizer] does not apply with [model] pretrained: the pretrained model "
-                      "brings its own tokenizer",
-                      name));
-    parse_pretrain(j.value("pretrain", nlohmann::json::object()), name, s.pretrain);
-    s.pretrain.seed = s.seed;
+    parse_training(j, name, s);
     const nlohmann::json& out = j.at("output");
     config::check_keys(out, {"model", "adapters", "merged"}, "output", name);
     s.output_model = config::get_or<std::string>(out, "model", "", "output", name);
@@ -152,6 +157,31 @@ PretrainSpec parse_pretrain_job(const std::string& toml_text, const std::string&
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(fmt::format("{}: a value has the wrong type: {}", name, e.what()));
   }
+  return s;
+}
+
+PretrainSpec parse_body_pretrain_job(const std::string& toml_text, const std::string& name) {
+  const nlohmann::json j = job_file_json(toml_text, name);
+  for (const char* table : {"data", "output"})
+    if (j.contains(table))
+      throw ConfigError(fmt::format(
+          "{}: [{}] does not belong in a body's pretrain job: the body is pretrained on each fit's training texts "
+          "alone (so no test text is seen) and saved inside the text model",
+          name, table));
+  config::check_keys(j, {"seed", "threads", "tokenizer", "model", "pretrain"}, "top level", name);
+  if (!j.contains("model") || !j.at("model").is_object())
+    throw ConfigError(fmt::format("{}: missing required table [model]", name));
+  PretrainSpec s;
+  try {
+    parse_training(j, name, s);
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(fmt::format("{}: a value has the wrong type: {}", name, e.what()));
+  }
+  if (!s.pretrained.empty() || !s.pretrain.checkpoint.empty() || s.model.value("lora_rank", int64_t{0}) > 0)
+    throw ConfigError(
+        fmt::format("{}: a body pretrained inside each fit starts from random weights, with no checkpoint and no LoRA "
+                    "(for a pretrained file, use [model] pretrained in the text job)",
+                    name));
   return s;
 }
 

@@ -7,6 +7,7 @@
 
 #include "deepfin/base/config.h"
 #include "deepfin/base/error.h"
+#include "deepfin/io/read_file.h"
 #include "deepfin/lm/lora_files.h"
 #include "deepfin/optim/optimizer.h"
 #include "deepfin/tasks/language_model_task.h"
@@ -25,13 +26,32 @@ PretrainedBody load_pretrained_body(const JobSpec& job, int64_t max_length) {
   return {lm.network_ptr(), lm.tokenizer_ptr()};
 }
 
+PretrainedBody pretrain_body(const JobSpec& job, const std::vector<std::string>& texts, int64_t max_length,
+                             const std::function<void(const std::string&)>& say) {
+  const std::string file = job.file.string();
+  if (job.model.contains("pretrained"))
+    throw ConfigError(
+        fmt::format("{}: [model] has both pretrain (pretrain a body here) and pretrained (load one): keep one", file));
+  if (!job.model.at("pretrain").is_string())
+    throw ConfigError(fmt::format("{}: [model] pretrain must be the path of a pretrain job file", file));
+  const std::string path = job.model.at("pretrain").get<std::string>();
+  const PretrainSpec spec = parse_body_pretrain_job(io::read_file(path), path);
+  const int64_t context = spec.model.at("context_length").get<int64_t>();
+  if (max_length > context)
+    throw ConfigError(fmt::format("{}: [text] max_length {} passes the body's context_length {} in {}", file,
+                                  max_length, context, path));
+  TrainedLanguageModel trained = train_language_model(spec, texts, say);
+  return {trained.network, trained.tokenizer};
+}
+
 nlohmann::json body_model_json(const JobSpec& job, const PretrainedBody& body, int64_t classes) try {
   const std::string file = job.file.string();
   nlohmann::json model = job.model;
-  for (const char* key : {"pretrained", "body_learning_rate", "layer_decay"}) model.erase(key);
+  for (const char* key : {"pretrained", "pretrain", "body_learning_rate", "layer_decay"}) model.erase(key);
   nlohmann::json& layers = model["config"]["layers"];
   if (!layers.is_array() || layers.empty() || layers.front().value("class_name", "") != "CausalLM")
-    throw ConfigError(fmt::format("{}: with [model] pretrained, the first layer must be a CausalLM (its body)", file));
+    throw ConfigError(
+        fmt::format("{}: with [model] pretrained or pretrain, the first layer must be a CausalLM (its body)", file));
   nlohmann::json& config = layers.front()["config"];
   if (config.is_null()) config = nlohmann::json::object();
   const std::set<std::string> allowed = {"name", "trainable", "dropout", "lora_rank", "lora_alpha", "lora_targets"};

@@ -1,10 +1,14 @@
 #pragma once
-// Text jobs that start from a pretrained language model ([model] pretrained =
-// "out/lm.safetensors"): the job's Sequential begins with a CausalLM layer whose
-// architecture, weights and tokenizer come from that file; the job sets the head
-// after it and may set the body's dropout, LoRA and trainable.
+// Text jobs on a language model's body: pretrained elsewhere ([model] pretrained =
+// "out/lm.safetensors"), or pretrained inside each fit on its training texts ([model]
+// pretrain = "body.toml"). The job's Sequential begins with a CausalLM layer whose
+// architecture, weights and tokenizer come from that body; the job sets the head after
+// it and may set the body's dropout, LoRA and trainable.
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "deepfin/models/sequential.h"
 #include "deepfin/nn/layers/causal_lm.h"
@@ -20,6 +24,13 @@ struct PretrainedBody {
 
 // ConfigError naming the job when the file does not load or max_length passes its context.
 PretrainedBody load_pretrained_body(const JobSpec& job, int64_t max_length);
+
+// [model] pretrain = "body.toml": a new byte-level BPE and CausalLM pretrained on `texts`, the
+// fit's training texts and nothing else, so cross-validation never pretrains on a test fold.
+// `say` gets the pretraining's lines. ConfigError naming the job for a bad or missing file
+// (parse_body_pretrain_job), pretrain beside pretrained, or max_length past the context.
+PretrainedBody pretrain_body(const JobSpec& job, const std::vector<std::string>& texts, int64_t max_length,
+                             const std::function<void(const std::string&)>& say);
 
 // The job's model tree with its first layer (a CausalLM) given the pretrained architecture,
 // output "hidden" and the tokenizer's end-of-text as pad_id, and the last Dense's units = classes.

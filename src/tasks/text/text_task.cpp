@@ -107,10 +107,14 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   options.normalizer.strip_accents = spec.strip_accents;
   text::LabelEncoder labels = text::LabelEncoder::fit(train.labels);
   const text::NgramOptions ngrams{.order = spec.ngrams, .buckets = spec.ngrams > 1 ? spec.ngram_buckets : 0};
-  // From a pretrained language model: its tokenizer and body; else a WordPiece learned here.
+  // From a language model (pretrained here or loaded): its tokenizer and body; else a WordPiece learned here.
   std::optional<detail::PretrainedBody> body;
   std::optional<text::Tokenizer> wordpiece;
-  if (job_.model.contains("pretrained")) {
+  if (job_.model.contains("pretrain")) {  // pretrained here on the fit's texts alone
+    body = detail::pretrain_body(job_, train.texts, spec.max_length, [verbose](const std::string& line) {
+      if (verbose > 0) fmt::print("body: {}\n", line);
+    });
+  } else if (job_.model.contains("pretrained")) {
     body = detail::load_pretrained_body(job_, spec.max_length);
   } else {
     wordpiece = text::Tokenizer::train(train.texts, options);

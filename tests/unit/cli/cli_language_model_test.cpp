@@ -166,6 +166,60 @@ TEST_F(CliLanguageModel, TextJobStartsFromThePretrainedBody) {
 
 // The same command pretrains an encoder with the masked objective; a text job starts from it,
 // and generation refuses it.
+// [model] pretrain = FILE: each fit pretrains its body on its own training texts, never on the
+// test texts. A word found only in the test file leaves no trace in the saved tokenizer; the
+// same word in the training texts does (the oracle that the check can fail). deepfin cv
+// pretrains in every fold; a body job with [data], or pretrain beside pretrained, is refused.
+TEST_F(CliLanguageModel, ATextJobPretrainsItsBodyOnItsTrainingTextsAlone) {
+  const std::string body = write("body.toml",
+                                 "seed = 2\n[tokenizer]\nvocab_size = 300\n[model]\ncontext_length = 16\nd_model = 16\n"
+                                 "num_layers = 1\nnum_heads = 2\nff_dim = 32\npositions = \"rope\"\nnorm = \"rms\"\n"
+                                 "mlp = \"swiglu\"\n[pretrain]\nepochs = 3\nbatch_size = 8\nlearning_rate = 0.01\n");
+  const char* lines[] = {"my card has not arrived yet", "how do i top up my account", "the exchange rate was wrong",
+                         "i was charged twice for a transfer"};
+  const char* labels[] = {"card", "top_up", "rate", "charge"};
+  auto csv = [&](const std::string& marker) {
+    std::string text = "text,label\n";
+    for (int i = 0; i < 80; ++i) text += marker + lines[i % 4] + std::string(",") + labels[i % 4] + "\n";
+    return text;
+  };
+  auto text_job = [&](const std::string& train, const std::string& test, const std::string& extra = "") {
+    return write("dapt.toml", "seed = 5\n[data]\nsource = \"text\"\nformat = \"csv\"\ntrain = \"" +
+                                  write("train.csv", train) + "\"\ntest = \"" + write("test.csv", test) +
+                                  "\"\n[text]\nmax_length = 12\n[model]\nclass_name = \"Sequential\"\npretrain = \"" +
+                                  body + "\"\n" + extra +
+                                  "[[model.config.layers]]\nclass_name = \"CausalLM\"\nconfig = {}\n"
+                                  "[[model.config.layers]]\nclass_name = \"GlobalAveragePooling1D\"\nconfig = {}\n"
+                                  "[[model.config.layers]]\nclass_name = \"Dense\"\nconfig = { units = 0, activation "
+                                  "= \"softmax\" }\n[compile]\noptimizer = { class_name = \"Adam\", config = { "
+                                  "learning_rate = 0.01 } }\nloss = \"sparse_categorical_crossentropy\"\n[fit]\n"
+                                  "epochs = 6\nbatch_size = 8\nverbose = 0\n[output]\nmodel = \"" +
+                                  path("dapt.safetensors") + "\"\n");
+  };
+  const std::string marker = "zqxjv zqxjv zqxjv ";
+  const auto r = run("train " + text_job(csv(""), csv(marker)));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("accuracy"), std::string::npos) << r.out;
+  EXPECT_EQ(deepfin::testing::slurp(path("dapt.safetensors")).find("zq"), std::string::npos)
+      << "the body's tokenizer learned a word of the test texts";
+  ASSERT_EQ(run("train " + text_job(csv(marker), csv(""))).exit_code, 0);
+  EXPECT_NE(deepfin::testing::slurp(path("dapt.safetensors")).find("zq"), std::string::npos)
+      << "a word of the training texts should be merged (else the check above cannot fail)";
+  const auto cv = run("cv " + text_job(csv(""), csv("")) + " --folds 2");
+  ASSERT_EQ(cv.exit_code, 0) << cv.err;
+  EXPECT_NE(cv.out.find("2/2: accuracy"), std::string::npos) << cv.out;
+
+  const auto both = run("train " + text_job(csv(""), csv(""), "pretrained = \"" + path("lm.safetensors") + "\"\n"));
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.err.find("[model] has both pretrain (pretrain a body here) and pretrained (load one)"),
+            std::string::npos)
+      << both.err;
+  write("body.toml", deepfin::testing::slurp(body) + "[data]\nfiles = [\"x.txt\"]\n");
+  const auto data = run("train " + text_job(csv(""), csv("")));
+  EXPECT_EQ(data.exit_code, 1);
+  EXPECT_NE(data.err.find("[data] does not belong in a body's pretrain job"), std::string::npos) << data.err;
+}
+
 TEST_F(CliLanguageModel, MaskedPretrainingMakesAnEncoderBody) {
   std::string text = read_job();
   text.replace(text.find("[pretrain]\n"), 11, "[pretrain]\nobjective = \"masked\"\n");
