@@ -13,17 +13,12 @@
 #include "deepfin/base/error.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
+#include "deepfin/tasks/fold_summary.h"
 #include "deepfin/tasks/forecast_model.h"
 #include "tasks/tune/job_tuning.h"
 
 namespace deepfin::tasks::detail {
 namespace {
-
-double mean_of(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
 
 class ForecastTuning final : public JobTuning {
  public:
@@ -137,8 +132,8 @@ class ForecastTuning final : public JobTuning {
     for (double p : predicted)
       if (!std::isfinite(p)) return std::numeric_limits<double>::quiet_NaN();  // a diverged fit ranks last
     if (variance_)
-      return metric_ == "neg_qlike" ? -mean_of(backtest::qlike_losses(actual, predicted))
-                                    : -mean_of(backtest::squared_error_losses(actual, predicted));
+      return metric_ == "neg_qlike" ? -mean_std(backtest::qlike_losses(actual, predicted)).mean
+                                    : -mean_std(backtest::squared_error_losses(actual, predicted)).mean;
     const backtest::ForecastMetrics m = backtest::forecast_metrics(actual, predicted, previous);
     if (metric_ == "neg_rmse") return -m.rmse;
     if (metric_ == "neg_mape") return -m.mape;
