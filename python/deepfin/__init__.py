@@ -3,9 +3,9 @@
 The Keras-style API (``deepfin.Sequential``, ``deepfin.layers``, ``deepfin.optimizers``,
 ``deepfin.losses``, ``deepfin.metrics``, ``deepfin.callbacks``) runs on deepfin's C++
 engine; numpy arrays cross without copies. The finance tasks (``CreditModel``,
-``TextClassifier``, ``Forecaster``) and the job-file runner (``deepfin.run``) are the
-same recipes the ``deepfin`` command runs. ``deepfin.sklearn`` has scikit-learn
-estimators.
+``TextClassifier``, ``Forecaster``), the job-file runner (``deepfin.run``) and the
+hyper-parameter search (``deepfin.tune``) are the same recipes the ``deepfin`` command
+runs. ``deepfin.sklearn`` has scikit-learn estimators.
 """
 
 from . import _deepfin
@@ -13,6 +13,7 @@ from ._deepfin import DeepfinError, Tensor, get_num_threads, set_num_threads, se
 from . import callbacks, layers, losses, metrics, optimizers, utils
 from .models import Model, Sequential, load_model
 from .jobs import load_job, run
+from .tuning import TuneResult, tune
 from .credit import CreditModel
 from .text import TextClassifier
 from .forecast import Forecaster, load_forecaster
@@ -33,6 +34,8 @@ __all__ = [
     "utils",
     "run",
     "load_job",
+    "tune",
+    "TuneResult",
     "CreditModel",
     "TextClassifier",
     "Forecaster",

@@ -43,7 +43,7 @@ Command add_tune_command(CLI::App& app, const RunContext& ctx) {
     int trials = -1;
   };
   auto args = std::make_shared<Args>();
-  sub->add_option("job", args->job, "job file (TOML): a credit (csv or arff) or text job")->required();
+  sub->add_option("job", args->job, "job file (TOML): a credit (csv or arff), text or series job")->required();
   sub->add_option("--budget", args->budget, "wall-clock budget, e.g. 20m, 90s, 1.5h (default: none)");
   sub->add_option("--trials", args->trials, "configurations per search (default: [tune] trials, 20)")
       ->check(CLI::Range(1, 100000));
