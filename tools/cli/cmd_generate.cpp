@@ -32,17 +32,22 @@ int run_generate(const RunContext& ctx, const GenerateArgs& a) {
   options.tokens.seed = seed;
   options.stop_strings = a.stops;
   options.stop_at_eos = !a.ignore_eos;
-  // One prompt streams its text as it comes; several are printed when all are done.
+  // One prompt streams its text as it comes; several are printed when all are done. The
+  // prompt is echoed with the first piece, so that a refused request prints only its error.
   const bool stream = a.prompts.size() == 1 && !ctx.json();
-  if (stream) {
+  bool echoed = false;
+  auto echo_prompt = [&] {
+    if (echoed) return;
     fmt::print("{}", a.prompts[0]);
-    std::fflush(stdout);
-  }
+    echoed = true;
+  };
   const lm::TextGeneration g = lm.generate(a.prompts, options, [&](int64_t, const std::string& piece) {
     if (!stream) return;
+    echo_prompt();
     fmt::print("{}", piece);
     std::fflush(stdout);
   });
+  if (stream) echo_prompt();  // nothing was generated (an immediate end of text)
   for (size_t r = 0; r < a.prompts.size(); ++r) {
     const char* finish = lm::finish_reason_name(g.tokens.finish[r]);
     if (stream) {

@@ -228,6 +228,7 @@ TEST_F(CliLanguageModel, MaskedPretrainingMakesAnEncoderBody) {
   const auto g = run("generate " + path("lm.safetensors") + " --prompt hi");
   EXPECT_EQ(g.exit_code, 1);
   EXPECT_NE(g.err.find("bidirectional"), std::string::npos) << g.err;
+  EXPECT_EQ(g.out.find("hi"), std::string::npos) << g.out;  // a refused prompt is not echoed
   const auto bad = run("pretrain " + write("bad_objective.toml", text.replace(text.find("masked"), 6, "sorted")));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("[pretrain] objective must be"), std::string::npos) << bad.err;
