@@ -8,7 +8,7 @@
 #include "deepfin/base/error.h"
 #include "deepfin/data/tabular/csv.h"
 #include "deepfin/io/read_file.h"
-#include "text/utf8.h"
+#include "text/text_encoding.h"
 
 namespace deepfin::text {
 namespace {
@@ -22,25 +22,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-enum class Encoding { utf8, latin1, automatic };
-
-Encoding parse_encoding(const std::string& name) {
-  if (name == "auto") return Encoding::automatic;
-  if (name == "utf-8" || name == "utf8" || name == "UTF-8") return Encoding::utf8;
-  if (name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "ISO-8859-1") return Encoding::latin1;
-  throw ValueError(fmt::format("text reader: unknown encoding '{}' (expected auto, utf-8 or latin-1)", name));
-}
-
 constexpr std::array<std::string_view, 3> kPhrasebankLabels = {"positive", "negative", "neutral"};
 
 }  // namespace
 
 LabelledText read_text_csv(const std::string& path, const std::string& text_column, const std::string& label_column,
                            const std::string& encoding) {
-  const Encoding requested = parse_encoding(encoding);
+  const detail::Encoding requested = detail::parse_encoding(encoding);
   const std::string bytes = io::read_file(path);
-  const bool latin1 =
-      requested == Encoding::latin1 || (requested == Encoding::automatic && detail::first_invalid_utf8(bytes) >= 0);
+  const bool latin1 = detail::reads_as_latin1(bytes, requested);
   // Nothing counts as missing: the text "NA" is a text, and an empty cell is reported below.
   const data::Table table =
       data::parse_csv(bytes, path, {.missing_values = {}, .encoding = latin1 ? "latin-1" : "utf-8"});
@@ -63,20 +53,8 @@ LabelledText read_text_csv(const std::string& path, const std::string& text_colu
 }
 
 LabelledText read_phrasebank(const std::string& path, std::string encoding) {
-  const Encoding requested = parse_encoding(encoding);
-  std::string bytes = io::read_file(path);
-  const int64_t first_invalid = detail::first_invalid_utf8(bytes);
-  const bool latin1 = requested == Encoding::latin1 || (requested == Encoding::automatic && first_invalid >= 0);
-  if (requested == Encoding::utf8 && first_invalid >= 0) {
-    const auto line = 1 + std::count(bytes.begin(), bytes.begin() + first_invalid, '\n');
-    const auto line_start = bytes.rfind('\n', static_cast<size_t>(first_invalid));
-    const int64_t column = first_invalid - (line_start == std::string::npos ? -1 : static_cast<int64_t>(line_start));
-    throw FileError(fmt::format("{}:{}:{}: invalid UTF-8 (byte 0x{:02X}); try encoding \"latin-1\" or \"auto\"", path,
-                                line, column, static_cast<unsigned char>(bytes[static_cast<size_t>(first_invalid)])));
-  }
-  if (latin1) bytes = detail::latin1_to_utf8(bytes);
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.erase(0, 3);  // a UTF-8 byte order mark
-
+  const detail::Encoding requested = detail::parse_encoding(encoding);
+  const std::string bytes = detail::utf8_text(io::read_file(path), requested, path);
   LabelledText out{.texts = {}, .labels = {}, .lines = {}, .source = path};
   const std::string_view text(bytes);
   int64_t line = 0;
