@@ -1,6 +1,8 @@
 // deepfin predict MODEL IN.npy -o OUT.npy: model outputs for every row.
 // deepfin predict MODEL rows.csv [-o scores.csv]: a tabular model scores raw rows
 // (probability, decision, points), read exactly like its training file.
+// deepfin predict MODEL messages.csv|.txt [--column text] [-o predictions.csv]: a text
+// model labels a file of texts (a CSV column, or one per line).
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -12,6 +14,8 @@
 #include "deepfin/models/model.h"
 #include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/decision_log.h"
+#include "deepfin/tasks/text_predictions.h"
+#include "deepfin/text/texts_to_score.h"
 #include "deepfin/text_model/text_classifier.h"
 
 namespace deepfin::cli {
@@ -45,9 +49,41 @@ int run_predict_text(const RunContext& ctx, const std::string& model_path, const
   return 0;
 }
 
+// Every text of a file, labelled: the predictions as CSV, on stdout or in `out`.
+int run_predict_text_file(const RunContext& ctx, const std::string& model_path, const std::string& in,
+                          const std::string& column, const std::string& out) {
+  ctx.apply({}, {}, out.empty());  // predictions on stdout stay a clean CSV
+  const text_model::TextClassifier classifier = text_model::TextClassifier::load(model_path);
+  const text::TextsToScore texts = text::read_texts_to_score(in, column);
+  int64_t truncated = 0;
+  classifier.encode(texts.texts, &truncated);
+  const std::string csv = tasks::text_predictions_csv(texts, classifier.predict(texts.texts));
+  const std::string cut = truncated == 0 ? ""
+                                         : fmt::format(" ({} texts longer than the model's {} tokens were cut)", truncated,
+                                                       classifier.max_length());
+  if (out.empty()) {
+    fmt::print("{}", csv);
+    if (truncated > 0) fmt::print(stderr, "note:{}\n", cut);
+    return 0;
+  }
+  io::write_output_file(out, csv);
+  print_event(ctx, fmt::format("wrote {} predictions to {}{}", texts.size(), out, cut),
+              nlohmann::json{{"event", "predict"}, {"rows", texts.size()}, {"path", out}, {"truncated", truncated}});
+  return 0;
+}
+
+bool holds_a_text_model(const std::string& model_path) {
+  return !models::load_model(model_path)->attachment("text").is_null();
+}
+
 int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
-                int64_t batch_size, const tasks::DecisionLogOptions& log) {
+                int64_t batch_size, const std::string& column, const tasks::DecisionLogOptions& log) {
   const std::string ext = std::filesystem::path(in).extension().string();
+  if (ext == ".txt" || (ext == ".csv" && holds_a_text_model(model_path))) {
+    if (!log.path.empty()) throw ConfigError("predict: --decision-log records credit decisions, not text labels");
+    return run_predict_text_file(ctx, model_path, in, column, out);
+  }
+  if (column != "text") throw ConfigError("predict: --column names the text column of a text model's input");
   const bool tabular = ext == ".csv" || ext == ".arff";
   ctx.apply({}, {}, tabular && out.empty());  // scores on stdout stay a clean CSV
   if (tabular) {
@@ -81,25 +117,29 @@ int run_predict(const RunContext& ctx, const std::string& model_path, const std:
 }  // namespace
 
 Command add_predict_command(CLI::App& app, const RunContext& ctx) {
-  auto* sub = app.add_subcommand("predict", "run a saved model on an .npy of inputs");
+  auto* sub = app.add_subcommand("predict", "run a saved model on inputs: arrays, credit rows or texts");
   struct Args {
-    std::string model, in, out;
+    std::string model, in, out, column = "text";
     int64_t batch_size = 256;
     std::vector<std::string> texts;
     tasks::DecisionLogOptions log;
   };
   auto args = std::make_shared<Args>();
   sub->add_option("model", args->model, "model file (.safetensors)")->required();
-  sub->add_option("input", args->in, "inputs: .npy (batch axis first), or .csv/.arff rows for a tabular model");
+  sub->add_option("input", args->in,
+                  "inputs: .npy (batch axis first), .csv/.arff rows for a tabular model, or for a text model a "
+                  ".csv (its --column) or a .txt of one text per line");
   sub->add_option("--text", args->texts, "a message for a text model (repeatable)");
-  sub->add_option("-o,--output", args->out, "where to write the outputs (.npy; .csv for tabular, default stdout)");
+  sub->add_option("--column", args->column, "the text column of a text model's .csv input (default: text)");
+  sub->add_option("-o,--output", args->out,
+                  "where to write the outputs (.npy; .csv for tabular and text files, default stdout)");
   sub->add_option("--batch-size", args->batch_size, "samples per batch")->check(CLI::PositiveNumber);
   add_decision_log_options(*sub, args->log);
   return {sub, [&ctx, args] {
             io::prepare_output_file(args->out, "-o/--output");  // before any work, as train does
             if (!args->texts.empty()) return run_predict_text(ctx, args->model, args->texts);
             if (args->in.empty()) throw ConfigError("predict: give an input file or --text \"a message\"");
-            return run_predict(ctx, args->model, args->in, args->out, args->batch_size, args->log);
+            return run_predict(ctx, args->model, args->in, args->out, args->batch_size, args->column, args->log);
           }};
 }
 

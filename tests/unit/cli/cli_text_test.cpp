@@ -238,4 +238,46 @@ TEST_F(CliText, CrossValidationOfATextJob) {
   EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
 }
 
+// The label of predict --text's output for one text: the first word of its line,
+// "lost_card (0.97) ...", past the run's header line if there is one.
+std::string label_of_text_line(const std::string& out) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.starts_with("deepfin ")) return line.substr(0, line.find(' '));
+  return "(no prediction line)";
+}
+
+TEST_F(CliText, PredictLabelsEveryTextOfACsvOrTxtFileAsTextDoes) {
+  const std::string model = trained();
+  const std::string csv = write("new.csv", "id,message\n7,\"my card was stolen, help\"\n8,send a wire to my payee\n");
+  const deepfin::testing::CliResult p = run("predict " + model + " " + csv + " --column message");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  ASSERT_EQ(p.out.rfind("line,label,confidence,to_person,reply\n2,", 0), 0u) << p.out;  // a clean CSV on stdout
+  // Each row's label is the one --text gives the same message.
+  for (const auto& [line, text] :
+       {std::pair{"2,", "\"my card was stolen, help\""}, {"3,", "\"send a wire to my payee\""}}) {
+    const deepfin::testing::CliResult one = run("predict " + model + " --text " + text);
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    const std::string label = label_of_text_line(one.out);
+    EXPECT_NE(p.out.find(std::string("\n") + line + label + ","), std::string::npos) << p.out << one.out;
+  }
+  // A .txt of one message per line, written to a file.
+  const std::string txt = write("new.txt", "my card was stolen, help\n\nsend a wire to my payee\n");
+  const deepfin::testing::CliResult f = run("predict " + model + " " + txt + " -o " + path("labels.csv"));
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_NE(f.out.find("wrote 2 predictions to"), std::string::npos) << f.out;
+  const std::string written = deepfin::testing::slurp(path("labels.csv"));
+  EXPECT_EQ(written.substr(written.find('\n') + 1, 2), "1,") << written;
+  EXPECT_NE(written.find("\n3,"), std::string::npos) << written;  // the blank line 2 is skipped, line 3 kept
+  // Mistakes: the column the file lacks, named with those it has; nothing is written.
+  const deepfin::testing::CliResult missing = run("predict " + model + " " + csv + " -o " + path("none.csv"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("message"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(dir_ / "none.csv"));
+  const deepfin::testing::CliResult log = run("predict " + model + " " + txt + " --decision-log " + path("d.log") +
+                                              " --log-key-file " + txt + " --id-column id");
+  EXPECT_EQ(log.exit_code, 1);
+  EXPECT_NE(log.err.find("--decision-log records credit decisions"), std::string::npos) << log.err;
+}
+
 }  // namespace
