@@ -15,7 +15,6 @@
 #include "deepfin/tasks/credit_task.h"
 #include "deepfin/tasks/decision_log.h"
 #include "deepfin/tasks/text_predictions.h"
-#include "deepfin/text/texts_to_score.h"
 #include "deepfin/text_model/text_classifier.h"
 
 namespace deepfin::cli {
@@ -54,21 +53,18 @@ int run_predict_text_file(const RunContext& ctx, const std::string& model_path, 
                           const std::string& column, const std::string& out) {
   ctx.apply({}, {}, out.empty());  // predictions on stdout stay a clean CSV
   const text_model::TextClassifier classifier = text_model::TextClassifier::load(model_path);
-  const text::TextsToScore texts = text::read_texts_to_score(in, column);
-  int64_t truncated = 0;
-  classifier.encode(texts.texts, &truncated);
-  const std::string csv = tasks::text_predictions_csv(texts, classifier.predict(texts.texts));
-  const std::string cut = truncated == 0 ? ""
-                                         : fmt::format(" ({} texts longer than the model's {} tokens were cut)", truncated,
-                                                       classifier.max_length());
+  const tasks::TextFilePredictions p = tasks::predict_text_file(classifier, in, column);
+  const std::string cut = p.truncated == 0 ? ""
+                                           : fmt::format(" ({} texts longer than the model's {} tokens were cut)",
+                                                         p.truncated, classifier.max_length());
   if (out.empty()) {
-    fmt::print("{}", csv);
-    if (truncated > 0) fmt::print(stderr, "note:{}\n", cut);
+    fmt::print("{}", p.csv);
+    if (p.truncated > 0) fmt::print(stderr, "note:{}\n", cut);
     return 0;
   }
-  io::write_output_file(out, csv);
-  print_event(ctx, fmt::format("wrote {} predictions to {}{}", texts.size(), out, cut),
-              nlohmann::json{{"event", "predict"}, {"rows", texts.size()}, {"path", out}, {"truncated", truncated}});
+  io::write_output_file(out, p.csv);
+  print_event(ctx, fmt::format("wrote {} predictions to {}{}", p.texts, out, cut),
+              nlohmann::json{{"event", "predict"}, {"rows", p.texts}, {"path", out}, {"truncated", p.truncated}});
   return 0;
 }
 

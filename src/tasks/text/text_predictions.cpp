@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "deepfin/base/error.h"
+#include <vector>
+
+#include "deepfin/text/texts_to_score.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -17,18 +19,18 @@ std::string quoted_if_needed(const std::string& field) {
 
 }  // namespace
 
-std::string text_predictions_csv(const text::TextsToScore& texts,
-                                 const std::vector<text_model::Prediction>& predictions) {
-  if (predictions.size() != texts.texts.size())
-    throw ValueError(
-        fmt::format("text_predictions_csv: {} predictions for {} texts", predictions.size(), texts.texts.size()));
-  std::string csv = "line,label,confidence,to_person,reply\n";
+TextFilePredictions predict_text_file(const text_model::TextClassifier& classifier, const std::string& path,
+                                      const std::string& text_column) {
+  const text::TextsToScore texts = text::read_texts_to_score(path, text_column);
+  TextFilePredictions out{.csv = "line,label,confidence,to_person,reply\n", .texts = texts.size(), .truncated = 0};
+  classifier.encode(texts.texts, &out.truncated);
+  const std::vector<text_model::Prediction> predictions = classifier.predict(texts.texts);
   for (size_t i = 0; i < predictions.size(); ++i) {
     const text_model::Prediction& p = predictions[i];
-    csv += fmt::format("{},{},{:.6f},{},{}\n", texts.lines[i], quoted_if_needed(p.label), p.confidence,
-                       p.to_person ? "yes" : "no", quoted_if_needed(p.reply));
+    out.csv += fmt::format("{},{},{:.6f},{},{}\n", texts.lines[i], quoted_if_needed(p.label), p.confidence,
+                           p.to_person ? "yes" : "no", quoted_if_needed(p.reply));
   }
-  return csv;
+  return out;
 }
 
 }  // namespace deepfin::tasks
