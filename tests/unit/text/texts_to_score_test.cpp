@@ -7,21 +7,13 @@
 
 #include "deepfin/base/error.h"
 #include "scratch_dir.h"
+#include "testing/error_message.h"
 
 namespace deepfin::text {
 namespace {
 
+using deepfin::testing::error_message;
 using testing::ScratchDir;
-
-template <class E>
-std::string error_of(const auto& call) {
-  try {
-    call();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "(no error of the expected type)";
-}
 
 TEST(TextsToScore, ACsvColumnKeepsEachTextsLine) {
   ScratchDir dir;
@@ -47,27 +39,29 @@ TEST(TextsToScore, OtherFilesHoldOneTextPerLine) {
   // Not valid UTF-8: "auto" reads Latin-1, "utf-8" names the byte and its place.
   const std::string latin1 = dir.write("l.txt", "caf\xe9 card\n");
   EXPECT_EQ(read_texts_to_score(latin1, "text").texts[0], "caf\xc3\xa9 card");
-  EXPECT_NE(error_of<FileError>([&] { read_texts_to_score(latin1, "text", "utf-8"); }).find(":1:4: invalid UTF-8"),
+  EXPECT_NE(error_message<FileError>([&] { read_texts_to_score(latin1, "text", "utf-8"); }).find(":1:4: invalid UTF-8"),
             std::string::npos);
 }
 
 TEST(TextsToScore, MistakesAreNamed) {
   ScratchDir dir;
   const std::string csv = dir.write("m.csv", "id,message\n1,hello\n");
-  EXPECT_NE(error_of<NotFoundError>([&] { read_texts_to_score(csv, "text"); }).find("message"), std::string::npos);
+  EXPECT_NE(error_message<NotFoundError>([&] { read_texts_to_score(csv, "text"); }).find("message"), std::string::npos);
   const std::string empty_cell = dir.write("e.csv", "id,text\n1,hello\n2,\n");
-  EXPECT_NE(error_of<FileError>([&] { read_texts_to_score(empty_cell, "text"); }).find("e.csv:3"), std::string::npos);
-  EXPECT_NE(error_of<FileError>([&] {
+  EXPECT_NE(error_message<FileError>([&] { read_texts_to_score(empty_cell, "text"); }).find("e.csv:3"),
+            std::string::npos);
+  EXPECT_NE(error_message<FileError>([&] {
               read_texts_to_score(dir.write("h.csv", "id,text\n"), "text");
             }).find("no texts to score (the file has a header and no rows)"),
             std::string::npos);
-  EXPECT_NE(error_of<FileError>([&] {
+  EXPECT_NE(error_message<FileError>([&] {
               read_texts_to_score(dir.write("b.txt", "\n  \n"), "text");
             }).find("no texts to score (the file is empty or blank)"),
             std::string::npos);
-  EXPECT_NE(error_of<ValueError>([&] { read_texts_to_score(csv, "text", "ebcdic"); }).find("unknown encoding 'ebcdic'"),
-            std::string::npos);
-  EXPECT_NE(error_of<Error>([&] { read_texts_to_score(dir.sub("none.txt"), "text"); }).find("none.txt"),
+  EXPECT_NE(
+      error_message<ValueError>([&] { read_texts_to_score(csv, "text", "ebcdic"); }).find("unknown encoding 'ebcdic'"),
+      std::string::npos);
+  EXPECT_NE(error_message<Error>([&] { read_texts_to_score(dir.sub("none.txt"), "text"); }).find("none.txt"),
             std::string::npos);
 }
 
