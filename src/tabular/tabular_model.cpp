@@ -211,7 +211,10 @@ void TabularModel::save(const std::string& path) const {
 }
 
 TabularModel TabularModel::load(const std::string& path) {
-  auto model = models::load_model(path);
+  return from_model(models::load_model(path), path);
+}
+
+TabularModel TabularModel::from_model(const std::shared_ptr<models::Model>& model, const std::string& path) {
   const nlohmann::json attached = model->attachment(kAttachment);
   if (!attached.is_object())
     throw FileError(fmt::format("{}: not a tabular model (no '{}' preprocessing in the file); it takes .npy input",

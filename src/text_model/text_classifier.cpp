@@ -281,7 +281,10 @@ void TextClassifier::save(const std::string& path) const {
 }
 
 TextClassifier TextClassifier::load(const std::string& path) {
-  auto model = models::load_model(path);
+  return from_model(models::load_model(path), path);
+}
+
+TextClassifier TextClassifier::from_model(const std::shared_ptr<models::Model>& model, const std::string& path) {
   const nlohmann::json attached = model->attachment(kAttachment);
   if (!attached.is_object()) throw FileError(fmt::format("{}: not a text model (no tokenizer in the file)", path));
   auto sequential = std::dynamic_pointer_cast<models::Sequential>(model);

@@ -49,10 +49,8 @@ int run_predict_text(const RunContext& ctx, const std::string& model_path, const
 }
 
 // Every text of a file, labelled: the predictions as CSV, on stdout or in `out`.
-int run_predict_text_file(const RunContext& ctx, const std::string& model_path, const std::string& in,
+int run_predict_text_file(const RunContext& ctx, const text_model::TextClassifier& classifier, const std::string& in,
                           const std::string& column, const std::string& out) {
-  ctx.apply({}, {}, out.empty());  // predictions on stdout stay a clean CSV
-  const text_model::TextClassifier classifier = text_model::TextClassifier::load(model_path);
   const tasks::TextFilePredictions p = tasks::predict_text_file(classifier, in, column);
   const std::string cut = p.truncated == 0 ? ""
                                            : fmt::format(" ({} texts longer than the model's {} tokens were cut)",
@@ -68,22 +66,20 @@ int run_predict_text_file(const RunContext& ctx, const std::string& model_path, 
   return 0;
 }
 
-bool holds_a_text_model(const std::string& model_path) {
-  return !models::load_model(model_path)->attachment("text").is_null();
-}
-
 int run_predict(const RunContext& ctx, const std::string& model_path, const std::string& in, const std::string& out,
                 int64_t batch_size, const std::string& column, const tasks::DecisionLogOptions& log) {
   const std::string ext = std::filesystem::path(in).extension().string();
-  if (ext == ".txt" || (ext == ".csv" && holds_a_text_model(model_path))) {
+  const bool tabular_or_text = ext == ".csv" || ext == ".arff" || ext == ".txt";
+  ctx.apply({}, {}, tabular_or_text && out.empty());  // scores on stdout stay a clean CSV
+  // A .csv is a tabular model's rows or a text model's texts: the file's attachments say which.
+  const std::shared_ptr<models::Model> loaded = tabular_or_text ? models::load_model(model_path) : nullptr;
+  if (ext == ".txt" || (ext == ".csv" && !loaded->attachment("text").is_null())) {
     if (!log.path.empty()) throw ConfigError("predict: --decision-log records credit decisions, not text labels");
-    return run_predict_text_file(ctx, model_path, in, column, out);
+    return run_predict_text_file(ctx, text_model::TextClassifier::from_model(loaded, model_path), in, column, out);
   }
   if (column != "text") throw ConfigError("predict: --column names the text column of a text model's input");
-  const bool tabular = ext == ".csv" || ext == ".arff";
-  ctx.apply({}, {}, tabular && out.empty());  // scores on stdout stay a clean CSV
-  if (tabular) {
-    const tabular::TabularModel model = tabular::TabularModel::load(model_path);
+  if (ext == ".csv" || ext == ".arff") {
+    const tabular::TabularModel model = tabular::TabularModel::from_model(loaded, model_path);
     const data::Table rows = model.read_rows(in);
     const std::vector<double> p = model.predict_proba(rows, batch_size);
     const std::string csv = tasks::scores_csv(model, rows, p);

@@ -45,6 +45,8 @@ class TabularModel {
 
   // Reads a file written by save(); FileError if it holds no tabular preprocessing.
   static TabularModel load(const std::string& path);
+  // The same from a model already loaded from `path` (which errors name).
+  static TabularModel from_model(const std::shared_ptr<models::Model>& model, const std::string& path);
   // Attaches preprocessing, baseline and threshold to the model file. Atomic.
   void save(const std::string& path) const;
 

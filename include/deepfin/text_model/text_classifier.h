@@ -61,6 +61,9 @@ class TextClassifier {
   // Reads a file written by save(); FileError if it holds no text pipeline or
   // if the stored tokenizer does not match its fingerprint.
   static TextClassifier load(const std::string& path);
+  // The same from a model already loaded from `path` (which errors name): a caller that
+  // looked at the file's attachments first need not read it twice.
+  static TextClassifier from_model(const std::shared_ptr<models::Model>& model, const std::string& path);
   void save(const std::string& path) const;
 
   // Hashed word n-grams appended to each text's tokens (see ngrams.h); the model's
