@@ -243,8 +243,9 @@ class CreditScorer final : public Scorer {
 
 }  // namespace
 
-std::shared_ptr<const Scorer> load_credit_scorer(const std::string& path, const ScoringOptions& options) {
-  return std::make_shared<CreditScorer>(tabular::TabularModel::load(path), options, path);
+std::shared_ptr<const Scorer> load_credit_scorer(const std::shared_ptr<models::Model>& model, const std::string& path,
+                                                 const ScoringOptions& options) {
+  return std::make_shared<CreditScorer>(tabular::TabularModel::from_model(model, path), options, path);
 }
 
 }  // namespace deepfin::serve

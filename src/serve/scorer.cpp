@@ -17,8 +17,8 @@ void Scorer::self_check() const {
 
 std::shared_ptr<const Scorer> load_scorer(const std::string& path, const ScoringOptions& options) {
   const std::shared_ptr<models::Model> model = models::load_model(path);
-  if (!model->attachment("tabular").is_null()) return load_credit_scorer(path, options);
-  if (!model->attachment("text").is_null()) return load_text_scorer(path);
+  if (!model->attachment("tabular").is_null()) return load_credit_scorer(model, path, options);
+  if (!model->attachment("text").is_null()) return load_text_scorer(model, path);
   if (!model->attachment("forecast").is_null()) return load_forecast_scorer(path);
   if (!model->built())
     throw FileError(fmt::format("{}: the model has no input shape, so the server cannot check requests", path));

@@ -7,8 +7,10 @@
 
 namespace deepfin::serve {
 
-std::shared_ptr<const Scorer> load_credit_scorer(const std::string& path, const ScoringOptions& options);
-std::shared_ptr<const Scorer> load_text_scorer(const std::string& path);
+// Credit and text scorers start from the model load_scorer has read from `path` already.
+std::shared_ptr<const Scorer> load_credit_scorer(const std::shared_ptr<models::Model>& model, const std::string& path,
+                                                 const ScoringOptions& options);
+std::shared_ptr<const Scorer> load_text_scorer(const std::shared_ptr<models::Model>& model, const std::string& path);
 std::shared_ptr<const Scorer> load_forecast_scorer(const std::string& path);
 std::shared_ptr<const Scorer> array_scorer(std::shared_ptr<models::Model> model);
 

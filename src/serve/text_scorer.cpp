@@ -78,8 +78,8 @@ class TextScorer final : public Scorer {
 
 }  // namespace
 
-std::shared_ptr<const Scorer> load_text_scorer(const std::string& path) {
-  return std::make_shared<TextScorer>(text_model::TextClassifier::load(path));
+std::shared_ptr<const Scorer> load_text_scorer(const std::shared_ptr<models::Model>& model, const std::string& path) {
+  return std::make_shared<TextScorer>(text_model::TextClassifier::from_model(model, path));
 }
 
 }  // namespace deepfin::serve
