@@ -217,16 +217,19 @@ void TextClassifier::set_linear(LinearPart linear) {
   linear_ = std::move(linear);
 }
 
-Tensor TextClassifier::predict_proba(const std::vector<std::string>& texts, int64_t batch_size) const {
-  const Tensor neural = neural_proba(texts, batch_size);
+Tensor TextClassifier::predict_proba(const std::vector<std::string>& texts, int64_t batch_size,
+                                     int64_t* truncated) const {
+  const Tensor neural = neural_proba(texts, batch_size, truncated);
   if (!linear_ || texts.empty() || linear_->blend.weight == 0) return neural;
   const Tensor decision = linear_->model.decision(linear_->vectorizer.transform(texts));
   return blend_probabilities(neural, decision, linear_->blend).to(neural.dtype());
 }
 
-Tensor TextClassifier::neural_proba(const std::vector<std::string>& texts, int64_t batch_size) const {
+Tensor TextClassifier::neural_proba(const std::vector<std::string>& texts, int64_t batch_size,
+                                    int64_t* truncated) const {
+  if (truncated) *truncated = 0;
   if (texts.empty()) return zeros({0, labels_.num_classes()});
-  const Tensor ids = encode(texts);
+  const Tensor ids = encode(texts, truncated);
   const Tensor first = members_.front()->predict(ids, batch_size);
   if (members_.size() == 1) return first;
   Tensor sum = first.to(DType::float64);
@@ -234,8 +237,8 @@ Tensor TextClassifier::neural_proba(const std::vector<std::string>& texts, int64
   return (sum / static_cast<double>(members_.size())).to(first.dtype());
 }
 
-std::vector<Prediction> TextClassifier::predict(const std::vector<std::string>& texts) const {
-  const Tensor p = predict_proba(texts).to(DType::float64).contiguous();
+std::vector<Prediction> TextClassifier::predict(const std::vector<std::string>& texts, int64_t* truncated) const {
+  const Tensor p = predict_proba(texts, 256, truncated).to(DType::float64).contiguous();
   const int64_t n = p.size(0), c = p.size(1);
   const double* data = p.data<double>();
   std::vector<Prediction> out(n);

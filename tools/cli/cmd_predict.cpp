@@ -25,8 +25,7 @@ int run_predict_text(const RunContext& ctx, const std::string& model_path, const
   ctx.apply();
   const text_model::TextClassifier classifier = text_model::TextClassifier::load(model_path);
   int64_t truncated = 0;
-  classifier.encode(texts, &truncated);
-  const auto predictions = classifier.predict(texts);
+  const auto predictions = classifier.predict(texts, &truncated);
   nlohmann::json rows = nlohmann::json::array();
   std::string table;
   for (size_t i = 0; i < texts.size(); ++i) {

@@ -76,11 +76,14 @@ class TextClassifier {
   // (N, max_length) int64 ids; `truncated` (if given) counts texts cut to max_length.
   Tensor encode(const std::vector<std::string>& texts, int64_t* truncated = nullptr) const;
   // (N, classes) probabilities; for an ensemble, the mean of the members', then
-  // blended with the linear model's if there is one.
-  Tensor predict_proba(const std::vector<std::string>& texts, int64_t batch_size = 256) const;
+  // blended with the linear model's if there is one. `truncated` (if given) counts
+  // texts cut to max_length, as encode() does, without encoding them twice.
+  Tensor predict_proba(const std::vector<std::string>& texts, int64_t batch_size = 256,
+                       int64_t* truncated = nullptr) const;
   // The neural members' mean alone (what a linear blend is fitted against).
-  Tensor neural_proba(const std::vector<std::string>& texts, int64_t batch_size = 256) const;
-  std::vector<Prediction> predict(const std::vector<std::string>& texts) const;
+  Tensor neural_proba(const std::vector<std::string>& texts, int64_t batch_size = 256,
+                      int64_t* truncated = nullptr) const;
+  std::vector<Prediction> predict(const std::vector<std::string>& texts, int64_t* truncated = nullptr) const;
 
   // label -> reply, given with a confident prediction (customer-service automation).
   // ValueError naming a label that is not one of the classifier's.

@@ -23,8 +23,7 @@ TextFilePredictions predict_text_file(const text_model::TextClassifier& classifi
                                       const std::string& text_column) {
   const text::TextsToScore texts = text::read_texts_to_score(path, text_column);
   TextFilePredictions out{.csv = "line,label,confidence,to_person,reply\n", .texts = texts.size(), .truncated = 0};
-  classifier.encode(texts.texts, &out.truncated);
-  const std::vector<text_model::Prediction> predictions = classifier.predict(texts.texts);
+  const std::vector<text_model::Prediction> predictions = classifier.predict(texts.texts, &out.truncated);
   for (size_t i = 0; i < predictions.size(); ++i) {
     const text_model::Prediction& p = predictions[i];
     out.csv += fmt::format("{},{},{:.6f},{},{}\n", texts.lines[i], quoted_if_needed(p.label), p.confidence,

@@ -62,6 +62,23 @@ TEST(TextClassifier, AnEnsembleAveragesItsMembersAndSurvivesSaveAndLoad) {
   EXPECT_EQ(TextClassifier::load(dir.sub("single.safetensors")).members().size(), 1u);
 }
 
+TEST(TextClassifier, PredictCountsTheTextsCutToMaxLengthAsEncodeDoes) {
+  set_random_seed(4);
+  Tokenizer tokenizer = Tokenizer::train(kTexts, {.vocab_size = 60, .min_frequency = 1});
+  const LabelEncoder labels = LabelEncoder::fit({"balance", "lost_card", "transfer"});
+  const TextClassifier classifier(tokenizer, labels, 6, member(tokenizer.vocab_size(), 3));
+  const std::vector<std::string> texts = {"lost card", "my card was stolen and my balance is wrong and so on",
+                                          "send money to a payee now please today"};
+  int64_t by_encode = -1, by_predict = -1;
+  classifier.encode(texts, &by_encode);
+  const auto predictions = classifier.predict(texts, &by_predict);
+  EXPECT_EQ(by_encode, 2);
+  EXPECT_EQ(by_predict, by_encode);
+  EXPECT_EQ(predictions.size(), 3u);
+  classifier.predict({}, &by_predict);
+  EXPECT_EQ(by_predict, 0);
+}
+
 TEST(TextClassifier, EveryMemberMustEndInASoftmaxOverTheLabels) {
   Tokenizer tokenizer = Tokenizer::train(kTexts, {.vocab_size = 60, .min_frequency = 1});
   const LabelEncoder labels = LabelEncoder::fit({"balance", "lost_card", "transfer"});
