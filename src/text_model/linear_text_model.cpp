@@ -7,6 +7,7 @@
 #include <linear.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -97,10 +98,119 @@ Trained train_on(const LiblinearRows& rows, const std::vector<int64_t>& y, const
   return out;
 }
 
+// Weights (columns, classes) and bias (classes), row-major, in double.
+struct DenseWeights {
+  std::vector<double> w, b;
+};
+
+// Each class's naive-Bayes log-count ratios over the rows `subset`, (classes, columns)
+// row-major: a feature counts once per row it occurs in, plus one (Laplace smoothing).
+std::vector<double> nb_ratios(const text::SparseRows& x, const std::vector<int64_t>& y,
+                              const std::vector<int64_t>& subset, int64_t classes) {
+  const auto columns = static_cast<size_t>(x.columns);
+  std::vector<double> in_class(static_cast<size_t>(classes) * columns, 0.0), total(columns, 0.0);
+  for (int64_t r : subset)
+    for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
+      const auto j = static_cast<size_t>(x.indices[static_cast<size_t>(k)]);
+      in_class[static_cast<size_t>(y[static_cast<size_t>(r)]) * columns + j] += 1.0;
+      total[j] += 1.0;
+    }
+  std::vector<double> ratio(in_class.size());
+  for (size_t cls = 0; cls < static_cast<size_t>(classes); ++cls) {
+    const double* p = in_class.data() + cls * columns;
+    double p_sum = 0, q_sum = 0;
+    for (size_t j = 0; j < columns; ++j) {
+      p_sum += 1.0 + p[j];
+      q_sum += 1.0 + total[j] - p[j];
+    }
+    for (size_t j = 0; j < columns; ++j)
+      ratio[cls * columns + j] = std::log((1.0 + p[j]) / p_sum) - std::log((1.0 + total[j] - p[j]) / q_sum);
+  }
+  return ratio;
+}
+
+// NB-SVM over the rows `subset`: per class, a binary SVM (the class against the rest) on
+// the features scaled by that class's ratios, its weights scaled back by them so that
+// they apply to the unscaled features.
+DenseWeights nb_svm_weights(const text::SparseRows& x, const std::vector<int64_t>& y,
+                            const std::vector<int64_t>& subset, int64_t classes, double c, double tolerance) {
+  const std::vector<double> ratio = nb_ratios(x, y, subset, classes);
+  const auto columns = static_cast<size_t>(x.columns);
+  // One node buffer for the subset; only the values change from class to class.
+  LiblinearRows rows;
+  std::vector<size_t> starts;
+  std::vector<double> labels;
+  for (int64_t r : subset) {
+    starts.push_back(rows.nodes.size());
+    for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k)
+      rows.nodes.push_back({x.indices[static_cast<size_t>(k)] + 1, 0.0});
+    rows.nodes.push_back({static_cast<int>(columns) + 1, 1.0});
+    rows.nodes.push_back({-1, 0.0});
+  }
+  for (size_t st : starts) rows.rows.push_back(rows.nodes.data() + st);
+  DenseWeights out{std::vector<double>(columns * static_cast<size_t>(classes), 0.0),
+                   std::vector<double>(static_cast<size_t>(classes), 0.0)};
+  for (int64_t cls = 0; cls < classes; ++cls) {
+    const double* scale = ratio.data() + static_cast<size_t>(cls) * columns;
+    labels.clear();
+    for (size_t i = 0; i < subset.size(); ++i) {
+      const int64_t r = subset[i];
+      feature_node* node = rows.rows[i];
+      for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k, ++node)
+        node->value = x.values[static_cast<size_t>(k)] * scale[node->index - 1];
+      labels.push_back(y[static_cast<size_t>(r)] == cls ? 1.0 : -1.0);
+    }
+    problem prob{};
+    prob.l = static_cast<int>(subset.size());
+    prob.n = static_cast<int>(columns) + 1;
+    prob.y = labels.data();
+    prob.x = rows.rows.data();
+    prob.bias = 1.0;
+    parameter param{};
+    param.solver_type = L2R_L2LOSS_SVC_DUAL;
+    param.eps = tolerance;
+    param.C = c;
+    if (const char* error = check_parameter(&prob, &param))
+      throw ValueError(fmt::format("linear text model: {}", error));
+    std::srand(1);  // as in train_on: each fit depends on its rows alone
+    const Trained trained(::train(&prob, &param));
+    if (!trained) throw ValueError("linear text model: LIBLINEAR could not train");
+    // A two-class LIBLINEAR model keeps one weight vector, for the first label it met.
+    std::array<int, 2> order{};
+    get_labels(trained.get(), order.data());
+    const int positive = order[0] == 1 ? 0 : 1;
+    for (size_t j = 0; j < columns; ++j)
+      out.w[j * static_cast<size_t>(classes) + static_cast<size_t>(cls)] =
+          get_decfun_coef(trained.get(), static_cast<int>(j) + 1, positive) * scale[j];
+    out.b[static_cast<size_t>(cls)] = get_decfun_bias(trained.get(), positive);
+  }
+  return out;
+}
+
+// Rows of `subset` whose highest decision value is their class.
+int64_t right_answers(const DenseWeights& weights, const text::SparseRows& x, const std::vector<int64_t>& y,
+                      const std::vector<int64_t>& subset, int64_t classes) {
+  int64_t right = 0;
+  std::vector<double> score(static_cast<size_t>(classes));
+  for (int64_t r : subset) {
+    score = weights.b;
+    for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
+      const double v = x.values[static_cast<size_t>(k)];
+      const double* w = weights.w.data() + static_cast<size_t>(x.indices[static_cast<size_t>(k)]) * classes;
+      for (int64_t cls = 0; cls < classes; ++cls) score[static_cast<size_t>(cls)] += v * w[cls];
+    }
+    right += std::max_element(score.begin(), score.end()) - score.begin() == y[static_cast<size_t>(r)] ? 1 : 0;
+  }
+  return right;
+}
+
 }  // namespace
 
-LinearTextModel::LinearTextModel(Tensor weights, Tensor bias, double c)
-    : weights_(weights.to(DType::float32).contiguous()), bias_(bias.to(DType::float32).contiguous()), c_(c) {
+LinearTextModel::LinearTextModel(Tensor weights, Tensor bias, double c, bool nb_scaled)
+    : weights_(weights.to(DType::float32).contiguous()),
+      bias_(bias.to(DType::float32).contiguous()),
+      c_(c),
+      nb_scaled_(nb_scaled) {
   if (weights_.dim() != 2 || bias_.dim() != 1 || bias_.size(0) != weights_.size(1) || weights_.size(1) < 2)
     throw ValueError(fmt::format("linear text model: weights {} and bias {} do not fit (features, classes >= 2)",
                                  shape_str(weights_.shape()), shape_str(bias_.shape())));
@@ -135,25 +245,46 @@ LinearTextModel LinearTextModel::fit(const text::SparseRows& x, const std::vecto
   std::call_once(quiet, [] { set_print_string_function(&silent); });
   const LiblinearRows rows = liblinear_rows(x);
   const std::vector<int64_t> all = every_row(x.rows());
+  const bool try_tfidf = options.features != LinearFeatures::nb_scaled;
+  const bool try_nb = options.features != LinearFeatures::tfidf;
+  const std::vector<double> grid =
+      options.c > 0 ? std::vector<double>{options.c} : std::vector<double>{0.125, 0.5, 2.0, 8.0};
   double c = options.c > 0 ? options.c : 1.0;
-  if (options.c == 0 && *std::min_element(count.begin(), count.end()) >= options.cv_folds) {
+  bool nb = !try_tfidf;
+  if ((grid.size() > 1 || (try_tfidf && try_nb)) && *std::min_element(count.begin(), count.end()) >= options.cv_folds) {
     const auto folds = data::stratified_kfold(y, static_cast<int>(options.cv_folds), options.seed);
     int64_t best = -1;
-    for (const double candidate : {0.125, 0.5, 2.0, 8.0}) {
-      int64_t right = 0;
-      for (const auto& fold : folds) {
-        const auto trained = train_on(rows, y, fold.train, x.columns, candidate, options.tolerance);
-        for (int64_t r : fold.test)
-          right += static_cast<int64_t>(::predict(trained.get(), rows.rows[static_cast<size_t>(r)])) ==
-                           y[static_cast<size_t>(r)]
-                       ? 1
-                       : 0;
+    auto consider = [&](int64_t right, double candidate, bool scaled) {
+      if (right <= best) return;  // the first (tfidf, then the smaller C) wins a tie
+      best = right;
+      c = candidate;
+      nb = scaled;
+    };
+    if (try_tfidf)
+      for (const double candidate : grid) {
+        int64_t right = 0;
+        for (const auto& fold : folds) {
+          const auto trained = train_on(rows, y, fold.train, x.columns, candidate, options.tolerance);
+          for (int64_t r : fold.test)
+            right += static_cast<int64_t>(::predict(trained.get(), rows.rows[static_cast<size_t>(r)])) ==
+                             y[static_cast<size_t>(r)]
+                         ? 1
+                         : 0;
+        }
+        consider(right, candidate, false);
       }
-      if (right > best) {
-        best = right;
-        c = candidate;
+    if (try_nb)
+      for (const double candidate : grid) {
+        int64_t right = 0;
+        for (const auto& fold : folds)
+          right += right_answers(nb_svm_weights(x, y, fold.train, classes, candidate, options.tolerance), x, y,
+                                 fold.test, classes);
+        consider(right, candidate, true);
       }
-    }
+  }
+  if (nb) {
+    const DenseWeights weights = nb_svm_weights(x, y, all, classes, c, options.tolerance);
+    return LinearTextModel(from_vector(weights.w, {x.columns, classes}), from_vector(weights.b, {classes}), c, true);
   }
   const auto trained = train_on(rows, y, all, x.columns, c, options.tolerance);
 

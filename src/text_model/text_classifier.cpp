@@ -58,7 +58,8 @@ LinearPart load_linear(const nlohmann::json& spec, const std::map<std::string, T
   };
   try {
     TfidfVectorizer vectorizer = TfidfVectorizer::from_json(spec.at("vectorizer"));
-    LinearTextModel model(tensor("text/linear/weights"), tensor("text/linear/bias"), spec.at("c").get<double>());
+    LinearTextModel model(tensor("text/linear/weights"), tensor("text/linear/bias"), spec.at("c").get<double>(),
+                          spec.value("nb_scaled", false));  // absent in files from before NB-SVM
     const LinearBlend blend{.scale = spec.at("scale").get<double>(), .weight = spec.at("weight").get<double>()};
     return LinearPart{std::move(vectorizer), std::move(model), blend};
   } catch (const Error& e) {
@@ -72,6 +73,7 @@ nlohmann::json TextClassifier::linear_json() const {
   if (!linear_) return nullptr;
   return {{"vectorizer", linear_->vectorizer.to_json()},
           {"c", linear_->model.c()},
+          {"nb_scaled", linear_->model.nb_scaled()},
           {"scale", linear_->blend.scale},
           {"weight", linear_->blend.weight}};
 }

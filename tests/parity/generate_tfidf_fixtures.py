@@ -6,7 +6,7 @@ TfidfVectorizer with the floor's settings (word 1-2-grams and char_wb 2-5-grams,
 sublinear tf, smoothed idf, L2 norm per block), and LinearTextModel
 (src/text_model/linear_text_model.cpp, over Debian's LIBLINEAR) against
 scikit-learn's LinearSVC (the same dual coordinate descent, from its own
-copy of LIBLINEAR), both run to a tight tolerance. Only Debian's python3-sklearn is needed:
+copy of LIBLINEAR), both run to a tight tolerance, plainly and as NB-SVM. Only Debian's python3-sklearn is needed:
 
     /usr/bin/python3 tests/parity/generate_tfidf_fixtures.py > tests/parity/fixtures/tfidf_linear.json
 """
@@ -50,6 +50,18 @@ def main():
     dense = sp.hstack([word.transform(both), char.transform(both)]).toarray()
     lr = LinearSVC(C=4.0, loss="squared_hinge", dual=True, tol=1e-10, intercept_scaling=1.0, max_iter=1000000)
     lr.fit(x, y)
+    # NB-SVM (Wang & Manning 2012): per class, the features scaled by the naive-Bayes
+    # log-count ratio of the rows they occur in, then a binary LinearSVC of the class
+    # against the rest; its decision values on the scaled rows.
+    occurs = (x > 0).astype(np.float64)
+    nb_decision = []
+    for k in range(len(labels)):
+        p = 1.0 + np.asarray(occurs[y == k].sum(axis=0)).ravel()
+        q = 1.0 + np.asarray(occurs[y != k].sum(axis=0)).ravel()
+        ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+        svm = LinearSVC(C=4.0, loss="squared_hinge", dual=True, tol=1e-10, intercept_scaling=1.0, max_iter=1000000)
+        svm.fit(x.multiply(ratio).tocsr(), (y == k).astype(int))
+        nb_decision.append(svm.decision_function(sp.csr_matrix(dense * ratio)))
     out = {
         "texts": texts,
         "labels": y.tolist(),
@@ -60,6 +72,7 @@ def main():
         "features": dense.tolist(),  # rows: texts then unseen
         "c": 4.0,
         "decision": lr.decision_function(sp.csr_matrix(dense)).tolist(),
+        "nb_decision": np.column_stack(nb_decision).tolist(),
     }
     print(json.dumps(out, indent=1))
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "deepfin/base/error.h"
@@ -43,6 +44,26 @@ TEST(LinearTextModel, LearnsASeparableTaskWithCChosenByCrossValidation) {
       if (k != i) {
         EXPECT_GT(v[i * 3 + i], v[i * 3 + k]) << "text " << i;
       }
+}
+
+TEST(LinearTextModel, ChoosingBetweenTfidfAndNbScaledFeaturesRefitsTheChoiceExactly) {
+  const auto vectorizer = text::TfidfVectorizer::fit(kTexts());
+  const text::SparseRows x = vectorizer.transform(kTexts());
+  const auto chosen = LinearTextModel::fit(x, kLabels(), 3, {.features = LinearFeatures::choose});
+  const LinearFeatures kind = chosen.nb_scaled() ? LinearFeatures::nb_scaled : LinearFeatures::tfidf;
+  const auto again = LinearTextModel::fit(x, kLabels(), 3, {.c = chosen.c(), .features = kind});
+  EXPECT_EQ(again.nb_scaled(), chosen.nb_scaled());
+  EXPECT_EQ(again.weights().to_vector<float>(), chosen.weights().to_vector<float>());
+  EXPECT_EQ(again.bias().to_vector<float>(), chosen.bias().to_vector<float>());
+  // The two kinds are different models on the same rows.
+  const auto plain = LinearTextModel::fit(x, kLabels(), 3, {.c = 2.0});
+  const auto nb = LinearTextModel::fit(x, kLabels(), 3, {.c = 2.0, .features = LinearFeatures::nb_scaled});
+  EXPECT_FALSE(plain.nb_scaled());
+  EXPECT_TRUE(nb.nb_scaled());
+  EXPECT_NE(plain.weights().to_vector<float>(), nb.weights().to_vector<float>());
+  const auto v = nb.decision(vectorizer.transform({"profit rose", "loss widened"})).to_vector<double>();
+  EXPECT_GT(v[0], std::max(v[1], v[2]));
+  EXPECT_GT(v[4], std::max(v[3], v[5]));
 }
 
 TEST(LinearTextModel, TwoClassesScoreOppositeSides) {
