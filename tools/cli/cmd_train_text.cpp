@@ -20,20 +20,27 @@ int train_text(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed) 
   const text_model::TextClassifier& classifier = fitted.classifier;
   if (!ctx.json()) fmt::print("{}\n", classifier.model().summary());
   if (classifier.members().size() > 1)
-    print_event(ctx,
-                fmt::format("ensemble: {} models of this architecture, their probabilities averaged",
-                            classifier.members().size()),
-                nlohmann::json{{"event", "ensemble"}, {"members", classifier.members().size()}});
+    print_event(
+        ctx,
+        fmt::format("ensemble: {} models of this architecture, their probabilities averaged{}",
+                    classifier.members().size(),
+                    job.text.cross_fit ? " (cross-fitted: each held out its own fold of the training texts)" : ""),
+        nlohmann::json{{"event", "ensemble"}, {"members", classifier.members().size()}});
   if (const auto& linear = classifier.linear())
     print_event(
         ctx,
-        fmt::format("stacked with a linear SVM on TF-IDF ({} word and character n-grams, C = {:g}): weight "
+        fmt::format("stacked with a linear {} on TF-IDF ({} word and character n-grams, C = {:g}): weight "
                     "{:.2f}, softmax scale {:g}, fitted on the validation texts (which also chose the neural "
-                    "model's best epoch, so the stacked validation accuracy below is optimistic)",
-                    linear->vectorizer.num_features(), linear->model.c(), linear->blend.weight, linear->blend.scale),
+                    "model's best epoch, so the stacked validation accuracy below is optimistic){}",
+                    linear->model.nb_scaled() ? "NB-SVM (features scaled per class by naive-Bayes ratios)" : "SVM",
+                    linear->vectorizer.num_features(), linear->model.c(), linear->blend.weight, linear->blend.scale,
+                    job.text.cross_fit ? "; with cross_fit, every training text is a validation text, scored by "
+                                         "the member and the linear model that held it out"
+                                       : ""),
         nlohmann::json{{"event", "linear"},
                        {"features", linear->vectorizer.num_features()},
                        {"c", linear->model.c()},
+                       {"nb_scaled", linear->model.nb_scaled()},
                        {"weight", linear->blend.weight},
                        {"scale", linear->blend.scale}});
   if (const tasks::TextValidation& v = fitted.validation; v.rows > 0) {

@@ -105,9 +105,17 @@ struct TextSpec {
   int64_t ngram_buckets = 100000;  // hash buckets for them
   int64_t ensemble = 1;            // models trained one after another (different initial weights and
                                    // shuffles), their probabilities averaged
+  // With ensemble = k >= 2: member m holds out the m-th of k stratified folds of the
+  // training texts (and stops early on it) instead of all members sharing one held-out
+  // share. Together the members see every text, and a linear stack's blend is fitted on
+  // every text's prediction by the member that did not train on it.
+  bool cross_fit = false;
   // "stack": a linear model on word and character TF-IDF stacked with the neural
   // model, the mix fitted on the validation share; "none": the neural model alone.
   std::string linear = "none";
+  // What the linear model's SVMs see: "tfidf" (the features), "nb" (scaled per class by
+  // naive-Bayes ratios: NB-SVM) or "choose" (whichever its inner cross-validation prefers).
+  std::string linear_features = "tfidf";
   // [replies]: intent -> the reply a customer gets when the model is confident (customer-service
   // automation); below confidence_threshold the message goes to a person instead.
   std::map<std::string, std::string> replies{};

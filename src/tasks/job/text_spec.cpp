@@ -34,7 +34,7 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   const nlohmann::json text = job.value("text", nlohmann::json::object());
   config::check_keys(text,
                      {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold",
-                      "ensemble", "ngrams", "ngram_buckets", "linear"},
+                      "ensemble", "cross_fit", "ngrams", "ngram_buckets", "linear", "linear_features"},
                      "text", file);
   s.vocab_size = config::get_or<int64_t>(text, "vocab_size", s.vocab_size, "text", file);
   s.min_frequency = config::get_or<int64_t>(text, "min_frequency", s.min_frequency, "text", file);
@@ -50,9 +50,19 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   s.ensemble = config::get_or<int64_t>(text, "ensemble", s.ensemble, "text", file);
   if (s.ensemble < 1 || s.ensemble > 64)
     throw ConfigError(fmt::format("{}: [text] ensemble must lie in [1, 64], got {}", file, s.ensemble));
+  s.cross_fit = config::get_or<bool>(text, "cross_fit", s.cross_fit, "text", file);
+  if (s.cross_fit && s.ensemble < 2)
+    throw ConfigError(
+        fmt::format("{}: [text] cross_fit holds out one fold of the training texts per ensemble member, so it needs "
+                    "ensemble >= 2 (got {})",
+                    file, s.ensemble));
   s.linear = config::get_or<std::string>(text, "linear", s.linear, "text", file);
   if (s.linear != "none" && s.linear != "stack")
     throw ConfigError(fmt::format("{}: [text] linear must be \"none\" or \"stack\", got \"{}\"", file, s.linear));
+  s.linear_features = config::get_or<std::string>(text, "linear_features", s.linear_features, "text", file);
+  if (s.linear_features != "tfidf" && s.linear_features != "nb" && s.linear_features != "choose")
+    throw ConfigError(fmt::format("{}: [text] linear_features must be \"tfidf\", \"nb\" or \"choose\", got \"{}\"",
+                                  file, s.linear_features));
   if (s.vocab_size < 16 || s.max_length < 1 || s.min_frequency < 1)
     throw ConfigError(fmt::format("{}: [text] needs vocab_size >= 16, max_length >= 1 and min_frequency >= 1", file));
   // Texts are encoded as (N, max_length) ids: a typo'd 10^9 would take N x 8 GB.

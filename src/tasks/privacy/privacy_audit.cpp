@@ -74,7 +74,8 @@ AuditedModel audit_credit(const JobSpec& job, bool private_training, uint64_t se
 
 AuditedModel audit_text(const JobSpec& job, bool private_training, uint64_t seed) {
   JobSpec j = audit_job(job, private_training);
-  j.text.ensemble = 1;  // one model on each side; under DP each member would spend the budget again
+  j.text.cross_fit = false;  // it needs an ensemble
+  j.text.ensemble = 1;       // one model on each side; under DP each member would spend the budget again
   const TextTask task(j);
   const TextSplit split = task.split(seed);
   const TextFit fit = task.fit(split.train, 0);

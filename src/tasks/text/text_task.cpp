@@ -10,6 +10,7 @@
 #include "deepfin/ops/shape_ops.h"
 #include "deepfin/tasks/fit_setup.h"
 #include "deepfin/tasks/model_factory.h"
+#include "tasks/text/cross_fit_members.h"
 #include "tasks/text/pretrained_body.h"
 #include "tasks/text/text_stack.h"
 
@@ -43,6 +44,41 @@ Tensor rows_of(const Tensor& t, const std::vector<int64_t>& rows) {
   return gather(t, from_vector(rows, {static_cast<int64_t>(rows.size())}), 0);
 }
 
+// With held-out texts, training stops when their loss has not improved for 2
+// epochs and keeps the best weights, unless the job says otherwise: a fixed epoch
+// count tuned on one set of texts overfits another.
+FitSpec with_early_stopping(FitSpec fit) {
+  if (!fit.early_stopping && !fit.early_stopping_off)
+    fit.early_stopping = train::EarlyStoppingOptions{.patience = 2, .restore_best_weights = true};
+  return fit;
+}
+
+// [text] cross_fit: one member per fold, held out from it (cross_fit_members.h).
+TextFit fit_cross_fitted(const JobSpec& job, text_model::TextClassifier classifier, const text::LabelledText& train,
+                         const Tensor& x, const std::vector<int64_t>& ids, int64_t truncated,
+                         const detail::LinearSetup& linear,
+                         const std::function<std::shared_ptr<models::Sequential>()>& new_member, int verbose) {
+  const int64_t k = job.text.ensemble;
+  std::vector<int64_t> per_class(static_cast<size_t>(classifier.labels().num_classes()), 0);
+  for (int64_t id : ids) ++per_class[static_cast<size_t>(id)];
+  for (size_t c = 0; c < per_class.size(); ++c)
+    if (per_class[c] < k)
+      throw ConfigError(
+          fmt::format("{}: [text] cross_fit = true with ensemble = {} needs at least {} training texts of every label; "
+                      "'{}' has {}",
+                      job.file.string(), k, k, classifier.labels().decode(static_cast<int64_t>(c)), per_class[c]));
+  const auto folds = data::stratified_kfold(ids, static_cast<int>(k), default_generator().next_u64());
+  FitSpec fit = with_early_stopping(job.fit);
+  fit.validation_split = 0.0;
+  detail::CrossFitted fitted =
+      detail::fit_cross_fitted_members(classifier, x, ids, folds, fit, job.output.history_csv, verbose, new_member);
+  const TextValidation measured =
+      job.text.linear == "stack"
+          ? detail::stack_linear_cross_fitted(classifier, train, ids, folds, fitted.out_of_fold, linear)
+          : detail::measure_cross_fitted_gap(classifier, train, ids, fitted.out_of_fold);
+  return TextFit{std::move(classifier), std::move(fitted.history), truncated, measured};
+}
+
 }  // namespace
 
 text::LabelledText select_texts(const text::LabelledText& all, const std::vector<int64_t>& rows) {
@@ -69,6 +105,11 @@ TextTask::TextTask(JobSpec job) : job_(std::move(job)) {
     throw ConfigError(
         fmt::format("{}: [text] linear = \"stack\" with [privacy]: the linear model is not trained "
                     "with DP-SGD; set linear = \"none\"",
+                    job_.file.string()));
+  if (job_.text.cross_fit && (job_.fit.validation == FitSpec::Validation::none || job_.fit.validation_split > 0))
+    throw ConfigError(
+        fmt::format("{}: [text] cross_fit = true holds out one fold of the training texts per ensemble member; "
+                    "[fit] validation = \"none\" and validation_split do not apply with it",
                     job_.file.string()));
   if (job_.text.linear == "stack" && job_.fit.validation == FitSpec::Validation::none)
     throw ConfigError(
@@ -157,6 +198,10 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   // validation share is held out stratified at random instead.
   FitSpec spec_fit = job_.fit;
   const bool stack = spec.linear == "stack";
+  detail::LinearSetup linear{.tfidf = {}, .features = detail::linear_features(spec.linear_features)};
+  linear.tfidf.normalizer = options.normalizer;
+  if (spec.cross_fit)
+    return fit_cross_fitted(job_, std::move(classifier), train, x, ids, truncated, linear, new_model, verbose);
   const double share = stack && spec_fit.validation_split == 0 ? 0.1 : spec_fit.validation_split;
   std::optional<std::pair<Tensor, Tensor>> validation;
   std::vector<int64_t> fit_rows(ids.size()), validation_rows;
@@ -170,11 +215,7 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
     validation_rows = parts.test;
   }
   spec_fit.validation_split = 0.0;
-  // With held-out texts, training stops when their loss has not improved for 2
-  // epochs and keeps the best weights, unless the job says otherwise: a fixed epoch
-  // count tuned on one set of texts overfits another.
-  if (validation && !spec_fit.early_stopping && !spec_fit.early_stopping_off)
-    spec_fit.early_stopping = train::EarlyStoppingOptions{.patience = 2, .restore_best_weights = true};
+  if (validation) spec_fit = with_early_stopping(spec_fit);
   // Members are trained one after another from the one random stream, so each
   // starts from other weights and sees other shuffles; the run stays reproducible.
   // Balanced class weights count every training text (the validation share too).
@@ -186,10 +227,9 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
     if (member.checkpoint) member.checkpoint->directory += fmt::format("/member-{}", m + 1);  // each its own
     classifier.members().back()->fit(x, y, member);
   }
-  text::TfidfOptions tfidf;
-  tfidf.normalizer = options.normalizer;
-  const TextValidation measured = stack ? detail::stack_linear(classifier, train, ids, fit_rows, validation_rows, tfidf)
-                                        : detail::measure_gap(classifier, train, ids, fit_rows, validation_rows);
+  const TextValidation measured = stack
+                                      ? detail::stack_linear(classifier, train, ids, fit_rows, validation_rows, linear)
+                                      : detail::measure_gap(classifier, train, ids, fit_rows, validation_rows);
   return TextFit{std::move(classifier), std::move(history), truncated, measured};
 }
 

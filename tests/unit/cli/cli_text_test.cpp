@@ -184,6 +184,18 @@ TEST_F(CliText, AnEnsembleTrainsSavesAndPredicts) {
   deepfin::testing::CliResult bad = run("train " + write("bad.toml", job(train, test, "ensemble = 0\n")));
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("[text] ensemble must lie in [1, 64], got 0"), std::string::npos) << bad.err;
+  deepfin::testing::CliResult kind =
+      run("train " + write("kind.toml", job(train, test, "linear_features = \"nbsvm\"\n")));
+  EXPECT_EQ(kind.exit_code, 1);
+  EXPECT_NE(kind.err.find("[text] linear_features must be \"tfidf\", \"nb\" or \"choose\", got \"nbsvm\""),
+            std::string::npos)
+      << kind.err;
+  deepfin::testing::CliResult lone = run("train " + write("lone.toml", job(train, test, "cross_fit = true\n")));
+  EXPECT_EQ(lone.exit_code, 1);
+  EXPECT_NE(lone.err.find("[text] cross_fit holds out one fold of the training texts per ensemble member, so it "
+                          "needs ensemble >= 2 (got 1)"),
+            std::string::npos)
+      << lone.err;
 }
 
 TEST_F(CliText, HashedBigramsWidenTheEmbeddingAndTravelWithTheModel) {

@@ -96,6 +96,7 @@ TEST_F(TextTaskApi, StacksALinearTfidfModelThatTravelsInTheFile) {
   const auto reloaded = text_model::TextClassifier::load(path("stacked.safetensors"));
   ASSERT_TRUE(reloaded.linear().has_value());
   EXPECT_EQ(reloaded.linear()->blend.weight, fitted.classifier.linear()->blend.weight);
+  EXPECT_FALSE(reloaded.linear()->model.nb_scaled());
   EXPECT_EQ(reloaded.predict_proba(data.test.texts).to_vector<float>(),
             fitted.classifier.predict_proba(data.test.texts).to_vector<float>());
 
@@ -146,6 +147,85 @@ TEST_F(TextTaskApi, AStackWithoutValidationTextsIsRefused) {
     FAIL() << "a stack without held-out texts was accepted";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("validation is \"none\""), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(TextTaskApi, CrossFittedMembersStackOnEveryTrainingText) {
+  JobSpec spec = job();
+  spec.text.ensemble = 3;
+  spec.text.cross_fit = true;
+  spec.text.linear = "stack";
+  spec.text.linear_features = "nb";
+  const TextTask task(spec);
+  set_random_seed(5);
+  const TextSplit data = task.split(5);
+  const TextFit fitted = task.fit(data.train);
+  EXPECT_EQ(fitted.classifier.members().size(), 3u);
+  EXPECT_TRUE(fitted.classifier.linear()->model.nb_scaled());
+  ASSERT_TRUE(fitted.classifier.linear().has_value());
+  EXPECT_EQ(fitted.validation.rows, 60);  // every training text, not a held-out tenth
+  EXPECT_FALSE(fitted.history.history.at("val_loss").empty());
+  EXPECT_GE(task.evaluate(fitted.classifier, data.test).accuracy, 0.9);
+  fitted.classifier.save(path("cross.safetensors"));
+  const auto reloaded = text_model::TextClassifier::load(path("cross.safetensors"));
+  EXPECT_EQ(reloaded.members().size(), 3u);
+  EXPECT_TRUE(reloaded.linear()->model.nb_scaled());  // the file says how its weights were fitted
+  EXPECT_EQ(reloaded.predict_proba(data.test.texts).to_vector<float>(),
+            fitted.classifier.predict_proba(data.test.texts).to_vector<float>());
+}
+
+// Labels drawn at random for texts of made-up words: a member can only memorize the texts it
+// trained on. Out of fold, each text is scored by the member that never saw it, so the accuracy
+// there stays near chance while the training texts are fitted. A member that saw its own fold
+// would score it as well as the rest.
+TEST_F(TextTaskApi, EachTextIsScoredOutOfFoldByTheMemberThatNeverSawIt) {
+  uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  std::string csv = "text,label\n";
+  for (int i = 0; i < 90; ++i) {
+    std::string word;
+    for (int c = 0; c < 7; ++c) word += static_cast<char>('a' + next() % 26);
+    csv += word + "," + (next() % 2 ? "yes" : "no") + "\n";
+  }
+  JobSpec spec = job();
+  spec.text.train = write("noise.csv", csv);
+  spec.text.vocab_size = 4096;
+  spec.text.ensemble = 3;
+  spec.text.cross_fit = true;
+  spec.fit.epochs = 150;
+  spec.fit.early_stopping_off = true;
+  const TextTask task(spec);
+  set_random_seed(2);
+  const TextFit fitted = task.fit(task.read(spec.text.train));
+  EXPECT_EQ(fitted.validation.rows, 90);
+  EXPECT_GT(fitted.validation.train_accuracy, 0.95);  // memorized by the two members that trained on each text
+  EXPECT_LT(fitted.validation.accuracy, 0.75);        // out of fold: chance, give or take
+}
+
+TEST_F(TextTaskApi, CrossFittingRefusesAValidationShareAndTooFewTextsOfALabel) {
+  JobSpec spec = job();
+  spec.text.ensemble = 3;
+  spec.text.cross_fit = true;
+  spec.fit.validation_split = 0.2;
+  try {
+    const TextTask task(spec);
+    FAIL() << "cross_fit with a validation share was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("validation_split do not apply"), std::string::npos) << e.what();
+  }
+  spec.fit.validation_split = 0;
+  spec.text.train = write("rare.csv", messages() + "a rare complaint,sideways\nanother one,sideways\n");
+  const TextTask task(spec);
+  try {
+    task.fit(task.read(spec.text.train));
+    FAIL() << "a label with fewer texts than members was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs at least 3 training texts of every label; 'sideways' has 2"),
+              std::string::npos)
+        << e.what();
   }
 }
 
