@@ -98,11 +98,6 @@ Trained train_on(const LiblinearRows& rows, const std::vector<int64_t>& y, const
   return out;
 }
 
-// Weights (columns, classes) and bias (classes), row-major, in double.
-struct DenseWeights {
-  std::vector<double> w, b;
-};
-
 // Each class's naive-Bayes log-count ratios over the rows `subset`, (classes, columns)
 // row-major: a feature counts once per row it occurs in, plus one (Laplace smoothing).
 std::vector<double> nb_ratios(const text::SparseRows& x, const std::vector<int64_t>& y,
@@ -129,42 +124,47 @@ std::vector<double> nb_ratios(const text::SparseRows& x, const std::vector<int64
   return ratio;
 }
 
-// NB-SVM over the rows `subset`: per class, a binary SVM (the class against the rest) on
-// the features scaled by that class's ratios, its weights scaled back by them so that
-// they apply to the unscaled features.
-DenseWeights nb_svm_weights(const text::SparseRows& x, const std::vector<int64_t>& y,
-                            const std::vector<int64_t>& subset, int64_t classes, double c, double tolerance) {
-  const std::vector<double> ratio = nb_ratios(x, y, subset, classes);
-  const auto columns = static_cast<size_t>(x.columns);
-  // One node buffer for the subset; only the values change from class to class.
-  LiblinearRows rows;
-  std::vector<size_t> starts;
-  std::vector<double> labels;
-  for (int64_t r : subset) {
-    starts.push_back(rows.nodes.size());
-    for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k)
-      rows.nodes.push_back({x.indices[static_cast<size_t>(k)] + 1, 0.0});
-    rows.nodes.push_back({static_cast<int>(columns) + 1, 1.0});
-    rows.nodes.push_back({-1, 0.0});
-  }
-  for (size_t st : starts) rows.rows.push_back(rows.nodes.data() + st);
-  DenseWeights out{std::vector<double>(columns * static_cast<size_t>(classes), 0.0),
-                   std::vector<double>(static_cast<size_t>(classes), 0.0)};
-  for (int64_t cls = 0; cls < classes; ++cls) {
-    const double* scale = ratio.data() + static_cast<size_t>(cls) * columns;
-    labels.clear();
-    for (size_t i = 0; i < subset.size(); ++i) {
-      const int64_t r = subset[i];
-      feature_node* node = rows.rows[i];
-      for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k, ++node)
-        node->value = x.values[static_cast<size_t>(k)] * scale[node->index - 1];
-      labels.push_back(y[static_cast<size_t>(r)] == cls ? 1.0 : -1.0);
+// NB-SVM on the rows `subset`: per class, a binary SVM of the class against the rest on the
+// features scaled by that class's ratios. The ratios and the LIBLINEAR rows are made once;
+// scale(cls) rewrites the values for one class, and train(c) fits it at any C.
+class NbSvmProblem {
+ public:
+  NbSvmProblem(const text::SparseRows& x, const std::vector<int64_t>& y, const std::vector<int64_t>& subset,
+               int64_t classes)
+      : x_(x), y_(y), subset_(subset), ratio_(nb_ratios(x, y, subset, classes)) {
+    std::vector<size_t> starts;
+    for (int64_t r : subset) {
+      starts.push_back(rows_.nodes.size());
+      for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k)
+        rows_.nodes.push_back({x.indices[static_cast<size_t>(k)] + 1, 0.0});
+      rows_.nodes.push_back({static_cast<int>(x.columns) + 1, 1.0});
+      rows_.nodes.push_back({-1, 0.0});
     }
+    for (size_t st : starts) rows_.rows.push_back(rows_.nodes.data() + st);
+  }
+
+  // Sets the rows' values and labels for class cls against the rest.
+  void scale(int64_t cls) {
+    cls_ = cls;
+    const double* ratio = class_ratio();
+    labels_.clear();
+    for (size_t i = 0; i < subset_.size(); ++i) {
+      const int64_t r = subset_[i];
+      feature_node* node = rows_.rows[i];
+      for (int64_t k = x_.offsets[r]; k < x_.offsets[r + 1]; ++k, ++node)
+        node->value = x_.values[static_cast<size_t>(k)] * ratio[node->index - 1];
+      labels_.push_back(y_[static_cast<size_t>(r)] == cls ? 1.0 : -1.0);
+    }
+  }
+
+  // The scaled class's weights on the unscaled features (its SVM's weights times the ratios)
+  // and its bias, at C.
+  std::pair<std::vector<double>, double> train(double c, double tolerance) {
     problem prob{};
-    prob.l = static_cast<int>(subset.size());
-    prob.n = static_cast<int>(columns) + 1;
-    prob.y = labels.data();
-    prob.x = rows.rows.data();
+    prob.l = static_cast<int>(subset_.size());
+    prob.n = static_cast<int>(x_.columns) + 1;
+    prob.y = labels_.data();
+    prob.x = rows_.rows.data();
     prob.bias = 1.0;
     parameter param{};
     param.solver_type = L2R_L2LOSS_SVC_DUAL;
@@ -179,28 +179,53 @@ DenseWeights nb_svm_weights(const text::SparseRows& x, const std::vector<int64_t
     std::array<int, 2> order{};
     get_labels(trained.get(), order.data());
     const int positive = order[0] == 1 ? 0 : 1;
-    for (size_t j = 0; j < columns; ++j)
-      out.w[j * static_cast<size_t>(classes) + static_cast<size_t>(cls)] =
-          get_decfun_coef(trained.get(), static_cast<int>(j) + 1, positive) * scale[j];
-    out.b[static_cast<size_t>(cls)] = get_decfun_bias(trained.get(), positive);
+    const double* ratio = class_ratio();
+    std::vector<double> w(static_cast<size_t>(x_.columns));
+    for (size_t j = 0; j < w.size(); ++j)
+      w[j] = get_decfun_coef(trained.get(), static_cast<int>(j) + 1, positive) * ratio[j];
+    return {std::move(w), get_decfun_bias(trained.get(), positive)};
   }
-  return out;
-}
 
-// Rows of `subset` whose highest decision value is their class.
-int64_t right_answers(const DenseWeights& weights, const text::SparseRows& x, const std::vector<int64_t>& y,
-                      const std::vector<int64_t>& subset, int64_t classes) {
-  int64_t right = 0;
-  std::vector<double> score(static_cast<size_t>(classes));
-  for (int64_t r : subset) {
-    score = weights.b;
-    for (int64_t k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
-      const double v = x.values[static_cast<size_t>(k)];
-      const double* w = weights.w.data() + static_cast<size_t>(x.indices[static_cast<size_t>(k)]) * classes;
-      for (int64_t cls = 0; cls < classes; ++cls) score[static_cast<size_t>(cls)] += v * w[cls];
-    }
-    right += std::max_element(score.begin(), score.end()) - score.begin() == y[static_cast<size_t>(r)] ? 1 : 0;
+ private:
+  const double* class_ratio() const {
+    return ratio_.data() + static_cast<size_t>(cls_) * static_cast<size_t>(x_.columns);
   }
+
+  const text::SparseRows& x_;
+  const std::vector<int64_t>& y_;
+  const std::vector<int64_t>& subset_;
+  std::vector<double> ratio_;
+  LiblinearRows rows_;
+  std::vector<double> labels_;
+  int64_t cls_ = 0;
+};
+
+// Rows of `test` that NB-SVM fitted on `train` at each C of `grid` gets right (one count per C).
+std::vector<int64_t> nb_right_answers(const text::SparseRows& x, const std::vector<int64_t>& y,
+                                      const data::FoldIndices& fold, int64_t classes, const std::vector<double>& grid,
+                                      double tolerance) {
+  NbSvmProblem problem(x, y, fold.train, classes);
+  const size_t n = fold.test.size(), k = static_cast<size_t>(classes);
+  std::vector<std::vector<double>> scores(grid.size(), std::vector<double>(n * k));
+  for (int64_t cls = 0; cls < classes; ++cls) {
+    problem.scale(cls);
+    for (size_t g = 0; g < grid.size(); ++g) {
+      const auto [w, b] = problem.train(grid[g], tolerance);
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t r = fold.test[i];
+        double s = b;
+        for (int64_t e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
+          s += x.values[static_cast<size_t>(e)] * w[static_cast<size_t>(x.indices[static_cast<size_t>(e)])];
+        scores[g][i * k + static_cast<size_t>(cls)] = s;
+      }
+    }
+  }
+  std::vector<int64_t> right(grid.size(), 0);
+  for (size_t g = 0; g < grid.size(); ++g)
+    for (size_t i = 0; i < n; ++i) {
+      const double* row = scores[g].data() + i * k;
+      right[g] += std::max_element(row, row + k) - row == y[static_cast<size_t>(fold.test[i])] ? 1 : 0;
+    }
   return right;
 }
 
@@ -273,18 +298,28 @@ LinearTextModel LinearTextModel::fit(const text::SparseRows& x, const std::vecto
         }
         consider(right, candidate, false);
       }
-    if (try_nb)
-      for (const double candidate : grid) {
-        int64_t right = 0;
-        for (const auto& fold : folds)
-          right += right_answers(nb_svm_weights(x, y, fold.train, classes, candidate, options.tolerance), x, y,
-                                 fold.test, classes);
-        consider(right, candidate, true);
+    if (try_nb) {
+      std::vector<int64_t> right(grid.size(), 0);
+      for (const auto& fold : folds) {
+        const std::vector<int64_t> in_fold = nb_right_answers(x, y, fold, classes, grid, options.tolerance);
+        for (size_t g = 0; g < grid.size(); ++g) right[g] += in_fold[g];
       }
+      for (size_t g = 0; g < grid.size(); ++g) consider(right[g], grid[g], true);
+    }
   }
   if (nb) {
-    const DenseWeights weights = nb_svm_weights(x, y, all, classes, c, options.tolerance);
-    return LinearTextModel(from_vector(weights.w, {x.columns, classes}), from_vector(weights.b, {classes}), c, true);
+    NbSvmProblem problem(x, y, all, classes);
+    Tensor weights = zeros({x.columns, classes});
+    Tensor bias = zeros({classes});
+    float* w = weights.data<float>();
+    for (int64_t cls = 0; cls < classes; ++cls) {
+      problem.scale(cls);
+      const auto [class_w, class_b] = problem.train(c, options.tolerance);
+      for (int64_t j = 0; j < x.columns; ++j)
+        w[j * classes + cls] = static_cast<float>(class_w[static_cast<size_t>(j)]);
+      bias.data<float>()[cls] = static_cast<float>(class_b);
+    }
+    return LinearTextModel(std::move(weights), std::move(bias), c, true);
   }
   const auto trained = train_on(rows, y, all, x.columns, c, options.tolerance);
 

@@ -25,11 +25,11 @@ namespace deepfin::text_model {
 enum class LinearFeatures { tfidf, nb_scaled, choose };
 
 struct LinearTextOptions {
-  double c = 0;  // the inverse regularization strength; 0: chosen by cross-validation
-  LinearFeatures features = LinearFeatures::tfidf;
-  int64_t cv_folds = 4;    // folds of that choice (C is 1 when a class has fewer rows)
-  uint64_t seed = 0;       // of the folds
-  double tolerance = 0.1;  // LIBLINEAR's stopping tolerance (its default for this solver)
+  double c = 0;                                     // the inverse regularization strength; 0: chosen by CV
+  LinearFeatures features = LinearFeatures::tfidf;  // what each class's SVM sees (above)
+  int64_t cv_folds = 4;                             // folds of that choice (C is 1 when a class has fewer rows)
+  uint64_t seed = 0;                                // of the folds
+  double tolerance = 0.1;                           // LIBLINEAR's stopping tolerance (its default for this solver)
 };
 
 class LinearTextModel {

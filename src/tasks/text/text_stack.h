@@ -20,16 +20,17 @@ text_model::LinearFeatures linear_features(const std::string& name);
 
 // Fits the linear model on the rows the neural members trained on (fit_rows),
 // the blend on validation_rows, then refits the linear model on every row of
-// `train` with the C chosen the first time, and stacks it. ids: class per row.
+// `train` with the C and features chosen the first time, and stacks it. ids: class per row.
 // setup: its features. Returns the accuracies of the stack and of each part.
 TextValidation stack_linear(text_model::TextClassifier& classifier, const text::LabelledText& train,
                             const std::vector<int64_t>& ids, const std::vector<int64_t>& fit_rows,
                             const std::vector<int64_t>& validation_rows, const LinearSetup& setup);
 
 // The same with cross-fitted members (cross_fit_members.h): a linear model per fold, each on
-// the fold's training rows with C chosen by its own inner CV, gives every text an out-of-fold
+// the fold's training rows with C (and features) chosen by its own inner CV, gives every text an out-of-fold
 // decision; the blend is fitted on all texts' out-of-fold neural probabilities and decisions.
-// The final linear model sees every text, at the C most folds chose (the smaller on a tie).
+// The final linear model sees every text, with the (C, features) most folds chose (on a tie,
+// the smaller C, then plain TF-IDF).
 // Accuracies are out of fold (the stacked one optimistic: the blend was fitted there);
 // train_accuracy is the stack's on the training texts, each seen by all members but one.
 TextValidation stack_linear_cross_fitted(text_model::TextClassifier& classifier, const text::LabelledText& train,
