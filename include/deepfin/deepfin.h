@@ -145,6 +145,7 @@
 #include "deepfin/tasks/tuner.h"
 #include "deepfin/text/byte_bpe.h"
 #include "deepfin/text/label_encoder.h"
+#include "deepfin/text/lexicon.h"
 #include "deepfin/text/ngrams.h"
 #include "deepfin/text/normalizer.h"
 #include "deepfin/text/readers.h"

@@ -17,6 +17,7 @@ namespace {
 
 struct Terms {
   std::vector<std::string> words, chars;
+  std::vector<std::string> tokens;  // the single words, for a lexicon
 };
 
 // A word character: a letter, number or underscore, as Python's \w (which the
@@ -44,9 +45,9 @@ Terms analyze(const std::string& normalized, const TfidfOptions& options) {
   Terms out;
   std::vector<int32_t> points;
   std::vector<size_t> starts;
-  if (options.word_max_n > 0) {
+  if (options.word_max_n > 0 || options.lexicon) {
     decode(normalized, points, starts);
-    std::vector<std::string> tokens;
+    std::vector<std::string>& tokens = out.tokens;
     for (size_t i = 0; i < points.size();) {
       if (!is_word_char(points[i])) {
         ++i;
@@ -104,6 +105,20 @@ std::vector<std::pair<std::string, int64_t>> frequent(const std::map<std::string
   for (const auto& [term, count] : df)
     if (count >= min_df) out.emplace_back(term, count);
   return out;
+}
+
+// Adds the lexicon block of a row: ln(1 + words in each category), unit L2 norm.
+void append_lexicon(const std::vector<std::string>& tokens, const Lexicon& lexicon, int32_t offset,
+                    std::vector<std::pair<int32_t, double>>& row) {
+  std::vector<int64_t> counts(static_cast<size_t>(lexicon.num_categories()), 0);
+  for (const auto& token : tokens)
+    for (int32_t k : lexicon.categories_of(token)) ++counts[static_cast<size_t>(k)];
+  double norm = 0;
+  for (int64_t c : counts) norm += std::log1p(static_cast<double>(c)) * std::log1p(static_cast<double>(c));
+  if (norm == 0) return;
+  for (size_t k = 0; k < counts.size(); ++k)
+    if (counts[k] > 0)
+      row.emplace_back(offset + static_cast<int32_t>(k), std::log1p(static_cast<double>(counts[k])) / std::sqrt(norm));
 }
 
 // Adds one block of a row: counted terms → (1 + ln tf or tf) · idf, unit L2 norm.
@@ -171,6 +186,10 @@ TfidfVectorizer TfidfVectorizer::fit(const std::vector<std::string>& texts, cons
 void TfidfVectorizer::index() {
   word_index_.clear();
   char_index_.clear();
+  lexicon_names_.clear();
+  if (options_.lexicon)
+    for (int64_t k = 0; k < options_.lexicon->num_categories(); ++k)
+      lexicon_names_.push_back("lexicon:" + options_.lexicon->category(k));
   for (size_t j = 0; j < words_.size(); ++j) word_index_.emplace(words_[j], static_cast<int32_t>(j));
   for (size_t j = 0; j < chars_.size(); ++j) char_index_.emplace(chars_[j], static_cast<int32_t>(j));
 }
@@ -184,6 +203,8 @@ SparseRows TfidfVectorizer::transform(const std::vector<std::string>& texts) con
     row.clear();
     append_block(terms.words, word_index_, 0, idf_, options_.sublinear_tf, row);
     append_block(terms.chars, char_index_, static_cast<int32_t>(words_.size()), idf_, options_.sublinear_tf, row);
+    if (options_.lexicon)
+      append_lexicon(terms.tokens, *options_.lexicon, static_cast<int32_t>(words_.size() + chars_.size()), row);
     for (const auto& [column, value] : row) {
       out.indices.push_back(column);
       out.values.push_back(value);
@@ -197,22 +218,26 @@ const std::string& TfidfVectorizer::feature(int64_t j) const {
   if (j < 0 || j >= num_features())
     throw ValueError(fmt::format("TF-IDF: feature {} is out of range [0, {})", j, num_features()));
   const auto w = static_cast<int64_t>(words_.size());
-  return j < w ? words_[static_cast<size_t>(j)] : chars_[static_cast<size_t>(j - w)];
+  const auto c = static_cast<int64_t>(chars_.size());
+  if (j < w) return words_[static_cast<size_t>(j)];
+  return j < w + c ? chars_[static_cast<size_t>(j - w)] : lexicon_names_[static_cast<size_t>(j - w - c)];
 }
 
 nlohmann::json TfidfVectorizer::to_json() const {
   const TfidfOptions& o = options_;
-  return {{"word_max_n", o.word_max_n},
-          {"char_min_n", o.char_min_n},
-          {"char_max_n", o.char_max_n},
-          {"min_df", o.min_df},
-          {"sublinear_tf", o.sublinear_tf},
-          {"nfc", o.normalizer.nfc},
-          {"lowercase", o.normalizer.lowercase},
-          {"strip_accents", o.normalizer.strip_accents},
-          {"words", words_},
-          {"chars", chars_},
-          {"idf", idf_}};
+  nlohmann::json out{{"word_max_n", o.word_max_n},
+                     {"char_min_n", o.char_min_n},
+                     {"char_max_n", o.char_max_n},
+                     {"min_df", o.min_df},
+                     {"sublinear_tf", o.sublinear_tf},
+                     {"nfc", o.normalizer.nfc},
+                     {"lowercase", o.normalizer.lowercase},
+                     {"strip_accents", o.normalizer.strip_accents},
+                     {"words", words_},
+                     {"chars", chars_},
+                     {"idf", idf_}};
+  if (o.lexicon) out["lexicon"] = o.lexicon->to_json();
+  return out;
 }
 
 TfidfVectorizer TfidfVectorizer::from_json(const nlohmann::json& json) try {
@@ -226,6 +251,7 @@ TfidfVectorizer TfidfVectorizer::from_json(const nlohmann::json& json) try {
   o.normalizer.nfc = json.at("nfc").get<bool>();
   o.normalizer.lowercase = json.at("lowercase").get<bool>();
   o.normalizer.strip_accents = json.at("strip_accents").get<bool>();
+  if (json.contains("lexicon")) o.lexicon = Lexicon::from_json(json.at("lexicon"));
   check_tfidf_options(o);
   out.words_ = json.at("words").get<std::vector<std::string>>();
   out.chars_ = json.at("chars").get<std::vector<std::string>>();

@@ -12,10 +12,12 @@
 // padded with one space on each side, and a padded word shorter than n counts once.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "deepfin/text/lexicon.h"
 #include "deepfin/text/normalizer.h"
 
 namespace deepfin::text {
@@ -26,6 +28,9 @@ struct TfidfOptions {
   int64_t min_df = 1;                      // terms in fewer training texts are dropped
   bool sublinear_tf = true;                // 1 + ln(tf) instead of tf
   NormalizerOptions normalizer{};
+  // With a lexicon, a third block: per category, ln(1 + the text's words in it), unit L2 norm
+  // (words as the word block finds them). Domain knowledge, not learned from the texts.
+  std::optional<Lexicon> lexicon{};
 };
 
 // Rows of a sparse matrix in compressed-row form: row i holds columns
@@ -47,8 +52,9 @@ class TfidfVectorizer {
   // ValueError naming the text for invalid UTF-8.
   SparseRows transform(const std::vector<std::string>& texts) const;
 
-  int64_t num_features() const { return static_cast<int64_t>(words_.size() + chars_.size()); }
-  // The term of feature j: a word n-gram (words joined by one space), or a character n-gram.
+  int64_t num_features() const { return static_cast<int64_t>(words_.size() + chars_.size() + lexicon_names_.size()); }
+  // The term of feature j: a word n-gram (words joined by one space), a character n-gram,
+  // or "lexicon:CATEGORY".
   const std::string& feature(int64_t j) const;
   double idf(int64_t j) const { return idf_.at(static_cast<size_t>(j)); }
   const TfidfOptions& options() const { return options_; }
@@ -63,6 +69,7 @@ class TfidfVectorizer {
   TfidfOptions options_;
   std::vector<std::string> words_, chars_;  // sorted; columns [0, words) and [words, words + chars)
   std::vector<double> idf_;
+  std::vector<std::string> lexicon_names_;  // columns after the characters, one per lexicon category
   std::unordered_map<std::string, int32_t> word_index_, char_index_;
 };
 
