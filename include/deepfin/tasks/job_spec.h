@@ -116,6 +116,9 @@ struct TextSpec {
   // What the linear model's SVMs see: "tfidf" (the features), "nb" (scaled per class by
   // naive-Bayes ratios: NB-SVM) or "choose" (whichever its inner cross-validation prefers).
   std::string linear_features = "tfidf";
+  // A ".cat" word-list file (text/lexicon.h), e.g. the Loughran–McDonald lists: the linear
+  // model also sees each text's count of words per category. Empty: none.
+  std::string lexicon;
   // [replies]: intent -> the reply a customer gets when the model is confident (customer-service
   // automation); below confidence_threshold the message goes to a person instead.
   std::map<std::string, std::string> replies{};

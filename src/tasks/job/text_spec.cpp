@@ -34,7 +34,7 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   const nlohmann::json text = job.value("text", nlohmann::json::object());
   config::check_keys(text,
                      {"vocab_size", "min_frequency", "max_length", "lowercase", "strip_accents", "confidence_threshold",
-                      "ensemble", "cross_fit", "ngrams", "ngram_buckets", "linear", "linear_features"},
+                      "ensemble", "cross_fit", "ngrams", "ngram_buckets", "linear", "linear_features", "lexicon"},
                      "text", file);
   s.vocab_size = config::get_or<int64_t>(text, "vocab_size", s.vocab_size, "text", file);
   s.min_frequency = config::get_or<int64_t>(text, "min_frequency", s.min_frequency, "text", file);
@@ -60,6 +60,11 @@ TextSpec parse_text_spec(const nlohmann::json& job, const std::string& file) {
   if (s.linear != "none" && s.linear != "stack")
     throw ConfigError(fmt::format("{}: [text] linear must be \"none\" or \"stack\", got \"{}\"", file, s.linear));
   s.linear_features = config::get_or<std::string>(text, "linear_features", s.linear_features, "text", file);
+  s.lexicon = config::get_or<std::string>(text, "lexicon", s.lexicon, "text", file);
+  if (!s.lexicon.empty() && s.linear != "stack")
+    throw ConfigError(fmt::format(
+        "{}: [text] lexicon gives the linear model word-list features, but linear is \"{}\"; set linear = \"stack\"",
+        file, s.linear));
   if (s.linear_features != "tfidf" && s.linear_features != "nb" && s.linear_features != "choose")
     throw ConfigError(fmt::format("{}: [text] linear_features must be \"tfidf\", \"nb\" or \"choose\", got \"{}\"",
                                   file, s.linear_features));

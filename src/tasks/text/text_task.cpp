@@ -200,6 +200,7 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   const bool stack = spec.linear == "stack";
   detail::LinearSetup linear{.tfidf = {}, .features = detail::linear_features(spec.linear_features)};
   linear.tfidf.normalizer = options.normalizer;
+  if (!spec.lexicon.empty()) linear.tfidf.lexicon = text::Lexicon::read_cat(spec.lexicon, options.normalizer);
   if (spec.cross_fit)
     return fit_cross_fitted(job_, std::move(classifier), train, x, ids, truncated, linear, new_model, verbose);
   const double share = stack && spec_fit.validation_split == 0 ? 0.1 : spec_fit.validation_split;

@@ -190,6 +190,11 @@ TEST_F(CliText, AnEnsembleTrainsSavesAndPredicts) {
   EXPECT_NE(kind.err.find("[text] linear_features must be \"tfidf\", \"nb\" or \"choose\", got \"nbsvm\""),
             std::string::npos)
       << kind.err;
+  deepfin::testing::CliResult words = run("train " + write("words.toml", job(train, test, "lexicon = \"lm.cat\"\n")));
+  EXPECT_EQ(words.exit_code, 1);
+  EXPECT_NE(words.err.find("[text] lexicon gives the linear model word-list features, but linear is \"none\""),
+            std::string::npos)
+      << words.err;
   deepfin::testing::CliResult lone = run("train " + write("lone.toml", job(train, test, "cross_fit = true\n")));
   EXPECT_EQ(lone.exit_code, 1);
   EXPECT_NE(lone.err.find("[text] cross_fit holds out one fold of the training texts per ensemble member, so it "

@@ -229,6 +229,31 @@ TEST_F(TextTaskApi, CrossFittingRefusesAValidationShareAndTooFewTextsOfALabel) {
   }
 }
 
+TEST_F(TextTaskApi, ALexiconAddsWordListFeaturesThatTravelWithTheModel) {
+  JobSpec spec = job();
+  spec.text.linear = "stack";
+  spec.text.lexicon = write("lm.cat", "NEGATIVE\n\tFELL\n\tDROPPED\n\tLOSSES\nPOSITIVE\n\tROSE\n\tGREW\n");
+  const TextTask task(spec);
+  set_random_seed(5);
+  const TextSplit data = task.split(5);
+  const TextFit fitted = task.fit(data.train);
+  const text::TfidfVectorizer& vectorizer = fitted.classifier.linear()->vectorizer;
+  EXPECT_EQ(vectorizer.feature(vectorizer.num_features() - 1), "lexicon:POSITIVE");
+  fitted.classifier.save(path("lexicon.safetensors"));
+  const auto reloaded = text_model::TextClassifier::load(path("lexicon.safetensors"));
+  EXPECT_EQ(reloaded.linear()->vectorizer.num_features(), vectorizer.num_features());
+  EXPECT_EQ(reloaded.predict_proba(data.test.texts).to_vector<float>(),
+            fitted.classifier.predict_proba(data.test.texts).to_vector<float>());
+
+  spec.text.lexicon = path("missing.cat");
+  try {
+    TextTask(spec).fit(data.train);
+    FAIL() << "a missing lexicon was accepted";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.cat: cannot read the lexicon"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(TextTaskApi, CrossValidatesFoldByFold) {
   const TextTask task(job());
   const TextCvResult cv = task.cross_validate(4, 3);
