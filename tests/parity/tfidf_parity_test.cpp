@@ -18,6 +18,13 @@ const nlohmann::json& fixture() {
   return j;
 }
 
+// The fixture's training texts, then its unseen ones: the rows its expected values are for.
+std::vector<std::string> texts_then_unseen() {
+  auto all = fixture().at("texts").get<std::vector<std::string>>();
+  for (const auto& t : fixture().at("unseen")) all.push_back(t.get<std::string>());
+  return all;
+}
+
 std::vector<double> dense_row(const text::SparseRows& x, int64_t i) {
   std::vector<double> out(static_cast<size_t>(x.columns), 0.0);
   for (int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k)
@@ -27,8 +34,7 @@ std::vector<double> dense_row(const text::SparseRows& x, int64_t i) {
 
 TEST(TfidfParity, VocabularyIdfAndValuesMatchScikitLearn) {
   const auto texts = fixture().at("texts").get<std::vector<std::string>>();
-  auto all = texts;
-  for (const auto& t : fixture().at("unseen")) all.push_back(t.get<std::string>());
+  const std::vector<std::string> all = texts_then_unseen();
   const auto vectorizer = text::TfidfVectorizer::fit(texts);
   const auto words = fixture().at("words").get<std::vector<std::string>>();
   const auto chars = fixture().at("chars").get<std::vector<std::string>>();
@@ -51,8 +57,7 @@ TEST(TfidfParity, VocabularyIdfAndValuesMatchScikitLearn) {
 
 TEST(TfidfParity, LinearSvmDecisionValuesMatchScikitLearn) {
   const auto texts = fixture().at("texts").get<std::vector<std::string>>();
-  auto all = texts;
-  for (const auto& t : fixture().at("unseen")) all.push_back(t.get<std::string>());
+  const std::vector<std::string> all = texts_then_unseen();
   const auto vectorizer = text::TfidfVectorizer::fit(texts);
   const auto labels = fixture().at("labels").get<std::vector<int64_t>>();
   const auto model = text_model::LinearTextModel::fit(vectorizer.transform(texts), labels, 3,
@@ -69,8 +74,7 @@ TEST(TfidfParity, LinearSvmDecisionValuesMatchScikitLearn) {
 // scaled rows.
 TEST(TfidfParity, NbSvmDecisionValuesMatchScikitLearnOnScaledFeatures) {
   const auto texts = fixture().at("texts").get<std::vector<std::string>>();
-  auto all = texts;
-  for (const auto& t : fixture().at("unseen")) all.push_back(t.get<std::string>());
+  const std::vector<std::string> all = texts_then_unseen();
   const auto vectorizer = text::TfidfVectorizer::fit(texts);
   const auto labels = fixture().at("labels").get<std::vector<int64_t>>();
   const auto model = text_model::LinearTextModel::fit(

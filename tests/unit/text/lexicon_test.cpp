@@ -5,29 +5,22 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 
 #include "deepfin/base/error.h"
 #include "deepfin/text/tfidf.h"
+#include "testing/error_message.h"
 #include "unit/text/scratch_dir.h"
 
 namespace deepfin::text {
 namespace {
+
+using deepfin::testing::error_message;
 
 // CRLF line ends, weights, a blank line, a word in two lists and a last category without words,
 // as in the shared Loughran_and_McDonald_2014.cat.
 const char* kCat =
     "NEGATIVE\r\n\tLOSS (1)\r\n\tDECLINE (1)\r\n\r\nPOSITIVE\r\n\tPROFIT (1)\r\n\tGAIN\r\nUNCERTAINTY\r\n"
     "\tDECLINE (1)\r\nMODAL WORDS WEAK\r\n";
-
-std::string message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const FileError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 TEST(Lexicon, ReadsACatFileAsWordStatWritesIt) {
   testing::ScratchDir dir;
@@ -49,18 +42,18 @@ TEST(Lexicon, ReadsACatFileAsWordStatWritesIt) {
 
 TEST(Lexicon, MistakesAreNamedWithTheirLine) {
   testing::ScratchDir dir;
-  EXPECT_EQ(message([&] { Lexicon::read_cat(dir.write("a.cat", "\tLOSS (1)\nNEGATIVE\n"), {}); }),
+  EXPECT_EQ(error_message<FileError>([&] { Lexicon::read_cat(dir.write("a.cat", "\tLOSS (1)\nNEGATIVE\n"), {}); }),
             dir.sub("a.cat") +
                 ":1: a word before any category (categories stand alone on a line, words are indented by a tab)");
-  EXPECT_EQ(message([&] { Lexicon::read_cat(dir.write("b.cat", "NEGATIVE\n\tBAD DEBT (1)\n"), {}); }),
+  EXPECT_EQ(error_message<FileError>([&] { Lexicon::read_cat(dir.write("b.cat", "NEGATIVE\n\tBAD DEBT (1)\n"), {}); }),
             dir.sub("b.cat") + ":2: 'BAD DEBT' is not one word");
-  EXPECT_EQ(message([&] { Lexicon::read_cat(dir.write("c.cat", "\n\n"), {}); }),
+  EXPECT_EQ(error_message<FileError>([&] { Lexicon::read_cat(dir.write("c.cat", "\n\n"), {}); }),
             dir.sub("c.cat") + ": the lexicon has no category");
-  EXPECT_EQ(message([&] { Lexicon::read_cat(dir.sub("missing.cat"), {}); }),
+  EXPECT_EQ(error_message<FileError>([&] { Lexicon::read_cat(dir.sub("missing.cat"), {}); }),
             dir.sub("missing.cat") + ": cannot read the lexicon");
   nlohmann::json bad = Lexicon::read_cat(dir.write("d.cat", kCat), {}).to_json();
   bad["words"]["loss"] = std::vector<int32_t>{7};
-  EXPECT_EQ(message([&] { Lexicon::from_json(bad); }), "lexicon: word 'loss' has category 7 of 4");
+  EXPECT_EQ(error_message<FileError>([&] { Lexicon::from_json(bad); }), "lexicon: word 'loss' has category 7 of 4");
 }
 
 TEST(Lexicon, AddsABlockOfLogCountsWithUnitNormToTheTfidfFeatures) {
