@@ -14,6 +14,7 @@
 #include "deepfin/tasks/fold_summary.h"
 #include "deepfin/tasks/job_spec.h"
 #include "deepfin/tasks/progress.h"
+#include "deepfin/text/lexicon.h"
 #include "deepfin/text/readers.h"
 #include "deepfin/text_model/text_classifier.h"
 #include "deepfin/train/callback.h"
@@ -49,7 +50,7 @@ struct TextCvResult {
 
 class TextTask {
  public:
-  // ConfigError unless the job's data is text.
+  // ConfigError unless the job's data is text; FileError naming an unreadable [text] lexicon.
   explicit TextTask(JobSpec job);
   // The same task on texts already in memory (lists from Python) instead of the
   // job's files: they are what split() divides and cross_validate() folds.
@@ -86,6 +87,7 @@ class TextTask {
  private:
   JobSpec job_;
   std::optional<text::LabelledText> texts_;
+  std::optional<text::Lexicon> lexicon_;  // [text] lexicon, read once for every fit
 };
 
 // The rows `rows` of `all`, in that order.

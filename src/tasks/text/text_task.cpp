@@ -116,6 +116,12 @@ TextTask::TextTask(JobSpec job) : job_(std::move(job)) {
         fmt::format("{}: [text] linear = \"stack\" fits its blend on held-out texts, but [fit] validation is "
                     "\"none\"; use validation_split (0.1 when 0) or linear = \"none\"",
                     job_.file.string()));
+  if (!job_.text.lexicon.empty()) {  // read once here, not in every fit of cv or tune
+    text::NormalizerOptions normalizer;
+    normalizer.lowercase = job_.text.lowercase;
+    normalizer.strip_accents = job_.text.strip_accents;
+    lexicon_ = text::Lexicon::read_cat(job_.text.lexicon, normalizer);
+  }
 }
 
 TextTask::TextTask(JobSpec job, text::LabelledText texts) : TextTask(std::move(job)) {
@@ -200,7 +206,7 @@ TextFit TextTask::fit(const text::LabelledText& train, int verbose) const {
   const bool stack = spec.linear == "stack";
   detail::LinearSetup linear{.tfidf = {}, .features = detail::linear_features(spec.linear_features)};
   linear.tfidf.normalizer = options.normalizer;
-  if (!spec.lexicon.empty()) linear.tfidf.lexicon = text::Lexicon::read_cat(spec.lexicon, options.normalizer);
+  linear.tfidf.lexicon = lexicon_;
   if (spec.cross_fit)
     return fit_cross_fitted(job_, std::move(classifier), train, x, ids, truncated, linear, new_model, verbose);
   const double share = stack && spec_fit.validation_split == 0 ? 0.1 : spec_fit.validation_split;
