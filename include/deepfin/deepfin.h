@@ -3,6 +3,7 @@
 // nn/layers.h). A test checks that no public header is left out.
 #include "deepfin/autograd/engine.h"
 #include "deepfin/autograd/node.h"
+#include "deepfin/backtest/filtered_historical_var.h"
 #include "deepfin/backtest/forecast_metrics.h"
 #include "deepfin/backtest/significance.h"
 #include "deepfin/backtest/strategy.h"

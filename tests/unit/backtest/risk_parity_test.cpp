@@ -1,11 +1,13 @@
 // The risk statistics against separate implementations (tests/parity/generate_risk_fixtures.py):
 // GARCH(1,1) maximum likelihood against scipy's SLSQP on another parameterization, the
-// Diebold–Mariano test and the VaR backtests against scipy.stats, and the ADF statistic
-// and critical value against statsmodels.
+// Diebold–Mariano test and the VaR backtests against scipy.stats, filtered historical VaR
+// against numpy's quantile, and the ADF statistic and critical value against statsmodels.
 #include <gtest/gtest.h>
 
+#include <span>
 #include <vector>
 
+#include "deepfin/backtest/filtered_historical_var.h"
 #include "deepfin/backtest/significance.h"
 #include "deepfin/backtest/unit_root.h"
 #include "deepfin/backtest/value_at_risk.h"
@@ -67,6 +69,25 @@ TEST(RiskParity, VarBacktestsMatchScipy) {
     EXPECT_NEAR(b.independence_p, c["independence_p"].get<double>(), 1e-10);
     EXPECT_NEAR(b.conditional_p, c["conditional_p"].get<double>(), 1e-10);
     EXPECT_EQ(to_string(b.light), c["light"].get<std::string>());
+    EXPECT_NEAR(b.shortfall_ratio, c["shortfall_ratio"].get<double>(), 1e-12);
+  }
+}
+
+TEST(RiskParity, FilteredHistoricalVarMatchesNumpy) {
+  const V r = fixture()["var"]["returns"].get<V>(), variance = fixture()["var"]["variance"].get<V>();
+  const size_t k = fixture()["filtered_historical"]["calibration"].get<size_t>();
+  const std::span<const double> rs(r), vs(variance);
+  for (const auto& c : fixture()["filtered_historical"]["cases"]) {
+    const double level = c["level"];
+    const StandardizedTail tail = standardized_tail(rs.first(k), vs.first(k), level);
+    EXPECT_EQ(tail.n, static_cast<int64_t>(k));
+    EXPECT_NEAR(tail.var_multiple, c["var_multiple"].get<double>(), 1e-12);
+    EXPECT_NEAR(tail.es_multiple, c["es_multiple"].get<double>(), 1e-12);
+    const V var = filtered_historical_var(vs.subspan(k), tail);
+    const V es = filtered_historical_expected_shortfall(vs.subspan(k), tail);
+    const VarBacktest b = backtest_var(rs.subspan(k), var, es, level);
+    EXPECT_EQ(b.exceptions, c["exceptions"].get<int64_t>());
+    EXPECT_NEAR(b.kupiec_p, c["kupiec_p"].get<double>(), 1e-10);
     EXPECT_NEAR(b.shortfall_ratio, c["shortfall_ratio"].get<double>(), 1e-12);
   }
 }

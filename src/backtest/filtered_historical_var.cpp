@@ -1,0 +1,72 @@
+// Filtered historical simulation: the empirical tail of volatility-standardized returns.
+#include "deepfin/backtest/filtered_historical_var.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "backtest/checks.h"
+
+namespace deepfin::backtest {
+namespace {
+
+void check_positive(const char* where, std::span<const double> variance) {
+  for (size_t i = 0; i < variance.size(); ++i)
+    if (!(variance[i] > 0 && std::isfinite(variance[i])))
+      throw ValueError(fmt::format("{}: variance[{}] is {}, expected a positive number", where, i, variance[i]));
+}
+
+std::vector<double> scaled(std::span<const double> variance, double multiple, const char* where) {
+  check_positive(where, variance);
+  std::vector<double> out(variance.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = multiple * std::sqrt(variance[i]);
+  return out;
+}
+
+}  // namespace
+
+StandardizedTail standardized_tail(std::span<const double> returns, std::span<const double> variance, double level) {
+  constexpr const char* where = "standardized_tail";
+  if (!(level > 0 && level < 1)) throw ValueError(fmt::format("{}: level must lie in (0, 1), got {}", where, level));
+  detail::check_same_size(where, "returns", returns, "variance", variance);
+  detail::check_finite(where, "returns", returns);
+  check_positive(where, variance);
+  const double needed = std::ceil(1 / (1 - level) - 1e-9);
+  if (static_cast<double>(returns.size()) < needed)
+    throw ValueError(fmt::format("{}: a {} % tail needs at least {} standardized returns, got {}", where, 100 * level,
+                                 needed, returns.size()));
+
+  std::vector<double> z(returns.size());
+  for (size_t t = 0; t < z.size(); ++t) z[t] = returns[t] / std::sqrt(variance[t]);
+  std::sort(z.begin(), z.end());
+  // The quantile between order statistics, as numpy.quantile's default ("linear", Hyndman & Fan type 7).
+  const double h = static_cast<double>(z.size() - 1) * (1 - level);
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  const size_t hi = std::min(lo + 1, z.size() - 1);
+  const double q = z[lo] + (h - static_cast<double>(lo)) * (z[hi] - z[lo]);
+  double tail_sum = 0;
+  int64_t tail_count = 0;
+  for (double v : z) {
+    if (v > q) break;
+    tail_sum += v;
+    ++tail_count;
+  }
+  StandardizedTail tail;
+  tail.level = level;
+  tail.n = static_cast<int64_t>(z.size());
+  tail.var_multiple = -q;
+  tail.es_multiple = -tail_sum / static_cast<double>(tail_count);  // z[0] <= q: never empty
+  return tail;
+}
+
+std::vector<double> filtered_historical_var(std::span<const double> variance, const StandardizedTail& tail) {
+  return scaled(variance, tail.var_multiple, "filtered_historical_var");
+}
+
+std::vector<double> filtered_historical_expected_shortfall(std::span<const double> variance,
+                                                           const StandardizedTail& tail) {
+  return scaled(variance, tail.es_multiple, "filtered_historical_expected_shortfall");
+}
+
+}  // namespace deepfin::backtest
