@@ -13,7 +13,7 @@ namespace deepfin::cli {
 namespace {
 
 // The machine-readable line of a variance job: each forecaster's mean QLIKE.
-nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward) {
+nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward, const std::string& var_method) {
   nlohmann::json qlike = nlohmann::json::object();
   for (const auto& [name, q] : r.mean_qlike) qlike[name] = q;
   nlohmann::json tests = nlohmann::json::array(), var = nlohmann::json::array();
@@ -23,17 +23,22 @@ nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward)
                      {"statistic", c.test.statistic},
                      {"p_value", c.test.p_value},
                      {"verdict", backtest::to_string(c.verdict)}});
-  for (const auto& [name, b] : r.var_backtests)
-    var.push_back({{"forecaster", name},
+  for (const auto& row : r.var_backtests) {
+    const backtest::VarBacktest& b = row.backtest;
+    var.push_back({{"forecaster", row.forecaster},
                    {"level", b.level},
+                   {"var_multiple", row.var_multiple},
+                   {"es_multiple", row.es_multiple},
                    {"exceptions", b.exceptions},
                    {"kupiec_p", b.kupiec_p},
                    {"independence_p", b.independence_p},
                    {"zone", backtest::to_string(b.light)}});
+  }
   return {{"event", walk_forward ? "backtest" : "test"},
           {"points", r.realized.size()},
           {"mean_qlike", qlike},
           {"diebold_mariano", tests},
+          {"var_method", var_method},
           {"value_at_risk", var}};
 }
 
@@ -44,7 +49,7 @@ int run_forecast(const RunContext& ctx, const tasks::JobSpec& job, uint64_t seed
   const tasks::ForecastResult r = task.run(seed, walk_forward, printer(ctx));
   nlohmann::json event =
       r.target_kind == "variance"
-          ? variance_event(r, walk_forward)
+          ? variance_event(r, walk_forward, job.forecast.var_method)
           : nlohmann::json{{"event", walk_forward ? "backtest" : "test"},
                            {"points", r.actual.size()},
                            {"model",

@@ -35,6 +35,10 @@ struct VarianceComparison {
 struct VarianceVarBacktest {
   std::string forecaster;
   backtest::VarBacktest backtest;
+  // VaR and ES in units of the forecast volatility: the Gaussian's, or the tail measured
+  // on the forecaster's standardized returns before the test span (n of them).
+  double var_multiple = 0, es_multiple = 0;
+  int64_t calibration_returns = 0;  // 0 for the Gaussian
 };
 
 struct ForecastResult {

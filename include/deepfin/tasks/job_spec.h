@@ -162,6 +162,9 @@ struct ForecastSpec {
   double significance = 0.05;                   // the level of every "beats / ties / loses"
   double ewma_lambda = 0.94;                    // RiskMetrics decay of the EWMA baseline (variance target)
   std::vector<double> var_levels{0.99, 0.975};  // VaR/ES levels backtested (variance target, horizon 1)
+  // How a variance forecast becomes a VaR: "filtered_historical" scales each forecaster's own
+  // standardized returns before the test span (fat tails measured); "gaussian" assumes normal ones.
+  std::string var_method = "filtered_historical";
 };
 
 // One protected attribute of [fairness]: the column, and how its values form the groups

@@ -180,6 +180,7 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
   const bool variance = spec.target_kind == "variance";
   std::vector<double> garch;
   backtest::Garch11 last_garch;
+  detail::VarCalibration calibration;
   const std::vector<double> forecast = backtest::run_walk_forward(
       data.num_samples, wf,
       [&](int64_t begin, int64_t end) {
@@ -194,6 +195,12 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
         if (variance) {  // the GARCH baseline is refitted when the model is, on the same past
           const std::vector<double> g = detail::garch_forecasts(data, begin, end, &last_garch);
           garch.insert(garch.end(), g.begin(), g.end());
+          if (begin == initial && spec.horizon == 1 &&
+              spec.var_method !=
+                  "gaussian") {  // the first fits' view of the span before the test span, for the VaR's tail
+            calibration.model_log_ratio = forecaster.predict(0, begin);
+            calibration.garch = last_garch;
+          }
         }
         return forecaster.predict(begin, end);
       });
@@ -203,7 +210,7 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
   r.source = data.series.source;
   r.target_kind = spec.target_kind;
   if (variance) {
-    detail::score_variance(spec, data, forecast, garch, last_garch, r);
+    detail::score_variance(spec, data, forecast, garch, last_garch, calibration, r);
   } else {
     check_tradable(spec, data, r);
     score(spec, data, forecast, r);

@@ -16,9 +16,17 @@ namespace deepfin::tasks::detail {
 std::vector<double> garch_forecasts(const ForecastData& data, int64_t begin, int64_t end,
                                     backtest::Garch11* fit = nullptr);
 
+// The span before the test span, as the first fit saw it, for filtered historical VaR: the
+// model's log variance ratios of samples [0, first_test) and the GARCH(1,1) fitted on it.
+struct VarCalibration {
+  std::vector<double> model_log_ratio;
+  backtest::Garch11 garch;
+};
+
 // Fills r's realized, variance_forecasts, next_returns and summary from the model's log
 // variance ratios and the GARCH forecasts of the last log_ratio.size() samples.
 void score_variance(const ForecastSpec& spec, const ForecastData& data, const std::vector<double>& log_ratio,
-                    const std::vector<double>& garch, const backtest::Garch11& last_garch, ForecastResult& r);
+                    const std::vector<double>& garch, const backtest::Garch11& last_garch,
+                    const VarCalibration& calibration, ForecastResult& r);
 
 }  // namespace deepfin::tasks::detail

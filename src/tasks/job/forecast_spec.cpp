@@ -64,7 +64,7 @@ ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& f
   const nlohmann::json bt = job.value("backtest", nlohmann::json::object());
   config::check_keys(bt,
                      {"test_fraction", "window", "rolling_size", "retrain_every", "cost_bps", "threshold",
-                      "periods_per_year", "tradable", "significance", "ewma_lambda", "var_levels"},
+                      "periods_per_year", "tradable", "significance", "ewma_lambda", "var_levels", "var_method"},
                      "backtest", file);
   s.test_fraction = config::get_or<double>(bt, "test_fraction", s.test_fraction, "backtest", file);
   if (!(s.test_fraction > 0 && s.test_fraction < 1))
@@ -93,9 +93,12 @@ ForecastSpec parse_forecast_spec(const nlohmann::json& job, const std::string& f
   for (double level : s.var_levels)
     if (!(level >= 0.9 && level < 1))
       throw ConfigError(fmt::format("{}: [backtest] var_levels must lie in [0.9, 1), got {}", file, level));
-  if (s.target_kind == "return" && (bt.contains("ewma_lambda") || bt.contains("var_levels")))
-    throw ConfigError(
-        fmt::format("{}: [backtest] ewma_lambda and var_levels apply to [window] target = \"variance\"", file));
+  s.var_method = config::get_or<std::string>(bt, "var_method", s.var_method, "backtest", file);
+  require_one_of(s.var_method, {"filtered_historical", "gaussian"}, "[backtest] var_method", file);
+  if (s.target_kind == "return" &&
+      (bt.contains("ewma_lambda") || bt.contains("var_levels") || bt.contains("var_method")))
+    throw ConfigError(fmt::format(
+        "{}: [backtest] ewma_lambda, var_levels and var_method apply to [window] target = \"variance\"", file));
   if (s.target_kind == "variance" && (bt.contains("threshold") || bt.contains("cost_bps") || bt.contains("tradable")))
     throw ConfigError(fmt::format(
         "{}: [backtest] threshold, cost_bps and tradable apply to return forecasts (a variance forecast is not traded)",

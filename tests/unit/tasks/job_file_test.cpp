@@ -284,6 +284,10 @@ TEST(JobFile, RiskKeysOfASeriesJob) {
   EXPECT_DOUBLE_EQ(variance.forecast.ewma_lambda, 0.97);
   EXPECT_EQ(variance.forecast.var_levels, std::vector<double>{0.99});
   EXPECT_DOUBLE_EQ(variance.forecast.significance, 0.01);
+  EXPECT_EQ(variance.forecast.var_method, "filtered_historical");  // the default
+  EXPECT_EQ(
+      parse_job(with(variance_job, "retrain_every = 21", "var_method = \"gaussian\""), "job.toml").forecast.var_method,
+      "gaussian");
   const JobSpec prices = parse_job(with(kSeries, "retrain_every = 21", "tradable = false"), "job.toml");
   ASSERT_TRUE(prices.forecast.tradable.has_value());
   EXPECT_FALSE(*prices.forecast.tradable);
@@ -300,6 +304,9 @@ TEST(JobFile, RiskKeysOfASeriesJob) {
   };
   EXPECT_NE(variance_error("var_levels = [0.5]").find("var_levels must lie in [0.9, 1)"), std::string::npos);
   EXPECT_NE(variance_error("ewma_lambda = 1.0").find("ewma_lambda must lie in (0, 1)"), std::string::npos);
+  EXPECT_NE(variance_error("var_method = \"student\"").find("[backtest] var_method"), std::string::npos);
+  EXPECT_NE(series_error("retrain_every = 21", "var_method = \"gaussian\"").find("var_method apply to [window] target"),
+            std::string::npos);
   EXPECT_NE(variance_error("threshold = 0.001").find("apply to return forecasts"), std::string::npos);
   EXPECT_NE(variance_error("tradable = true").find("apply to return forecasts"), std::string::npos);
 }

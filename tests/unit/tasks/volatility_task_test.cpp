@@ -10,8 +10,10 @@
 #include <random>
 #include <sstream>
 
+#include "deepfin/backtest/filtered_historical_var.h"
 #include "deepfin/base/error.h"
 #include "deepfin/data/timeseries/series.h"
+#include "deepfin/tasks/forecast_model.h"
 #include "deepfin/tasks/forecast_task.h"
 #include "deepfin/tasks/saved_forecaster.h"
 #include "task_test_files.h"
@@ -108,6 +110,47 @@ TEST_F(VolatilityTask, GarchIsRefittedOnlyOnThePast) {
   // full's test points 0..49 are rows 300..349, part's are the same rows, with the same GARCH fit (on rows < 300).
   for (size_t i = 0; i < 50; ++i)
     EXPECT_NEAR(part.variance_forecasts[2].second[i], full.variance_forecasts[2].second[i], 1e-15);
+}
+
+TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTestSpan) {
+  const JobSpec spec = job();
+  const ForecastResult full = ForecastTask(spec).run(1, true);
+  ASSERT_EQ(full.var_backtests.size(), 6u);
+  // The EWMA's row, by hand: every return before the test span over the EWMA's forecast of it.
+  const ForecastData d = load_forecast_data(spec.forecast);
+  const int64_t test_row = first_test_row(spec.forecast, d.series.length());
+  std::vector<double> r, v;
+  for (int64_t s = 0; d.target_time(s) < test_row; ++s) {
+    r.push_back(d.returns[d.target_time(s)]);
+    v.push_back(d.ewma_forecast[d.target_time(s)]);
+  }
+  const backtest::StandardizedTail ewma = backtest::standardized_tail(r, v, 0.99);
+  EXPECT_EQ(full.var_backtests[2].forecaster.substr(0, 4), "EWMA");
+  EXPECT_EQ(full.var_backtests[2].calibration_returns, static_cast<int64_t>(r.size()));
+  EXPECT_DOUBLE_EQ(full.var_backtests[2].var_multiple, ewma.var_multiple);
+  EXPECT_DOUBLE_EQ(full.var_backtests[2].es_multiple, ewma.es_multiple);
+  EXPECT_NE(full.summary.find("filtered historical simulation"), std::string::npos);
+
+  // Rows after the test span starts do not move any forecaster's tail (as in the GARCH test above).
+  JobSpec cut = spec;
+  std::istringstream lines(garch_prices(400));
+  std::string kept, line;
+  for (int i = 0; i < 351 && std::getline(lines, line); ++i) kept += line + "\n";
+  cut.forecast.path = write("cut.csv", kept);
+  cut.forecast.test_fraction = 50.0 / 350.0;
+  const ForecastResult part = ForecastTask(cut).run(1, true);
+  for (size_t k = 0; k < 6; ++k) {
+    EXPECT_GT(part.var_backtests[k].calibration_returns, 200) << k;
+    EXPECT_EQ(part.var_backtests[k].calibration_returns, full.var_backtests[k].calibration_returns) << k;
+    EXPECT_NEAR(part.var_backtests[k].var_multiple, full.var_backtests[k].var_multiple, 1e-12) << k;
+  }
+
+  JobSpec gaussian = spec;
+  gaussian.forecast.var_method = "gaussian";
+  const ForecastResult g = ForecastTask(gaussian).run(1, false);
+  EXPECT_NEAR(g.var_backtests[0].var_multiple, 2.3263478740, 1e-9);
+  EXPECT_EQ(g.var_backtests[0].calibration_returns, 0);
+  EXPECT_NE(g.summary.find("(Gaussian, zero mean)"), std::string::npos);
 }
 
 TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
