@@ -45,13 +45,14 @@ def test_fit_releases_the_gil():
     thread = threading.Thread(target=count)
     thread.start()
     start = time.perf_counter()
-    model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     elapsed = time.perf_counter() - start
     done.set()
     thread.join()
     during = [t for t in ticks if start <= t <= start + elapsed]
-    # With the GIL held for the whole fit, the thread could not tick at all.
-    assert len(during) > 0.2 * elapsed / 0.0011, (len(during), elapsed)
+    # With the GIL held for the whole fit, the thread could not tick at all. The bound is loose
+    # (5 % of the ticks an idle machine allows) because ctest -j2 shares the 2 cores with another test.
+    assert len(during) > max(5, 0.05 * elapsed / 0.0011), (len(during), elapsed)
 
 
 def test_python_callback_hooks_and_stop_training():
