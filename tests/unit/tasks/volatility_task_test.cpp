@@ -17,6 +17,7 @@
 #include "deepfin/tasks/forecast_task.h"
 #include "deepfin/tasks/saved_forecaster.h"
 #include "task_test_files.h"
+#include "testing/error_message.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -144,6 +145,13 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
     EXPECT_EQ(part.var_backtests[k].calibration_returns, full.var_backtests[k].calibration_returns) << k;
     EXPECT_NEAR(part.var_backtests[k].var_multiple, full.var_backtests[k].var_multiple, 1e-12) << k;
   }
+
+  JobSpec short_past = spec;  // 400 rows, the last 80 % tested: too few returns before them for a 99 % tail
+  short_past.forecast.test_fraction = 0.8;
+  EXPECT_NE(testing::error_message<ValueError>([&] {
+              ForecastTask(short_past).run(1, false);
+            }).find("a filtered historical VaR at 99 % needs at least 100 returns before the test span"),
+            std::string::npos);
 
   JobSpec gaussian = spec;
   gaussian.forecast.var_method = "gaussian";
