@@ -199,7 +199,6 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
               spec.var_method !=
                   "gaussian") {  // the first fits' view of the span before the test span, for the VaR's tail
             calibration.model_log_ratio = forecaster.predict(0, begin);
-            calibration.garch = last_garch;
           }
         }
         return forecaster.predict(begin, end);

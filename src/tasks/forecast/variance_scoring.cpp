@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -31,17 +32,33 @@ std::vector<double> garch_path(const ForecastData& d, const backtest::Garch11& m
   return out;
 }
 
+// GARCH(1,1)'s forecasts of samples [0, end), each block of `every` samples from a fit on the
+// returns before it, as on the test span. Out of sample, their standardized returns show the tail
+// a fitted GARCH meets; in-sample ones, which the likelihood was maximized on, look thinner.
+// NaN until a year of returns (252) precedes a block.
+std::vector<double> garch_out_of_sample(const ForecastData& d, int64_t end, int64_t every) {
+  constexpr int64_t kFirstFit = 252;
+  std::vector<double> out(static_cast<size_t>(end), std::nan(""));
+  int64_t s = 0;
+  while (s < end && d.last_input(s) < kFirstFit) ++s;
+  for (; s < end; s += every) {
+    const std::vector<double> block = garch_forecasts(d, s, std::min(s + every, end));
+    std::copy(block.begin(), block.end(), out.begin() + s);
+  }
+  return out;
+}
+
 // Each forecaster's next-day variance forecasts of the samples before the test span, in
 // variance_forecasts' order, and the returns they were made for; the days where every
-// forecaster has one (the EWMA starts after its warm-up).
+// forecaster has one (the EWMA after its warm-up, GARCH after its first year).
 struct CalibrationSpan {
   std::vector<double> returns;
   std::vector<std::vector<double>> forecasts;
 };
 
-CalibrationSpan calibration_span(const ForecastData& d, const VarCalibration& c) {
+CalibrationSpan calibration_span(const ForecastData& d, const VarCalibration& c, int64_t retrain_every) {
   const int64_t first = static_cast<int64_t>(c.model_log_ratio.size());
-  const std::vector<double> garch = garch_path(d, c.garch, 0, first);
+  const std::vector<double> garch = garch_out_of_sample(d, first, retrain_every);
   CalibrationSpan span;
   span.forecasts.resize(3);
   for (int64_t s = 0; s < first; ++s) {
@@ -133,7 +150,7 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
     return;
   }
   const bool gaussian = spec.var_method == "gaussian";
-  const CalibrationSpan span = gaussian ? CalibrationSpan{} : calibration_span(d, calibration);
+  const CalibrationSpan span = gaussian ? CalibrationSpan{} : calibration_span(d, calibration, spec.retrain_every);
   for (double level : gaussian ? std::vector<double>{} : spec.var_levels)
     if (static_cast<double>(span.returns.size()) < std::ceil(1 / (1 - level) - 1e-9))
       throw ValueError(fmt::format(

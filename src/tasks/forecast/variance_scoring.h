@@ -16,11 +16,10 @@ namespace deepfin::tasks::detail {
 std::vector<double> garch_forecasts(const ForecastData& data, int64_t begin, int64_t end,
                                     backtest::Garch11* fit = nullptr);
 
-// The span before the test span, as the first fit saw it, for filtered historical VaR: the
-// model's log variance ratios of samples [0, first_test) and the GARCH(1,1) fitted on it.
+// The span before the test span, for filtered historical VaR: the first fitted model's log
+// variance ratios of samples [0, first_test). (The EWMA's and GARCH's are computed from the data.)
 struct VarCalibration {
   std::vector<double> model_log_ratio;
-  backtest::Garch11 garch;
 };
 
 // Fills r's realized, variance_forecasts, next_returns and summary from the model's log

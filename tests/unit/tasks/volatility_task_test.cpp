@@ -29,6 +29,9 @@ std::string date(int i) {
 
 class VolatilityTask : public testing::TaskFiles {
  protected:
+  // Rows of the simulated series: 500 before the last 100 tested, enough for GARCH's first
+  // out-of-sample year and a 99 % tail of the VaR after it.
+  static constexpr int kRows = 600;
   // A GARCH(1,1) price: its variance clusters, which EWMA and GARCH can follow.
   std::string garch_prices(int rows) const {
     std::mt19937_64 gen(5);
@@ -47,13 +50,13 @@ class VolatilityTask : public testing::TaskFiles {
     JobSpec job;
     job.file = "volatility_in_code";
     job.data.source = "series";
-    job.forecast.path = write("garch.csv", garch_prices(400));
+    job.forecast.path = write("garch.csv", garch_prices(kRows));
     job.forecast.target = "close";
     job.forecast.rolling_volatility = {5};
     job.forecast.sequence_length = 10;
     job.forecast.horizon = horizon;
     job.forecast.target_kind = "variance";
-    job.forecast.test_fraction = 0.25;
+    job.forecast.test_fraction = 100.0 / kRows;
     job.forecast.retrain_every = 50;
     job.model = {{"class_name", "Sequential"},
                  {"config",
@@ -71,7 +74,7 @@ TEST_F(VolatilityTask, ComparesTheModelWithEwmaAndGarchAndBacktestsItsVar) {
   const ForecastTask task(job());
   const ForecastResult r = task.run(1, true);
   ASSERT_EQ(r.target_kind, "variance");
-  ASSERT_EQ(r.realized.size(), 100u);  // the last 25 % of 400 rows
+  ASSERT_EQ(r.realized.size(), 100u);  // the last 100 of 600 rows
   ASSERT_EQ(r.variance_forecasts.size(), 3u);
   EXPECT_EQ(r.variance_forecasts[0].first, "model");
   EXPECT_EQ(r.variance_forecasts[2].first, "GARCH(1,1)");
@@ -99,16 +102,16 @@ TEST_F(VolatilityTask, GarchIsRefittedOnlyOnThePast) {
   const ForecastTask task(job());
   const ForecastResult full = task.run(1, true);
   JobSpec cut = job();
-  std::string csv = garch_prices(400);
-  // Keep 350 rows: the first 250 test points' blocks (retrained every 50) see the same past.
+  std::string csv = garch_prices(kRows);
+  // Keep 550 rows: the first 50 test points' block (retrained every 50) sees the same past.
   std::istringstream lines(csv);
   std::string kept, line;
-  for (int i = 0; i < 351 && std::getline(lines, line); ++i) kept += line + "\n";
+  for (int i = 0; i < kRows - 49 && std::getline(lines, line); ++i) kept += line + "\n";
   cut.forecast.path = write("cut.csv", kept);
-  cut.forecast.test_fraction = 50.0 / 350.0;  // the last 50 rows
+  cut.forecast.test_fraction = 50.0 / (kRows - 50);  // the last 50 rows
   const ForecastResult part = ForecastTask(cut).run(1, true);
   ASSERT_EQ(part.realized.size(), 50u);
-  // full's test points 0..49 are rows 300..349, part's are the same rows, with the same GARCH fit (on rows < 300).
+  // full's test points 0..49 are rows 500..549, part's are the same rows, with the same GARCH fit (on rows < 500).
   for (size_t i = 0; i < 50; ++i)
     EXPECT_NEAR(part.variance_forecasts[2].second[i], full.variance_forecasts[2].second[i], 1e-15);
 }
@@ -117,11 +120,14 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
   const JobSpec spec = job();
   const ForecastResult full = ForecastTask(spec).run(1, true);
   ASSERT_EQ(full.var_backtests.size(), 6u);
-  // The EWMA's row, by hand: every return before the test span over the EWMA's forecast of it.
+  // The EWMA's row, by hand: every return before the test span over the EWMA's forecast of it,
+  // from the first day GARCH has an out-of-sample forecast (after a year of returns: all three
+  // forecasters are measured on the same days).
   const ForecastData d = load_forecast_data(spec.forecast);
   const int64_t test_row = first_test_row(spec.forecast, d.series.length());
   std::vector<double> r, v;
   for (int64_t s = 0; d.target_time(s) < test_row; ++s) {
+    if (d.last_input(s) < 252) continue;
     r.push_back(d.returns[d.target_time(s)]);
     v.push_back(d.ewma_forecast[d.target_time(s)]);
   }
@@ -134,11 +140,11 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
 
   // Rows after the test span starts do not move any forecaster's tail (as in the GARCH test above).
   JobSpec cut = spec;
-  std::istringstream lines(garch_prices(400));
+  std::istringstream lines(garch_prices(kRows));
   std::string kept, line;
-  for (int i = 0; i < 351 && std::getline(lines, line); ++i) kept += line + "\n";
+  for (int i = 0; i < kRows - 49 && std::getline(lines, line); ++i) kept += line + "\n";
   cut.forecast.path = write("cut.csv", kept);
-  cut.forecast.test_fraction = 50.0 / 350.0;
+  cut.forecast.test_fraction = 50.0 / (kRows - 50);
   const ForecastResult part = ForecastTask(cut).run(1, true);
   for (size_t k = 0; k < 6; ++k) {
     EXPECT_GT(part.var_backtests[k].calibration_returns, 200) << k;
@@ -146,7 +152,7 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
     EXPECT_NEAR(part.var_backtests[k].var_multiple, full.var_backtests[k].var_multiple, 1e-12) << k;
   }
 
-  JobSpec short_past = spec;  // 400 rows, the last 80 % tested: too few returns before them for a 99 % tail
+  JobSpec short_past = spec;  // the last 80 % tested: too few returns before them for a 99 % tail
   short_past.forecast.test_fraction = 0.8;
   EXPECT_NE(testing::error_message<ValueError>([&] {
               ForecastTask(short_past).run(1, false);
