@@ -79,7 +79,8 @@ TEST_F(CliForecast, TrainAndBacktestWriteTablesFiguresAndPredictions) {
 }
 
 TEST_F(CliForecast, AVarianceJobComparesWithEwmaAndGarchAndBacktestsTheVar) {
-  std::string text = job(write("p.csv", prices(300, 4)), "sequence_length = 10\ntarget = \"variance\"\n");
+  // 700 rows: the filtered historical VaR measures its tail after GARCH's first year, before the last 20 %.
+  std::string text = job(write("p.csv", prices(700, 4)), "sequence_length = 10\ntarget = \"variance\"\n");
   text.replace(text.find("loss = \"mse\""), 12, "loss = \"qlike\"");
   deepfin::testing::CliResult t = run("--log-format json train " + write("job.toml", text));
   ASSERT_EQ(t.exit_code, 0) << t.err;
@@ -88,7 +89,9 @@ TEST_F(CliForecast, AVarianceJobComparesWithEwmaAndGarchAndBacktestsTheVar) {
   const nlohmann::json event = nlohmann::json::parse(t.out.substr(start, t.out.find('\n', start) - start));
   EXPECT_EQ(event.at("event"), "test");
   EXPECT_EQ(event.at("diebold_mariano").size(), 4u);
+  EXPECT_EQ(event.at("var_method"), "filtered_historical");
   EXPECT_EQ(event.at("value_at_risk").size(), 6u);
+  EXPECT_GT(event.at("value_at_risk")[0].at("var_multiple").get<double>(), 1.5);
   EXPECT_TRUE(event.at("mean_qlike").contains("GARCH(1,1)"));
   EXPECT_TRUE(fs::exists(dir_ / "report" / "volatility.png"));
   const std::string pred = deepfin::testing::slurp(path("pred.csv"));
