@@ -18,7 +18,8 @@ nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward,
   for (const auto& [name, q] : r.mean_qlike) qlike[name] = q;
   nlohmann::json tests = nlohmann::json::array(), var = nlohmann::json::array();
   for (const auto& c : r.variance_comparisons)
-    tests.push_back({{"baseline", c.baseline},
+    tests.push_back({{"forecaster", c.forecaster},
+                     {"baseline", c.baseline},
                      {"loss", c.loss},
                      {"statistic", c.test.statistic},
                      {"p_value", c.test.p_value},

@@ -26,7 +26,7 @@ namespace deepfin::tasks {
 
 // One Diebold-Mariano comparison of the variance model with a baseline, on one loss.
 struct VarianceComparison {
-  std::string baseline, loss;  // e.g. "GARCH(1,1)", "QLIKE"
+  std::string forecaster, baseline, loss;  // e.g. "combination", "GARCH(1,1)", "QLIKE"
   backtest::DieboldMariano test;
   backtest::Verdict verdict = backtest::Verdict::ties;
 };
@@ -57,11 +57,11 @@ struct ForecastResult {
   backtest::AdfTest adf;  // on the log of the target (unless [backtest] tradable is set): does it wander like a price?
   std::string warning;    // non-empty when the target does not look like a traded price (or could not be tested)
   // [window] target = "variance": per test point, the realized variance, each forecaster's
-  // variance forecast (model, EWMA, GARCH(1,1)) and the returns the VaR was made for.
+  // variance forecast (model, EWMA, GARCH(1,1), their combination) and the returns the VaR was made for.
   std::string target_kind = "return";
   std::vector<double> realized;
   std::vector<std::pair<std::string, std::vector<double>>> variance_forecasts;
-  std::vector<std::string> variance_keys;  // their names in files: model, ewma, garch
+  std::vector<std::string> variance_keys;  // their names in files: model, ewma, garch, combination
   std::vector<double> next_returns;
   std::vector<std::pair<std::string, double>> mean_qlike;  // per forecaster, in variance_forecasts' order
   std::vector<VarianceComparison> variance_comparisons;

@@ -88,14 +88,18 @@ TEST_F(CliForecast, AVarianceJobComparesWithEwmaAndGarchAndBacktestsTheVar) {
   ASSERT_NE(start, std::string::npos) << t.out;
   const nlohmann::json event = nlohmann::json::parse(t.out.substr(start, t.out.find('\n', start) - start));
   EXPECT_EQ(event.at("event"), "test");
-  EXPECT_EQ(event.at("diebold_mariano").size(), 4u);
+  EXPECT_EQ(event.at("diebold_mariano").size(), 8u);
+  EXPECT_EQ(event.at("diebold_mariano")[4].at("forecaster"), "combination");
   EXPECT_EQ(event.at("var_method"), "filtered_historical");
-  EXPECT_EQ(event.at("value_at_risk").size(), 6u);
+  EXPECT_EQ(event.at("value_at_risk").size(), 8u);
   EXPECT_GT(event.at("value_at_risk")[0].at("var_multiple").get<double>(), 1.5);
   EXPECT_TRUE(event.at("mean_qlike").contains("GARCH(1,1)"));
   EXPECT_TRUE(fs::exists(dir_ / "report" / "volatility.png"));
   const std::string pred = deepfin::testing::slurp(path("pred.csv"));
-  EXPECT_EQ(pred.rfind("date,realized_variance,model_variance,ewma_variance,garch_variance,next_return\n", 0), 0u);
+  EXPECT_EQ(
+      pred.rfind(
+          "date,realized_variance,model_variance,ewma_variance,garch_variance,combination_variance,next_return\n", 0),
+      0u);
 
   std::string mse = text;
   mse.replace(mse.find("loss = \"qlike\""), 14, "loss = \"mse\"");

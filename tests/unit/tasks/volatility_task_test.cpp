@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "deepfin/backtest/filtered_historical_var.h"
+#include "deepfin/backtest/significance.h"
+#include "deepfin/backtest/volatility.h"
 #include "deepfin/base/error.h"
 #include "deepfin/data/timeseries/series.h"
 #include "deepfin/tasks/forecast_model.h"
@@ -74,15 +76,32 @@ TEST_F(VolatilityTask, ComparesTheModelWithEwmaAndGarchAndBacktestsItsVar) {
   const ForecastResult r = task.run(1, true);
   ASSERT_EQ(r.target_kind, "variance");
   ASSERT_EQ(r.realized.size(), 100u);  // the last 100 of 600 rows
-  ASSERT_EQ(r.variance_forecasts.size(), 3u);
+  ASSERT_EQ(r.variance_forecasts.size(), 4u);
   EXPECT_EQ(r.variance_forecasts[0].first, "model");
   EXPECT_EQ(r.variance_forecasts[2].first, "GARCH(1,1)");
+  EXPECT_EQ(r.variance_forecasts[3].first, "combination");
+  // The combination is the geometric mean of the other three, point by point.
+  for (size_t i = 0; i < r.realized.size(); ++i) {
+    double log_sum = 0;
+    for (size_t k = 0; k < 3; ++k) log_sum += std::log(r.variance_forecasts[k].second[i]);
+    ASSERT_NEAR(r.variance_forecasts[3].second[i], std::exp(log_sum / 3), 1e-12 * r.variance_forecasts[3].second[i]);
+  }
   // The realized variance of a test point is the square of the return it is followed by.
   for (size_t i = 0; i < r.realized.size(); ++i) ASSERT_DOUBLE_EQ(r.realized[i], r.next_returns[i] * r.next_returns[i]);
   for (const auto& [name, f] : r.variance_forecasts)
     for (double v : f) ASSERT_TRUE(v > 0 && v < 1e-2) << name;
-  EXPECT_EQ(r.variance_comparisons.size(), 4u);  // 2 baselines x (QLIKE, MSE)
-  EXPECT_EQ(r.var_backtests.size(), 6u);         // 3 forecasters x (99 %, 97.5 %)
+  // (model, combination) x (EWMA, GARCH) x (QLIKE, MSE)
+  ASSERT_EQ(r.variance_comparisons.size(), 8u);
+  EXPECT_EQ(r.variance_comparisons[0].forecaster, "model");
+  EXPECT_EQ(r.variance_comparisons[7].forecaster, "combination");
+  EXPECT_EQ(r.variance_comparisons[7].baseline, "GARCH(1,1)");
+  EXPECT_EQ(r.variance_comparisons[7].loss, "MSE");
+  // The combination's QLIKE test against the EWMA is the test of its own losses against the EWMA's.
+  const backtest::DieboldMariano by_hand =
+      backtest::diebold_mariano(backtest::qlike_losses(r.realized, r.variance_forecasts[3].second),
+                                backtest::qlike_losses(r.realized, r.variance_forecasts[1].second), 1);
+  EXPECT_DOUBLE_EQ(r.variance_comparisons[4].test.statistic, by_hand.statistic);
+  EXPECT_EQ(r.var_backtests.size(), 8u);  // 4 forecasters x (99 %, 97.5 %)
   for (const auto& c : r.variance_comparisons) EXPECT_GE(c.test.p_value, 0.0);
   EXPECT_NE(r.summary.find("Diebold-Mariano"), std::string::npos);
   EXPECT_NE(r.summary.find("Basel zone"), std::string::npos);
@@ -93,7 +112,8 @@ TEST_F(VolatilityTask, ComparesTheModelWithEwmaAndGarchAndBacktestsItsVar) {
   std::ifstream in(path("pred.csv"));
   std::string header;
   std::getline(in, header);
-  EXPECT_EQ(header, "date,realized_variance,model_variance,ewma_variance,garch_variance,next_return");
+  EXPECT_EQ(header,
+            "date,realized_variance,model_variance,ewma_variance,garch_variance,combination_variance,next_return");
 }
 
 TEST_F(VolatilityTask, GarchIsRefittedOnlyOnThePast) {
@@ -118,7 +138,7 @@ TEST_F(VolatilityTask, GarchIsRefittedOnlyOnThePast) {
 TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTestSpan) {
   const JobSpec spec = job();
   const ForecastResult full = ForecastTask(spec).run(1, true);
-  ASSERT_EQ(full.var_backtests.size(), 6u);
+  ASSERT_EQ(full.var_backtests.size(), 8u);
   // The EWMA's row, by hand: every return before the test span over the EWMA's forecast of it,
   // from the first day GARCH has an out-of-sample forecast (after a year of returns: all three
   // forecasters are measured on the same days).
@@ -145,7 +165,7 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
   cut.forecast.path = write("cut.csv", kept);
   cut.forecast.test_fraction = 50.0 / (kRows - 50);
   const ForecastResult part = ForecastTask(cut).run(1, true);
-  for (size_t k = 0; k < 6; ++k) {
+  for (size_t k = 0; k < 8; ++k) {
     EXPECT_GT(part.var_backtests[k].calibration_returns, 200) << k;
     EXPECT_EQ(part.var_backtests[k].calibration_returns, full.var_backtests[k].calibration_returns) << k;
     EXPECT_NEAR(part.var_backtests[k].var_multiple, full.var_backtests[k].var_multiple, 1e-12) << k;
