@@ -19,7 +19,8 @@ class Forecaster:
     ``fit()`` fits once on the span before it (as ``deepfin train``). Keyword tables
     override the job's (``fit={"epochs": 2}``). Both return the result (``.metrics``, ``.strategy``,
     ``.dates``, ``.predicted``, ``.summary``, ``.significance``, ``.warning``; with
-    ``[window] target = "variance"``: ``.realized_variance``, ``.variance_forecasts``).
+    ``[window] target = "variance"``: ``.realized_variance``, ``.variance_forecasts`` of the model,
+    EWMA, GARCH(1,1) and their combination).
     """
 
     def __init__(self, job: JobLike, **tables: Any) -> None:
@@ -55,7 +56,9 @@ class Forecaster:
 
 class SavedForecaster:
     """A saved forecasting model: ``next(rows)`` forecasts the log return over its horizon
-    after the last of the recent rows (a DataFrame or a CSV path with the training columns)."""
+    after the last of the recent rows (a DataFrame or a CSV path with the training columns).
+    A variance model's forecast is ``variance`` and ``volatility``, with ``ewma_variance``,
+    ``garch_variance`` and ``combination_variance`` (the geometric mean of the three) beside it."""
 
     def __init__(self, core: Any) -> None:
         self._core = core

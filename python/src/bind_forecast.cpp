@@ -36,7 +36,8 @@ py::dict strategy_dict(const backtest::StrategyResult& s) {
 py::dict next_dict(const tasks::NextForecast& n) {
   if (n.kind == "variance")
     return py::dict(py::arg("variance") = n.variance, py::arg("volatility") = std::sqrt(n.variance),
-                    py::arg("after") = n.after);
+                    py::arg("ewma_variance") = n.ewma_variance, py::arg("garch_variance") = n.garch_variance,
+                    py::arg("combination_variance") = n.combination_variance, py::arg("after") = n.after);
   return py::dict(py::arg("log_return") = n.log_return, py::arg("price") = n.price, py::arg("after") = n.after);
 }
 

@@ -125,7 +125,7 @@ def test_forecaster_of_variance_against_ewma_and_garch(shared, tmp_path):
     result = f.fit()
     assert result.target_kind == "variance"
     names = [name for name, _ in result.variance_forecasts]
-    assert names[0] == "model" and names[2] == "GARCH(1,1)"
+    assert names[0] == "model" and names[2] == "GARCH(1,1)" and names[3] == "combination"
     assert len(result.realized_variance) == len(result.variance_forecasts[0][1]) > 100
     assert "Diebold-Mariano" in result.summary and "Basel zone" in result.summary
     f.save(tmp_path / "v.safetensors")
@@ -133,6 +133,8 @@ def test_forecaster_of_variance_against_ewma_and_garch(shared, tmp_path):
     nxt = saved.next(pd.read_csv(shared / "sp500_fred_daily" / "fred_sp500.csv").dropna().tail(300))
     assert 0 < nxt["variance"] < 0.01 and nxt["volatility"] == pytest.approx(np.sqrt(nxt["variance"]))
     assert "price" not in nxt
+    three = nxt["variance"] * nxt["ewma_variance"] * nxt["garch_variance"]
+    assert nxt["combination_variance"] == pytest.approx(three ** (1 / 3), rel=1e-12)
 
 
 def test_return_forecasts_carry_their_significance(shared):

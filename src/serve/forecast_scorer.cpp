@@ -71,6 +71,11 @@ class ForecastScorer final : public Scorer {
       if (f.kind == "variance") {
         p["variance"] = f.variance;
         p["volatility"] = std::sqrt(f.variance);
+        p["ewma_variance"] = f.ewma_variance;
+        if (std::isfinite(f.garch_variance)) {  // files saved before the combination lack GARCH
+          p["garch_variance"] = f.garch_variance;
+          p["combination_variance"] = f.combination_variance;
+        }
       } else {
         p["log_return"] = f.log_return;
         p["price"] = f.price;
@@ -94,7 +99,11 @@ class ForecastScorer final : public Scorer {
                                    fmt::format("forecast sum of the squared log returns of {} over t + 1 .. t + {}, "
                                                "t the last row",
                                                forecaster_.target(), forecaster_.horizon())},
-                                  {"volatility", "the square root of variance"}}
+                                  {"volatility", "the square root of variance"},
+                                  {"ewma_variance", "the RiskMetrics EWMA's forecast of the same"},
+                                  {"garch_variance", "GARCH(1,1)'s, with the parameters of the model's last fit"},
+                                  {"combination_variance",
+                                   "the geometric mean of variance, ewma_variance and garch_variance"}}
                  : nlohmann::json{{"log_return", fmt::format("forecast log({0}[t + {1}] / {0}[t]), t the last row",
                                                              forecaster_.target(), forecaster_.horizon())},
                                   {"price", "the last row's price times exp(log_return)"}}},

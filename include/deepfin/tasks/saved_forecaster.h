@@ -5,9 +5,11 @@
 // over its horizon after the last row, as the scoring server and programs need.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "deepfin/backtest/volatility.h"
 #include "deepfin/data/timeseries/scaler.h"
 #include "deepfin/data/timeseries/series.h"
 #include "deepfin/models/model.h"
@@ -15,13 +17,17 @@
 namespace deepfin::tasks {
 
 // A return model fills log_return and price; a variance model ([window] target = "variance")
-// fills variance, and leaves the other two NaN.
+// fills variance and the baselines beside it, and leaves the other two NaN.
 struct NextForecast {
   std::string kind = "log_return";  // or "variance"
   double log_return = 0;            // forecast log(P[t + horizon] / P[t]), t the last row
   double price = 0;                 // P[t] * exp(log_return)
   double variance = 0;              // forecast sum of the squared log returns of t + 1 .. t + horizon
-  std::string after;                // the date of the last row
+  // A variance model's baselines over the same horizon: the EWMA, GARCH(1,1) with the parameters
+  // of the model's last fit, and the combination (their geometric mean with the model's), as the
+  // task scored them. GARCH and the combination are NaN in files saved before they were added.
+  double ewma_variance = 0, garch_variance = 0, combination_variance = 0;
+  std::string after;  // the date of the last row
 };
 
 class SavedForecaster {
@@ -55,6 +61,7 @@ class SavedForecaster {
   data::SeriesOptions read_options_;
   std::string target_, target_kind_ = "return";
   double ewma_lambda_ = 0.94;
+  std::optional<backtest::Garch11> garch_;  // a variance model's last GARCH(1,1) fit
   std::vector<int64_t> rolling_mean_, rolling_volatility_;
   int64_t sequence_length_ = 0, horizon_ = 1;
   double label_mean_ = 0, label_scale_ = 1;

@@ -214,7 +214,10 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
     check_tradable(spec, data, r);
     score(spec, data, forecast, r);
   }
-  forecaster.model().set_attachment("forecast", forecaster.preprocessing_json());
+  nlohmann::json preprocessing = forecaster.preprocessing_json();
+  if (variance)  // so that a saved model forecasts its baselines and the combination too
+    preprocessing["garch"] = {{"omega", last_garch.omega}, {"alpha", last_garch.alpha}, {"beta", last_garch.beta}};
+  forecaster.model().set_attachment("forecast", preprocessing);
   r.fitted = forecaster.model_ptr();
   return r;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <span>
 
 #include "deepfin/base/error.h"
 #include "deepfin/data/timeseries/transforms.h"
@@ -34,6 +35,14 @@ SavedForecaster SavedForecaster::load(const std::string& path) {
     f.rolling_volatility_ = r.at("rolling_volatility").get<std::vector<int64_t>>();
     f.target_kind_ = r.value("target_kind", std::string("return"));  // absent in files from before variance targets
     f.ewma_lambda_ = r.value("ewma_lambda", 0.94);
+    if (j.contains("garch")) {  // absent in files from before the combination
+      const nlohmann::json& g = j.at("garch");
+      backtest::Garch11 garch;
+      garch.omega = g.at("omega").get<double>();
+      garch.alpha = g.at("alpha").get<double>();
+      garch.beta = g.at("beta").get<double>();
+      f.garch_ = garch;
+    }
     if (f.target_kind_ != "return" && f.target_kind_ != "variance")
       throw FileError(fmt::format("{}: unknown forecast target '{}'", path, f.target_kind_));
     f.read_options_.value_columns = f.columns_;
@@ -104,6 +113,15 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
     out.kind = "variance";
     out.variance = static_cast<double>(horizon_) * ewma.back() * std::exp(scaled * label_scale_ + label_mean_);
     out.log_return = out.price = std::nan("");
+    out.ewma_variance = static_cast<double>(horizon_) * ewma.back();
+    out.garch_variance = out.combination_variance = std::nan("");
+    if (garch_) {  // from the same rows; its start weighs beta^rows, as the EWMA's does
+      const std::vector<double> r = data::log_returns(s.column(target_));
+      const std::span<const double> returns(r.data() + 1, r.size() - 1);
+      const double next = backtest::garch11_variance(*garch_, returns, backtest::initial_variance(returns)).back();
+      out.garch_variance = backtest::garch11_horizon_variance(*garch_, next, static_cast<int>(horizon_));
+      out.combination_variance = std::cbrt(out.variance * out.ewma_variance * out.garch_variance);
+    }
     return out;
   }
   out.log_return = scaled * label_scale_ + label_mean_;

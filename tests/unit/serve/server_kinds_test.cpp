@@ -123,8 +123,12 @@ TEST_F(ServeKinds, VarianceModelsAnswerTheNextVariance) {
   const auto& got = r.body.at("predictions").at(0);
   EXPECT_NEAR(got.at("variance").get<double>(), expected.variance, 1e-12);
   EXPECT_NEAR(got.at("volatility").get<double>(), std::sqrt(expected.variance), 1e-12);
+  EXPECT_NEAR(got.at("ewma_variance").get<double>(), expected.ewma_variance, 1e-12);
+  EXPECT_NEAR(got.at("garch_variance").get<double>(), expected.garch_variance, 1e-12);
+  EXPECT_NEAR(got.at("combination_variance").get<double>(), expected.combination_variance, 1e-12);
   EXPECT_FALSE(got.contains("price"));
   EXPECT_TRUE(get("/v1/models/vol").body.at("schema").at("output").contains("variance"));
+  EXPECT_TRUE(get("/v1/models/vol").body.at("schema").at("output").contains("combination_variance"));
 }
 
 TEST_F(ServeKinds, ArrayModelsTakeNestedArraysInTheirInputShape) {

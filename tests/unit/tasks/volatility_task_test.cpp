@@ -199,10 +199,26 @@ TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
   const NextForecast next = saved.next(series.slice(0, series.length() - 1));
   EXPECT_EQ(next.kind, "variance");
   EXPECT_NEAR(next.variance, r.variance_forecasts[0].second.back(), 1e-6 * next.variance);
+  // The baselines and the combination, as the task scored the last test point.
+  EXPECT_NEAR(next.ewma_variance, r.variance_forecasts[1].second.back(), 1e-9 * next.ewma_variance);
+  EXPECT_NEAR(next.garch_variance, r.variance_forecasts[2].second.back(), 1e-9 * next.garch_variance);
+  EXPECT_NEAR(next.combination_variance, r.variance_forecasts[3].second.back(), 1e-6 * next.combination_variance);
   EXPECT_TRUE(std::isnan(next.log_return));
   // The last 300 rows are enough: the EWMA has forgotten where it started.
   const NextForecast recent = saved.next(series.slice(series.length() - 301, series.length() - 1));
   EXPECT_NEAR(recent.variance, next.variance, 1e-5 * next.variance);
+  EXPECT_NEAR(recent.garch_variance, next.garch_variance, 1e-5 * next.garch_variance);
+
+  // A file saved before GARCH was kept in it still forecasts the variance; the baselines it
+  // cannot compute are NaN, not made up.
+  nlohmann::json preprocessing = r.fitted->attachment("forecast");
+  preprocessing.erase("garch");
+  r.fitted->set_attachment("forecast", preprocessing);
+  task.save(r, path("old.safetensors"));
+  const NextForecast old = SavedForecaster::load(path("old.safetensors")).next(series.slice(0, series.length() - 1));
+  EXPECT_DOUBLE_EQ(old.variance, next.variance);
+  EXPECT_DOUBLE_EQ(old.ewma_variance, next.ewma_variance);
+  EXPECT_TRUE(std::isnan(old.garch_variance) && std::isnan(old.combination_variance));
   try {
     saved.next(series.slice(0, 200));
     FAIL() << "200 rows for a variance model";
