@@ -1,5 +1,6 @@
-// Volatility forecasts judged as a risk desk judges them: QLIKE and MSE against
-// EWMA and GARCH(1,1) with Diebold–Mariano tests, and the VaR each implies.
+// Volatility forecasts judged as a risk desk judges them: the model and the equal-weight
+// combination against EWMA and GARCH(1,1) on QLIKE and MSE with Diebold–Mariano tests, and the
+// VaR each implies (filtered historical or Gaussian) with its coverage backtests.
 #include "tasks/forecast/variance_scoring.h"
 
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 #pragma once
 // The variance target's scoring: the GARCH(1,1) baseline refitted per test block, and the
-// comparison of the model with EWMA and GARCH (QLIKE, MSE, Diebold–Mariano), with VaR and
-// ES backtests of each at horizon 1.
+// comparison of the model and of the equal-weight combination with EWMA and GARCH (QLIKE, MSE,
+// Diebold–Mariano), with VaR and ES backtests of each at horizon 1.
 #include <cstdint>
 #include <vector>
 
