@@ -88,25 +88,27 @@ class ForecastScorer final : public Scorer {
   nlohmann::json schema() const override {
     std::vector<std::string> columns = {date_column_};
     columns.insert(columns.end(), forecaster_.columns().begin(), forecaster_.columns().end());
+    nlohmann::json output =
+        forecaster_.target_kind() == "variance"
+            ? nlohmann::json{{"variance",
+                              fmt::format("forecast sum of the squared log returns of {} over t + 1 .. t + {}, "
+                                          "t the last row",
+                                          forecaster_.target(), forecaster_.horizon())},
+                             {"volatility", "the square root of variance"},
+                             {"ewma_variance", "the RiskMetrics EWMA's forecast of the same"}}
+            : nlohmann::json{{"log_return", fmt::format("forecast log({0}[t + {1}] / {0}[t]), t the last row",
+                                                        forecaster_.target(), forecaster_.horizon())},
+                             {"price", "the last row's price times exp(log_return)"}};
+    if (forecaster_.has_garch()) {  // files saved before the combination answer without these
+      output["garch_variance"] = "GARCH(1,1)'s forecast, with the parameters of the model's last fit";
+      output["combination_variance"] = "the geometric mean of variance, ewma_variance and garch_variance";
+    }
     return {{"input",
              {{"rows", "the series' most recent rows, oldest first, each an object with these columns"},
               {"columns", columns},
               {"date_format", forecaster_.read_options().date_format},
               {"window", forecaster_.sequence_length()}}},
-            {"output",
-             forecaster_.target_kind() == "variance"
-                 ? nlohmann::json{{"variance",
-                                   fmt::format("forecast sum of the squared log returns of {} over t + 1 .. t + {}, "
-                                               "t the last row",
-                                               forecaster_.target(), forecaster_.horizon())},
-                                  {"volatility", "the square root of variance"},
-                                  {"ewma_variance", "the RiskMetrics EWMA's forecast of the same"},
-                                  {"garch_variance", "GARCH(1,1)'s, with the parameters of the model's last fit"},
-                                  {"combination_variance",
-                                   "the geometric mean of variance, ewma_variance and garch_variance"}}
-                 : nlohmann::json{{"log_return", fmt::format("forecast log({0}[t + {1}] / {0}[t]), t the last row",
-                                                             forecaster_.target(), forecaster_.horizon())},
-                                  {"price", "the last row's price times exp(log_return)"}}},
+            {"output", output},
             {"target", forecaster_.target()},
             {"horizon", forecaster_.horizon()}};
   }

@@ -44,7 +44,8 @@ class SavedForecaster {
 
   // NotFoundError for a missing column; ValueError when the series is shorter
   // than the feature warm-up plus the window (the message says how many rows it needs),
-  // or, for a variance model, shorter than the 250 rows its EWMA needs.
+  // or, for a variance model, shorter than its EWMA and GARCH need to forget their start
+  // (at least 250 rows; more when GARCH's beta is above 0.94).
   NextForecast next(const data::TimeSeries& recent) const;
 
   int64_t sequence_length() const { return sequence_length_; }
@@ -52,6 +53,7 @@ class SavedForecaster {
   const std::vector<std::string>& columns() const { return columns_; }
   const std::string& target() const { return target_; }
   const std::string& target_kind() const { return target_kind_; }  // "return" or "variance"
+  bool has_garch() const { return garch_.has_value(); }            // variance models saved with their GARCH fit
   models::Model& model() const { return *model_; }
 
  private:

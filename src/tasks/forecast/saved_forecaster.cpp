@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -41,6 +42,11 @@ SavedForecaster SavedForecaster::load(const std::string& path) {
       garch.omega = g.at("omega").get<double>();
       garch.alpha = g.at("alpha").get<double>();
       garch.beta = g.at("beta").get<double>();
+      if (!(garch.omega > 0 && garch.alpha >= 0 && garch.beta >= 0 && garch.persistence() < 1))
+        throw FileError(fmt::format(
+            "{}: the forecast preprocessing is damaged: GARCH(1,1) omega {}, alpha {}, beta {} is not a stationary "
+            "model (omega > 0, alpha and beta >= 0, alpha + beta < 1)",
+            path, garch.omega, garch.alpha, garch.beta));
       f.garch_ = garch;
     }
     if (f.target_kind_ != "return" && f.target_kind_ != "variance")
@@ -83,13 +89,18 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
   data::Columns features = series_features(s, rolling_mean_, rolling_volatility_, &names);
   std::vector<double> ewma;
   if (target_kind_ == "variance") {  // as load_forecast_data builds it
-    // The EWMA starts from the first rows it is given; after 250 the start weighs below 1e-6
-    // (0.94^228), so the forecast is the one training made whatever the series' first row.
-    constexpr int64_t kEwmaRows = 250;
-    if (recent.length() < kEwmaRows)
+    // The EWMA and GARCH recursions start from the first rows they are given (the mean square of
+    // 22 returns); once the start weighs below 1e-6 (0.94^224 for the EWMA, beta^n for GARCH),
+    // the forecast is the one training made whatever the series' first row. At least 250 rows.
+    const double decay = std::max(ewma_lambda_, garch_ ? garch_->beta : 0.0);
+    const int64_t needed =
+        std::max<int64_t>(250, 22 + static_cast<int64_t>(std::ceil(std::log(1e-6) / std::log(decay))));
+    if (recent.length() < needed)
       throw ValueError(fmt::format(
-          "{}: {} rows are too few for a variance model: its EWMA needs at least {} rows to forget where it started",
-          recent.source, recent.length(), kEwmaRows));
+          "{}: {} rows are too few for a variance model: its EWMA (lambda {}){} needs at least {} rows to forget "
+          "where it started",
+          recent.source, recent.length(), ewma_lambda_,
+          garch_ ? fmt::format(" and GARCH(1,1) (beta {:.4f})", garch_->beta) : std::string(), needed));
     ewma = append_ewma_feature(data::log_returns(s.column(target_)), ewma_lambda_, target_, &features, &names);
   }
   if (names != feature_names_)

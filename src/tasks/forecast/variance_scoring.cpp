@@ -44,12 +44,14 @@ std::vector<double> garch_path(const ForecastData& d, const backtest::Garch11& m
   return out;
 }
 
-// GARCH(1,1)'s forecasts of samples [0, end), each block of `every` samples from a fit on the
-// returns before it, as on the test span. Out of sample, their standardized returns show the tail
-// a fitted GARCH meets; in-sample ones, which the likelihood was maximized on, look thinner.
+// GARCH(1,1)'s forecasts of samples [0, end), each block of `every` samples (at least 21, to
+// bound the number of fits) from a fit on the returns before it, as `deepfin backtest` refits it
+// on the test span. Out of sample, their standardized returns show the tail a fitted GARCH
+// meets; in-sample ones, which the likelihood was maximized on, look thinner.
 // NaN until a year of returns (252) precedes a block.
-std::vector<double> garch_out_of_sample(const ForecastData& d, int64_t end, int64_t every) {
+std::vector<double> garch_out_of_sample(const ForecastData& d, int64_t end, int64_t retrain_every) {
   constexpr int64_t kFirstFit = 252;
+  const int64_t every = std::max<int64_t>(retrain_every, 21);
   std::vector<double> out(static_cast<size_t>(end), std::nan(""));
   int64_t s = 0;
   while (s < end && d.last_input(s) < kFirstFit) ++s;
@@ -77,7 +79,12 @@ CalibrationSpan calibration_span(const ForecastData& d, const VarCalibration& c,
     const int64_t t = d.target_time(s);
     const double ewma = d.ewma_forecast[t], model = ewma * std::exp(c.model_log_ratio[s]);
     const double g = garch[s];
-    if (!(ewma > 0 && model > 0 && g > 0 && std::isfinite(model) && std::isfinite(g))) continue;
+    if (!(ewma > 0 && g > 0 && std::isfinite(g))) continue;  // the EWMA's warm-up, GARCH's first year
+    if (!(model > 0 && std::isfinite(model)))
+      throw ValueError(
+          fmt::format("forecast: the model's variance forecast for {} (before the test span) is {} (log "
+                      "ratio {})",
+                      d.series.dates[t], model, c.model_log_ratio[s]));
     span.returns.push_back(d.returns[t]);
     span.forecasts[0].push_back(model);
     span.forecasts[1].push_back(ewma);

@@ -19,6 +19,7 @@
 #include "deepfin/tasks/forecast_task.h"
 #include "deepfin/tasks/saved_forecaster.h"
 #include "task_test_files.h"
+#include "testing/error_message.h"
 
 namespace deepfin::tasks {
 namespace {
@@ -33,8 +34,9 @@ class VolatilityTask : public testing::TaskFiles {
   // Rows of the simulated series: 500 before the last 100 tested, enough for GARCH's first
   // out-of-sample year and a 99 % tail of the VaR after it.
   static constexpr int kRows = 600;
-  // A GARCH(1,1) price: its variance clusters, which EWMA and GARCH can follow.
-  std::string garch_prices(int rows) const {
+  // A GARCH(1,1) price: its variance clusters, which EWMA and GARCH can follow. From row
+  // `shocked_from` on, every return is three times larger (a different future, the same past).
+  std::string garch_prices(int rows, int shocked_from = -1) const {
     std::mt19937_64 gen(5);
     std::normal_distribution<double> z;
     std::string csv = "date,close\n";
@@ -42,7 +44,7 @@ class VolatilityTask : public testing::TaskFiles {
     for (int i = 0; i < rows; ++i) {
       const double r = std::sqrt(s) * z(gen);
       s = 2e-6 + 0.1 * r * r + 0.88 * s;
-      p *= std::exp(r);
+      p *= std::exp(shocked_from >= 0 && i >= shocked_from ? 3 * r : r);
       csv += fmt::format("{},{}\n", date(i), p);
     }
     return csv;
@@ -157,19 +159,23 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
   EXPECT_DOUBLE_EQ(full.var_backtests[2].es_multiple, ewma.es_multiple);
   EXPECT_NE(full.summary.find("filtered historical simulation"), std::string::npos);
 
-  // Rows after the test span starts do not move any forecaster's tail (as in the GARCH test above).
-  JobSpec cut = spec;
-  std::istringstream lines(garch_prices(kRows));
-  std::string kept, line;
-  for (int i = 0; i < kRows - 49 && std::getline(lines, line); ++i) kept += line + "\n";
-  cut.forecast.path = write("cut.csv", kept);
-  cut.forecast.test_fraction = 50.0 / (kRows - 50);
-  const ForecastResult part = ForecastTask(cut).run(1, true);
+  // Another future from the test span's first row (500) on, the same past: no forecaster's tail
+  // moves, while the backtest on the test span does.
+  JobSpec shocked = spec;
+  shocked.forecast.path = write("shocked.csv", garch_prices(kRows, kRows - 100));
+  const ForecastResult other = ForecastTask(shocked).run(1, true);
   for (size_t k = 0; k < 8; ++k) {
-    EXPECT_GT(part.var_backtests[k].calibration_returns, 200) << k;
-    EXPECT_EQ(part.var_backtests[k].calibration_returns, full.var_backtests[k].calibration_returns) << k;
-    EXPECT_NEAR(part.var_backtests[k].var_multiple, full.var_backtests[k].var_multiple, 1e-12) << k;
+    EXPECT_GT(other.var_backtests[k].calibration_returns, 200) << k;
+    EXPECT_EQ(other.var_backtests[k].calibration_returns, full.var_backtests[k].calibration_returns) << k;
+    EXPECT_NEAR(other.var_backtests[k].var_multiple, full.var_backtests[k].var_multiple, 1e-12) << k;
+    EXPECT_NEAR(other.var_backtests[k].es_multiple, full.var_backtests[k].es_multiple, 1e-12) << k;
   }
+  int64_t exceptions_other = 0, exceptions_full = 0;
+  for (size_t k = 0; k < 8; ++k) {
+    exceptions_other += other.var_backtests[k].backtest.exceptions;
+    exceptions_full += full.var_backtests[k].backtest.exceptions;
+  }
+  EXPECT_GT(exceptions_other, exceptions_full);  // the larger returns break through more often
 
   JobSpec short_past = spec;  // the last 80 % tested: too few returns before them for a 99 % tail
   short_past.forecast.test_fraction = 0.8;
@@ -219,6 +225,24 @@ TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
   EXPECT_DOUBLE_EQ(old.variance, next.variance);
   EXPECT_DOUBLE_EQ(old.ewma_variance, next.ewma_variance);
   EXPECT_TRUE(std::isnan(old.garch_variance) && std::isnan(old.combination_variance));
+
+  // A persistent GARCH forgets its start slowly: 0.98^684 = 1e-6, so it needs 706 rows.
+  preprocessing["garch"] = {{"omega", 1e-6}, {"alpha", 0.01}, {"beta", 0.98}};
+  r.fitted->set_attachment("forecast", preprocessing);
+  task.save(r, path("persistent.safetensors"));
+  const SavedForecaster persistent = SavedForecaster::load(path("persistent.safetensors"));
+  EXPECT_NE(testing::error_message<ValueError>([&] { persistent.next(series.slice(0, 599)); })
+                .find("599 rows are too few for a variance model: its EWMA (lambda 0.94) and GARCH(1,1) (beta "
+                      "0.9800) needs at least 706 rows"),
+            std::string::npos);
+  // A damaged GARCH in the file is refused when it is loaded, not answered as NaN.
+  preprocessing["garch"]["beta"] = 0.995;
+  r.fitted->set_attachment("forecast", preprocessing);
+  task.save(r, path("damaged.safetensors"));
+  EXPECT_NE(testing::error_message<FileError>([&] {
+              SavedForecaster::load(path("damaged.safetensors"));
+            }).find("is not a stationary model"),
+            std::string::npos);
   try {
     saved.next(series.slice(0, 200));
     FAIL() << "200 rows for a variance model";
@@ -228,9 +252,17 @@ TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
 }
 
 TEST_F(VolatilityTask, AWeekAheadSumsFiveSquaredReturnsAndSkipsTheVar) {
-  const ForecastResult r = ForecastTask(job(5)).run(1, false);
+  const ForecastTask task(job(5));
+  const ForecastResult r = task.run(1, false);
   ASSERT_FALSE(r.realized.empty());
   EXPECT_TRUE(r.var_backtests.empty());
+  // The saved model's GARCH sums the same five-day term structure the task scored.
+  task.save(r, path("week.safetensors"));
+  const data::TimeSeries series = data::read_series_csv(path("garch.csv"));
+  const NextForecast next = SavedForecaster::load(path("week.safetensors")).next(series.slice(0, series.length() - 5));
+  EXPECT_NEAR(next.ewma_variance, r.variance_forecasts[1].second.back(), 1e-9 * next.ewma_variance);
+  EXPECT_NEAR(next.garch_variance, r.variance_forecasts[2].second.back(), 1e-9 * next.garch_variance);
+  EXPECT_NEAR(next.combination_variance, r.variance_forecasts[3].second.back(), 1e-6 * next.combination_variance);
   EXPECT_NE(r.summary.find("VaR backtests apply to next-period forecasts"), std::string::npos);
   EXPECT_NE(r.summary.find("lag 4"), std::string::npos);
 }
