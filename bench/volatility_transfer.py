@@ -86,6 +86,9 @@ def main():
           "filtered historical: model | EWMA | GARCH(1,1) | combination |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, filtered, gaussian in coverage:
+        if not filtered["value_at_risk"]:
+            print(f"| {name} | {filtered['var_note']} |", flush=True)
+            continue
         cells = []
         for summary in (gaussian, filtered):
             for v in summary["value_at_risk"]:

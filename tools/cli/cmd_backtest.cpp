@@ -30,6 +30,7 @@ nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward,
                    {"level", b.level},
                    {"var_multiple", row.var_multiple},
                    {"es_multiple", row.es_multiple},
+                   {"calibration_returns", row.calibration_returns},
                    {"exceptions", b.exceptions},
                    {"kupiec_p", b.kupiec_p},
                    {"independence_p", b.independence_p},
@@ -40,6 +41,7 @@ nlohmann::json variance_event(const tasks::ForecastResult& r, bool walk_forward,
           {"mean_qlike", qlike},
           {"diebold_mariano", tests},
           {"var_method", var_method},
+          {"var_note", r.var_note},
           {"value_at_risk", var}};
 }
 

@@ -66,7 +66,8 @@ struct ForecastResult {
   std::vector<std::pair<std::string, double>> mean_qlike;  // per forecaster, in variance_forecasts' order
   std::vector<VarianceComparison> variance_comparisons;
   std::vector<VarianceVarBacktest> var_backtests;  // horizon 1 only
-  std::string summary;                             // the metrics and strategy tables, as printed and put in the report
+  std::string var_note;  // why var_backtests is empty at horizon 1 (too short a past for the tail), else empty
+  std::string summary;   // the metrics and strategy tables, as printed and put in the report
   // The last fitted model, with its scalers and feature layout attached for the model file.
   std::shared_ptr<models::Model> fitted;
 };

@@ -183,11 +183,12 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
   for (double level : gaussian ? std::vector<double>{} : spec.var_levels) {
     const double needed = std::ceil(1 / (1 - level) - 1e-9);
     if (static_cast<double>(span.returns.size()) < needed) {  // the forecasts above stand; only the VaR cannot
-      t += fmt::format(
-          "\nno VaR backtest: a filtered historical VaR at {} % needs at least {} returns before the test span to "
+      r.var_note = fmt::format(
+          "no VaR backtest: a filtered historical VaR at {} % needs at least {} returns before the test span to "
           "measure its tail (from GARCH's first out-of-sample year on), and {} has {}; use a smaller [backtest] "
-          "test_fraction, a longer series, or var_method = \"gaussian\".\n",
+          "test_fraction, a longer series, or var_method = \"gaussian\".",
           100 * level, needed, spec.path, span.returns.size());
+      t += "\n" + r.var_note + "\n";
       return;
     }
   }

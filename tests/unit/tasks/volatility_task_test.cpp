@@ -182,6 +182,7 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
   const ForecastResult short_result = ForecastTask(short_past).run(1, false);
   EXPECT_FALSE(short_result.variance_comparisons.empty());  // the forecasts are still compared
   EXPECT_TRUE(short_result.var_backtests.empty());
+  EXPECT_EQ(short_result.var_note.rfind("no VaR backtest: ", 0), 0u) << short_result.var_note;
   EXPECT_NE(short_result.summary.find("no VaR backtest: a filtered historical VaR at 99 % needs at least 100 returns "
                                       "before the test span"),
             std::string::npos)
