@@ -29,4 +29,12 @@ inline void check_finite(std::string_view where, std::string_view name, std::spa
   }
 }
 
+inline void check_positive_variances(std::string_view where, std::span<const double> variance) {
+  for (size_t i = 0; i < variance.size(); ++i) {
+    if (!(variance[i] > 0 && std::isfinite(variance[i]))) {
+      throw ValueError(fmt::format("{}: variance[{}] is {}, expected a positive number", where, i, variance[i]));
+    }
+  }
+}
+
 }  // namespace deepfin::backtest::detail

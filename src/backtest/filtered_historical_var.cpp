@@ -11,14 +11,8 @@
 namespace deepfin::backtest {
 namespace {
 
-void check_positive(const char* where, std::span<const double> variance) {
-  for (size_t i = 0; i < variance.size(); ++i)
-    if (!(variance[i] > 0 && std::isfinite(variance[i])))
-      throw ValueError(fmt::format("{}: variance[{}] is {}, expected a positive number", where, i, variance[i]));
-}
-
 std::vector<double> scaled(std::span<const double> variance, double multiple, const char* where) {
-  check_positive(where, variance);
+  detail::check_positive_variances(where, variance);
   std::vector<double> out(variance.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = multiple * std::sqrt(variance[i]);
   return out;
@@ -31,7 +25,7 @@ StandardizedTail standardized_tail(std::span<const double> returns, std::span<co
   if (!(level > 0 && level < 1)) throw ValueError(fmt::format("{}: level must lie in (0, 1), got {}", where, level));
   detail::check_same_size(where, "returns", returns, "variance", variance);
   detail::check_finite(where, "returns", returns);
-  check_positive(where, variance);
+  detail::check_positive_variances(where, variance);
   const double needed = std::ceil(1 / (1 - level) - 1e-9);
   if (static_cast<double>(returns.size()) < needed)
     throw ValueError(fmt::format("{}: a {} % tail needs at least {} standardized returns, got {}", where, 100 * level,

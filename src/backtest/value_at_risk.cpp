@@ -17,12 +17,6 @@ void check_level(const char* where, double level) {
   if (!(level > 0 && level < 1)) throw ValueError(fmt::format("{}: level must lie in (0, 1), got {}", where, level));
 }
 
-void check_variances(const char* where, std::span<const double> v) {
-  for (size_t i = 0; i < v.size(); ++i)
-    if (!(v[i] > 0 && std::isfinite(v[i])))
-      throw ValueError(fmt::format("{}: variance[{}] is {}, expected a positive number", where, i, v[i]));
-}
-
 // k log(p) with 0 log 0 = 0.
 double xlogy(double k, double p) {
   return k > 0 ? k * std::log(p) : 0.0;
@@ -49,7 +43,7 @@ std::string to_string(TrafficLight light) {
 
 std::vector<double> gaussian_var(std::span<const double> variance, double level) {
   check_level("gaussian_var", level);
-  check_variances("gaussian_var", variance);
+  detail::check_positive_variances("gaussian_var", variance);
   const double z = boost::math::quantile(boost::math::normal(), level);
   std::vector<double> out(variance.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = z * std::sqrt(variance[i]);
@@ -58,7 +52,7 @@ std::vector<double> gaussian_var(std::span<const double> variance, double level)
 
 std::vector<double> gaussian_expected_shortfall(std::span<const double> variance, double level) {
   check_level("gaussian_expected_shortfall", level);
-  check_variances("gaussian_expected_shortfall", variance);
+  detail::check_positive_variances("gaussian_expected_shortfall", variance);
   const boost::math::normal n;
   const double factor = boost::math::pdf(n, boost::math::quantile(n, level)) / (1 - level);
   std::vector<double> out(variance.size());

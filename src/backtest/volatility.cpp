@@ -64,6 +64,10 @@ void check_forecasts(const char* where, std::span<const double> y, std::span<con
 }
 }  // namespace
 
+double combined_variance(double a, double b, double c) {
+  return std::cbrt(a * b * c);
+}
+
 std::vector<double> qlike_losses(std::span<const double> y, std::span<const double> f) {
   check_forecasts("qlike_losses", y, f);
   std::vector<double> out(y.size());

@@ -51,6 +51,11 @@ std::vector<double> garch11_variance(const Garch11& model, std::span<const doubl
 // sum of vbar + (alpha + beta)^(k-1) (s - vbar).
 double garch11_horizon_variance(const Garch11& model, double next_variance, int horizon);
 
+// The equal-weight combination of three variance forecasts: their geometric mean (the mean of
+// their logs, the scale QLIKE judges). Nothing in it is fitted; equal weights are hard to beat on
+// series no forecaster was chosen for (Bates & Granger 1969; Timmermann 2006).
+double combined_variance(double a, double b, double c);
+
 // Per-point losses of a variance forecast f of a realized variance y:
 // QLIKE = y / f - log(y / f) - 1 (0 for a perfect forecast; the log term is
 // dropped when y = 0, which shifts every forecaster's loss by the same amount on that

@@ -131,7 +131,7 @@ NextForecast SavedForecaster::next(const data::TimeSeries& recent) const {
       const std::span<const double> returns(r.data() + 1, r.size() - 1);
       const double next = backtest::garch11_variance(*garch_, returns, backtest::initial_variance(returns)).back();
       out.garch_variance = backtest::garch11_horizon_variance(*garch_, next, static_cast<int>(horizon_));
-      out.combination_variance = std::cbrt(out.variance * out.ewma_variance * out.garch_variance);
+      out.combination_variance = backtest::combined_variance(out.variance, out.ewma_variance, out.garch_variance);
     }
     return out;
   }

@@ -23,14 +23,11 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : s / static_cast<double>(v.size());
 }
 
-// The equal-weight combination of the three forecasts: their geometric mean (the mean of their
-// logs, the scale QLIKE judges on). Nothing in it is fitted, so nothing can fit the test span;
-// equal weights are hard to beat on series no forecaster was chosen for (Bates & Granger 1969;
-// Timmermann 2006, "the forecast combination puzzle").
+// backtest::combined_variance of the three forecasts, point by point.
 std::vector<double> geometric_mean(const std::vector<double>& a, const std::vector<double>& b,
                                    const std::vector<double>& c) {
   std::vector<double> out(a.size());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = std::cbrt(a[i] * b[i] * c[i]);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = backtest::combined_variance(a[i], b[i], c[i]);
   return out;
 }
 
