@@ -20,7 +20,8 @@ class Forecaster:
     override the job's (``fit={"epochs": 2}``). Both return the result (``.metrics``, ``.strategy``,
     ``.dates``, ``.predicted``, ``.summary``, ``.significance``, ``.warning``; with
     ``[window] target = "variance"``: ``.realized_variance``, ``.variance_forecasts`` of the model,
-    EWMA, GARCH(1,1) and their combination).
+    EWMA, GARCH(1,1) and their combination, ``.variance_tests`` (Diebold-Mariano), ``.value_at_risk``
+    (the VaR backtests) and ``.var_note``).
     """
 
     def __init__(self, job: JobLike, **tables: Any) -> None:

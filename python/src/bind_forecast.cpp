@@ -8,6 +8,8 @@
 #include <cmath>
 
 #include "bindings.h"
+#include "deepfin/backtest/significance.h"
+#include "deepfin/backtest/value_at_risk.h"
 #include "deepfin/core/random.h"
 #include "deepfin/nn/layer.h"
 #include "deepfin/tasks/forecast_task.h"
@@ -56,6 +58,34 @@ void bind_forecast(py::module_& m) {
       .def_readonly("warning", &tasks::ForecastResult::warning)
       .def_readonly("realized_variance", &tasks::ForecastResult::realized)
       .def_readonly("variance_forecasts", &tasks::ForecastResult::variance_forecasts)
+      .def_property_readonly(
+          "variance_tests",
+          [](const tasks::ForecastResult& r) {
+            py::list out;
+            for (const auto& c : r.variance_comparisons)
+              out.append(py::dict(py::arg("forecaster") = c.forecaster, py::arg("baseline") = c.baseline,
+                                  py::arg("loss") = c.loss, py::arg("mean_difference") = c.test.mean_difference,
+                                  py::arg("statistic") = c.test.statistic, py::arg("p_value") = c.test.p_value,
+                                  py::arg("verdict") = backtest::to_string(c.verdict)));
+            return out;
+          })
+      .def_property_readonly(
+          "value_at_risk",
+          [](const tasks::ForecastResult& r) {
+            py::list out;
+            for (const auto& row : r.var_backtests) {
+              const backtest::VarBacktest& b = row.backtest;
+              out.append(py::dict(
+                  py::arg("forecaster") = row.forecaster, py::arg("level") = b.level,
+                  py::arg("var_multiple") = row.var_multiple, py::arg("es_multiple") = row.es_multiple,
+                  py::arg("calibration_returns") = row.calibration_returns, py::arg("exceptions") = b.exceptions,
+                  py::arg("points") = b.n, py::arg("kupiec_p") = b.kupiec_p,
+                  py::arg("independence_p") = b.independence_p, py::arg("conditional_p") = b.conditional_p,
+                  py::arg("zone") = backtest::to_string(b.light), py::arg("shortfall_ratio") = b.shortfall_ratio));
+            }
+            return out;
+          })
+      .def_readonly("var_note", &tasks::ForecastResult::var_note)
       .def_property_readonly(
           "significance",
           [](const tasks::ForecastResult& r) {

@@ -128,6 +128,13 @@ def test_forecaster_of_variance_against_ewma_and_garch(shared, tmp_path):
     assert names[0] == "model" and names[2] == "GARCH(1,1)" and names[3] == "combination"
     assert len(result.realized_variance) == len(result.variance_forecasts[0][1]) > 100
     assert "Diebold-Mariano" in result.summary and "Basel zone" in result.summary
+    tests = result.variance_tests  # (model, combination) x (EWMA, GARCH) x (QLIKE, MSE)
+    assert [t["forecaster"] for t in tests] == ["model"] * 4 + ["combination"] * 4
+    assert all(0 <= t["p_value"] <= 1 and t["verdict"] in ("beats", "ties", "loses") for t in tests)
+    var = result.value_at_risk  # 4 forecasters x (99 %, 97.5 %), filtered historical by default
+    assert len(var) == 8 and result.var_note == ""
+    assert all(v["calibration_returns"] > 1000 and v["var_multiple"] > 1.5 for v in var)
+    assert var[0]["points"] == len(result.realized_variance)
     f.save(tmp_path / "v.safetensors")
     saved = deepfin.load_forecaster(tmp_path / "v.safetensors")
     nxt = saved.next(pd.read_csv(shared / "sp500_fred_daily" / "fred_sp500.csv").dropna().tail(300))
