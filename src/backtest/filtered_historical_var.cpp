@@ -20,14 +20,20 @@ std::vector<double> scaled(std::span<const double> variance, double multiple, co
 
 }  // namespace
 
+int64_t minimum_tail_returns(double level) {
+  if (!(level > 0 && level < 1))
+    throw ValueError(fmt::format("minimum_tail_returns: level must lie in (0, 1), got {}", level));
+  return static_cast<int64_t>(std::ceil(1 / (1 - level) - 1e-9));  // 1e-9: 1 / 0.01 is 100.000000000001
+}
+
 StandardizedTail standardized_tail(std::span<const double> returns, std::span<const double> variance, double level) {
   constexpr const char* where = "standardized_tail";
   if (!(level > 0 && level < 1)) throw ValueError(fmt::format("{}: level must lie in (0, 1), got {}", where, level));
   detail::check_same_size(where, "returns", returns, "variance", variance);
   detail::check_finite(where, "returns", returns);
   detail::check_positive_variances(where, variance);
-  const double needed = std::ceil(1 / (1 - level) - 1e-9);
-  if (static_cast<double>(returns.size()) < needed)
+  const int64_t needed = minimum_tail_returns(level);
+  if (static_cast<int64_t>(returns.size()) < needed)
     throw ValueError(fmt::format("{}: a {} % tail needs at least {} standardized returns, got {}", where, 100 * level,
                                  needed, returns.size()));
 

@@ -72,7 +72,7 @@ class ForecastScorer final : public Scorer {
         p["variance"] = f.variance;
         p["volatility"] = std::sqrt(f.variance);
         p["ewma_variance"] = f.ewma_variance;
-        if (std::isfinite(f.garch_variance)) {  // files saved before the combination lack GARCH
+        if (forecaster_.has_garch()) {  // files saved before the combination lack GARCH
           p["garch_variance"] = f.garch_variance;
           p["combination_variance"] = f.combination_variance;
         }

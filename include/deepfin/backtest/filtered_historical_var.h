@@ -18,10 +18,13 @@ struct StandardizedTail {
   double es_multiple = 0;   // minus the mean of the z at or below that quantile
 };
 
+// The fewest standardized returns whose (1 - level) tail holds one of them: ceil(1 / (1 - level)),
+// 100 at 99 %. ValueError for a level outside (0, 1).
+int64_t minimum_tail_returns(double level);
+
 // variance[t] is the forecast made for returns[t] before it was known. ShapeError if sizes
 // differ; ValueError for a level outside (0, 1), a return that is not finite, a variance that
-// is not positive (each naming the index), or fewer than 1 / (1 - level) returns, too few for
-// the tail to hold one of them.
+// is not positive (each naming the index), or fewer than minimum_tail_returns(level).
 StandardizedTail standardized_tail(std::span<const double> returns, std::span<const double> variance, double level);
 
 // tail.var_multiple (or es_multiple) times each forecast volatility sqrt(variance[t]).

@@ -178,8 +178,8 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
   const bool gaussian = spec.var_method == "gaussian";
   const CalibrationSpan span = gaussian ? CalibrationSpan{} : calibration_span(d, calibration, spec.retrain_every);
   for (double level : gaussian ? std::vector<double>{} : spec.var_levels) {
-    const double needed = std::ceil(1 / (1 - level) - 1e-9);
-    if (static_cast<double>(span.returns.size()) < needed) {  // the forecasts above stand; only the VaR cannot
+    const int64_t needed = backtest::minimum_tail_returns(level);
+    if (static_cast<int64_t>(span.returns.size()) < needed) {  // the forecasts above stand; only the VaR cannot
       r.var_note = fmt::format(
           "no VaR backtest: a filtered historical VaR at {} % needs at least {} returns before the test span to "
           "measure its tail (from GARCH's first out-of-sample year on), and {} has {}; use a smaller [backtest] "

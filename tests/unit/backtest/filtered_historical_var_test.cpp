@@ -59,6 +59,9 @@ TEST(FilteredHistoricalVar, CoversFatTailsWhereTheGaussianDoesNot) {
 }
 
 TEST(FilteredHistoricalVar, BadInputIsNamed) {
+  EXPECT_EQ(minimum_tail_returns(0.99), 100);  // not 101: 1 / 0.01 rounds above 100 in binary
+  EXPECT_EQ(minimum_tail_returns(0.975), 40);
+  EXPECT_THROW(minimum_tail_returns(1.0), ValueError);
   const V r(100, 0.01), v(100, 1e-4);
   EXPECT_EQ(
       testing::error_message<ValueError>([&] { standardized_tail(V(r.begin(), r.end() - 1), V(99, 1e-4), 0.99); }),
