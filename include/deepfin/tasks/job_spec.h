@@ -47,7 +47,8 @@ struct PreprocessSpec {
   std::string categorical = "one_hot";  // or "embedding" (a CategoricalEmbedding layer is put first)
   std::string imputation = "median";    // or "mean"
   bool missing_indicators = true;
-  int64_t numeric_bins = 0;  // > 0: piecewise-linear bins of each numeric column (see preprocessor.h)
+  int64_t numeric_bins = 0;                  // > 0: piecewise-linear bins of each numeric column (see preprocessor.h)
+  std::string numeric_scaling = "standard";  // or "quantile": normal scores through the training quantiles
 };
 
 // [decision] (tabular jobs): when a score means "adverse", and how scores map to points.

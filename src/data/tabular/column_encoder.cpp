@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "deepfin/base/error.h"
+#include "quantile_normal.h"
 
 namespace deepfin::data::detail {
 namespace {
@@ -58,6 +59,7 @@ void fit_numeric(const Table& train, int64_t col, const PreprocessOptions& optio
   info.center = mean;
   info.scale = std > 0 ? std : 1.0;
   info.fill = options.imputation == NumericImputation::median ? median_of(values) : mean;
+  if (options.scaling == NumericScaling::quantile) info.quantiles = quantile_knots(values);
   if (options.numeric_bins > 0) info.edges = quantile_edges(std::move(values), options.numeric_bins);
 }
 
@@ -170,7 +172,8 @@ int64_t encode_column(const ColumnInfo& column, CategoricalEncoding encoding, co
     switch (column.kind) {
       case ColumnKind::numeric: {
         const double value = cell ? parse_numeric_cell(table, r, col, *cell) : column.fill;
-        row[first] = static_cast<float>((value - column.center) / column.scale);
+        row[first] = static_cast<float>(column.quantiles.empty() ? (value - column.center) / column.scale
+                                                                 : quantile_normal_score(column.quantiles, value));
         for (int64_t t = 1; t <= bins; ++t) {
           const double low = column.edges[static_cast<size_t>(t - 1)], high = column.edges[static_cast<size_t>(t)];
           double v = (value - low) / (high - low);

@@ -29,6 +29,16 @@ NumericImputation numeric_imputation_from_string(const std::string& name) {
   throw ConfigError(fmt::format("unknown numeric imputation '{}'; expected median or mean", name));
 }
 
+std::string to_string(NumericScaling scaling) {
+  return scaling == NumericScaling::standard ? "standard" : "quantile";
+}
+
+NumericScaling numeric_scaling_from_string(const std::string& name) {
+  for (NumericScaling s : {NumericScaling::standard, NumericScaling::quantile})
+    if (name == to_string(s)) return s;
+  throw ConfigError(fmt::format("unknown numeric scaling '{}'; expected standard or quantile", name));
+}
+
 namespace {
 
 constexpr int kFormatVersion = 1;
@@ -69,7 +79,8 @@ nlohmann::json column_to_json(const ColumnInfo& c) {
           {"categories", c.categories},
           {"fill_category", c.fill_category},
           {"has_indicator", c.has_indicator},
-          {"edges", c.edges}};
+          {"edges", c.edges},
+          {"quantiles", c.quantiles}};
 }
 
 ColumnInfo column_from_json(const nlohmann::json& j, const std::string& path) {
@@ -90,6 +101,15 @@ ColumnInfo column_from_json(const nlohmann::json& j, const std::string& path) {
       throw FileError(fmt::format(
           "preprocessor JSON: '{}edges' of column '{}' must be finite, increasing, and 2 or more (numeric only)", path,
           c.name));
+  // Files written before quantile scaling have no knots.
+  if (j.contains("quantiles")) c.quantiles = get<std::vector<double>>(j, "quantiles", path);
+  for (size_t k = 0; k < c.quantiles.size(); ++k)
+    if (!std::isfinite(c.quantiles[k]) || (k > 0 && c.quantiles[k] < c.quantiles[k - 1]) || c.quantiles.size() == 1 ||
+        c.kind != ColumnKind::numeric)
+      throw FileError(
+          fmt::format("preprocessor JSON: '{}quantiles' of column '{}' must be finite, non-decreasing, and 2 or more "
+                      "(numeric only)",
+                      path, c.name));
   if (c.kind == ColumnKind::boolean && c.categories.size() != 2)
     throw FileError(
         fmt::format("preprocessor JSON: '{}categories' of boolean column '{}' must hold 2 values", path, c.name));
@@ -118,7 +138,8 @@ nlohmann::json TabularPreprocessor::to_json() const {
             {"categorical", to_string(options_.categorical)},
             {"imputation", to_string(options_.imputation)},
             {"missing_indicators", options_.missing_indicators},
-            {"numeric_bins", options_.numeric_bins}}},
+            {"numeric_bins", options_.numeric_bins},
+            {"numeric_scaling", to_string(options_.scaling)}}},
           {"columns", columns},
           {"features", feature_names},  // for readers; rebuilt from the columns on load
           {"feature_means", feature_means_.to_vector<float>()}};
@@ -143,6 +164,9 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
       parse_name(numeric_imputation_from_string, get<std::string>(o, "imputation", "options."), "options.imputation");
   options.missing_indicators = get<bool>(o, "missing_indicators", "options.");
   if (o.contains("numeric_bins")) options.numeric_bins = get<int64_t>(o, "numeric_bins", "options.");
+  if (o.contains("numeric_scaling"))
+    options.scaling = parse_name(numeric_scaling_from_string, get<std::string>(o, "numeric_scaling", "options."),
+                                 "options.numeric_scaling");
 
   const nlohmann::json& columns = at(j, "columns", "");
   if (!columns.is_array() || columns.empty())

@@ -43,6 +43,7 @@ data::PreprocessOptions preprocess_options(const JobSpec& job) {
   o.imputation = data::numeric_imputation_from_string(job.preprocess.imputation);
   o.missing_indicators = job.preprocess.missing_indicators;
   o.numeric_bins = job.preprocess.numeric_bins;
+  o.scaling = data::numeric_scaling_from_string(job.preprocess.numeric_scaling);
   return o;
 }
 

@@ -41,7 +41,8 @@ void parse_tabular_data(const nlohmann::json& d, DataSpec& s, const std::string&
 }
 
 PreprocessSpec parse_preprocess(const nlohmann::json& p, const std::string& file) {
-  config::check_keys(p, {"categorical", "imputation", "missing_indicators", "numeric_bins"}, "preprocess", file);
+  config::check_keys(p, {"categorical", "imputation", "missing_indicators", "numeric_bins", "numeric_scaling"},
+                     "preprocess", file);
   PreprocessSpec s;
   s.categorical = config::get_or<std::string>(p, "categorical", s.categorical, "preprocess", file);
   if (s.categorical != "one_hot" && s.categorical != "embedding")
@@ -56,6 +57,10 @@ PreprocessSpec parse_preprocess(const nlohmann::json& p, const std::string& file
   if (s.numeric_bins != 0 && (s.numeric_bins < 2 || s.numeric_bins > 256))
     throw ConfigError(
         fmt::format("{}: [preprocess] numeric_bins must be 0 (off) or lie in [2, 256], got {}", file, s.numeric_bins));
+  s.numeric_scaling = config::get_or<std::string>(p, "numeric_scaling", s.numeric_scaling, "preprocess", file);
+  if (s.numeric_scaling != "standard" && s.numeric_scaling != "quantile")
+    throw ConfigError(fmt::format("{}: [preprocess] numeric_scaling must be \"standard\" or \"quantile\", got \"{}\"",
+                                  file, s.numeric_scaling));
   return s;
 }
 

@@ -210,6 +210,14 @@ TEST(JobFile, TabularMistakesAreNamed) {
                       "job.toml")
                 .preprocess.numeric_bins,
             8);
+  EXPECT_NE(with("categorical = \"embedding\"", "numeric_scaling = \"robust\"")
+                .find("[preprocess] numeric_scaling must be \"standard\" or \"quantile\", got \"robust\""),
+            std::string::npos);
+  EXPECT_EQ(parse_job(std::string(kTabular).replace(std::string(kTabular).find("categorical = \"embedding\""), 25,
+                                                    "numeric_scaling = \"quantile\""),
+                      "job.toml")
+                .preprocess.numeric_scaling,
+            "quantile");
   EXPECT_NE(with("threshold = 0.3", "threshold = 1.5").find("[decision] threshold"), std::string::npos);
   EXPECT_NE(with("threshold = 0.3", "thresold = 0.3").find("unknown key 'thresold'"), std::string::npos);
   // Tabular tables in a job on arrays are mistakes, not silently ignored.

@@ -5,7 +5,9 @@
 //
 // Feature order: feature columns in table order (minus target and dropped), each
 // column's features together:
-//   numeric     -> [standardized value, piecewise-linear bins?, missing indicator?]
+//   numeric     -> [scaled value, piecewise-linear bins?, missing indicator?]; the value is
+//                  standardized by the training mean and std, or (numeric_scaling = quantile)
+//                  mapped through the training quantiles to a normal score (quantile_normal.h)
 //   boolean     -> [0/1, missing indicator?]
 //   categorical -> one_hot: one 0/1 per training category (missing -> fill_category, unseen -> all zeros);
 //                  embedding: one "(code)" feature (0 = unseen/missing, k = categories[k-1]).
@@ -30,12 +32,15 @@ namespace deepfin::data {
 
 enum class CategoricalEncoding { one_hot, embedding };
 enum class NumericImputation { median, mean };
+enum class NumericScaling { standard, quantile };
 
 std::string to_string(CategoricalEncoding encoding);  // "one_hot" | "embedding"
 std::string to_string(NumericImputation imputation);  // "median" | "mean"
+std::string to_string(NumericScaling scaling);        // "standard" | "quantile"
 // ConfigError naming the allowed names on an unknown one.
 CategoricalEncoding categorical_encoding_from_string(const std::string& name);
 NumericImputation numeric_imputation_from_string(const std::string& name);
+NumericScaling numeric_scaling_from_string(const std::string& name);
 
 struct PreprocessOptions {
   std::string target{};                       // required: the label column
@@ -47,6 +52,7 @@ struct PreprocessOptions {
   NumericImputation imputation = NumericImputation::median;
   bool missing_indicators = true;  // one 0/1 column per numeric/boolean column with missing training values
   int64_t numeric_bins = 0;        // > 0: piecewise-linear bins per numeric column (at most this many)
+  NumericScaling scaling = NumericScaling::standard;  // how a numeric column's value feature is scaled
 };
 
 // One output feature (a column of the transformed matrix) and where it comes from.
@@ -67,6 +73,7 @@ struct ColumnInfo {
                                           // boolean: {false_value, true_value}, lower case
   std::string fill_category{};            // categorical: the most frequent (imputed for missing)
   std::vector<double> edges{};            // numeric with bins: the bin edges (raw units, increasing)
+  std::vector<double> quantiles{};        // numeric, quantile scaling: the knots (raw units, non-decreasing)
   bool has_indicator = false;
 };
 

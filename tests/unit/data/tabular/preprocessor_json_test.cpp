@@ -53,6 +53,34 @@ TEST(PreprocessorJson, RoundTripIsBitIdentical) {
   expect_round_trip(options);
   options.numeric_bins = 3;
   expect_round_trip(options);
+  options.scaling = NumericScaling::quantile;
+  expect_round_trip(options);
+}
+
+TEST(PreprocessorJson, QuantileKnotsMustBeNonDecreasingAndFinite) {
+  PreprocessOptions options{.target = "class", .positive_label = "bad"};
+  options.scaling = NumericScaling::quantile;
+  const nlohmann::json good = TabularPreprocessor::fit(train_table_with_na(), options).to_json();
+  ASSERT_GE(good["columns"][0]["quantiles"].size(), 2u);
+  EXPECT_EQ(good["options"]["numeric_scaling"], "quantile");
+  nlohmann::json j = good;
+  j["columns"][0]["quantiles"] = {3.0, 1.0};
+  EXPECT_TRUE(
+      throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].quantiles", "non-decreasing"}));
+  j = good;
+  j["columns"][0]["quantiles"] = {1.0};
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].quantiles"}));
+  j = good;
+  j["options"]["numeric_scaling"] = "robust";
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); },
+                                     {"options.numeric_scaling", "expected standard or quantile"}));
+  // A file from before quantile scaling has neither key and reads as standard scaling.
+  j = TabularPreprocessor::fit(train_table_with_na(), {.target = "class", .positive_label = "bad"}).to_json();
+  j["options"].erase("numeric_scaling");
+  for (auto& c : j["columns"]) c.erase("quantiles");
+  const TabularPreprocessor old = TabularPreprocessor::from_json(j);
+  EXPECT_EQ(old.options().scaling, NumericScaling::standard);
+  EXPECT_TRUE(old.columns()[0].quantiles.empty());
 }
 
 TEST(PreprocessorJson, BinEdgesMustBeIncreasingAndFinite) {

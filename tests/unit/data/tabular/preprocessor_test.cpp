@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "tabular_test_util.h"
 
@@ -129,6 +131,52 @@ TEST(Preprocessor, PiecewiseLinearBinsFollowGorishniyEtAl) {
   EXPECT_TRUE(TabularPreprocessor::fit(flat, {.target = "y", .positive_label = "a", .numeric_bins = 4})
                   .columns()[0]
                   .edges.empty());
+}
+
+TEST(Preprocessor, QuantileScalingGivesNormalScoresThroughTheTrainingQuantiles) {
+  PreprocessOptions options = credit_options();
+  options.scaling = NumericScaling::quantile;
+  const TabularPreprocessor pre = TabularPreprocessor::fit(credit_train(), options);
+  // age 20, 30, 40, 100: four values give four knots, the quantiles at 0, 1/3, 2/3 and 1.
+  EXPECT_EQ(pre.columns()[0].quantiles, (std::vector<double>{20, 30, 40, 100}));
+  const Table rows = make_table("rows.csv", {{"age", {"10", "20", "30", "70", "200", NA}},
+                                             {"home", {"own", "own", "own", "own", "own", "own"}},
+                                             {"married", {"no", "no", "no", "no", "no", "no"}}});
+  const Tensor x = pre.transform(rows);
+  const int64_t f = pre.num_features();
+  // u = 0, 0, 1/3, (2 + 30/60)/3, 1 and (median 35) 1/2, shrunk to 1/8 + 3/4 u: the probabilities
+  // 1/8, 1/8, 3/8, 3/4, 7/8 and 1/2, whose standard normal quantiles are these.
+  const std::vector<double> expected = {-1.1503493803760079, -1.1503493803760079, -0.31863936396437514,
+                                        0.67448975019608171, 1.1503493803760079,  0.0};
+  for (int64_t r = 0; r < 6; ++r) EXPECT_NEAR(x.data<float>()[r * f], expected[r], 1e-6) << "row " << r;
+  // Repeated values share the middle of their span: 5, 5, 5 give three knots at 5, and 5 scores 0.
+  const Table flat = make_table("t.csv", {{"rate", {"5", "5", "5"}}, {"y", {"a", "b", "a"}}});
+  PreprocessOptions flat_options{.target = "y", .positive_label = "a"};
+  flat_options.scaling = NumericScaling::quantile;
+  const TabularPreprocessor flat_pre = TabularPreprocessor::fit(flat, flat_options);
+  EXPECT_EQ(flat_pre.columns()[0].quantiles, (std::vector<double>{5, 5, 5}));
+  EXPECT_EQ(flat_pre.transform(flat).data<float>()[0], 0.0f);
+  // The standard scaling is untouched and keeps no knots.
+  EXPECT_TRUE(TabularPreprocessor::fit(credit_train(), credit_options()).columns()[0].quantiles.empty());
+}
+
+TEST(Preprocessor, QuantileScoresAreBoundedWhereStandardScoresAreNot) {
+  // A heavy tail: 99 incomes of 1..99 and one of 10^7. Standardized, the 99 crowd into 0.0001 of a
+  // unit around -0.1 while the outlier sits near 10; as normal scores they spread over about ±2.6
+  // and the outlier is only the next step up.
+  std::vector<std::optional<std::string>> income, label;
+  for (int i = 1; i <= 99; ++i) income.push_back(std::to_string(i));
+  income.push_back("10000000");
+  for (int i = 0; i < 100; ++i) label.push_back(i % 2 ? "a" : "b");
+  const Table train = make_table("t.csv", {{"income", income}, {"y", label}});
+  PreprocessOptions options{.target = "y", .positive_label = "a"};
+  options.scaling = NumericScaling::quantile;
+  const Tensor x = TabularPreprocessor::fit(train, options).transform(train);
+  const float* z = x.data<float>();
+  for (int i = 1; i < 100; ++i) EXPECT_GT(z[i], z[i - 1]) << i;
+  EXPECT_NEAR(z[99], 2.5758293035489004, 1e-6);  // Hazen: Phi^-1(99.5 / 100)
+  EXPECT_NEAR(z[0], -2.5758293035489004, 1e-6);
+  EXPECT_NEAR(z[49] + z[50], 0.0, 1e-6);
 }
 
 TEST(Preprocessor, MeanImputationAndNoIndicators) {
