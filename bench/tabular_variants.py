@@ -13,7 +13,8 @@ score each with the same folds and pair them (docs/tabular_models.md):
     done
     bench/tabular_variants.py --pair /tmp/variants/credit_german_plr.txt /tmp/variants/credit_german_mlp.txt
 
---pair prints the per-fold AUC difference of two `deepfin cv` outputs on the same folds and
+--pair prints the per-fold AUC difference of two `deepfin cv` (or `deepfin tune`: its tuned
+recipe's outer folds) outputs on the same folds and
 the corrected resampled t-test (Nadeau & Bengio 2003), as `deepfin tune` computes it. Either
 side may be the output of bench/credit_baselines.py, whose XGBoost fold scores are then used:
 `deepfin cv --folds 10` and `deepfin tune` with 10 outer folds cut the same folds (seed 42).
@@ -60,11 +61,15 @@ def variants(name, out_dir):
 
 
 def fold_aucs(path):
-    """Per-fold AUCs of a `deepfin cv` output, or XGBoost's from a bench/credit_baselines.py one."""
+    """Per-fold AUCs of a `deepfin cv` output, XGBoost's from a bench/credit_baselines.py one,
+    or the tuned recipe's outer-fold scores from a `deepfin tune` one."""
     text = pathlib.Path(path).read_text()
     xgboost = re.findall(r"^fold \d+: .*XGBoost \(nested grid\) ([0-9.]+)", text, re.M)
     if xgboost:
         return [float(v) for v in xgboost]
+    tuned = re.findall(r"^outer fold \d+/\d+: tuned auc ([0-9.]+)", text, re.M)
+    if tuned:
+        return [float(v) for v in tuned]
     return [float(m.group(1)) for m in re.finditer(r"^fold\s+\d+/\d+: .* auc ([0-9.]+)", text, re.M)]
 
 

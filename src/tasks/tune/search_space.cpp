@@ -99,8 +99,12 @@ SearchSpace default_search_space(const nlohmann::json& job) {
                      .hi = lr * 10});
   }
   if (job.contains("fit")) space.push_back({.path = "fit.batch_size", .choices = {32, 64, 128}});
-  // Piecewise-linear bins of numeric columns, or none (tabular jobs with a [preprocess] table).
-  if (job.contains("preprocess")) space.push_back({.path = "preprocess.numeric_bins", .choices = {0, 8, 16}});
+  // Tabular jobs with a [preprocess] table: piecewise-linear bins of numeric columns, or none;
+  // and standardized values or normal scores (which heavy-tailed columns such as incomes need).
+  if (job.contains("preprocess")) {
+    space.push_back({.path = "preprocess.numeric_bins", .choices = {0, 8, 16}});
+    space.push_back({.path = "preprocess.numeric_scaling", .choices = {"standard", "quantile"}});
+  }
   // Text jobs: the size of the WordPiece vocabulary, a hand choice that does not carry over between sets.
   if (job.contains("text") && job["text"].is_object())
     space.push_back({.path = "text.vocab_size", .choices = {2000, 8000, 16000}});

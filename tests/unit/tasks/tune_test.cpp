@@ -103,8 +103,8 @@ TEST(SearchSpace, TheDefaultSpaceCoversWhatTheJobHas) {
   std::set<std::string> paths;
   for (const SearchParam& p : default_search_space(job)) paths.insert(p.path);
   EXPECT_EQ(paths, (std::set<std::string>{"compile.optimizer.config.learning_rate", "fit.batch_size",
-                                          "preprocess.numeric_bins", "model.config.layers.0.config.units",
-                                          "model.config.layers.1.config.rate"}));
+                                          "preprocess.numeric_bins", "preprocess.numeric_scaling",
+                                          "model.config.layers.0.config.units", "model.config.layers.1.config.rate"}));
 }
 
 TEST(SearchSpace, AnEnsembleSearchesItsHiddenDenseAndThePeriodicScale) {
