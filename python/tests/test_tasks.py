@@ -133,7 +133,11 @@ def test_forecaster_of_variance_against_ewma_and_garch(shared, tmp_path):
     assert all(0 <= t["p_value"] <= 1 and t["verdict"] in ("beats", "ties", "loses") for t in tests)
     var = result.value_at_risk  # 4 forecasters x (99 %, 97.5 %), filtered historical by default
     assert len(var) == 8 and result.var_note == ""
-    assert all(v["calibration_returns"] > 1000 and v["var_multiple"] > 1.5 for v in var)
+    assert all(v["var_multiple"] > 1.5 for v in var)
+    # the EWMA and GARCH: every out-of-sample day before the test span; the model and the
+    # combination: the second half of that span, forecast by a fit on the first half
+    n = [v["calibration_returns"] for v in var]
+    assert n[2] == n[3] == n[4] == n[5] > 1000 and 800 < n[0] == n[1] == n[6] == n[7] < n[2]
     assert var[0]["points"] == len(result.realized_variance)
     f.save(tmp_path / "v.safetensors")
     saved = deepfin.load_forecaster(tmp_path / "v.safetensors")

@@ -181,9 +181,28 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
   std::vector<double> garch;
   backtest::Garch11 last_garch;
   detail::VarCalibration calibration;
+  // The VaR's tail needs the network's forecasts of days it never trained on, before the test
+  // span: a fit on the first half of the first fit's span forecasts the second half. Its own
+  // seed is reset before the main fits, so their forecasts do not change.
+  const bool calibrate = variance && spec.horizon == 1 && spec.var_method != "gaussian";
   const std::vector<double> forecast = backtest::run_walk_forward(
       data.num_samples, wf,
       [&](int64_t begin, int64_t end) {
+        if (fold == 0 && calibrate) {
+          calibration.model_first = begin + (end - begin) / 2;
+          set_random_seed(seed);
+          nn::clear_session();
+          ForecastModel first_half(job_, data);
+          first_half.fit(begin, calibration.model_first, 0);
+          calibration.model_log_ratio = first_half.predict(calibration.model_first, end);
+          report_progress(progress,
+                          fmt::format("VaR tail: trained on samples [{}, {}) to forecast [{}, {}) out of sample", begin,
+                                      calibration.model_first, calibration.model_first, end),
+                          nlohmann::json{{"event", "var_calibration"},
+                                         {"train_begin", begin},
+                                         {"train_end", calibration.model_first},
+                                         {"forecast_end", end}});
+        }
         set_random_seed(seed + static_cast<uint64_t>(fold));
         nn::clear_session();
         forecaster.fit(begin, end, 0);
@@ -195,11 +214,6 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
         if (variance) {  // the GARCH baseline is refitted when the model is, on the same past
           const std::vector<double> g = detail::garch_forecasts(data, begin, end, &last_garch);
           garch.insert(garch.end(), g.begin(), g.end());
-          if (begin == initial && spec.horizon == 1 &&
-              spec.var_method !=
-                  "gaussian") {  // the first fits' view of the span before the test span, for the VaR's tail
-            calibration.model_log_ratio = forecaster.predict(0, begin);
-          }
         }
         return forecaster.predict(begin, end);
       });

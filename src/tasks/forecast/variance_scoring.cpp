@@ -60,34 +60,43 @@ std::vector<double> garch_out_of_sample(const ForecastData& d, int64_t end, int6
 }
 
 // Each forecaster's next-day variance forecasts of the samples before the test span, in
-// variance_forecasts' order, and the returns they were made for; the days where every
-// forecaster has one (the EWMA after its warm-up, GARCH after its first year).
+// variance_forecasts' order, and the returns they were made for. The EWMA and GARCH are
+// measured on every day both have an out-of-sample forecast (after the EWMA's warm-up and
+// GARCH's first year); the model and the combination on those of the model's calibration span.
 struct CalibrationSpan {
-  std::vector<double> returns;
-  std::vector<std::vector<double>> forecasts;
+  std::vector<std::vector<double>> returns, forecasts;
+  size_t fewest() const {
+    size_t n = returns.empty() ? 0 : returns[0].size();
+    for (const auto& r : returns) n = std::min(n, r.size());
+    return n;
+  }
 };
 
 CalibrationSpan calibration_span(const ForecastData& d, const VarCalibration& c, int64_t retrain_every) {
-  const int64_t first = static_cast<int64_t>(c.model_log_ratio.size());
+  const int64_t first = c.model_first + static_cast<int64_t>(c.model_log_ratio.size());
   const std::vector<double> garch = garch_out_of_sample(d, first, retrain_every);
   CalibrationSpan span;
-  span.forecasts.resize(3);
+  span.returns.resize(4);
+  span.forecasts.resize(4);
   for (int64_t s = 0; s < first; ++s) {
     const int64_t t = d.target_time(s);
-    const double ewma = d.ewma_forecast[t], model = ewma * std::exp(c.model_log_ratio[s]);
-    const double g = garch[s];
+    const double ewma = d.ewma_forecast[t], g = garch[s];
     if (!(ewma > 0 && g > 0 && std::isfinite(g))) continue;  // the EWMA's warm-up, GARCH's first year
+    for (size_t k : {size_t{1}, size_t{2}}) span.returns[k].push_back(d.returns[t]);
+    span.forecasts[1].push_back(ewma);
+    span.forecasts[2].push_back(g);
+    if (s < c.model_first) continue;
+    const double log_ratio = c.model_log_ratio[static_cast<size_t>(s - c.model_first)];
+    const double model = ewma * std::exp(log_ratio);
     if (!(model > 0 && std::isfinite(model)))
       throw ValueError(
           fmt::format("forecast: the model's variance forecast for {} (before the test span) is {} (log "
                       "ratio {})",
-                      d.series.dates[t], model, c.model_log_ratio[s]));
-    span.returns.push_back(d.returns[t]);
+                      d.series.dates[t], model, log_ratio));
+    for (size_t k : {size_t{0}, size_t{3}}) span.returns[k].push_back(d.returns[t]);
     span.forecasts[0].push_back(model);
-    span.forecasts[1].push_back(ewma);
-    span.forecasts[2].push_back(g);
+    span.forecasts[3].push_back(backtest::combined_variance(model, ewma, g));
   }
-  span.forecasts.push_back(geometric_mean(span.forecasts[0], span.forecasts[1], span.forecasts[2]));
   return span;
 }
 
@@ -179,12 +188,13 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
   const CalibrationSpan span = gaussian ? CalibrationSpan{} : calibration_span(d, calibration, spec.retrain_every);
   for (double level : gaussian ? std::vector<double>{} : spec.var_levels) {
     const int64_t needed = backtest::minimum_tail_returns(level);
-    if (static_cast<int64_t>(span.returns.size()) < needed) {  // the forecasts above stand; only the VaR cannot
+    if (static_cast<int64_t>(span.fewest()) < needed) {  // the forecasts above stand; only the VaR cannot
       r.var_note = fmt::format(
           "no VaR backtest: a filtered historical VaR at {} % needs at least {} returns before the test span to "
-          "measure its tail (from GARCH's first out-of-sample year on), and {} has {}; use a smaller [backtest] "
-          "test_fraction, a longer series, or var_method = \"gaussian\".",
-          100 * level, needed, spec.path, span.returns.size());
+          "measure its tail (from GARCH's first out-of-sample year on, and for the model in the second half of "
+          "that span), and {} has {}; use a smaller [backtest] test_fraction, a longer series, or var_method = "
+          "\"gaussian\".",
+          100 * level, needed, spec.path, span.fewest());
       t += "\n" + r.var_note + "\n";
       return;
     }
@@ -193,9 +203,11 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
            ? std::string("\nvalue at risk and expected shortfall (Gaussian, zero mean) of the next day's log return:\n")
            : fmt::format(
                  "\nvalue at risk and expected shortfall of the next day's log return, by filtered historical "
-                 "simulation: the tail of each forecaster's {} returns before the test span, each divided by "
-                 "its own volatility forecast (VaR / vol: the Gaussian's is 2.33 at 99 %, 1.96 at 97.5 %):\n",
-                 span.returns.size());
+                 "simulation: the tail of each forecaster's returns before the test span, each divided by its own "
+                 "out-of-sample volatility forecast ({} returns for the EWMA and GARCH; {} for the model and the "
+                 "combination, forecast by a fit on the half of the span before them) (VaR / vol: the Gaussian's "
+                 "is 2.33 at 99 %, 1.96 at 97.5 %):\n",
+                 span.returns[1].size(), span.returns[0].size());
   t +=
       "| forecast | level | VaR / vol | exceptions (expected) | Kupiec p | Christoffersen p | conditional coverage p | "
       "Basel zone | realized loss / ES |\n|---|---|---|---|---|---|---|---|---|\n";
@@ -211,7 +223,7 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
         row.var_multiple = var[0] / std::sqrt(f[0]);
         row.es_multiple = es[0] / std::sqrt(f[0]);
       } else {
-        const backtest::StandardizedTail tail = backtest::standardized_tail(span.returns, span.forecasts[k], level);
+        const backtest::StandardizedTail tail = backtest::standardized_tail(span.returns[k], span.forecasts[k], level);
         row.backtest = backtest::backtest_var(r.next_returns, backtest::filtered_historical_var(f, tail),
                                               backtest::filtered_historical_expected_shortfall(f, tail), level);
         row.var_multiple = tail.var_multiple;

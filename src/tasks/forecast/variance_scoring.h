@@ -16,10 +16,12 @@ namespace deepfin::tasks::detail {
 std::vector<double> garch_forecasts(const ForecastData& data, int64_t begin, int64_t end,
                                     backtest::Garch11* fit = nullptr);
 
-// The span before the test span, for filtered historical VaR: the first fitted model's log
-// variance ratios of samples [0, first_test). (The EWMA's and GARCH's are computed from the data.)
+// The span before the test span, for filtered historical VaR: the log variance ratios of samples
+// [model_first, first_test) forecast by a model fitted on the samples before model_first (out of
+// sample). (The EWMA's and GARCH's are computed from the data.)
 struct VarCalibration {
   std::vector<double> model_log_ratio;
+  int64_t model_first = 0;
 };
 
 // Fills r's realized, variance_forecasts, next_returns and summary from the model's log

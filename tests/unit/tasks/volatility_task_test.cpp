@@ -14,7 +14,9 @@
 #include "deepfin/backtest/significance.h"
 #include "deepfin/backtest/volatility.h"
 #include "deepfin/base/error.h"
+#include "deepfin/core/random.h"
 #include "deepfin/data/timeseries/series.h"
+#include "deepfin/nn/layer.h"
 #include "deepfin/tasks/forecast_model.h"
 #include "deepfin/tasks/forecast_task.h"
 #include "deepfin/tasks/saved_forecaster.h"
@@ -194,6 +196,47 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
   EXPECT_NEAR(g.var_backtests[0].var_multiple, 2.3263478740, 1e-9);
   EXPECT_EQ(g.var_backtests[0].calibration_returns, 0);
   EXPECT_NE(g.summary.find("(Gaussian, zero mean)"), std::string::npos);
+}
+
+TEST_F(VolatilityTask, TheModelsTailIsMeasuredOutOfSampleByAFitOnTheFirstHalf) {
+  const JobSpec spec = job();
+  const ForecastResult r = ForecastTask(spec).run(1, false);
+  ASSERT_EQ(r.var_backtests.size(), 8u);
+  // By hand: a fit (seed 1) on the first half of the samples before the test span forecasts the
+  // second half; its forecasts over the returns they were for give the model's tail.
+  const ForecastData d = load_forecast_data(spec.forecast);
+  const int64_t test_row = first_test_row(spec.forecast, d.series.length());
+  int64_t initial = 0;
+  while (d.target_time(initial) < test_row) ++initial;
+  const int64_t half = initial / 2;
+  set_random_seed(1);
+  nn::clear_session();
+  ForecastModel first_half(spec, d);
+  first_half.fit(0, half, 0);
+  const std::vector<double> log_ratio = first_half.predict(half, initial);
+  std::vector<double> returns, variance;
+  for (int64_t s = half; s < initial; ++s) {
+    if (d.last_input(s) < 252) continue;  // GARCH's first year: no out-of-sample forecast to combine
+    returns.push_back(d.returns[d.target_time(s)]);
+    variance.push_back(d.ewma_forecast[d.target_time(s)] * std::exp(log_ratio[static_cast<size_t>(s - half)]));
+  }
+  ASSERT_GE(returns.size(), 100u);
+  const backtest::StandardizedTail tail = backtest::standardized_tail(returns, variance, 0.99);
+  EXPECT_EQ(r.var_backtests[0].forecaster, "model");
+  EXPECT_EQ(r.var_backtests[0].calibration_returns, static_cast<int64_t>(returns.size()));
+  EXPECT_DOUBLE_EQ(r.var_backtests[0].var_multiple, tail.var_multiple);
+  EXPECT_DOUBLE_EQ(r.var_backtests[0].es_multiple, tail.es_multiple);
+  EXPECT_EQ(r.var_backtests[6].forecaster, "combination");
+  EXPECT_EQ(r.var_backtests[6].calibration_returns, static_cast<int64_t>(returns.size()));
+  EXPECT_GT(r.var_backtests[2].calibration_returns, r.var_backtests[0].calibration_returns);  // the EWMA's whole past
+  EXPECT_NE(r.summary.find("forecast by a fit on the half of the span before them"), std::string::npos);
+
+  // The extra fit leaves the model's own forecasts as they were: the same job with Gaussian VaR
+  // (no tail to measure, no extra fit) forecasts identically.
+  JobSpec gaussian = spec;
+  gaussian.forecast.var_method = "gaussian";
+  const ForecastResult g = ForecastTask(gaussian).run(1, false);
+  EXPECT_EQ(g.variance_forecasts[0].second, r.variance_forecasts[0].second);
 }
 
 TEST_F(VolatilityTask, TheSavedModelForecastsTheVarianceFromRawRows) {
