@@ -9,7 +9,8 @@ and backward interpolation so that a repeated value takes the middle of its span
 then shrinks u to [1/(2K), 1 - 1/(2K)] for K knots and takes the normal quantile; that last
 step is scipy's norm.ppf here. Values at or below the training minimum are left out of the
 comparison, since scikit-learn sends every one of them to u = 0 where deepfin gives a repeated
-minimum the middle of its span. Only Debian's python3-sklearn and python3-scipy are needed:
+minimum the middle of its span; likewise scikit-learn sends the training maximum to u = 1,
+which deepfin agrees with only where the maximum is not repeated over several knots (as here). Only Debian's python3-sklearn and python3-scipy are needed:
 
     /usr/bin/python3 tests/parity/generate_quantile_scaling_fixtures.py > tests/parity/fixtures/quantile_scaling.json
 """
@@ -39,12 +40,17 @@ def main():
     # knots, so the knots are interpolated percentiles and runs of equal knots appear inside.
     counts = rng.poisson(0.4, 2500).astype(float) + rng.choice([0.0, 3.0], 2500, p=[0.9, 0.1])
     counts[0] = -1.0  # one unique minimum, so the repeated zeros are interior
+    # Interest rates: 3,000 rows, 900 of them one non-integer rate, so that many interpolated knots
+    # fall inside that run and must equal it exactly (a rounding step above it would send the rate
+    # to the bottom of its span instead of the middle).
+    rates = np.round(rng.uniform(5, 25, 3000), 2)
+    rates[rng.choice(3000, 900, replace=False)] = 11.99
     cases = []
-    for name, train in (("incomes", incomes), ("counts", counts)):
+    for name, train in (("incomes", incomes), ("counts", counts), ("rates", rates)):
         inside = np.sort(rng.choice(train[train > train.min()], 40, replace=False))
         between = rng.uniform(np.quantile(train, 0.01), train.max(), 20)
         above = np.array([train.max(), train.max() * 2 + 1])
-        probe = np.concatenate([inside, between, above, np.unique(train)[1:6]])
+        probe = np.concatenate([inside, between, above, np.unique(train)[1:6], [11.99] if name == "rates" else []])
         cases.append(case(name, train, probe))
     print(json.dumps({"cases": cases}, indent=None))
 

@@ -41,7 +41,11 @@ NumericScaling numeric_scaling_from_string(const std::string& name) {
 
 namespace {
 
+// Version 2 marks quantile scaling: a reader from before it would take the file for version 1,
+// ignore the knots and standardize, giving wrong scores without an error; it refuses version 2.
+// Standard scaling still writes version 1, which every reader understands.
 constexpr int kFormatVersion = 1;
+constexpr int kQuantileFormatVersion = 2;
 
 // j[key], or a FileError naming the path of the missing key.
 const nlohmann::json& at(const nlohmann::json& j, const std::string& key, const std::string& path) {
@@ -128,7 +132,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   std::vector<std::string> feature_names;
   for (const FeatureInfo& f : features_) feature_names.push_back(f.name);
   return {{"format", "deepfin.tabular_preprocessor"},
-          {"version", kFormatVersion},
+          {"version", options_.scaling == NumericScaling::quantile ? kQuantileFormatVersion : kFormatVersion},
           {"options",
            {{"target", options_.target},
             {"positive_label", options_.positive_label},
@@ -146,9 +150,10 @@ nlohmann::json TabularPreprocessor::to_json() const {
 }
 
 TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
-  if (get<int>(j, "version", "") != kFormatVersion)
-    throw FileError(fmt::format("preprocessor JSON: version {} is not supported (expected {})", j.at("version").dump(),
-                                kFormatVersion));
+  const int version = get<int>(j, "version", "");
+  if (version != kFormatVersion && version != kQuantileFormatVersion)
+    throw FileError(fmt::format("preprocessor JSON: version {} is not supported (expected {} or {})",
+                                j.at("version").dump(), kFormatVersion, kQuantileFormatVersion));
   TabularPreprocessor pre;
   const nlohmann::json& o = at(j, "options", "");
   PreprocessOptions& options = pre.options_;
@@ -167,12 +172,24 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
   if (o.contains("numeric_scaling"))
     options.scaling = parse_name(numeric_scaling_from_string, get<std::string>(o, "numeric_scaling", "options."),
                                  "options.numeric_scaling");
+  if ((options.scaling == NumericScaling::quantile) != (version == kQuantileFormatVersion))
+    throw FileError(
+        fmt::format("preprocessor JSON: version {} does not match numeric_scaling '{}' (quantile scaling "
+                    "is version {})",
+                    version, to_string(options.scaling), kQuantileFormatVersion));
 
   const nlohmann::json& columns = at(j, "columns", "");
   if (!columns.is_array() || columns.empty())
     throw FileError("preprocessor JSON: key 'columns' must be a non-empty array");
   for (size_t s = 0; s < columns.size(); ++s)
     pre.columns_.push_back(column_from_json(columns[s], fmt::format("columns[{}].", s)));
+  // The encoder scales by the knots where a column has them: they must agree with the option.
+  for (size_t s = 0; s < pre.columns_.size(); ++s)
+    if (!pre.columns_[s].quantiles.empty() && options.scaling != NumericScaling::quantile)
+      throw FileError(
+          fmt::format("preprocessor JSON: 'columns[{}].quantiles' of column '{}' is given, but "
+                      "numeric_scaling is '{}'",
+                      s, pre.columns_[s].name, to_string(options.scaling)));
   pre.build_features();
 
   const auto means = get<std::vector<float>>(j, "feature_means", "");

@@ -21,8 +21,10 @@ std::vector<double> quantile_knots(std::vector<double> values) {
     const auto below = static_cast<size_t>(std::floor(position));
     const size_t above = std::min(below + 1, values.size() - 1);
     const double fraction = position - static_cast<double>(below);
-    // lo + f * (hi - lo) would overshoot hi by rounding; this form stays between them
-    out[k] = (1 - fraction) * values[below] + fraction * values[above];
+    const double lo = values[below], hi = values[above];
+    // numpy's form: exact when lo == hi (a run of repeated values keeps its value on every knot),
+    // and interpolating from the nearer end so that it stays within [lo, hi]
+    out[k] = fraction < 0.5 ? lo + (hi - lo) * fraction : hi - (hi - lo) * (1 - fraction);
     if (k > 0) out[k] = std::max(out[k], out[k - 1]);
   }
   return out;

@@ -182,13 +182,17 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
   backtest::Garch11 last_garch;
   detail::VarCalibration calibration;
   // The VaR's tail needs the network's forecasts of days it never trained on, before the test
-  // span: a fit on the first half of the first fit's span forecasts the second half. Its own
-  // seed is reset before the main fits, so their forecasts do not change.
+  // span: a fit on the first half of the first fit's span (all of the past, or with a rolling
+  // window that window) forecasts the second half. The seed is reset before the main fits, so
+  // their forecasts do not change.
   const bool calibrate = variance && spec.horizon == 1 && spec.var_method != "gaussian";
   const std::vector<double> forecast = backtest::run_walk_forward(
       data.num_samples, wf,
       [&](int64_t begin, int64_t end) {
-        if (fold == 0 && calibrate) {
+        // Too few samples in the second half for the tail: no extra fit; the VaR table gives way to a note.
+        if (fold == 0 && calibrate && end - (begin + (end - begin) / 2) < detail::fewest_tail_returns(spec)) {
+          calibration.model_first = end;
+        } else if (fold == 0 && calibrate) {
           calibration.model_first = begin + (end - begin) / 2;
           set_random_seed(seed);
           nn::clear_session();

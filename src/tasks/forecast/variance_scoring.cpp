@@ -111,6 +111,12 @@ std::vector<double> garch_forecasts(const ForecastData& d, int64_t begin, int64_
   return garch_path(d, model, begin, end);
 }
 
+int64_t fewest_tail_returns(const ForecastSpec& spec) {
+  int64_t fewest = 0;
+  for (double level : spec.var_levels) fewest = std::max(fewest, backtest::minimum_tail_returns(level));
+  return fewest;
+}
+
 void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::vector<double>& log_ratio,
                     const std::vector<double>& garch, const backtest::Garch11& last_garch,
                     const VarCalibration& calibration, ForecastResult& r) {
@@ -186,18 +192,18 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
   }
   const bool gaussian = spec.var_method == "gaussian";
   const CalibrationSpan span = gaussian ? CalibrationSpan{} : calibration_span(d, calibration, spec.retrain_every);
-  for (double level : gaussian ? std::vector<double>{} : spec.var_levels) {
-    const int64_t needed = backtest::minimum_tail_returns(level);
-    if (static_cast<int64_t>(span.fewest()) < needed) {  // the forecasts above stand; only the VaR cannot
-      r.var_note = fmt::format(
-          "no VaR backtest: a filtered historical VaR at {} % needs at least {} returns before the test span to "
-          "measure its tail (from GARCH's first out-of-sample year on, and for the model in the second half of "
-          "that span), and {} has {}; use a smaller [backtest] test_fraction, a longer series, or var_method = "
-          "\"gaussian\".",
-          100 * level, needed, spec.path, span.fewest());
-      t += "\n" + r.var_note + "\n";
-      return;
-    }
+  if (!gaussian && static_cast<int64_t>(span.fewest()) < fewest_tail_returns(spec)) {
+    // The forecasts above stand; only the VaR cannot.
+    r.var_note = fmt::format(
+        "no VaR backtest: a filtered historical VaR at {} % needs at least {} returns before the test span to "
+        "measure a forecaster's tail, and {} has {} for the EWMA and GARCH (from GARCH's first out-of-sample year on) "
+        "and {} for the model and the combination (the second half of the model's first training span, forecast by "
+        "a fit on the first half); use a smaller [backtest] test_fraction, a longer series{}, or var_method = "
+        "\"gaussian\".",
+        100 * *std::max_element(spec.var_levels.begin(), spec.var_levels.end()), fewest_tail_returns(spec), spec.path,
+        span.returns[1].size(), span.returns[0].size(), spec.window == "rolling" ? ", a larger rolling_size" : "");
+    t += "\n" + r.var_note + "\n";
+    return;
   }
   t += gaussian
            ? std::string("\nvalue at risk and expected shortfall (Gaussian, zero mean) of the next day's log return:\n")

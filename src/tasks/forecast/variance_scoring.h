@@ -24,6 +24,10 @@ struct VarCalibration {
   int64_t model_first = 0;
 };
 
+// The fewest returns before the test span that a filtered historical VaR at every one of the
+// job's levels can measure its tail on.
+int64_t fewest_tail_returns(const ForecastSpec& spec);
+
 // Fills r's realized, variance_forecasts, next_returns and summary from the model's log
 // variance ratios and the GARCH forecasts of the last log_ratio.size() samples.
 void score_variance(const ForecastSpec& spec, const ForecastData& data, const std::vector<double>& log_ratio,

@@ -144,8 +144,8 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
   const ForecastResult full = ForecastTask(spec).run(1, true);
   ASSERT_EQ(full.var_backtests.size(), 8u);
   // The EWMA's row, by hand: every return before the test span over the EWMA's forecast of it,
-  // from the first day GARCH has an out-of-sample forecast (after a year of returns: all three
-  // forecasters are measured on the same days).
+  // from the first day GARCH has an out-of-sample forecast (after a year of returns; the EWMA
+  // and GARCH are measured on the same days, the model and the combination on fewer).
   const ForecastData d = load_forecast_data(spec.forecast);
   const int64_t test_row = first_test_row(spec.forecast, d.series.length());
   std::vector<double> r, v;
@@ -189,6 +189,8 @@ TEST_F(VolatilityTask, TheVarTailIsMeasuredOnEachForecastersReturnsBeforeTheTest
                                       "before the test span"),
             std::string::npos)
       << short_result.summary;
+  EXPECT_NE(short_result.var_note.find("for the model and the combination (the second half"), std::string::npos)
+      << short_result.var_note;
 
   JobSpec gaussian = spec;
   gaussian.forecast.var_method = "gaussian";

@@ -70,6 +70,21 @@ TEST(PreprocessorJson, QuantileKnotsMustBeNonDecreasingAndFinite) {
   j = good;
   j["columns"][0]["quantiles"] = {1.0};
   EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"columns[0].quantiles"}));
+  // Quantile scaling is version 2, which a reader from before it refuses instead of standardizing.
+  EXPECT_EQ(good["version"], 2);
+  EXPECT_EQ(TabularPreprocessor::fit(train_table_with_na(), {.target = "class", .positive_label = "bad"})
+                .to_json()["version"],
+            1);
+  j = good;
+  j["version"] = 1;
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"version 1 does not match"}));
+  j = good;
+  j["version"] = 2;
+  j["options"]["numeric_scaling"] = "standard";
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); }, {"version 2 does not match"}));
+  j["version"] = 1;
+  EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); },
+                                     {"'columns[0].quantiles' of column", "numeric_scaling is 'standard'"}));
   j = good;
   j["options"]["numeric_scaling"] = "robust";
   EXPECT_TRUE(throws_with<FileError>([&] { TabularPreprocessor::from_json(j); },
