@@ -188,6 +188,24 @@ TEST_F(CreditTaskApi, TabularArchitecturesLearnReloadAndExplain) {
   }
 }
 
+TEST_F(CreditTaskApi, QuantileScalingTrainsReloadsAndExplains) {
+  JobSpec spec = job();
+  spec.preprocess.numeric_scaling = "quantile";
+  const CreditTask task(spec);
+  set_random_seed(3);
+  const CreditSplit data = task.split(3);
+  const CreditFit fitted = task.fit(data.train, 3);
+  EXPECT_GT(task.evaluate(fitted.model, data.test).at("auc"), 0.85);
+  fitted.model.save(path("quantile.safetensors"));
+  const tabular::TabularModel reloaded = tabular::TabularModel::load(path("quantile.safetensors"));
+  EXPECT_EQ(reloaded.preprocessor().options().scaling, data::NumericScaling::quantile);
+  EXPECT_FALSE(reloaded.preprocessor().columns()[0].quantiles.empty());
+  EXPECT_EQ(reloaded.predict_proba(data.test), fitted.model.predict_proba(data.test));
+  const auto explained = reloaded.explain(data.test.select_rows({0}));
+  ASSERT_EQ(explained.size(), 1u);
+  EXPECT_LT(std::abs(explained[0].completeness_gap), 0.05);
+}
+
 TEST_F(CreditTaskApi, PeriodicEmbeddingOfNumericColumnsNeedsOne) {
   JobSpec spec = job();
   spec.data.kinds["income"] = "categorical";
