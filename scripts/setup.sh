@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package deepfin needs to build, test and run its examples.
+# Installs every Debian package deepfin needs to build, test and run its examples
+# (`scripts/setup.sh --bench`: and the baselines of bench/ as well).
 # Idempotent: safe to run again. Needs root (or sudo) on Debian 12 (bookworm).
 set -euo pipefail
 
@@ -39,6 +40,17 @@ packages=(
   # deepfin.sklearn
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-sklearn
 )
+
+# --bench adds what only bench/ and the research scripts use (DESIGN.md §4): the PyTorch side of
+# the speed benchmarks, the XGBoost and statsmodels baselines, scipy's tests, and wrk for the server.
+case "${1:-}" in
+  "") ;;
+  --bench) packages+=(python3-torch python3-xgboost python3-scipy python3-statsmodels wrk) ;;
+  *)
+    echo "setup: unknown option '$1'; the only option is --bench (also install the benchmarks' baselines)" >&2
+    exit 2
+    ;;
+esac
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
