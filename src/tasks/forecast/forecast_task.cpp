@@ -189,23 +189,25 @@ ForecastResult ForecastTask::run(uint64_t seed, bool walk_forward, const Progres
   const std::vector<double> forecast = backtest::run_walk_forward(
       data.num_samples, wf,
       [&](int64_t begin, int64_t end) {
-        // Too few samples in the second half for the tail: no extra fit; the VaR table gives way to a note.
-        if (fold == 0 && calibrate && end - (begin + (end - begin) / 2) < detail::fewest_tail_returns(spec)) {
-          calibration.model_first = end;
-        } else if (fold == 0 && calibrate) {
+        if (fold == 0 && calibrate) {
           calibration.model_first = begin + (end - begin) / 2;
-          set_random_seed(seed);
-          nn::clear_session();
-          ForecastModel first_half(job_, data);
-          first_half.fit(begin, calibration.model_first, 0);
-          calibration.model_log_ratio = first_half.predict(calibration.model_first, end);
-          report_progress(progress,
-                          fmt::format("VaR tail: trained on samples [{}, {}) to forecast [{}, {}) out of sample", begin,
-                                      calibration.model_first, calibration.model_first, end),
-                          nlohmann::json{{"event", "var_calibration"},
-                                         {"train_begin", begin},
-                                         {"train_end", calibration.model_first},
-                                         {"forecast_end", end}});
+          // Too few samples in the second half for the tail: no extra fit; the VaR table gives way to a note.
+          if (end - calibration.model_first < detail::fewest_tail_returns(spec)) {
+            calibration.model_first = end;
+          } else {
+            set_random_seed(seed);
+            nn::clear_session();
+            ForecastModel first_half(job_, data);
+            first_half.fit(begin, calibration.model_first, 0);
+            calibration.model_log_ratio = first_half.predict(calibration.model_first, end);
+            report_progress(progress,
+                            fmt::format("VaR tail: trained on samples [{}, {}) to forecast [{}, {}) out of sample",
+                                        begin, calibration.model_first, calibration.model_first, end),
+                            nlohmann::json{{"event", "var_calibration"},
+                                           {"train_begin", begin},
+                                           {"train_end", calibration.model_first},
+                                           {"forecast_end", end}});
+          }
         }
         set_random_seed(seed + static_cast<uint64_t>(fold));
         nn::clear_session();

@@ -64,25 +64,23 @@ std::vector<double> garch_out_of_sample(const ForecastData& d, int64_t end, int6
 // measured on every day both have an out-of-sample forecast (after the EWMA's warm-up and
 // GARCH's first year); the model and the combination on those of the model's calibration span.
 struct CalibrationSpan {
-  std::vector<std::vector<double>> returns, forecasts;
-  size_t fewest() const {
-    size_t n = returns.empty() ? 0 : returns[0].size();
-    for (const auto& r : returns) n = std::min(n, r.size());
-    return n;
-  }
+  std::vector<double> baseline_returns, model_returns;  // the EWMA's and GARCH's days; the model's
+  std::vector<std::vector<double>> forecasts;
+  // Forecaster k's returns: the model (0) and the combination (3) share the model's days.
+  const std::vector<double>& returns(size_t k) const { return k == 0 || k == 3 ? model_returns : baseline_returns; }
+  size_t fewest() const { return std::min(baseline_returns.size(), model_returns.size()); }
 };
 
 CalibrationSpan calibration_span(const ForecastData& d, const VarCalibration& c, int64_t retrain_every) {
   const int64_t first = c.model_first + static_cast<int64_t>(c.model_log_ratio.size());
   const std::vector<double> garch = garch_out_of_sample(d, first, retrain_every);
   CalibrationSpan span;
-  span.returns.resize(4);
   span.forecasts.resize(4);
   for (int64_t s = 0; s < first; ++s) {
     const int64_t t = d.target_time(s);
     const double ewma = d.ewma_forecast[t], g = garch[s];
     if (!(ewma > 0 && g > 0 && std::isfinite(g))) continue;  // the EWMA's warm-up, GARCH's first year
-    for (size_t k : {size_t{1}, size_t{2}}) span.returns[k].push_back(d.returns[t]);
+    span.baseline_returns.push_back(d.returns[t]);
     span.forecasts[1].push_back(ewma);
     span.forecasts[2].push_back(g);
     if (s < c.model_first) continue;
@@ -93,7 +91,7 @@ CalibrationSpan calibration_span(const ForecastData& d, const VarCalibration& c,
           fmt::format("forecast: the model's variance forecast for {} (before the test span) is {} (log "
                       "ratio {})",
                       d.series.dates[t], model, log_ratio));
-    for (size_t k : {size_t{0}, size_t{3}}) span.returns[k].push_back(d.returns[t]);
+    span.model_returns.push_back(d.returns[t]);
     span.forecasts[0].push_back(model);
     span.forecasts[3].push_back(backtest::combined_variance(model, ewma, g));
   }
@@ -201,7 +199,8 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
         "a fit on the first half); use a smaller [backtest] test_fraction, a longer series{}, or var_method = "
         "\"gaussian\".",
         100 * *std::max_element(spec.var_levels.begin(), spec.var_levels.end()), fewest_tail_returns(spec), spec.path,
-        span.returns[1].size(), span.returns[0].size(), spec.window == "rolling" ? ", a larger rolling_size" : "");
+        span.baseline_returns.size(), span.model_returns.size(),
+        spec.window == "rolling" ? ", a larger rolling_size" : "");
     t += "\n" + r.var_note + "\n";
     return;
   }
@@ -213,7 +212,7 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
                  "out-of-sample volatility forecast ({} returns for the EWMA and GARCH; {} for the model and the "
                  "combination, forecast by a fit on the half of the span before them) (VaR / vol: the Gaussian's "
                  "is 2.33 at 99 %, 1.96 at 97.5 %):\n",
-                 span.returns[1].size(), span.returns[0].size());
+                 span.baseline_returns.size(), span.model_returns.size());
   t +=
       "| forecast | level | VaR / vol | exceptions (expected) | Kupiec p | Christoffersen p | conditional coverage p | "
       "Basel zone | realized loss / ES |\n|---|---|---|---|---|---|---|---|---|\n";
@@ -229,7 +228,7 @@ void score_variance(const ForecastSpec& spec, const ForecastData& d, const std::
         row.var_multiple = var[0] / std::sqrt(f[0]);
         row.es_multiple = es[0] / std::sqrt(f[0]);
       } else {
-        const backtest::StandardizedTail tail = backtest::standardized_tail(span.returns[k], span.forecasts[k], level);
+        const backtest::StandardizedTail tail = backtest::standardized_tail(span.returns(k), span.forecasts[k], level);
         row.backtest = backtest::backtest_var(r.next_returns, backtest::filtered_historical_var(f, tail),
                                               backtest::filtered_historical_expected_shortfall(f, tail), level);
         row.var_multiple = tail.var_multiple;
